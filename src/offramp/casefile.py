@@ -100,7 +100,7 @@ class SourceIn(_In):
 class StatementIn(_In):
     id: Slug
     date: dt.date
-    party: str
+    party: str | None = Field(None, description="Whose position it states; none for an assessment.")
     speaker: str
     quote: Annotated[str, Field(min_length=1)]
     source: str
@@ -258,7 +258,7 @@ def _check_references(raw: CaseFile, smap: SourceMap) -> Iterator[Problem]:
             if party not in parties:
                 yield Problem(at("tracks", k, "parties"), f"unknown party {party!r}")
     for k, st in enumerate(raw.statements):
-        if st.party not in parties:
+        if st.party is not None and st.party not in parties:
             yield Problem(at("statements", k, "party"), f"unknown party {st.party!r}")
         if st.source not in sources:
             yield Problem(at("statements", k, "source"), f"unknown source {st.source!r}")

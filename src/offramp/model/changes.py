@@ -2,8 +2,9 @@
 
 A party's *contested demands* at a date are its ideal options that some counterpart
 does not accept. Their kinds (an option's own kind, else its issue's) summarise what
-the party is fighting for; "from existential to territorial" is a change of the
-gravest contested kind between two dates.
+the party is fighting for. The *dominant* kind is the one carrying the most salience
+among the contested demands (ties go to the graver kind); "from existential to
+territorial" is a change of the dominant kind between two dates.
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ class DemandProfile:
     party: str
     at: date
     contested: dict[IssueKind, tuple[str, ...]]
+    salience: dict[IssueKind, float]
+
+    def dominant(self) -> IssueKind | None:
+        """The kind with the most salience at stake, ties to the graver; None if none."""
+        kinds = [k for k, issues in self.contested.items() if issues]
+        return min(kinds, key=lambda k: (-round(self.salience[k], 9), k.gravity), default=None)
 
     def gravest(self) -> IssueKind | None:
         """The gravest kind among the contested demands, or None if nothing is contested."""
@@ -98,10 +105,10 @@ class KindShift:
 
     @property
     def moved(self) -> bool:
-        return self.before.gravest() != self.after.gravest()
+        return self.before.dominant() != self.after.dominant()
 
     def sentence(self) -> str:
-        b, a = self.before.gravest(), self.after.gravest()
+        b, a = self.before.dominant(), self.after.dominant()
         if b == a:
             return f"{self.party}: contested demands still {b or 'none'}"
         return (
@@ -130,6 +137,7 @@ def demand_profile(
     """The party's ideal options that some counterpart does not accept, by kind."""
     others = [p for p in (counterparts or case.negotiating_parties()) if p != party]
     contested: dict[IssueKind, list[str]] = {}
+    weight: dict[IssueKind, float] = {}
     for issue in case.table_issues():
         own = case.position_at(party, issue.id, at)
         if own is None:
@@ -141,8 +149,10 @@ def demand_profile(
             and own.ideal not in pos.acceptable
         ]
         if refusing:
-            contested.setdefault(issue.kind_of(own.ideal), []).append(issue.id)
-    return DemandProfile(party, at, {k: tuple(v) for k, v in contested.items()})
+            kind = issue.kind_of(own.ideal)
+            contested.setdefault(kind, []).append(issue.id)
+            weight[kind] = weight.get(kind, 0.0) + own.salience
+    return DemandProfile(party, at, {k: tuple(v) for k, v in contested.items()}, weight)
 
 
 def changes_between(

@@ -39,13 +39,14 @@ class Statement:
 
     ``speaker`` is who spoke (a person id or a plain name); ``party`` is whose position
     the statement states, which may differ (a negotiator reporting the other side's
-    written proposal states the other side's position). ``date_basis`` records how a
-    relative date ("Monday") was resolved.
+    written proposal states the other side's position), or None for an assessment
+    that states nobody's position (a columnist's judgement, an official's reading).
+    ``date_basis`` records how a relative date ("Monday") was resolved.
     """
 
     id: str
     date: date
-    party: str
+    party: str | None
     speaker: str
     quote: str
     source: str
