@@ -259,7 +259,8 @@ def risk_exponent(eu: FloatArray, pair: BoolArray, active: BoolArray) -> FloatAr
     lo = np.where(active, sec, np.inf).min(axis=-1, keepdims=True)
     span = hi - lo
     ok = np.isfinite(span) & (span > 0.0)
-    big_r = np.where(ok, (2.0 * sec - hi - lo) / np.where(ok, span, 1.0), 0.0)
+    span, hi, lo = np.where(ok, span, 1.0), np.where(ok, hi, 0.0), np.where(ok, lo, 0.0)
+    big_r = np.where(ok, (2.0 * sec - hi - lo) / span, 0.0)
     r = (1.0 - big_r / 3.0) / (1.0 + big_r / 3.0)
     return np.asarray(np.where(active, r, 1.0), dtype=np.float64)
 
