@@ -1,0 +1,199 @@
+"""The ``offramp`` command: case files, analysis, the desk server, intake, forecasting.
+
+Every verb that prints a table also takes ``--json``. Errors print
+``error: <where>: <message>`` and exit with status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from offramp.casefile import case_schema, load_case
+from offramp.errors import InputError, OfframpError
+from offramp.model.changes import changes_between
+
+app = typer.Typer(
+    name="offramp",
+    help="Software for mediators and crisis desks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn offramp's errors into one line per problem and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except OfframpError as exc:
+            for problem in exc.problems:
+                err.print(f"error: {problem}", markup=False)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def parse_date(text: str | None, field: str) -> date | None:
+    """An ISO date from the command line, or an InputError naming the option."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def print_json(data: Any) -> None:
+    """Stable JSON on standard output."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+CaseArg = Annotated[Path, typer.Argument(help="A case file (.yaml, .yml or .json).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+@friendly
+def check(file: CaseArg, as_json: JsonOpt = False) -> None:
+    """Validate a case file and summarise it."""
+    case = load_case(file)
+    summary = {
+        "ok": True,
+        "case": case.id,
+        "parties": len(case.parties),
+        "issues": len(case.issues),
+        "statements": len(case.statements),
+        "positions": len(case.positions),
+        "dates": [d.isoformat() for d in case.dates()],
+    }
+    if as_json:
+        print_json(summary)
+        return
+    out.print(
+        f"[green]ok[/green] {file}: case {case.id!r}, {len(case.parties)} actors, "
+        f"{len(case.issues)} issues, {len(case.statements)} statements, "
+        f"{len(case.positions)} positions"
+    )
+
+
+@app.command()
+@friendly
+def timeline(
+    file: CaseArg,
+    since: Annotated[str | None, typer.Option("--from", help="Start date (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Statements in date order, and what changed in the positions between two dates."""
+    case = load_case(file)
+    start, end = parse_date(since, "--from"), parse_date(until, "--to")
+    dates = case.dates()
+    first = start or (dates[0] if dates else None)
+    last = end or (dates[-1] if dates else None)
+    statements = case.statements_between(start, end)
+    changes = changes_between(case, first, last) if first and last else None
+    if as_json:
+        print_json(
+            {
+                "from": first,
+                "to": last,
+                "statements": [
+                    {
+                        "id": s.id,
+                        "date": s.date,
+                        "party": s.party,
+                        "speaker": s.speaker,
+                        "stance": s.stance,
+                        "issue": s.issue,
+                        "option": s.option,
+                        "quote": " ".join(s.quote.split()),
+                        "source": s.source,
+                    }
+                    for s in statements
+                ],
+                "shifts": [
+                    {
+                        "party": sh.party,
+                        "issue": sh.issue,
+                        "before": sh.before.ideal if sh.before else None,
+                        "after": sh.after.ideal if sh.after else None,
+                        "kind_before": sh.kind_before,
+                        "kind_after": sh.kind_after,
+                        "statements": list(sh.statements),
+                        "sentence": sh.sentence(),
+                    }
+                    for sh in (changes.shifts if changes else ())
+                ],
+                "kinds": [
+                    {
+                        "party": k.party,
+                        "before": k.before.dominant(),
+                        "after": k.after.dominant(),
+                        "sentence": k.sentence(),
+                    }
+                    for k in (changes.kinds if changes else ())
+                ],
+            }
+        )
+        return
+    table = Table(title=f"Statements {first} .. {last}")
+    for col in ("date", "party", "speaker", "stance", "issue", "quote"):
+        table.add_column(col, overflow="fold")
+    for s in statements:
+        table.add_row(
+            s.date.isoformat(),
+            s.party or "",
+            s.speaker,
+            s.stance or "",
+            f"{s.issue}:{s.option}" if s.option else (s.issue or ""),
+            " ".join(s.quote.split()),
+        )
+    out.print(table)
+    if changes:
+        out.print(f"\n[bold]What changed between {first} and {last}[/bold]")
+        for k in changes.kinds:
+            out.print(f"  {k.sentence()}", markup=False)
+        for sh in changes.shifts:
+            out.print(f"  - {sh.sentence()}", markup=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of case files."""
+    print_json(case_schema())
+
+
+def _register_optional() -> None:
+    """Attach the verbs that live in their own modules."""
+    from offramp import cli_analyze
+
+    cli_analyze.register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    """Entry point of the ``offramp`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()
