@@ -115,7 +115,7 @@ def test_dominant_kind_ties_go_to_the_graver_kind() -> None:
     ("salience", "values", "message"),
     [
         (1.5, {"ua": 1.0, "ru": 0.0}, "salience 1.5 is outside"),
-        (0.5, {"ua": 1.0, "ru": 2.0}, "is outside [0, 1]"),
+        (0.5, {"ua": 1.0, "ru": 2.0}, r"is outside \[0, 1\]"),
         (0.5, {"ua": 0.2, "ru": 0.9}, "valued below another option"),
     ],
 )
