@@ -217,8 +217,11 @@ def zone_and_nash(
     return zone, nash, util
 
 
-def run_chunk(study: Study, seed: int, index: int, size: int) -> Chunk:
-    """Draw and evaluate chunk ``index`` of ``size`` scenarios; pure given its arguments."""
+def run_chunk(study: Study, seed: int, index: int, size: int, chunk: int = CHUNK) -> Chunk:
+    """Draw and evaluate chunk ``index`` (``size`` scenarios, starting at ``index * chunk``).
+
+    Pure given its arguments: the draws come from ``SeedSequence(seed, spawn_key=(index,))``.
+    """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(index,)))
     ranges = study.ranges
     m = size
@@ -250,7 +253,7 @@ def run_chunk(study: Study, seed: int, index: int, size: int) -> Chunk:
         med[:, f_i] = result.median[:, -1]
         mean[:, f_i] = result.mean[:, -1]
         columns += [x, s]
-    start = index * CHUNK
+    start = index * chunk
     keep = max(0, min(m, IMPORTANCE_LIMIT - start))
     inputs = np.concatenate([c[:keep] for c in columns], axis=1) if columns else np.zeros((keep, 0))
     return Chunk(index, zone, nash, util, med, mean, inputs)
@@ -389,6 +392,7 @@ def run_sensitivity(
     workers: int | None = None,
     address: str | None = None,
     progress: Progress | None = None,
+    chunk: int = CHUNK,
 ) -> Sensitivity:
     """Run ``n`` scenarios of ``study`` and collect the verdicts.
 
@@ -396,17 +400,20 @@ def run_sensitivity(
     1 runs in this process); ``backend="ray"`` runs them as Ray tasks on the cluster
     at ``address``, or on a local Ray started here when ``address`` is None and Ray is
     not already initialised. ``progress(done, total)`` is called as chunks finish.
-    Without ``seed`` a fresh one is drawn and reported in the result.
+    Without ``seed`` a fresh one is drawn and reported in the result. Results depend
+    on ``seed`` and ``chunk`` (the scenarios per chunk), never on backend or workers.
     """
     if n < 1:
         raise ValueError("n must be at least 1")
     if seed is None:
         seed = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
-    sizes = [min(CHUNK, n - lo) for lo in range(0, n, CHUNK)]
+    if chunk < 1:
+        raise ValueError("chunk must be at least 1")
+    sizes = [min(chunk, n - lo) for lo in range(0, n, chunk)]
     if backend == "local":
-        chunks = _run_local(study, seed, sizes, workers, progress)
+        chunks = _run_local(study, seed, sizes, chunk, workers, progress)
     elif backend == "ray":
-        chunks = _run_ray(study, seed, sizes, workers, address, progress)
+        chunks = _run_ray(study, seed, sizes, chunk, workers, address, progress)
     else:
         raise ValueError(f"unknown backend {backend!r}: use local or ray")
     chunks.sort(key=lambda c: c.index)
@@ -426,7 +433,12 @@ def run_sensitivity(
 
 
 def _run_local(
-    study: Study, seed: int, sizes: list[int], workers: int | None, progress: Progress | None
+    study: Study,
+    seed: int,
+    sizes: list[int],
+    chunk: int,
+    workers: int | None,
+    progress: Progress | None,
 ) -> list[Chunk]:
     total = sum(sizes)
     done = 0
@@ -434,21 +446,21 @@ def _run_local(
     results: list[Chunk] = []
     if workers == 1 or len(sizes) == 1:
         for k, size in enumerate(sizes):
-            results.append(run_chunk(study, seed, k, size))
+            results.append(run_chunk(study, seed, k, size, chunk))
             done += size
             if progress:
                 progress(done, total)
         return results
     with ProcessPoolExecutor(max_workers=min(workers, len(sizes))) as pool:
         pending: set[Future[Chunk]] = {
-            pool.submit(run_chunk, study, seed, k, size) for k, size in enumerate(sizes)
+            pool.submit(run_chunk, study, seed, k, size, chunk) for k, size in enumerate(sizes)
         }
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
-                chunk = fut.result()
-                results.append(chunk)
-                done += sizes[chunk.index]
+                part = fut.result()
+                results.append(part)
+                done += sizes[part.index]
                 if progress:
                     progress(done, total)
     return results
@@ -458,6 +470,7 @@ def _run_ray(
     study: Study,
     seed: int,
     sizes: list[int],
+    chunk: int,
     workers: int | None,
     address: str | None,
     progress: Progress | None,
@@ -474,17 +487,17 @@ def _run_ray(
             ray.init(address=address, log_to_driver=False)
         started = True
     try:
-        remote = ray.remote(run_chunk)
+        remote: Any = ray.remote(run_chunk)
         study_ref = ray.put(study)
-        pending = [remote.remote(study_ref, seed, k, size) for k, size in enumerate(sizes)]
+        pending = [remote.remote(study_ref, seed, k, size, chunk) for k, size in enumerate(sizes)]
         total, done = sum(sizes), 0
         results: list[Chunk] = []
         while pending:
             ready, pending = ray.wait(pending, num_returns=1)
             for ref in ready:
-                chunk = ray.get(ref)
-                results.append(chunk)
-                done += sizes[chunk.index]
+                part = ray.get(ref)
+                results.append(part)
+                done += sizes[part.index]
                 if progress:
                     progress(done, total)
         return results
