@@ -1,0 +1,334 @@
+"""The exact Pareto frontier of an additive bargaining problem, by issue-wise merge and prune.
+
+Utilities are additive over issues, so the set of utility vectors of all packages is the
+Minkowski sum of the per-issue contribution sets ``C_i = {w[:, i] * v[:, i, o]}``. A point
+of a sum that is Pareto-optimal is a sum of Pareto-optimal points of the summands, so
+the frontier is computed in four named steps, never enumerating the outcome space:
+
+1. ``issue_contributions``: each issue's (n_i, P) contribution vectors;
+2. ``prune_dominated``: drop each issue's dominated and duplicated options;
+3. ``merge``: Minkowski sum of the current frontier with the next issue's pruned
+   options, pruned again, with a back-pointer (parent point, option) per survivor;
+4. ``recover_packages``: follow the back-pointers from the last issue to the first.
+
+The cost is about the number of candidates, ``sum_i |F_{i-1}| * |C_i|``, times a log
+factor, and never the size of the outcome space.
+
+Dominance is exact on floats, with no tolerance: ``u`` dominates ``v`` when
+``u >= v`` in every coordinate and ``u != v``. Every package's utility is accumulated in
+issue order, ``((c_0 + c_1) + c_2) + ...``, the same sum ``BargainingProblem.utility``
+takes, so a point of the frontier is bit-for-bit the utility of its package. Two
+packages whose utilities differ only by rounding are kept as two points.
+
+Duplicates: when several packages have exactly the same utility vector, the frontier
+keeps one representative, the lexicographically smallest package (smallest option index
+on the first issue, then the second, ...). Every function that returns indices here keeps,
+among equal rows, the first one, and candidates are generated in lexicographic order of
+their partial packages, which makes the rule hold for whole packages (see ``merge``).
+
+Non-dominated filtering ("maxima of a point set"):
+
+- 1 party: the maximum.
+- 2 parties: sort by the first coordinate descending and keep the points whose second
+  coordinate beats the running maximum, O(n log n) (Kung, Luccio & Preparata 1975).
+- 3+ parties: sort lexicographically descending, so a point can only be dominated by an
+  earlier one; then decide "is some earlier point >= this one in the other coordinates"
+  by divide and conquer on the position in that order (the multidimensional divide and
+  conquer of Bentley 1980, following Kung, Luccio & Preparata 1975), with every level of
+  the recursion processed at once as numpy sorts and cumulative maxima, O(n log^(P-1) n).
+  Small blocks are compared pairwise by broadcasting.
+
+References
+----------
+Kung, H. T., Luccio, F., and Preparata, F. P. (1975). On finding the maxima of a set of
+vectors. Journal of the ACM 22(4), 469-476.
+Bentley, J. L. (1980). Multidimensional divide-and-conquer. Communications of the ACM
+23(4), 214-229.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
+
+BoolArray = NDArray[np.bool_]
+
+#: Positions are compared pairwise inside aligned blocks of this many points before the
+#: divide and conquer takes over (levels below log2(_BLOCK) are done by broadcasting).
+_BLOCK = 32
+
+
+@dataclass(frozen=True)
+class Frontier:
+    """The Pareto frontier of a bargaining problem.
+
+    Attributes
+    ----------
+    utilities : (K, P) float array
+        One row per frontier point, each party's utility; rows are in lexicographic
+        order of their packages.
+    packages : (K, I) int64 array
+        Option index per issue of the representative package of each row (the
+        lexicographically smallest package with that utility vector).
+    outcome_space_size : int
+        How many packages the outcome space holds (a Python int: it may be huge).
+    candidates_examined : int
+        How many candidate points the merges generated, the work actually done.
+    """
+
+    utilities: FloatArray
+    packages: IntArray
+    outcome_space_size: int
+    candidates_examined: int
+
+    def __len__(self) -> int:
+        return int(self.utilities.shape[0])
+
+    @property
+    def size(self) -> int:
+        """Number of frontier points K."""
+        return len(self)
+
+
+# --- step 1 -----------------------------------------------------------------------------
+
+
+def issue_contributions(problem: BargainingProblem, issue: int) -> FloatArray:
+    """Per-option contributions ``w[p, i] * v[p, i, o]`` of one issue, shape (n_i, P)."""
+    return problem.contribution(issue)
+
+
+# --- step 2: maxima of a point set ------------------------------------------------------
+
+
+def _dense_ranks(points: FloatArray) -> IntArray:
+    """Replace each coordinate by its dense rank (equal values, equal ranks), exactly."""
+    ranks = np.empty(points.shape, dtype=np.int64)
+    for p in range(points.shape[1]):
+        ranks[:, p] = np.unique(points[:, p], return_inverse=True)[1].reshape(-1)
+    return ranks
+
+
+def _pairwise_dominated_in_blocks(ranks: IntArray) -> BoolArray:
+    """Within aligned blocks of ``_BLOCK`` rows, is row j weakly below an earlier row?
+
+    ``ranks`` holds the coordinates that still matter (rows already in an order where
+    "earlier" settles the remaining coordinate).
+    """
+    n, k = ranks.shape
+    n_blocks = -(-n // _BLOCK)
+    padded = np.full((n_blocks * _BLOCK, k), -1, dtype=np.int64)
+    padded[:n] = ranks
+    blocks = padded.reshape(n_blocks, _BLOCK, k)
+    earlier = np.tri(_BLOCK, _BLOCK, -1, dtype=bool).T  # earlier[i, j]: i < j
+    out = np.zeros(n_blocks * _BLOCK, dtype=bool)
+    step = max(1, (1 << 22) // (_BLOCK * _BLOCK * k))
+    for start in range(0, n_blocks, step):
+        b = blocks[start : start + step]
+        ge = earlier & (b[:, :, None, 0] >= b[:, None, :, 0])  # ge[., i, j]: i < j, i >= j
+        for c in range(1, k):
+            ge &= b[:, :, None, c] >= b[:, None, :, c]
+        dom = ge.any(axis=1)
+        out[start * _BLOCK : (start + b.shape[0]) * _BLOCK] = dom.reshape(-1)
+    return out[:n]
+
+
+def _dominance_query(
+    data: IntArray, data_group: IntArray, query: IntArray, query_group: IntArray
+) -> BoolArray:
+    """For each query row, is there a data row of the same group that is >= it everywhere?
+
+    Groups are non-negative integers below ``len(data) + len(query)``; coordinates are
+    dense integer ranks. Two coordinates: a sweep with a per-group running maximum.
+    More: divide and conquer on the first coordinate, all levels vectorised.
+    """
+    nd, nq = data.shape[0], query.shape[0]
+    if nd == 0 or nq == 0:
+        return np.zeros(nq, dtype=bool)
+    k = data.shape[1]
+    first = np.concatenate([data[:, 0], query[:, 0]])
+    group = np.concatenate([data_group, query_group])
+    is_query = np.concatenate([np.zeros(nd, dtype=np.int64), np.ones(nq, dtype=np.int64)])
+    span = int(first.max()) + 1
+    # Sort by group ascending, first coordinate descending, data before queries on ties.
+    key = group * (2 * span) + (span - 1 - first) * 2 + is_query
+    order = np.argsort(key, kind="stable")
+    g_sorted = group[order]
+    boundary = np.empty(order.size, dtype=bool)
+    boundary[0] = True
+    np.not_equal(g_sorted[1:], g_sorted[:-1], out=boundary[1:])
+    dense = np.cumsum(boundary) - 1
+    q_sorted = is_query[order].astype(bool)
+    result = np.zeros(nq, dtype=bool)
+    if k == 1:
+        # Any data row of the group at or before the query in this order is >= it.
+        seen = np.maximum.accumulate(np.where(q_sorted, -1, dense))
+        result[order[q_sorted] - nd] = seen[q_sorted] == dense[q_sorted]
+        return result
+    if k == 2:
+        second = np.concatenate([data[:, 1], query[:, 1]])[order]
+        width = int(second.max()) + 2
+        base = dense * width
+        running = np.maximum.accumulate(np.where(q_sorted, base, base + second + 1))
+        hit = running[q_sorted] >= base[q_sorted] + second[q_sorted] + 1
+        result[order[q_sorted] - nd] = hit
+        return result
+    rest = np.concatenate([data[:, 1:], query[:, 1:]])[order]
+    starts = np.flatnonzero(boundary)
+    pos = np.arange(order.size) - starts[dense]
+    longest = int(pos.max()) + 1
+    level = 0
+    while (1 << level) < longest:
+        segment = pos >> (level + 1)
+        left = ((pos >> level) & 1) == 0
+        take_d = left & ~q_sorted
+        take_q = ~left & q_sorted
+        if take_d.any() and take_q.any():
+            # (group, segment) is non-decreasing in this order: densify by boundaries.
+            sub = dense * longest + segment
+            sub_b = np.empty(sub.size, dtype=bool)
+            sub_b[0] = True
+            np.not_equal(sub[1:], sub[:-1], out=sub_b[1:])
+            sub_dense = np.cumsum(sub_b) - 1
+            hit = _dominance_query(rest[take_d], sub_dense[take_d], rest[take_q], sub_dense[take_q])
+            result[order[take_q][hit] - nd] = True
+        level += 1
+    return result
+
+
+def _dominated_by_earlier(ranks: IntArray) -> BoolArray:
+    """Is row j weakly below some earlier row in every coordinate of ``ranks``?"""
+    n = ranks.shape[0]
+    dominated = _pairwise_dominated_in_blocks(ranks)
+    pos = np.arange(n)
+    level = _BLOCK.bit_length() - 1
+    while (1 << level) < n:
+        segment = pos >> (level + 1)
+        left = ((pos >> level) & 1) == 0
+        hit = _dominance_query(ranks[left], segment[left], ranks[~left], segment[~left])
+        dominated[np.flatnonzero(~left)[hit]] = True
+        level += 1
+    return dominated
+
+
+def prune_dominated(points: FloatArray) -> IntArray:
+    """Indices of the non-dominated rows of ``points``, ascending, one per distinct row.
+
+    Exact: row ``a`` dominates row ``b`` when ``a >= b`` everywhere and ``a != b``.
+    Among equal rows the first (smallest index) is kept.
+
+    Parameters
+    ----------
+    points : (n, P) float array
+
+    Returns
+    -------
+    (m,) int64 array of row indices, sorted.
+    """
+    n, p = points.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if p == 0:
+        return np.zeros(1, dtype=np.int64)
+    ranks = _dense_ranks(points)
+    # Lexicographically descending, ties (equal rows) by index: any dominator comes first.
+    keys = (np.arange(n), *(-ranks[:, c] for c in range(p - 1, -1, -1)))
+    order = np.lexsort(keys)
+    ranked = ranks[order]
+    first = np.ones(n, dtype=bool)
+    first[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
+    order, ranked = order[first], ranked[first]
+    if p == 1:
+        keep = np.zeros(order.size, dtype=bool)
+        keep[0] = True
+    elif p == 2:
+        best_before = np.empty(order.size, dtype=np.int64)
+        best_before[0] = -1
+        np.maximum.accumulate(ranked[:-1, 1], out=best_before[1:])
+        keep = ranked[:, 1] > best_before
+    else:
+        keep = ~_dominated_by_earlier(ranked[:, 1:])
+    return np.sort(order[keep])
+
+
+# --- step 3 and 4 -----------------------------------------------------------------------
+
+
+def merge(frontier: FloatArray, options: FloatArray) -> tuple[FloatArray, IntArray, IntArray]:
+    """Minkowski sum of a frontier with one issue's options, pruned.
+
+    Candidates are generated parent-major (``frontier[k] + options[o]`` at ``k * m + o``),
+    so if the rows of ``frontier`` are in lexicographic order of their partial packages
+    and ``options`` in ascending option order, candidates are in lexicographic order of
+    the extended partial packages, and keeping the first of equal rows keeps the
+    lexicographically smallest. The lexicographically smallest package with a given
+    frontier utility has, at every step, the smallest partial package with its partial
+    utility (else swapping that prefix in would give a smaller package), so it survives.
+
+    Returns
+    -------
+    utilities : (K', P) the pruned sum, still in lexicographic order
+    parent : (K',) row of ``frontier`` each point extends
+    option : (K',) row of ``options`` each point adds
+    """
+    k, p = frontier.shape
+    m = options.shape[0]
+    candidates = (frontier[:, None, :] + options[None, :, :]).reshape(k * m, p)
+    keep = prune_dominated(candidates)
+    return candidates[keep], keep // m, keep % m
+
+
+def recover_packages(parents: list[IntArray], choices: list[IntArray]) -> IntArray:
+    """Follow back-pointers from the last merge to the first: (K, I) option indices."""
+    n_issues = len(parents)
+    k = parents[-1].size if n_issues else 1
+    packages = np.zeros((k, n_issues), dtype=np.int64)
+    row = np.arange(k)
+    for issue in range(n_issues - 1, -1, -1):
+        packages[:, issue] = choices[issue][row]
+        row = parents[issue][row]
+    return packages
+
+
+def pareto_frontier(problem: BargainingProblem) -> Frontier:
+    """The exact Pareto frontier of ``problem``, with one package per utility vector.
+
+    Works for any number of parties >= 1 (with one party the frontier is the single
+    best utility, represented by the lexicographically smallest best package) and any
+    number of issues (with none, the empty package).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from offramp.analysis.space import BargainingProblem
+    >>> problem = BargainingProblem(
+    ...     parties=("A", "B"), issues=("x", "y"), options=(("a", "b"), ("a", "b")),
+    ...     weights=np.ones((2, 2)),
+    ...     values=(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])),
+    ...     reservation=np.zeros(2))
+    >>> front = pareto_frontier(problem)
+    >>> front.utilities.tolist(), front.packages.tolist()
+    ([[2.0, 0.0], [1.0, 1.0], [0.0, 2.0]], [[0, 0], [0, 1], [1, 1]])
+    """
+    p = problem.n_parties
+    current = np.zeros((1, p))
+    parents: list[IntArray] = []
+    choices: list[IntArray] = []
+    examined = 0
+    for issue in range(problem.n_issues):
+        contributions = issue_contributions(problem, issue)
+        kept_options = prune_dominated(contributions)
+        examined += current.shape[0] * kept_options.size
+        current, parent, option = merge(current, contributions[kept_options])
+        parents.append(parent)
+        choices.append(kept_options[option])
+    return Frontier(
+        utilities=current,
+        packages=recover_packages(parents, choices),
+        outcome_space_size=problem.size,
+        candidates_examined=examined,
+    )
