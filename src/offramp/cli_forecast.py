@@ -1,0 +1,248 @@
+"""The ``forecast`` and ``sensitivity`` verbs.
+
+``register(app)`` attaches both to the main Typer app; ``forecast_report`` and
+``sensitivity_report`` build the JSON-ready data the verbs print, for other surfaces.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from offramp.analysis.case_inputs import forecast_inputs, study_from_case
+from offramp.analysis.forecast import MOVE_NAMES, forecast
+from offramp.analysis.montecarlo import Backend, Sensitivity, run_sensitivity
+from offramp.errors import InputError
+from offramp.model import Case
+
+
+def _default_date(case: Case, at: date | None) -> date:
+    if at is not None:
+        return at
+    dates = case.dates()
+    if not dates:
+        raise InputError("--at", "the case has no dated positions: give --at")
+    return dates[-1]
+
+
+def _option_at(options: tuple[str, ...], x: float) -> str:
+    """The option nearest to a point of the 0..100 scale."""
+    if not options or x != x:  # NaN
+        return ""
+    k = round(x / 100.0 * (len(options) - 1))
+    return options[min(max(k, 0), len(options) - 1)]
+
+
+def forecast_report(case: Case, issue: str, at: date | None, rounds: int) -> dict[str, Any]:
+    """The forecast of one issue, round by round, as plain data."""
+    when = _default_date(case, at)
+    fi = forecast_inputs(case, issue, when)
+    inp = fi.inputs
+    f = forecast(inp.positions, inp.capability, inp.salience, rounds=rounds)
+    rows = []
+    for t in range(rounds + 1):
+        rows.append(
+            {
+                "round": t,
+                "median": float(f.median[t]),
+                "median_option": _option_at(inp.options, float(f.median[t])),
+                "mean": float(f.mean[t]),
+                "positions": {a: float(f.positions[t, k]) for k, a in enumerate(inp.actors)},
+                "moves": (
+                    {a: MOVE_NAMES[int(f.moves[t - 1, k])] for k, a in enumerate(inp.actors)}
+                    if t
+                    else {}
+                ),
+            }
+        )
+    return {
+        "issue": inp.issue,
+        "at": when.isoformat(),
+        "model": "expected-utility group decision model (Scholz, Calbert & Smith 2011)",
+        "scale": {"0": inp.options[0], "100": inp.options[-1]} if inp.options else {},
+        "actors": [
+            {
+                "id": a,
+                "position": float(inp.positions[k]),
+                "capability": float(inp.capability[k]),
+                "salience": float(inp.salience[k]),
+            }
+            for k, a in enumerate(inp.actors)
+        ],
+        "rounds": rows,
+        "outcome": float(f.outcome),
+        "outcome_option": _option_at(inp.options, float(f.outcome)),
+        "warnings": list(fi.warnings),
+    }
+
+
+def sensitivity_report(result: Sensitivity, warnings: tuple[str, ...], at: date) -> dict[str, Any]:
+    """A sensitivity run as plain data."""
+    data = result.to_json()
+    data["at"] = at.isoformat()
+    data["warnings"] = list(warnings)
+    options = {f.issue: f.options for f in result.study.forecasts}
+    for issue, qs in data["forecast_quantiles"].items():
+        qs["p50_option"] = _option_at(options.get(issue, ()), qs["p50"])
+    return data
+
+
+CaseArg = Annotated[Path, typer.Argument(help="A case file (.yaml, .yml or .json).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+AtOpt = Annotated[
+    str | None, typer.Option("--at", help="Date of the positions (default: the latest).")
+]
+RoundsOpt = Annotated[int, typer.Option("--rounds", min=0, max=1000, help="Rounds to run.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``forecast`` and ``sensitivity`` to the main app."""
+    from offramp.cli import friendly
+
+    app.command("forecast")(friendly(forecast_cmd))
+    app.command("sensitivity")(friendly(sensitivity_cmd))
+
+
+def forecast_cmd(
+    file: CaseArg,
+    issue: Annotated[str, typer.Option("--issue", help="The issue id to forecast.")],
+    at: AtOpt = None,
+    rounds: RoundsOpt = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Forecast how an issue settles: the expected-utility model, round by round."""
+    from offramp.casefile import load_case
+    from offramp.cli import out, parse_date, print_json
+
+    case = load_case(file)
+    report = forecast_report(case, issue, parse_date(at, "--at"), rounds)
+    if as_json:
+        print_json(report)
+        return
+    actors = [a["id"] for a in report["actors"]]
+    table = Table(title=f"Forecast of {report['issue']} from {report['at']}")
+    table.add_column("round", justify="right")
+    for a in actors:
+        table.add_column(a, justify="right")
+    table.add_column("median", justify="right", style="bold")
+    table.add_column("mean", justify="right")
+    for row in report["rounds"]:
+        cells = []
+        for a in actors:
+            move = row["moves"].get(a, "none")
+            mark = "" if move == "none" else f" {move[:4]}."
+            cells.append(f"{row['positions'][a]:.1f}{mark}")
+        table.add_row(str(row["round"]), *cells, f"{row['median']:.1f}", f"{row['mean']:.1f}")
+    out.print(table)
+    if report["scale"]:
+        out.print(
+            f"scale: 0 = {report['scale']['0']}, 100 = {report['scale']['100']}", markup=False
+        )
+    out.print(f"forecast: {report['outcome']:.1f} ({report['outcome_option']})", markup=False)
+    for w in report["warnings"]:
+        out.print(f"warning: {w}", markup=False)
+
+
+def sensitivity_cmd(
+    file: CaseArg,
+    at: AtOpt = None,
+    parties: Annotated[
+        str | None, typer.Option("--parties", help="Comma-separated party ids (e.g. RU,UA).")
+    ] = None,
+    n: Annotated[int, typer.Option("-n", min=1, help="Number of scenarios.")] = 10_000,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for a reproducible run.")] = None,
+    backend: Annotated[str, typer.Option("--backend", help="local or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option("--address", help="Ray cluster address (ray backend).")
+    ] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Processes.")] = None,
+    rounds: RoundsOpt = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """How much the verdicts depend on the coded judgement: a Monte Carlo study."""
+    from offramp.casefile import load_case
+    from offramp.cli import out, parse_date, print_json
+
+    if backend not in ("local", "ray"):
+        raise InputError("--backend", f"{backend!r} is not a backend: use local or ray")
+    case = load_case(file)
+    when = _default_date(case, parse_date(at, "--at"))
+    chosen = tuple(p.strip() for p in parties.split(",") if p.strip()) if parties else None
+    study, warnings = study_from_case(case, when, chosen, rounds=rounds)
+    kind: Backend = "ray" if backend == "ray" else "local"
+    try:
+        if as_json:
+            result = run_sensitivity(
+                study, n, seed=seed, backend=kind, workers=workers, address=address
+            )
+        else:
+            columns = (
+                TextColumn("scenarios"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+            )
+            with Progress(*columns, console=out, transient=True) as bar:
+                task = bar.add_task("run", total=n)
+                result = run_sensitivity(
+                    study,
+                    n,
+                    seed=seed,
+                    backend=kind,
+                    workers=workers,
+                    address=address,
+                    progress=lambda done, total: bar.update(task, completed=done),
+                )
+    except RuntimeError as exc:  # the ray extra is missing, or Ray failed to start
+        raise InputError("--backend", str(exc)) from None
+    report = sensitivity_report(result, warnings, when)
+    if as_json:
+        print_json(report)
+        return
+    _print_sensitivity(out, report)
+
+
+def _print_sensitivity(out: Any, report: dict[str, Any]) -> None:
+    out.print(
+        f"{report['scenarios']} scenarios on {report['at']} (seed {report['seed']}, "
+        f"{report['backend']}); ranges: "
+        + ", ".join(f"{k} ±{v:g}" for k, v in report["ranges"].items() if k != "drop_actor")
+        + f", drop an actor with p = {report['ranges']['drop_actor']:g}"
+    )
+    if report["zone_probability"] is not None:
+        out.print(f"probability that a zone of agreement exists: {report['zone_probability']:.3f}")
+    if report["nash_packages"]:
+        t = Table(title="Nash package, most frequent")
+        t.add_column("share", justify="right")
+        issues = list(report["nash_packages"][0]["package"])
+        for i in issues:
+            t.add_column(i)
+        for row in report["nash_packages"]:
+            t.add_row(f"{row['probability']:.3f}", *(row["package"][i] for i in issues))
+        out.print(t)
+    if report["forecast_quantiles"]:
+        t = Table(title="Forecast (weighted median after the last round), 0..100")
+        for col in ("issue", "5%", "25%", "50%", "75%", "95%", "50% option"):
+            t.add_column(col, justify="left" if col in ("issue", "50% option") else "right")
+        for issue, q in report["forecast_quantiles"].items():
+            t.add_row(
+                issue,
+                *(f"{q[k]:.1f}" for k in ("p05", "p25", "p50", "p75", "p95")),
+                q["p50_option"],
+            )
+        out.print(t)
+    t = Table(title="Inputs that matter most (Spearman rank correlation)")
+    t.add_column("verdict")
+    t.add_column("input")
+    t.add_column("rho", justify="right")
+    for verdict, ranked in report["importance"].items():
+        for k, row in enumerate(ranked[:3]):
+            t.add_row(verdict if k == 0 else "", row["input"], f"{row['spearman']:+.2f}")
+    out.print(t)
+    for w in report["warnings"]:
+        out.print(f"warning: {w}", markup=False)
