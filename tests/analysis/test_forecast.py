@@ -255,3 +255,28 @@ def test_status_quo_terms_matter_only_when_q_below_one():
     path, _ = reference.run(list(x), list(c), list(s), 3, q=0.5, t=0.5)
     np.testing.assert_allclose(half.positions, np.array(path), atol=1e-9)
     assert math.isfinite(float(half.outcome))
+
+
+# The example case ---------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
+
+
+def test_example_case_forecast_report_maps_ideals_to_the_scale():
+    from datetime import date
+
+    from offramp.analysis.case_inputs import forecast_inputs
+    from offramp.casefile import load_case
+    from offramp.cli_forecast import forecast_report
+
+    case = load_case(EXAMPLE)
+    issue = case.issue("donbas")
+    inputs = forecast_inputs(case, "donbas", date(2022, 3, 11)).inputs
+    for actor, x in zip(inputs.actors, inputs.positions, strict=True):
+        ideal = case.position_at(actor, "donbas", date(2022, 3, 11)).ideal
+        assert x == pytest.approx(100 * issue.index(ideal) / (len(issue.options) - 1))
+    report = forecast_report(case, "donbas", date(2022, 3, 11), rounds=3)
+    assert [r["round"] for r in report["rounds"]] == [0, 1, 2, 3]
+    expected = forecast(inputs.positions, inputs.capability, inputs.salience, rounds=3)
+    assert report["outcome"] == float(expected.outcome)
+    assert report["outcome_option"] in issue.option_ids

@@ -227,3 +227,18 @@ def test_ray_backend_gives_the_local_numbers():
     _same(local, remote)
     assert remote.backend == "ray"
     assert sorted(seen)[-1] == 500
+
+
+def test_example_case_zone_is_likelier_in_march_than_in_october():
+    from datetime import date
+    from pathlib import Path
+
+    from offramp.analysis.case_inputs import study_from_case
+    from offramp.casefile import load_case
+
+    case = load_case(Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml")
+    march, _ = study_from_case(case, date(2022, 3, 11), rounds=3)
+    october, _ = study_from_case(case, date(2022, 10, 28), rounds=3)
+    p_march = run_sensitivity(march, 400, seed=2, workers=1).zone_probability
+    p_october = run_sensitivity(october, 400, seed=2, workers=1).zone_probability
+    assert p_march > p_october
