@@ -74,3 +74,161 @@ tracks:
 def small_case() -> Case:
     """The small two-party case used across the desk tests."""
     return parse_case(SMALL_CASE_YAML, "small.yaml")
+
+
+# -- the desk on a fresh database ---------------------------------------------------------
+
+import json  # noqa: E402
+import os  # noqa: E402
+import shutil  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+
+from offramp.bootstrap import Desk, bootstrap  # noqa: E402
+from offramp.services.access import Actor  # noqa: E402
+from offramp.services.accounts import SYSTEM  # noqa: E402
+
+OTHER_CASE_YAML = SMALL_CASE_YAML.replace(
+    "id: small\ntitle: A small shuttle case", "id: other\ntitle: Another case"
+)
+
+PASSWORD = "correct horse battery"
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+# persona -> (case, role, party)
+PERSONAS: dict[str, tuple[str, str, str | None]] = {
+    "mediator_il": ("small", "mediator", None),
+    "delegate_ua": ("small", "delegate", "UA"),
+    "delegate_ru": ("small", "delegate", "RU"),
+    "facilitator_de": ("small", "facilitator", None),
+    "observer_us": ("small", "observer", None),
+    "analyst": ("small", "analyst", None),
+    "desk_officer": ("small", "crisis_officer", None),
+    "outsider": ("other", "mediator", None),
+}
+PERSONA_NAMES = [*PERSONAS, "anonymous"]
+PG_ENV = "OFFRAMP_TEST_DATABASE_URL"
+
+
+@dataclass
+class World:
+    """A desk on a fresh database with the personas signed up and their tokens."""
+
+    desk: Desk
+    url: str
+    actors: dict[str, Actor]
+    tokens: dict[str, str]
+    admin: Actor
+
+    def actor(self, name: str) -> Actor | None:
+        return None if name == "anonymous" else self.actors[name]
+
+
+def populate(url: str) -> dict[str, str]:
+    """Migrate ``url`` and add both cases, the admin, the personas and their tokens."""
+    desk = bootstrap(url, hasher=FAST_HASHER)
+    try:
+        admin = desk.accounts.add_user(SYSTEM, "admin", PASSWORD, admin=True)
+        desk.cases.import_case(admin, SMALL_CASE_YAML, "small.yaml")
+        desk.cases.import_case(admin, OTHER_CASE_YAML, "other.yaml")
+        tokens = {"admin": desk.accounts.create_token(admin, "admin")}
+        for name, (case, role, party) in PERSONAS.items():
+            desk.accounts.add_user(admin, name, PASSWORD)
+            desk.cases.add_member(admin, case, name, role, party)
+            tokens[name] = desk.accounts.create_token(admin, name)
+        return tokens
+    finally:
+        desk.close()
+
+
+def backends() -> list[str]:
+    return ["sqlite", *(["postgresql"] if os.environ.get(PG_ENV) else [])]
+
+
+def _pg_admin_url() -> str:
+    return os.environ[PG_ENV]
+
+
+def _pg_exec(sql: str) -> None:
+    import sqlalchemy as sa
+
+    from offramp.store.engine import normalise_url
+
+    engine = sa.create_engine(normalise_url(_pg_admin_url()), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql(sql)
+    finally:
+        engine.dispose()
+
+
+def _pg_url_for(dbname: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from offramp.store.engine import normalise_url
+
+    return (
+        make_url(normalise_url(_pg_admin_url()))
+        .set(database=dbname)
+        .render_as_string(hide_password=False)
+    )
+
+
+@pytest.fixture(scope="session")
+def _templates(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, tuple[str, dict[str, str]]]]:
+    """One populated template database per backend, copied for every test."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    base = tmp_path_factory.mktemp("desk-template")
+    path = base / "template.db"
+    out["sqlite"] = (str(path), populate(str(path)))
+    made: list[str] = []
+    if os.environ.get(PG_ENV):
+        name = f"offramp_tmpl_{uuid.uuid4().hex[:10]}"
+        _pg_exec(f"CREATE DATABASE {name}")
+        made.append(name)
+        out["postgresql"] = (name, populate(_pg_url_for(name)))
+    yield out
+    for name in made:
+        _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def fresh_database(
+    backend: str, templates: dict[str, tuple[str, dict[str, str]]], tmp_path: Path
+) -> tuple[str, dict[str, str], str | None]:
+    """A copy of the template: (url, tokens, postgres database to drop or None)."""
+    source, tokens = templates[backend]
+    if backend == "sqlite":
+        target = tmp_path / "desk.db"
+        shutil.copyfile(source, target)
+        return str(target), dict(tokens), None
+    name = f"offramp_t_{uuid.uuid4().hex[:12]}"
+    _pg_exec(f"CREATE DATABASE {name} TEMPLATE {source}")
+    return _pg_url_for(name), dict(tokens), name
+
+
+@pytest.fixture(params=backends())
+def world(
+    request: pytest.FixtureRequest,
+    _templates: dict[str, tuple[str, dict[str, str]]],
+    tmp_path: Path,
+) -> Iterator[World]:
+    url, tokens, dbname = fresh_database(request.param, _templates, tmp_path)
+    desk = bootstrap(url, migrate_first=False, hasher=FAST_HASHER)
+    actors = {n: desk.accounts.get_actor(n) for n in PERSONAS}
+    try:
+        yield World(desk, url, actors, tokens, desk.accounts.get_actor("admin"))
+    finally:
+        desk.close()
+        if dbname:
+            _pg_exec(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+def dump_json(obj: object) -> str:
+    return json.dumps(obj, sort_keys=True, default=str)

@@ -1,0 +1,1 @@
+"""The use cases. The one place the access policy is applied (``services.access``)."""

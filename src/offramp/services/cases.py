@@ -1,0 +1,429 @@
+"""Cases: create and import, export, the public record, statements, positions, members.
+
+Confirmed statements update positions: :meth:`CaseService.confirm_statement` stores the
+position the statement implies (``offramp.model.shuttle.position_from_statement``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from offramp.casefile import case_to_data, dump_case, parse_case
+from offramp.errors import Conflict, InputError, NotFound
+from offramp.model import Case
+from offramp.model.access import Action, AdminAction, DeskRole
+from offramp.model.shuttle import position_from_statement
+from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.store.repository import (
+    CaseRow,
+    MembershipRow,
+    NoteRow,
+    Repository,
+    StatementRow,
+    Versioned,
+)
+from offramp.store.uow import UnitOfWork, UowFactory
+
+SHARE_KINDS = ("positions", "analysis", "ledger", "proposal", "note")
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    slug: str
+    title: str
+    version: int
+    role: str
+    party: str | None
+
+
+@dataclass(frozen=True)
+class PublicRecord:
+    """What every member of a case may read."""
+
+    slug: str
+    title: str
+    version: int
+    case: Case
+    role: str
+    party: str | None
+
+
+@dataclass(frozen=True)
+class CaseExport:
+    slug: str
+    version: int
+    text: str
+
+
+class CaseService:
+    """Use cases on a case and its content."""
+
+    def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
+        self.uow = uow
+        self.policy = policy
+
+    # -- helpers ------------------------------------------------------------------------
+    def scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
+        return self.policy.access_case(uow.repo, actor, slug)
+
+    # -- create, import, export ------------------------------------------------------------
+    def create_case(self, actor: Actor, case: Case) -> CaseRow:
+        """Store a new case (server admins)."""
+        self.policy.require_admin(actor, AdminAction.CASE_CREATE)
+        with self.uow(write=True) as uow:
+            if uow.repo.get_case_row(case.id) is not None:
+                raise Conflict(f"There is already a case {case.id}.")
+            uow.repo.add_case(case)
+            uow.audit(case.id, actor.name, "case.create", {"case": case.id, "title": case.title})
+            uow.commit()
+            row = None
+        with self.uow() as uow:
+            row = uow.repo.get_case_row(case.id)
+        assert row is not None
+        return row
+
+    def import_case(self, actor: Actor, text: str, filename: str = "<upload>") -> CaseRow:
+        """Parse case-file text (YAML or JSON) and store it as a new case."""
+        return self.create_case(actor, parse_case(text, filename))
+
+    def replace_case(
+        self, actor: Actor, slug: str, text: str, version: int, filename: str = "<upload>"
+    ) -> CaseRow:
+        """Replace the case's content with a case file, if ``version`` is current."""
+        case = parse_case(text, filename)
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.CASE_IMPORT)
+            if case.id != slug:
+                raise InputError(f"{filename}: id", f"the file is case {case.id!r}, not {slug!r}")
+            if scope.case.version != version:
+                raise Conflict(
+                    f"Case {slug} is at version {scope.case.version}, not {version}; "
+                    "reload it and try again."
+                )
+            uow.repo.replace_case(scope.case.id, case)
+            uow.audit(slug, actor.name, "case.import", {"version": version + 1})
+            uow.commit()
+        with self.uow() as uow:
+            row = uow.repo.get_case_row(slug)
+        assert row is not None
+        return row
+
+    def export_case(
+        self, actor: Actor | None, slug: str, fmt: Literal["yaml", "json"] = "yaml"
+    ) -> CaseExport:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.CASE_EXPORT)
+            case = uow.repo.get_case(scope.case)
+        return CaseExport(slug, scope.case.version, dump_case(case, fmt))
+
+    def export_case_as_operator(self, slug: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
+        """Export for the server operator's CLI (no membership: it reads the file anyway)."""
+        with self.uow() as uow:
+            row = uow.repo.get_case_row(slug)
+            if row is None:
+                raise NotFound(NO_CASE)
+            return dump_case(uow.repo.get_case(row), fmt)
+
+    # -- reads ---------------------------------------------------------------------------
+    def list_my_cases(self, actor: Actor) -> list[CaseSummary]:
+        with self.uow() as uow:
+            rows = uow.repo.list_cases_for_user(actor.id)
+        return [CaseSummary(r.slug, r.title, r.version, role, party) for r, role, party in rows]
+
+    def public_record(self, actor: Actor | None, slug: str) -> PublicRecord:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            case = uow.repo.get_case(scope.case)
+        return PublicRecord(
+            slug, scope.case.title, scope.case.version, case, scope.role.value, scope.party
+        )
+
+    def list_statements(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        party: str | None = None,
+        issue: str | None = None,
+    ) -> list[StatementRow]:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.STATEMENT_READ)
+            return uow.repo.list_statements(scope.case.id, party=party, issue=issue)
+
+    def add_statement(self, actor: Actor | None, slug: str, data: dict[str, Any]) -> StatementRow:
+        """Add a statement typed in by the desk; checked like a case file's."""
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.STATEMENT_CREATE)
+            case = uow.repo.get_case(scope.case)
+            clean = {k: v for k, v in data.items() if v not in (None, "")}
+            _check_with(case, "statements", clean)
+            uow.repo.add_statement(scope.case.id, clean)
+            uow.audit(slug, scope.actor.name, "statement.create", {"statement": clean})
+            uow.commit()
+            row = uow.repo.get_statement(scope.case.id, clean["id"])
+        assert row is not None
+        return row
+
+    def confirm_statement(self, actor: Actor | None, slug: str, key: str) -> StatementRow:
+        """Mark a statement confirmed; the position it implies is stored."""
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            row = uow.repo.get_statement(scope.case.id, key)
+            if row is None:
+                raise NotFound("No such statement.")
+            self.policy.require(scope, Action.STATEMENT_CONFIRM, resource=f"statement/{key}")
+            confirm_in(uow, scope, key)
+            uow.commit()
+            row = uow.repo.get_statement(scope.case.id, key)
+        assert row is not None
+        return row
+
+    def list_positions(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        party: str | None = None,
+        issue: str | None = None,
+    ) -> list[Versioned[dict[str, Any]]]:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.POSITION_READ, shared=scope.shared("positions"))
+            return uow.repo.list_positions(scope.case.id, party=party, issue=issue)
+
+    def update_position(
+        self,
+        actor: Actor | None,
+        slug: str,
+        position_id: int,
+        changes: dict[str, Any],
+        version: int,
+    ) -> Versioned[dict[str, Any]]:
+        """Edit a coded position; a stale ``version`` is a Conflict and writes nothing."""
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.POSITION_READ, shared=scope.shared("positions"))
+            current = uow.repo.get_position(scope.case.id, position_id)
+            if current is None:
+                raise NotFound("No such position.")
+            self.policy.require(scope, Action.POSITION_WRITE, resource=f"position/{position_id}")
+            if current.version != version:
+                raise Conflict(
+                    f"Position {position_id} is at version {current.version}, not {version}; "
+                    "reload it and try again."
+                )
+            data = {**current.value, **{k: v for k, v in changes.items() if v is not None}}
+            if "ideal" in changes and "values" not in changes:
+                data.pop("values", None)
+            if "ideal" in changes and "acceptable" not in changes:
+                data["acceptable"] = sorted({*data.get("acceptable", []), data["ideal"]})
+            case = uow.repo.get_case(scope.case)
+            if "values" not in data or "acceptable" in changes:
+                data = _normalise_position(case, data)
+            _check_position(case, current.value, data)
+            if not uow.repo.update_position(scope.case.id, position_id, data, version):
+                raise Conflict(f"Position {position_id} changed meanwhile; reload it.")
+            uow.audit(
+                slug,
+                scope.actor.name,
+                "position.update",
+                {"position": position_id, "version": version + 1, "changes": changes},
+            )
+            uow.commit()
+            got = uow.repo.get_position(scope.case.id, position_id)
+        assert got is not None
+        return got
+
+    # -- members and shares ---------------------------------------------------------------
+    def add_member(
+        self, actor: Actor, slug: str, user: str, role: str, party: str | None = None
+    ) -> MembershipRow:
+        """Give ``user`` a role on the case (server admins)."""
+        self.policy.require_admin(actor, AdminAction.MEMBER_ADD)
+        try:
+            desk_role = DeskRole(role)
+        except ValueError:
+            roles = ", ".join(r.value for r in DeskRole)
+            raise InputError("role", f"{role!r} is not a role; use one of {roles}") from None
+        with self.uow(write=True) as uow:
+            row = uow.repo.get_case_row(slug)
+            if row is None:
+                raise NotFound(NO_CASE)
+            target = uow.repo.get_user_by_name(user)
+            if target is None:
+                raise InputError("user", f"no user named {user!r}")
+            negotiating = uow.repo.get_case(row).negotiating_parties()
+            if desk_role is DeskRole.DELEGATE:
+                if party not in negotiating:
+                    raise InputError(
+                        "party", f"a delegate needs one of the parties {', '.join(negotiating)}"
+                    )
+            elif party is not None:
+                raise InputError("party", "only a delegate belongs to a party")
+            if uow.repo.get_membership(row.id, target.id) is not None:
+                raise Conflict(f"{user} is already a member of case {slug}.")
+            uow.repo.add_membership(row.id, target.id, desk_role.value, party)
+            uow.audit(slug, actor.name, "member.add", {"user": user, "role": role, "party": party})
+            uow.commit()
+            member = uow.repo.get_membership(row.id, target.id)
+        assert member is not None
+        return member
+
+    def list_members(self, actor: Actor | None, slug: str) -> list[MembershipRow]:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.MEMBER_READ)
+            return uow.repo.list_members(scope.case.id)
+
+    def share(
+        self, actor: Actor | None, slug: str, user: str, kind: str, item: int | None = None
+    ) -> None:
+        """Share positions, analysis, the ledger, a proposal or a note with a member."""
+        if kind not in SHARE_KINDS:
+            raise InputError("kind", f"share one of {', '.join(SHARE_KINDS)}")
+        if kind in ("proposal", "note") and item is None:
+            raise InputError("item", f"say which {kind} to share")
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.SHARE_CREATE)
+            target = uow.repo.get_user_by_name(user)
+            member = uow.repo.get_membership(scope.case.id, target.id) if target else None
+            if target is None or member is None:
+                raise InputError("user", f"{user!r} is not a member of case {slug}")
+            if kind == "proposal" and (
+                item is None or not uow.repo.get_proposal(scope.case.id, item)
+            ):
+                raise InputError("item", f"no proposal {item}")
+            if kind == "note" and (item is None or not uow.repo.get_note(scope.case.id, item)):
+                raise InputError("item", f"no note {item}")
+            if (kind, item) in uow.repo.get_shares(scope.case.id, target.id):
+                raise Conflict(f"That is already shared with {user}.")
+            uow.repo.add_share(scope.case.id, target.id, kind, item)
+            uow.audit(
+                slug, scope.actor.name, "share.create", {"user": user, "kind": kind, "item": item}
+            )
+            uow.commit()
+
+    # -- notes -----------------------------------------------------------------------------
+    def list_notes(self, actor: Actor | None, slug: str) -> list[NoteRow]:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            if self.policy.can(scope, Action.NOTE_READ, resource="notes"):
+                return uow.repo.list_notes(scope.case.id)
+            ids = frozenset(i for k, i in scope.shares if k == "note" and i is not None)
+            return uow.repo.list_notes(scope.case.id, ids)
+
+    def get_note(self, actor: Actor | None, slug: str, note_id: int) -> NoteRow:
+        with self.uow() as uow:
+            scope = self.scope(uow, actor, slug)
+            return self._note(uow.repo, scope, note_id)
+
+    def _note(self, repo: Repository, scope: Scope, note_id: int) -> NoteRow:
+        note = repo.get_note(scope.case.id, note_id)
+        if note is None:
+            raise NotFound("No such note.")
+        self.policy.require_visible(
+            scope,
+            Action.NOTE_READ,
+            "No such note.",
+            resource=f"note/{note_id}",
+            shared=scope.shared("note", note_id),
+        )
+        return note
+
+    def add_note(self, actor: Actor | None, slug: str, title: str, body: str) -> NoteRow:
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            self.policy.require(scope, Action.NOTE_WRITE)
+            note = uow.repo.add_note(scope.case.id, scope.actor.name, title, body)
+            uow.audit(slug, scope.actor.name, "note.create", {"note": note.id, "title": title})
+            uow.commit()
+        return note
+
+    def update_note(
+        self,
+        actor: Actor | None,
+        slug: str,
+        note_id: int,
+        version: int,
+        title: str | None = None,
+        body: str | None = None,
+    ) -> NoteRow:
+        """Edit a note; a stale ``version`` is a Conflict and nothing is overwritten."""
+        with self.uow(write=True) as uow:
+            scope = self.scope(uow, actor, slug)
+            note = self._note(uow.repo, scope, note_id)
+            self.policy.require(scope, Action.NOTE_WRITE, resource=f"note/{note_id}")
+            if note.version != version:
+                raise Conflict(
+                    f"Note {note_id} is at version {note.version}, not {version}; "
+                    "reload it and try again."
+                )
+            new_title = note.title if title is None else title
+            new_body = note.body if body is None else body
+            if not uow.repo.update_note(scope.case.id, note_id, new_title, new_body, version):
+                raise Conflict(f"Note {note_id} changed meanwhile; reload it.")
+            uow.audit(
+                slug, scope.actor.name, "note.update", {"note": note_id, "version": version + 1}
+            )
+            uow.commit()
+            got = uow.repo.get_note(scope.case.id, note_id)
+        assert got is not None
+        return got
+
+
+def confirm_in(uow: UnitOfWork, scope: Scope, key: str) -> None:
+    """Confirm statement ``key`` inside ``uow`` and store the position it implies."""
+    case = uow.repo.get_case(scope.case)
+    statement = case.statement(key)
+    uow.repo.confirm_statement(scope.case.id, key, scope.actor.name, datetime.now(UTC))
+    position = position_from_statement(case, statement)
+    payload: dict[str, Any] = {"statement": key}
+    if position is not None:
+        data = {
+            "party": position.party,
+            "issue": position.issue,
+            "date": position.date.isoformat(),
+            "ideal": position.ideal,
+            "acceptable": list(position.acceptable),
+            "salience": position.salience,
+            "values": position.values,
+            "statements": list(position.statements),
+        }
+        payload["position"] = uow.repo.put_position(scope.case.id, data)
+    uow.audit(scope.case.slug, scope.actor.name, "statement.confirm", payload)
+
+
+def _check_with(case: Case, section: str, item: dict[str, Any]) -> None:
+    """Validate one new record by parsing the case with it appended."""
+    data = case_to_data(case)
+    data.setdefault(section, []).append(item)
+    parse_case(json.dumps(data), "request")
+
+
+def _normalise_position(case: Case, data: dict[str, Any]) -> dict[str, Any]:
+    """Fill derived values as the case file would, so the stored record is complete."""
+    trial = case_to_data(case)
+    trial["positions"] = [data]
+    try:
+        parsed = parse_case(json.dumps(trial), "request")
+    except InputError:
+        return data
+    p = parsed.positions[0]
+    return {**data, "values": p.values, "acceptable": list(p.acceptable)}
+
+
+def _check_position(case: Case, old: dict[str, Any], new: dict[str, Any]) -> None:
+    for key in ("party", "issue", "date"):
+        if new.get(key) != old.get(key):
+            raise InputError(key, "the party, issue and date of a position cannot change")
+    data = case_to_data(case)
+    data["positions"] = [new if p == old else p for p in data.get("positions", [])]
+    parse_case(json.dumps(data), "request")

@@ -1,0 +1,1 @@
+"""Storage: tables, migrations, repository, unit of work and the hash-chained audit log."""

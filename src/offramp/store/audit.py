@@ -1,0 +1,193 @@
+"""The audit log: every write is an event in a hash chain, one chain per case.
+
+Event ``n`` of a chain stores ``hash = sha256(canonical JSON of (seq, case, actor,
+action, payload, at, prev_hash))`` where ``prev_hash`` is the hash of event ``n - 1``
+(64 zeros for the first). The chain's head (last seq and hash) is kept in
+``chain_heads`` and locked while appending, so events of a case are strictly ordered.
+
+:func:`verify_chain` recomputes every hash and says which event is the first bad one
+and how: *modified* (its content no longer matches its hash), *deleted* (a sequence
+number is missing, or the head is ahead of the last event) or *reordered* (an event's
+hash matches a different position than the one it sits at).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import Connection, insert, select, update
+
+from offramp.store.tables import audit_events, chain_heads
+
+GENESIS = "0" * 64
+SERVER_CHAIN = "_server"
+
+
+def canonical(obj: Any) -> str:
+    """Canonical JSON: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(
+    seq: int, chain: str, actor: str, action: str, payload: str, at: str, prev_hash: str
+) -> str:
+    """The hash of one event; ``payload`` is the stored canonical JSON text."""
+    body = {
+        "seq": seq,
+        "case": chain,
+        "actor": actor,
+        "action": action,
+        "payload": json.loads(payload),
+        "at": at,
+        "prev_hash": prev_hash,
+    }
+    return hashlib.sha256(canonical(body).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    chain: str
+    seq: int
+    actor: str
+    action: str
+    payload: dict[str, Any]
+    at: datetime
+    prev_hash: str
+    hash: str
+
+
+def ensure_chain(conn: Connection, chain: str) -> None:
+    """Create the chain's head if it does not exist yet (safe under concurrency)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        stmt: Any = pg_insert(chain_heads).on_conflict_do_nothing()
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        stmt = sqlite_insert(chain_heads).on_conflict_do_nothing()
+    conn.execute(stmt.values(chain=chain, seq=0, hash=GENESIS))
+
+
+def head(conn: Connection, chain: str, *, lock: bool = False) -> tuple[int, str]:
+    """The last seq and hash of the chain, ``(0, GENESIS)`` if it is empty."""
+    q = select(chain_heads.c.seq, chain_heads.c.hash).where(chain_heads.c.chain == chain)
+    if lock:
+        q = q.with_for_update()
+    row = conn.execute(q).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def append(
+    conn: Connection, chain: str, actor: str, action: str, payload: dict[str, Any]
+) -> AuditEvent:
+    """Append one event to ``chain`` inside the caller's transaction."""
+    ensure_chain(conn, chain)
+    seq, prev = head(conn, chain, lock=True)
+    seq += 1
+    now = datetime.now(UTC)
+    at = now.isoformat(timespec="microseconds")
+    text = canonical(payload)
+    digest = event_hash(seq, chain, actor, action, text, at, prev)
+    conn.execute(
+        insert(audit_events).values(
+            chain=chain,
+            seq=seq,
+            actor=actor,
+            action=action,
+            payload=text,
+            at=at,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
+    conn.execute(
+        update(chain_heads).where(chain_heads.c.chain == chain).values(seq=seq, hash=digest)
+    )
+    return AuditEvent(chain, seq, actor, action, payload, now, prev, digest)
+
+
+def events(conn: Connection, chain: str, *, after: int = 0, limit: int = 1000) -> list[AuditEvent]:
+    """Events of the chain in sequence order."""
+    rows = conn.execute(
+        select(audit_events)
+        .where(audit_events.c.chain == chain, audit_events.c.seq > after)
+        .order_by(audit_events.c.seq)
+        .limit(limit)
+    ).all()
+    return [
+        AuditEvent(
+            r.chain,
+            r.seq,
+            r.actor,
+            r.action,
+            json.loads(r.payload),
+            datetime.fromisoformat(r.at),
+            r.prev_hash,
+            r.hash,
+        )
+        for r in rows
+    ]
+
+
+Problem = Literal["modified", "deleted", "reordered"]
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """The outcome of checking a chain. ``bad_seq`` is the first bad position."""
+
+    chain: str
+    events: int
+    head_seq: int
+    ok: bool
+    bad_seq: int | None = None
+    problem: Problem | None = None
+    message: str = ""
+
+
+def verify_chain(conn: Connection, chain: str) -> VerifyReport:
+    """Recompute the chain and report the first modified, deleted or reordered event."""
+    rows = conn.execute(
+        select(audit_events).where(audit_events.c.chain == chain).order_by(audit_events.c.seq)
+    ).all()
+    head_seq, head_hash = head(conn, chain)
+    n = len(rows)
+    top = max([head_seq, n, *(r.seq for r in rows)], default=0) + 1
+
+    def h(r: Any, seq: int, prev: str) -> str:
+        return event_hash(seq, chain, r.actor, r.action, r.payload, r.at, prev)
+
+    def bad(seq: int, problem: Problem, message: str) -> VerifyReport:
+        return VerifyReport(chain, n, head_seq, False, seq, problem, message)
+
+    prev_hash = GENESIS
+    expected = 1
+    for r in rows:
+        if r.seq == expected and r.prev_hash == prev_hash and h(r, r.seq, r.prev_hash) == r.hash:
+            prev_hash, expected = r.hash, expected + 1
+            continue
+        # where does this event's content really belong?
+        origin = next((s for s in range(1, top + 1) if h(r, s, r.prev_hash) == r.hash), None)
+        if origin is None:
+            return bad(r.seq, "modified", f"event {r.seq} was modified: its hash does not match")
+        if origin != r.seq:
+            return bad(
+                r.seq, "reordered", f"event {r.seq} was reordered: it was written as event {origin}"
+            )
+        if r.seq > expected or r.prev_hash != prev_hash:
+            if r.seq > expected:
+                return bad(expected, "deleted", f"event {expected} was deleted")
+            if any(o.hash == r.prev_hash for o in rows):
+                return bad(r.seq, "reordered", f"event {r.seq} follows the wrong event")
+            return bad(expected, "deleted", f"event {expected} was deleted or replaced")
+        return bad(r.seq, "modified", f"event {r.seq} was modified")
+    if head_seq >= expected:
+        return bad(expected, "deleted", f"event {expected} was deleted (the head is at {head_seq})")
+    if n and head_hash != prev_hash:
+        return bad(n, "modified", f"event {n} does not match the chain head")
+    return VerifyReport(chain, n, head_seq, True, message=f"{n} events verified")

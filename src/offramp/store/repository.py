@@ -1,0 +1,856 @@
+"""Rows in, model objects out. ``get_*`` functions fetch without any access check.
+
+Case content is kept so that export reproduces the case file exactly: the case-file
+data (without statements and positions) as JSON on the case row, and each statement
+and position as its own row in case-file order, queryable by party, issue and date.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+
+from offramp.casefile import case_to_data, parse_case
+from offramp.model import Case, Statement
+from offramp.model.concessions import Concession, Direction
+from offramp.model.shuttle import (
+    Channel,
+    ChannelKind,
+    Claim,
+    ClaimState,
+    ClaimStep,
+    HandlingMark,
+    Message,
+    PartyResponse,
+    Proposal,
+    RelayLabel,
+    RelayMode,
+    Response,
+    channels_for,
+)
+from offramp.store import tables as t
+
+T = TypeVar("T")
+
+_CASE_CACHE: dict[tuple[str, int, int], Case] = {}
+
+
+def utc(value: datetime) -> datetime:
+    """Reattach UTC to a time SQLite returned without its zone."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    name: str
+    password_hash: str
+    is_admin: bool
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    slug: str
+    title: str
+    version: int
+
+
+@dataclass(frozen=True)
+class MembershipRow:
+    id: int
+    case_id: int
+    user_id: int
+    user: str
+    role: str
+    party: str | None
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    id: int
+    channel: Channel
+
+
+@dataclass(frozen=True)
+class Versioned(Generic[T]):
+    """A stored object with its row id and optimistic-concurrency version."""
+
+    id: int
+    version: int
+    value: T
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    statement: Statement
+    confirmed_at: datetime | None
+    confirmed_by: str | None
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    id: int
+    author: str
+    title: str
+    body: str
+    version: int
+    updated_at: datetime
+
+
+class Repository:
+    """Every query the services need, over one connection (inside a unit of work)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # -- users and credentials --------------------------------------------------------
+    def add_user(self, name: str, password_hash: str, is_admin: bool) -> int:
+        res = self.conn.execute(
+            insert(t.users).values(
+                name=name, password_hash=password_hash, is_admin=is_admin, created_at=now()
+            )
+        )
+        return _pk(res)
+
+    def get_user_by_name(self, name: str) -> UserRow | None:
+        row = self.conn.execute(select(t.users).where(t.users.c.name == name)).first()
+        return _user(row) if row else None
+
+    def get_user(self, user_id: int) -> UserRow | None:
+        row = self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
+        return _user(row) if row else None
+
+    def add_credential(
+        self, user_id: int, kind: str, secret_hash: str, expires_at: datetime | None
+    ) -> None:
+        self.conn.execute(
+            insert(t.credentials).values(
+                user_id=user_id,
+                kind=kind,
+                secret_hash=secret_hash,
+                created_at=now(),
+                expires_at=expires_at,
+            )
+        )
+
+    def get_user_by_secret(self, secret_hash: str, at: datetime) -> UserRow | None:
+        row = self.conn.execute(
+            select(t.users, t.credentials.c.expires_at)
+            .join(t.credentials, t.credentials.c.user_id == t.users.c.id)
+            .where(t.credentials.c.secret_hash == secret_hash)
+        ).first()
+        if row is None or (row.expires_at is not None and utc(row.expires_at) <= at):
+            return None
+        return _user(row)
+
+    def delete_credential(self, secret_hash: str) -> None:
+        self.conn.execute(delete(t.credentials).where(t.credentials.c.secret_hash == secret_hash))
+
+    # -- cases --------------------------------------------------------------------------
+    def add_case(self, case: Case) -> int:
+        data = case_to_data(case)
+        statements, positions = data.pop("statements", []), data.pop("positions", [])
+        res = self.conn.execute(
+            insert(t.cases).values(
+                slug=case.id, title=case.title, version=1, data=data, created_at=now()
+            )
+        )
+        case_id = _pk(res)
+        self._insert_content(case_id, statements, positions)
+        self._ensure_channels(case_id, case)
+        return case_id
+
+    def replace_case(self, case_id: int, case: Case) -> None:
+        """Replace the case's content with ``case`` (same slug), bumping its version."""
+        data = case_to_data(case)
+        statements, positions = data.pop("statements", []), data.pop("positions", [])
+        self.conn.execute(delete(t.statements).where(t.statements.c.case_id == case_id))
+        self.conn.execute(delete(t.positions).where(t.positions.c.case_id == case_id))
+        self.conn.execute(
+            update(t.cases).where(t.cases.c.id == case_id).values(title=case.title, data=data)
+        )
+        self._insert_content(case_id, statements, positions)
+        self._ensure_channels(case_id, case)
+        self.bump_case(case_id)
+
+    def _insert_content(
+        self, case_id: int, statements: list[dict[str, Any]], positions: list[dict[str, Any]]
+    ) -> None:
+        if statements:
+            self.conn.execute(
+                insert(t.statements),
+                [
+                    {
+                        "case_id": case_id,
+                        "ordinal": k,
+                        "key": s["id"],
+                        "date": s["date"],
+                        "party": s.get("party"),
+                        "issue": s.get("issue"),
+                        "data": s,
+                    }
+                    for k, s in enumerate(statements)
+                ],
+            )
+        if positions:
+            self.conn.execute(
+                insert(t.positions),
+                [
+                    {
+                        "case_id": case_id,
+                        "ordinal": k,
+                        "party": p["party"],
+                        "issue": p["issue"],
+                        "date": p["date"],
+                        "data": p,
+                        "version": 1,
+                    }
+                    for k, p in enumerate(positions)
+                ],
+            )
+
+    def _ensure_channels(self, case_id: int, case: Case) -> None:
+        have = set(
+            self.conn.execute(select(t.channels.c.key).where(t.channels.c.case_id == case_id))
+            .scalars()
+            .all()
+        )
+        new = [
+            {"case_id": case_id, "key": c.key, "kind": c.kind.value, "party": c.party}
+            for c in channels_for(case)
+            if c.key not in have
+        ]
+        if new:
+            self.conn.execute(insert(t.channels), new)
+
+    def bump_case(self, case_id: int) -> int:
+        self.conn.execute(
+            update(t.cases).where(t.cases.c.id == case_id).values(version=t.cases.c.version + 1)
+        )
+        return int(
+            self.conn.execute(select(t.cases.c.version).where(t.cases.c.id == case_id)).scalar_one()
+        )
+
+    def get_case_row(self, slug: str) -> CaseRow | None:
+        row = self.conn.execute(
+            select(t.cases.c.id, t.cases.c.slug, t.cases.c.title, t.cases.c.version).where(
+                t.cases.c.slug == slug
+            )
+        ).first()
+        return CaseRow(row.id, row.slug, row.title, row.version) if row else None
+
+    def get_case(self, row: CaseRow) -> Case:
+        """The full case model, as a case file would give it (cached per version)."""
+        key = (self.conn.engine.url.render_as_string(), row.id, row.version)
+        cached = _CASE_CACHE.get(key)
+        if cached is not None:
+            return cached
+        data = dict(
+            self.conn.execute(select(t.cases.c.data).where(t.cases.c.id == row.id)).scalar_one()
+        )
+        data["statements"] = [
+            r.data
+            for r in self.conn.execute(
+                select(t.statements.c.data)
+                .where(t.statements.c.case_id == row.id)
+                .order_by(t.statements.c.ordinal)
+            )
+        ]
+        data["positions"] = [
+            r.data
+            for r in self.conn.execute(
+                select(t.positions.c.data)
+                .where(t.positions.c.case_id == row.id)
+                .order_by(t.positions.c.ordinal, t.positions.c.id)
+            )
+        ]
+        case = parse_case(json.dumps(data), f"case {row.slug}")
+        if len(_CASE_CACHE) > 256:
+            _CASE_CACHE.clear()
+        _CASE_CACHE[key] = case
+        return case
+
+    def list_cases_for_user(self, user_id: int) -> list[tuple[CaseRow, str, str | None]]:
+        rows = self.conn.execute(
+            select(
+                t.cases.c.id,
+                t.cases.c.slug,
+                t.cases.c.title,
+                t.cases.c.version,
+                t.memberships.c.role,
+                t.memberships.c.party,
+            )
+            .join(t.memberships, t.memberships.c.case_id == t.cases.c.id)
+            .where(t.memberships.c.user_id == user_id)
+            .order_by(t.cases.c.slug)
+        ).all()
+        return [(CaseRow(r.id, r.slug, r.title, r.version), r.role, r.party) for r in rows]
+
+    # -- memberships and shares ------------------------------------------------------
+    def add_membership(self, case_id: int, user_id: int, role: str, party: str | None) -> int:
+        res = self.conn.execute(
+            insert(t.memberships).values(case_id=case_id, user_id=user_id, role=role, party=party)
+        )
+        return _pk(res)
+
+    def get_membership(self, case_id: int, user_id: int) -> MembershipRow | None:
+        row = self.conn.execute(
+            _membership_query().where(
+                t.memberships.c.case_id == case_id, t.memberships.c.user_id == user_id
+            )
+        ).first()
+        return _membership(row) if row else None
+
+    def list_members(self, case_id: int) -> list[MembershipRow]:
+        rows = self.conn.execute(
+            _membership_query()
+            .where(t.memberships.c.case_id == case_id)
+            .order_by(t.memberships.c.id)
+        ).all()
+        return [_membership(r) for r in rows]
+
+    def add_share(self, case_id: int, user_id: int, kind: str, item: int | None) -> int:
+        res = self.conn.execute(
+            insert(t.shares).values(case_id=case_id, user_id=user_id, kind=kind, item=item)
+        )
+        return _pk(res)
+
+    def get_shares(self, case_id: int, user_id: int) -> frozenset[tuple[str, int | None]]:
+        rows = self.conn.execute(
+            select(t.shares.c.kind, t.shares.c.item).where(
+                t.shares.c.case_id == case_id, t.shares.c.user_id == user_id
+            )
+        ).all()
+        return frozenset((r.kind, r.item) for r in rows)
+
+    # -- statements and positions ----------------------------------------------------
+    def list_statements(
+        self, case_id: int, *, party: str | None = None, issue: str | None = None
+    ) -> list[StatementRow]:
+        q = select(t.statements).where(t.statements.c.case_id == case_id)
+        if party is not None:
+            q = q.where(t.statements.c.party == party)
+        if issue is not None:
+            q = q.where(t.statements.c.issue == issue)
+        rows = self.conn.execute(q.order_by(t.statements.c.ordinal)).all()
+        return [_statement(r) for r in rows]
+
+    def get_statement(self, case_id: int, key: str) -> StatementRow | None:
+        row = self.conn.execute(
+            select(t.statements).where(t.statements.c.case_id == case_id, t.statements.c.key == key)
+        ).first()
+        return _statement(row) if row else None
+
+    def add_statement(self, case_id: int, data: dict[str, Any]) -> None:
+        ordinal = self.conn.execute(
+            select(func.coalesce(func.max(t.statements.c.ordinal), -1) + 1).where(
+                t.statements.c.case_id == case_id
+            )
+        ).scalar_one()
+        self.conn.execute(
+            insert(t.statements).values(
+                case_id=case_id,
+                ordinal=ordinal,
+                key=data["id"],
+                date=data["date"],
+                party=data.get("party"),
+                issue=data.get("issue"),
+                data=data,
+            )
+        )
+        self.bump_case(case_id)
+
+    def confirm_statement(self, case_id: int, key: str, actor: str, at: datetime) -> None:
+        self.conn.execute(
+            update(t.statements)
+            .where(t.statements.c.case_id == case_id, t.statements.c.key == key)
+            .values(confirmed_at=at, confirmed_by=actor)
+        )
+
+    def list_positions(
+        self, case_id: int, *, party: str | None = None, issue: str | None = None
+    ) -> list[Versioned[dict[str, Any]]]:
+        q = select(t.positions).where(t.positions.c.case_id == case_id)
+        if party is not None:
+            q = q.where(t.positions.c.party == party)
+        if issue is not None:
+            q = q.where(t.positions.c.issue == issue)
+        rows = self.conn.execute(q.order_by(t.positions.c.ordinal, t.positions.c.id)).all()
+        return [Versioned(r.id, r.version, dict(r.data)) for r in rows]
+
+    def get_position(self, case_id: int, position_id: int) -> Versioned[dict[str, Any]] | None:
+        row = self.conn.execute(
+            select(t.positions).where(
+                t.positions.c.case_id == case_id, t.positions.c.id == position_id
+            )
+        ).first()
+        return Versioned(row.id, row.version, dict(row.data)) if row else None
+
+    def put_position(self, case_id: int, data: dict[str, Any]) -> int:
+        """Insert a position, or replace the one of the same party, issue and date."""
+        same = self.conn.execute(
+            select(t.positions.c.id).where(
+                t.positions.c.case_id == case_id,
+                t.positions.c.party == data["party"],
+                t.positions.c.issue == data["issue"],
+                t.positions.c.date == data["date"],
+            )
+        ).scalar()
+        if same is not None:
+            self.conn.execute(
+                update(t.positions)
+                .where(t.positions.c.id == same)
+                .values(data=data, version=t.positions.c.version + 1)
+            )
+            self.bump_case(case_id)
+            return int(same)
+        ordinal = self.conn.execute(
+            select(func.coalesce(func.max(t.positions.c.ordinal), -1) + 1).where(
+                t.positions.c.case_id == case_id
+            )
+        ).scalar_one()
+        res = self.conn.execute(
+            insert(t.positions).values(
+                case_id=case_id,
+                ordinal=ordinal,
+                party=data["party"],
+                issue=data["issue"],
+                date=data["date"],
+                data=data,
+                version=1,
+            )
+        )
+        self.bump_case(case_id)
+        return _pk(res)
+
+    def update_position(
+        self, case_id: int, position_id: int, data: dict[str, Any], expected_version: int
+    ) -> bool:
+        """Compare-and-set: False (and nothing written) if the version moved on."""
+        res = self.conn.execute(
+            update(t.positions)
+            .where(
+                t.positions.c.case_id == case_id,
+                t.positions.c.id == position_id,
+                t.positions.c.version == expected_version,
+            )
+            .values(data=data, version=expected_version + 1)
+        )
+        if res.rowcount == 1:
+            self.bump_case(case_id)
+        return res.rowcount == 1
+
+    # -- channels and messages -------------------------------------------------------
+    def list_channels(self, case_id: int) -> list[ChannelRow]:
+        rows = self.conn.execute(
+            select(t.channels).where(t.channels.c.case_id == case_id).order_by(t.channels.c.id)
+        ).all()
+        return [_channel(r) for r in rows]
+
+    def get_channel(self, case_id: int, key: str) -> ChannelRow | None:
+        row = self.conn.execute(
+            select(t.channels).where(t.channels.c.case_id == case_id, t.channels.c.key == key)
+        ).first()
+        return _channel(row) if row else None
+
+    def add_message(
+        self,
+        case_id: int,
+        channel: ChannelRow,
+        author: str,
+        body: str,
+        mark: HandlingMark,
+        *,
+        relay_of: int | None = None,
+        relay_mode: RelayMode | None = None,
+        label: RelayLabel | None = None,
+        claim: int | None = None,
+    ) -> Message:
+        at = now()
+        res = self.conn.execute(
+            insert(t.messages).values(
+                case_id=case_id,
+                channel_id=channel.id,
+                author=author,
+                body=body,
+                mark=mark.value,
+                at=at,
+                relay_of=relay_of,
+                relay_mode=relay_mode.value if relay_mode else None,
+                label=label.value if label else None,
+                claim_id=claim,
+            )
+        )
+        mid = _pk(res)
+        return Message(
+            mid, channel.channel.key, author, body, mark, at, relay_of, relay_mode, label, claim
+        )
+
+    def get_message(self, case_id: int, message_id: int) -> Message | None:
+        row = self.conn.execute(
+            _message_query().where(t.messages.c.case_id == case_id, t.messages.c.id == message_id)
+        ).first()
+        return _message(row) if row else None
+
+    def list_messages(
+        self,
+        case_id: int,
+        channel_keys: list[str],
+        *,
+        after: int = 0,
+        limit: int = 100,
+        query: str | None = None,
+    ) -> list[Message]:
+        q = _message_query().where(
+            t.messages.c.case_id == case_id,
+            t.channels.c.key.in_(channel_keys),
+            t.messages.c.id > after,
+        )
+        if query:
+            q = q.where(t.messages.c.body.contains(query, autoescape=True))
+        rows = self.conn.execute(q.order_by(t.messages.c.id).limit(limit)).all()
+        return [_message(r) for r in rows]
+
+    def count_messages(self, case_id: int, channel_keys: list[str]) -> dict[str, int]:
+        rows = self.conn.execute(
+            select(t.channels.c.key, func.count(t.messages.c.id))
+            .join(t.messages, t.messages.c.channel_id == t.channels.c.id, isouter=True)
+            .where(t.channels.c.case_id == case_id, t.channels.c.key.in_(channel_keys))
+            .group_by(t.channels.c.key)
+        ).all()
+        return {r[0]: int(r[1]) for r in rows}
+
+    # -- claims ------------------------------------------------------------------------
+    def add_claim(self, case_id: int, claim: Claim) -> Versioned[Claim]:
+        res = self.conn.execute(
+            insert(t.claims).values(case_id=case_id, version=1, **_claim_values(claim))
+        )
+        cid = _pk(res)
+        return Versioned(cid, 1, Claim(cid, *_claim_tail(claim)))
+
+    def get_claim(self, case_id: int, claim_id: int) -> Versioned[Claim] | None:
+        row = self.conn.execute(
+            select(t.claims).where(t.claims.c.case_id == case_id, t.claims.c.id == claim_id)
+        ).first()
+        return _claim(row) if row else None
+
+    def list_claims(self, case_id: int, parties: frozenset[str] | None) -> list[Versioned[Claim]]:
+        q = select(t.claims).where(t.claims.c.case_id == case_id)
+        if parties is not None:
+            q = q.where(or_(t.claims.c.party.in_(parties), t.claims.c.relayed_to.in_(parties)))
+        return [_claim(r) for r in self.conn.execute(q.order_by(t.claims.c.id)).all()]
+
+    def save_claim(self, case_id: int, claim: Claim, expected_version: int) -> bool:
+        res = self.conn.execute(
+            update(t.claims)
+            .where(
+                t.claims.c.case_id == case_id,
+                t.claims.c.id == claim.id,
+                t.claims.c.version == expected_version,
+            )
+            .values(version=expected_version + 1, **_claim_values(claim))
+        )
+        return res.rowcount == 1
+
+    # -- proposals --------------------------------------------------------------------------
+    def add_proposal(self, case_id: int, p: Proposal) -> Versioned[Proposal]:
+        res = self.conn.execute(
+            insert(t.proposals).values(
+                case_id=case_id,
+                title=p.title,
+                package=dict(p.package),
+                responses=_responses(p),
+                parties="|" + "|".join(p.parties) + "|",
+                tabled_by=p.tabled_by,
+                at=p.at,
+                withdrawn=p.withdrawn,
+                version=1,
+            )
+        )
+        pid = _pk(res)
+        got = self.get_proposal(case_id, pid)
+        assert got is not None
+        return got
+
+    def get_proposal(self, case_id: int, proposal_id: int) -> Versioned[Proposal] | None:
+        row = self.conn.execute(
+            select(t.proposals).where(
+                t.proposals.c.case_id == case_id, t.proposals.c.id == proposal_id
+            )
+        ).first()
+        return _proposal(row) if row else None
+
+    def list_proposals(
+        self, case_id: int, *, party: str | None = None, ids: frozenset[int] | None = None
+    ) -> list[Versioned[Proposal]]:
+        q = select(t.proposals).where(t.proposals.c.case_id == case_id)
+        if party is not None:
+            q = q.where(t.proposals.c.parties.contains(f"|{party}|", autoescape=True))
+        if ids is not None:
+            q = q.where(t.proposals.c.id.in_(ids))
+        return [_proposal(r) for r in self.conn.execute(q.order_by(t.proposals.c.id)).all()]
+
+    def save_proposal(self, case_id: int, p: Proposal, expected_version: int) -> bool:
+        res = self.conn.execute(
+            update(t.proposals)
+            .where(
+                t.proposals.c.case_id == case_id,
+                t.proposals.c.id == p.id,
+                t.proposals.c.version == expected_version,
+            )
+            .values(responses=_responses(p), withdrawn=p.withdrawn, version=expected_version + 1)
+        )
+        return res.rowcount == 1
+
+    # -- ledger ---------------------------------------------------------------------------
+    def add_concession(self, case_id: int, c: Concession, recorded_by: str) -> int:
+        res = self.conn.execute(
+            insert(t.ledger).values(
+                case_id=case_id,
+                party=c.party,
+                issue=c.issue,
+                direction=c.direction.value,
+                from_option=c.from_option,
+                to_option=c.to_option,
+                note=c.note,
+                proposal_id=c.proposal,
+                at=c.at,
+                recorded_by=recorded_by,
+            )
+        )
+        return _pk(res)
+
+    def list_concessions(self, case_id: int) -> list[tuple[int, Concession, str]]:
+        rows = self.conn.execute(
+            select(t.ledger).where(t.ledger.c.case_id == case_id).order_by(t.ledger.c.id)
+        ).all()
+        return [
+            (
+                r.id,
+                Concession(
+                    r.party,
+                    r.issue,
+                    Direction(r.direction),
+                    utc(r.at),
+                    r.from_option,
+                    r.to_option,
+                    r.note,
+                    r.proposal_id,
+                ),
+                r.recorded_by,
+            )
+            for r in rows
+        ]
+
+    # -- notes ------------------------------------------------------------------------------
+    def add_note(self, case_id: int, author: str, title: str, body: str) -> NoteRow:
+        at = now()
+        res = self.conn.execute(
+            insert(t.notes).values(
+                case_id=case_id, author=author, title=title, body=body, version=1, updated_at=at
+            )
+        )
+        return NoteRow(_pk(res), author, title, body, 1, at)
+
+    def get_note(self, case_id: int, note_id: int) -> NoteRow | None:
+        row = self.conn.execute(
+            select(t.notes).where(t.notes.c.case_id == case_id, t.notes.c.id == note_id)
+        ).first()
+        return _note(row) if row else None
+
+    def list_notes(self, case_id: int, ids: frozenset[int] | None = None) -> list[NoteRow]:
+        q = select(t.notes).where(t.notes.c.case_id == case_id)
+        if ids is not None:
+            q = q.where(t.notes.c.id.in_(ids))
+        return [_note(r) for r in self.conn.execute(q.order_by(t.notes.c.id)).all()]
+
+    def update_note(
+        self, case_id: int, note_id: int, title: str, body: str, expected_version: int
+    ) -> bool:
+        res = self.conn.execute(
+            update(t.notes)
+            .where(
+                t.notes.c.case_id == case_id,
+                t.notes.c.id == note_id,
+                t.notes.c.version == expected_version,
+            )
+            .values(title=title, body=body, version=expected_version + 1, updated_at=now())
+        )
+        return res.rowcount == 1
+
+    # -- for tests and operators -----------------------------------------------------------
+    def count_rows(self) -> dict[str, int]:
+        """Rows per table."""
+        return {
+            name: int(self.conn.execute(select(func.count()).select_from(table)).scalar_one())
+            for name, table in t.metadata.tables.items()
+        }
+
+
+def _pk(res: Any) -> int:
+    return int(res.inserted_primary_key[0])
+
+
+# -- row mapping ---------------------------------------------------------------------------
+
+
+def _user(row: Row[Any]) -> UserRow:
+    return UserRow(row.id, row.name, row.password_hash, bool(row.is_admin))
+
+
+def _membership_query() -> Any:
+    return select(
+        t.memberships.c.id,
+        t.memberships.c.case_id,
+        t.memberships.c.user_id,
+        t.users.c.name.label("user"),
+        t.memberships.c.role,
+        t.memberships.c.party,
+    ).join(t.users, t.users.c.id == t.memberships.c.user_id)
+
+
+def _membership(row: Row[Any]) -> MembershipRow:
+    return MembershipRow(row.id, row.case_id, row.user_id, row.user, row.role, row.party)
+
+
+def _statement(row: Row[Any]) -> StatementRow:
+    d = dict(row.data)
+    s = Statement(
+        id=d["id"],
+        date=date.fromisoformat(d["date"]),
+        party=d.get("party"),
+        speaker=d["speaker"],
+        quote=d["quote"],
+        source=d["source"],
+        stance=d.get("stance"),
+        issue=d.get("issue"),
+        option=d.get("option"),
+        track=d.get("track"),
+        reported_by=d.get("reported_by", ""),
+        date_basis=d.get("date_basis", ""),
+        note=d.get("note", ""),
+    )
+    return StatementRow(s, utc(row.confirmed_at) if row.confirmed_at else None, row.confirmed_by)
+
+
+def _channel(row: Row[Any]) -> ChannelRow:
+    return ChannelRow(row.id, Channel(row.key, ChannelKind(row.kind), row.party))
+
+
+def _message_query() -> Any:
+    return select(t.messages, t.channels.c.key.label("channel_key")).join(
+        t.channels, t.channels.c.id == t.messages.c.channel_id
+    )
+
+
+def _message(row: Row[Any]) -> Message:
+    return Message(
+        row.id,
+        row.channel_key,
+        row.author,
+        row.body,
+        HandlingMark(row.mark),
+        utc(row.at),
+        row.relay_of,
+        RelayMode(row.relay_mode) if row.relay_mode else None,
+        RelayLabel(row.label) if row.label else None,
+        row.claim_id,
+    )
+
+
+def _claim_values(c: Claim) -> dict[str, Any]:
+    return {
+        "party": c.party,
+        "text": c.text,
+        "statement": c.statement,
+        "relayed_to": c.relayed_to,
+        "label": c.label.value if c.label else None,
+        "history": [
+            {
+                "state": s.state.value,
+                "actor": s.actor,
+                "at": s.at.isoformat(),
+                "note": s.note,
+                "label": s.label.value if s.label else None,
+                "party": s.party,
+            }
+            for s in c.history
+        ],
+    }
+
+
+def _claim_tail(c: Claim) -> tuple[Any, ...]:
+    return (c.party, c.text, c.history, c.statement, c.relayed_to, c.label)
+
+
+def _claim(row: Row[Any]) -> Versioned[Claim]:
+    history = tuple(
+        ClaimStep(
+            ClaimState(s["state"]),
+            s["actor"],
+            datetime.fromisoformat(s["at"]),
+            s.get("note", ""),
+            RelayLabel(s["label"]) if s.get("label") else None,
+            s.get("party"),
+        )
+        for s in row.history
+    )
+    claim = Claim(
+        row.id,
+        row.party,
+        row.text,
+        history,
+        row.statement,
+        row.relayed_to,
+        RelayLabel(row.label) if row.label else None,
+    )
+    return Versioned(row.id, row.version, claim)
+
+
+def _responses(p: Proposal) -> list[dict[str, Any]]:
+    return [
+        {
+            "party": r.party,
+            "response": r.response.value,
+            "actor": r.actor,
+            "at": r.at.isoformat() if r.at else None,
+            "note": r.note,
+        }
+        for r in p.responses
+    ]
+
+
+def _proposal(row: Row[Any]) -> Versioned[Proposal]:
+    responses = tuple(
+        PartyResponse(
+            r["party"],
+            Response(r["response"]),
+            r.get("actor"),
+            datetime.fromisoformat(r["at"]) if r.get("at") else None,
+            r.get("note", ""),
+        )
+        for r in row.responses
+    )
+    p = Proposal(
+        row.id,
+        row.title,
+        dict(row.package),
+        responses,
+        row.tabled_by,
+        utc(row.at),
+        bool(row.withdrawn),
+    )
+    return Versioned(row.id, row.version, p)
+
+
+def _note(row: Row[Any]) -> NoteRow:
+    return NoteRow(row.id, row.author, row.title, row.body, row.version, utc(row.updated_at))

@@ -1,0 +1,97 @@
+"""The unit of work: one connection and transaction; nothing persists without commit.
+
+    with uow_factory(write=True) as uow:
+        uow.repo.add_message(...)
+        uow.audit("message.post", actor, {...})
+        uow.commit()
+
+Leaving the block without ``commit()`` rolls back. An ``IntegrityError`` escaping the
+block becomes :class:`offramp.errors.Conflict` (the store's edge translation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from offramp.errors import Conflict
+from offramp.store import audit as audit_log
+from offramp.store.engine import WRITE_OPTION
+from offramp.store.repository import Repository
+
+
+class UnitOfWork:
+    """A transaction on ``engine``; ``write=True`` takes SQLite's write lock up front."""
+
+    conn: Connection
+    repo: Repository
+
+    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+        self._engine = engine
+        self._write = write
+        self._committed = False
+
+    def __enter__(self) -> UnitOfWork:
+        conn = self._engine.connect()
+        if self._write:
+            conn = conn.execution_options(**{WRITE_OPTION: True})
+        self.conn = conn
+        self._tx = conn.begin()
+        self.repo = Repository(conn)
+        self._committed = False
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if not self._committed and self._tx.is_active:
+                self._tx.rollback()
+        finally:
+            self.conn.close()
+        if isinstance(exc, IntegrityError):
+            raise Conflict(_integrity_message(exc)) from None
+
+    def commit(self) -> None:
+        try:
+            self._tx.commit()
+        except IntegrityError as exc:
+            raise Conflict(_integrity_message(exc)) from None
+        self._committed = True
+
+    def rollback(self) -> None:
+        self._tx.rollback()
+
+    def audit(
+        self, chain: str, actor: str, action: str, payload: dict[str, Any]
+    ) -> audit_log.AuditEvent:
+        """Record a write in the chain of its case (inside this transaction)."""
+        return audit_log.append(self.conn, chain, actor, action, payload)
+
+
+UowFactory = Callable[..., UnitOfWork]
+
+
+def uow_factory(engine: Engine) -> UowFactory:
+    """A callable that opens a unit of work on ``engine``."""
+
+    def make(*, write: bool = False) -> UnitOfWork:
+        return UnitOfWork(engine, write=write)
+
+    return make
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc.orig).lower()
+    if "unique" in text or "duplicate" in text:
+        return "That already exists; pick another name or id."
+    if "foreign key" in text:
+        return "That refers to something that does not exist."
+    return "The change conflicts with what is stored."
