@@ -1,0 +1,327 @@
+"""The web desk's port (:class:`offramp.web.desk.Desk`) over the desk server's services.
+
+Each method calls one use case of ``offramp.bootstrap.Desk`` (accounts, cases,
+shuttle, audit, analysis); the services apply the access policy and write the audit
+log. Three small gaps are bridged here until the services grow them (see
+``docs/web.md``): the permissions a page uses to decide which forms to show, the
+newest messages of a channel, and the full analysis report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from offramp.errors import NotFound, Unauthenticated
+from offramp.model import Case
+from offramp.model.access import Action, DeskRole
+from offramp.model.concessions import Concession
+from offramp.model.shuttle import (
+    Channel,
+    ChannelKind,
+    Claim,
+    HandlingMark,
+    Message,
+    Proposal,
+    RelayLabel,
+    RelayMode,
+    Response,
+)
+from offramp.services.access import Actor, Scope
+from offramp.web.desk import (
+    AuditEvent,
+    AuditView,
+    CaseSummary,
+    CaseView,
+    ChannelPage,
+    Desk,
+    Viewer,
+)
+
+# the share kind that opens an if_shared action to a member
+SHARE_OF = {
+    Action.POSITION_READ: "positions",
+    Action.ANALYSIS_READ: "analysis",
+    Action.LEDGER_READ: "ledger",
+    Action.NOTE_READ: "note",
+    Action.PROPOSAL_READ: "proposal",
+}
+
+
+def _actor(v: Viewer) -> Actor:
+    return Actor(v.id, v.name, v.is_admin)
+
+
+class ServicesDesk:
+    """:class:`Desk` over ``offramp.bootstrap.Desk``."""
+
+    def __init__(self, services: Any) -> None:
+        self.s = services
+
+    # -- accounts ----------------------------------------------------------------------
+    def sign_in(self, name: str, password: str) -> str:
+        _, secret = self.s.accounts.sign_in(name, password)
+        return str(secret)
+
+    def viewer(self, token: str) -> Viewer | None:
+        try:
+            a = self.s.accounts.actor_for_secret(token)
+        except Unauthenticated:
+            return None
+        return Viewer(a.id, a.name, a.is_admin)
+
+    def sign_out(self, token: str) -> None:
+        self.s.accounts.sign_out(token)
+
+    # -- cases -------------------------------------------------------------------------
+    def my_cases(self, viewer: Viewer) -> Sequence[CaseSummary]:
+        return [
+            CaseSummary(c.slug, c.title, DeskRole(c.role), c.party)
+            for c in self.s.cases.list_my_cases(_actor(viewer))
+        ]
+
+    def _permissions(self, viewer: Viewer, slug: str) -> frozenset[Action]:
+        """What the member may do, for showing forms (the services enforce it anyway).
+
+        Bridge: asks the services' policy with the member's scope. Replace with
+        ``CaseService.permissions(actor, slug)`` when it exists.
+        """
+        policy = self.s.policy
+        with self.s.uow() as uow:
+            scope: Scope = policy.access_case(uow.repo, _actor(viewer), slug)
+        own = frozenset({scope.party}) if scope.party else frozenset()
+        allowed = set()
+        for action in Action:
+            kind = SHARE_OF.get(action)
+            if policy.can(
+                scope,
+                action,
+                resource="page",
+                parties=own,
+                shared=scope.shared(kind) if kind else False,
+            ):
+                allowed.add(action)
+        # a member shown any one shared proposal may read proposals
+        if any(k == "proposal" for k, _ in scope.shares):
+            allowed.add(Action.PROPOSAL_READ)
+        return frozenset(allowed)
+
+    def access_case(self, viewer: Viewer, slug: str) -> CaseView:
+        record = self.s.cases.public_record(_actor(viewer), slug)
+        return CaseView(
+            slug=record.slug,
+            case=record.case,
+            role=DeskRole(record.role),
+            party=record.party,
+            allowed=self._permissions(viewer, slug),
+        )
+
+    def analysis(self, viewer: Viewer, slug: str, at: datetime) -> Mapping[str, Any]:
+        # the service checks analysis.read (shared or not) and raises if refused
+        self.s.analysis.analyse(_actor(viewer), slug, at.date())
+        case = self.s.cases.public_record(_actor(viewer), slug).case
+        return analysis_report(case, at)
+
+    # -- shuttle -----------------------------------------------------------------------
+    def channels(self, viewer: Viewer, slug: str) -> Sequence[Channel]:
+        return [
+            Channel(c.key, ChannelKind(c.kind), c.party)
+            for c in self.s.shuttle.list_channels(_actor(viewer), slug)
+        ]
+
+    def channel_page(
+        self, viewer: Viewer, slug: str, key: str, *, limit: int, before: int | None = None
+    ) -> ChannelPage:
+        actor = _actor(viewer)
+        views = {c.key: c for c in self.s.shuttle.list_channels(actor, slug)}
+        if key not in views:
+            raise NotFound("No such channel.")
+        count = views[key].messages
+        # Bridge: the service lists oldest first after an id; take all and keep the
+        # newest. Replace with list_messages(..., before=, newest=True) when it exists.
+        got = self.s.shuttle.list_messages(actor, slug, key, limit=max(count, 1))
+        msgs = [_shown(v) for v in got if before is None or v.message.id < before]
+        page = msgs[-limit:]
+        more = page[0].id if len(msgs) > limit and page else None
+        channel = Channel(key, ChannelKind(views[key].kind), views[key].party)
+        return ChannelPage(channel, page, more)
+
+    def post_message(
+        self, viewer: Viewer, slug: str, key: str, body: str, mark: HandlingMark
+    ) -> Message:
+        return _shown(self.s.shuttle.post(_actor(viewer), slug, key, body, mark))
+
+    def relay(
+        self,
+        viewer: Viewer,
+        slug: str,
+        message_id: int,
+        to: str,
+        mode: RelayMode,
+        paraphrase: str | None,
+    ) -> Message:
+        view = self.s.shuttle.relay(_actor(viewer), slug, message_id, to, mode, paraphrase)
+        return _shown(view)
+
+    def claims(self, viewer: Viewer, slug: str) -> Sequence[Claim]:
+        return [c.claim for c in self.s.shuttle.list_claims(_actor(viewer), slug)]
+
+    def state_claim(self, viewer: Viewer, slug: str, party: str, text: str) -> Claim:
+        return self.s.shuttle.create_claim(_actor(viewer), slug, party=party, text=text).claim  # type: ignore[no-any-return]
+
+    def request_assurance(self, viewer: Viewer, slug: str, claim_id: int) -> Claim:
+        return self.s.shuttle.request_assurance(_actor(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
+
+    def answer_assurance(self, viewer: Viewer, slug: str, claim_id: int, assure: bool) -> Claim:
+        return self.s.shuttle.respond_to_claim(_actor(viewer), slug, claim_id, assure).claim  # type: ignore[no-any-return]
+
+    def relay_claim(
+        self, viewer: Viewer, slug: str, claim_id: int, to: str, label: RelayLabel
+    ) -> Claim:
+        return self.s.shuttle.relay_claim(_actor(viewer), slug, claim_id, to, label).claim  # type: ignore[no-any-return]
+
+    def acknowledge_claim(self, viewer: Viewer, slug: str, claim_id: int) -> Claim:
+        return self.s.shuttle.acknowledge_claim(_actor(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
+
+    def proposals(self, viewer: Viewer, slug: str) -> Sequence[Proposal]:
+        out = []
+        for v in self.s.shuttle.list_proposals(_actor(viewer), slug):
+            p: Proposal = v.proposal
+            out.append(_with_responses(p, v.responses))
+        return out
+
+    def table_proposal(
+        self,
+        viewer: Viewer,
+        slug: str,
+        title: str,
+        package: Mapping[str, str],
+        parties: Sequence[str],
+    ) -> Proposal:
+        view = self.s.shuttle.table_proposal(
+            _actor(viewer), slug, title, dict(package), tuple(parties) or None
+        )
+        return view.proposal  # type: ignore[no-any-return]
+
+    def respond_proposal(
+        self, viewer: Viewer, slug: str, proposal_id: int, accept: bool, note: str
+    ) -> Proposal:
+        answer = Response.ACCEPTED if accept else Response.REJECTED
+        view = self.s.shuttle.respond_to_proposal(_actor(viewer), slug, proposal_id, answer, note)
+        return view.proposal  # type: ignore[no-any-return]
+
+    # -- ledger and audit ----------------------------------------------------------------
+    def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]:
+        return [e.concession for e in self.s.shuttle.ledger(_actor(viewer), slug)]
+
+    def audit(self, viewer: Viewer, slug: str, *, limit: int) -> AuditView:
+        actor = _actor(viewer)
+        report = self.s.audit.verify_as(actor, slug)
+        after = max(report.events - limit, 0)
+        events = self.s.audit.events(actor, slug, after=after, limit=limit)
+        shown = [
+            AuditEvent(
+                e.seq, e.actor, e.action, e.at.isoformat(timespec="seconds"), _payload(e.payload)
+            )
+            for e in reversed(events)
+        ]
+        return AuditView(shown, bool(report.ok), str(report.message), int(report.events))
+
+
+def _payload(payload: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in payload.items())
+
+
+def _shown(view: Any) -> Message:
+    """The message with ``relay_of`` as the service showed it to this member."""
+    m: Message = view.message
+    if m.relay_of != view.relay_of:
+        from dataclasses import replace
+
+        m = replace(m, relay_of=view.relay_of)
+    return m
+
+
+def _with_responses(p: Proposal, responses: Sequence[Any]) -> Proposal:
+    """The proposal with only the responses this member may see."""
+    from dataclasses import replace
+
+    if tuple(responses) == p.responses:
+        return p
+    return replace(p, responses=tuple(responses))
+
+
+def as_desk(services: Any) -> Desk:
+    """``services`` as the web's port: wrap the bootstrap's Desk, pass a port through."""
+    if hasattr(services, "accounts") and hasattr(services, "shuttle"):
+        return ServicesDesk(services)
+    return services  # type: ignore[no-any-return]
+
+
+# -- the analysis report ------------------------------------------------------------------
+
+
+def analysis_report(case: Case, at: datetime) -> Mapping[str, Any]:
+    """``analyze(case, at).to_dict()``, or a minimal report until that lands.
+
+    Bridge: the lead's ``offramp.analysis.report.analyze`` is used when present.
+    """
+    try:
+        reporting = importlib.import_module("offramp.analysis.report")
+    except ImportError:
+        return _minimal_report(case, at)
+    result: Mapping[str, Any] = reporting.analyze(case, at.date()).to_dict()
+    return result
+
+
+def _minimal_report(case: Case, at: datetime) -> Mapping[str, Any]:
+    """Frontier, no deal, zone, Nash and Kalai-Smorodinsky from the exact frontier."""
+    from offramp.analysis.frontier import pareto_frontier
+    from offramp.analysis.problem import problem_from_case
+
+    cp = problem_from_case(case, at.date())
+    bp = cp.problem
+    front = pareto_frontier(bp)
+    u = front.utilities
+    r = bp.reservation
+    ideal = u.max(axis=0) if len(u) else r
+
+    def entry(k: int) -> dict[str, Any]:
+        pkg = front.packages[k]
+        return {
+            "options": {bp.issues[i]: bp.options[i][int(o)] for i, o in enumerate(pkg)},
+            "utilities": [float(x) for x in u[k]],
+        }
+
+    gains = u - r
+    inside = np.all(gains > 0, axis=1)
+    nash = ks = None
+    if inside.any():
+        idx = np.flatnonzero(inside)
+        nash = entry(int(idx[np.argmax(np.prod(gains[idx], axis=1))]))
+        span = np.where(ideal - r > 0, ideal - r, 1.0)
+        ks = entry(int(idx[np.argmax(np.min(gains[idx] / span, axis=1))]))
+    zone = bool(inside.any())
+    sentence = (
+        "A zone of agreement exists: some packages leave every party better off than no deal."
+        if zone
+        else "Not ripe: no package gives every party more than no deal."
+    )
+    return {
+        "parties": list(bp.parties),
+        "issues": list(bp.issues),
+        "frontier": [entry(k) for k in range(len(u))],
+        "reservation": [float(x) for x in r],
+        "zone_exists": zone,
+        "ripe": zone,
+        "ripeness": {"sentence": sentence},
+        "nash": nash,
+        "kalai_smorodinsky": ks,
+        "packages": [],
+        "enlarge": [],
+        "warnings": list(cp.warnings),
+    }

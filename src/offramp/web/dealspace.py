@@ -1,0 +1,136 @@
+"""The deal-space page as plain data, from ``AnalysisReport.to_dict()``.
+
+The report is read as a mapping so the page depends only on its documented keys:
+``zone_exists``, ``ripe``, ``ripeness`` (with ``sentence``), ``frontier``, ``nash``,
+``kalai_smorodinsky``, ``egalitarian``, ``utilitarian``, ``packages``, ``enlarge``,
+``reservation``, ``parties``, ``issues`` and ``warnings``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from offramp.model import Case
+from offramp.web.svg import deal_space_svg, reservation_of, utilities_of
+
+SOLUTIONS = (
+    ("nash", "Nash bargaining package"),
+    ("kalai_smorodinsky", "Kalai-Smorodinsky package"),
+    ("egalitarian", "Egalitarian package"),
+    ("utilitarian", "Utilitarian package"),
+)
+
+
+@dataclass(frozen=True)
+class PackageView:
+    """A package: one option per issue, each party's utility and what each gives and gets."""
+
+    key: str
+    name: str
+    options: tuple[tuple[str, str], ...]
+    utilities: tuple[tuple[str, float], ...]
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DealSpaceView:
+    svg: str
+    zone_exists: bool
+    ripe: bool
+    ripeness: str
+    parties: tuple[str, ...]
+    reservation: tuple[tuple[str, float], ...]
+    solutions: tuple[PackageView, ...]
+    packages: tuple[PackageView, ...]
+    enlarge: tuple[str, ...]
+    warnings: tuple[str, ...]
+    frontier_size: int
+
+
+def _labels(case: Case, options: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    out = []
+    for issue_id, option_id in (options or {}).items():
+        try:
+            issue = case.issue(str(issue_id))
+            out.append((issue.title, issue.option(str(option_id)).label))
+        except KeyError:
+            out.append((str(issue_id), str(option_id)))
+    return tuple(out)
+
+
+def _sentences(raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, Mapping):
+        return tuple(
+            f"{k}: {v}" if not str(v).startswith(str(k)) else str(v) for k, v in raw.items()
+        )
+    return tuple(str(s) for s in raw)
+
+
+def _package(
+    case: Case, key: str, name: str, entry: Mapping[str, Any], parties: Sequence[str]
+) -> PackageView:
+    utils = utilities_of(entry, parties) or []
+    sentences = _sentences(entry.get("sentences") or entry.get("sentence"))
+    return PackageView(
+        key=key,
+        name=str(entry.get("name") or entry.get("label") or name),
+        options=_labels(case, entry.get("options") or entry.get("package")),
+        utilities=tuple(zip(parties, utils, strict=False)),
+        sentences=sentences,
+    )
+
+
+def _enlarge_line(entry: Any) -> str:
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, Mapping):
+        if entry.get("sentence"):
+            return str(entry["sentence"])
+        issues = entry.get("issues") or entry.get("issue") or ""
+        if isinstance(issues, list | tuple):
+            issues = ", ".join(str(i) for i in issues)
+        opens = " opens a zone of agreement" if entry.get("opens_zone") else ""
+        return f"Add {issues}{opens}".strip()
+    return str(entry)
+
+
+def deal_space_view(case: Case, report: Mapping[str, Any]) -> DealSpaceView:
+    """Everything the deal-space page shows, from one analysis report."""
+    parties = tuple(str(p) for p in report.get("parties", ()))
+    ripeness = report.get("ripeness")
+    if isinstance(ripeness, Mapping):
+        sentence = str(ripeness.get("sentence", ""))
+    else:
+        sentence = str(ripeness or "")
+    solutions = tuple(
+        _package(case, key, name, report[key], parties)
+        for key, name in SOLUTIONS
+        if isinstance(report.get(key), Mapping)
+    )
+    packages = tuple(
+        _package(case, f"package-{k}", f"Package {k + 1}", p, parties)
+        for k, p in enumerate(report.get("packages") or ())
+        if isinstance(p, Mapping)
+    )
+    enlarge_raw = report.get("enlarge") or ()
+    if isinstance(enlarge_raw, Mapping):
+        enlarge_raw = enlarge_raw.get("suggestions") or [enlarge_raw]
+    return DealSpaceView(
+        svg=deal_space_svg(report),
+        zone_exists=bool(report.get("zone_exists")),
+        ripe=bool(report.get("ripe")),
+        ripeness=sentence,
+        parties=parties,
+        reservation=tuple(zip(parties, reservation_of(report, parties), strict=False)),
+        solutions=solutions,
+        packages=packages,
+        enlarge=tuple(_enlarge_line(e) for e in enlarge_raw),
+        warnings=tuple(str(w) for w in report.get("warnings") or ()),
+        frontier_size=len(report.get("frontier") or ()),
+    )
