@@ -75,7 +75,7 @@ def test_zone_and_nash_equal_brute_force_over_every_package(data):
         for k, package in enumerate(itertools.product(*map(range, sizes))):
             u = sum(weights[s, :, i] * values[i][s, :, o] for i, o in enumerate(package))
             gain = u - reservation[s]
-            if np.all(gain > 0) and np.prod(gain) > best_product:
+            if np.all(gain >= 0) and np.prod(gain) > best_product:
                 best, best_product, best_index = u, float(np.prod(gain)), k
         assert zone[s] == (best is not None)
         if best is None:
@@ -113,13 +113,14 @@ def test_no_perturbation_reproduces_the_deterministic_verdicts():
 
 
 def test_reservation_that_decides_the_zone_ranks_first():
-    # RU's best package (neutral, ru, ru) is worth 1.0 to it and 0.14 to UA. With RU's
-    # reservation at 0.95 +- 0.2 (clipped to 1) and UA's at 0 (+0.2 at most), a zone
-    # exists about when RU's draw is below 1: RU's reservation must top the list.
+    # RU's values scaled by 0.8: its best package (neutral, ru, ru) is worth 0.8 to it
+    # and 0.14 to UA. With RU's reservation at 0.85 +- 0.2 and UA's at 0 (+0.2 at most),
+    # a zone exists about when RU's draw is below 0.8: RU's reservation must top the list.
     ranges = Ranges(salience=0, capability=0, position=0, values=0, reservation=0.2)
     base = small_study(ranges)
     assert base.problem is not None
-    problem = dataclasses.replace(base.problem, reservation=np.array([0.95, 0.0]))
+    values = tuple(v * np.array([[0.8], [1.0]]) for v in base.problem.values)
+    problem = dataclasses.replace(base.problem, values=values, reservation=np.array([0.85, 0.0]))
     study = dataclasses.replace(base, problem=problem)
     result = run_sensitivity(study, 2000, seed=7, workers=1)
     assert 0.3 < result.zone_probability < 0.8

@@ -6,9 +6,10 @@ capabilities and saliences. Each scenario perturbs every input uniformly within 
 half-widths of :class:`Ranges` (the case file's ``sensitivity`` section) and may drop
 actors; then it records
 
-* whether a zone of agreement exists (some package every party values strictly above
-  its reservation value) and the Nash package (the one maximising the product of the
-  gains over reservation, Nash 1950), by vectorised enumeration of all packages;
+* whether a zone of agreement exists (some package every party values at least at its
+  reservation value, as in ``offramp.analysis.zone``) and the Nash package (the one
+  maximising the product of the gains over reservation, Nash 1950), by vectorised
+  enumeration of all packages;
 * the expected-utility forecast of each issue (``offramp.analysis.forecast``).
 
 Scenarios run in fixed chunks of ``CHUNK``; chunk k draws from
@@ -190,7 +191,8 @@ def zone_and_nash(
     """Zone of agreement, Nash package index (-1 if none) and its utilities, per scenario.
 
     Exact by enumeration of every package, vectorised over scenarios in blocks. The
-    zone is the set of packages every party values strictly above its reservation;
+    zone is the set of packages every party values at least at its reservation (the
+    weak inequality of ``offramp.analysis.zone``);
     the Nash package maximises prod_p (u_p - r_p) over it (Nash 1950); ties go to the
     first package in C order.
     """
@@ -206,7 +208,7 @@ def zone_and_nash(
         sl = slice(lo, lo + block)
         u = package_utilities([v[sl] for v in values], weights[sl])  # (b, P, K)
         gain = u - reservation[sl, :, None]
-        inside: BoolArray = np.all(gain > 0, axis=1)  # (b, K)
+        inside: BoolArray = np.all(gain >= 0, axis=1)  # (b, K)
         product = np.where(inside, np.prod(np.maximum(gain, 0.0), axis=1), -1.0)
         best = product.argmax(axis=1)
         has: BoolArray = np.any(inside, axis=1)
