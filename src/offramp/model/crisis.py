@@ -828,6 +828,7 @@ class StepRun:
     note: str = ""
     waived: str = ""
     waived_at: datetime | None = None
+    provenance: Provenance = NO_PROVENANCE
 
     @property
     def id(self) -> str:
@@ -864,6 +865,8 @@ class StepView:
         if self.status is StepStatus.DONE_LATE and self.late_by is not None:
             return f"done late by {format_duration(self.late_by)}"
         if self.status is StepStatus.PENDING:
+            if not self.waiting_on:
+                return "pending (not started)"
             return "pending (after " + ", ".join(self.waiting_on) + ")"
         return self.status.value.replace("_", " ")
 
@@ -880,10 +883,11 @@ class PlaybookRun:
     outcome: str = ""
     closed_at: datetime | None = None
     closed_by: str = ""
+    note: str = ""
 
     @classmethod
     def start(
-        cls, playbook: Playbook, incident: Incident, at: datetime | None = None
+        cls, playbook: Playbook, incident: Incident, at: datetime | None = None, note: str = ""
     ) -> PlaybookRun:
         """Instantiate the playbook's steps with due times counted from ``at``."""
         if playbook.incident_type is not incident.type:
@@ -898,7 +902,7 @@ class PlaybookRun:
                 "its playbook cannot start before that."
             )
         steps = tuple(StepRun(s, s.due(start)) for s in playbook.steps)
-        return cls(incident.id, playbook.id, playbook.title, start, steps)
+        return cls(incident.id, playbook.id, playbook.title, start, steps, note=note)
 
     @property
     def closed(self) -> bool:
@@ -918,6 +922,7 @@ class PlaybookRun:
         *,
         channel: str | None = None,
         note: str = "",
+        provenance: Provenance = NO_PROVENANCE,
     ) -> PlaybookRun:
         """Record that ``by`` did the step at ``at``."""
         at = require_aware(at, "time the step was done")
@@ -936,7 +941,9 @@ class PlaybookRun:
                     f"Step {step_id} comes after {a}, done at {before.done_at.isoformat()}; "
                     f"it cannot be done earlier, at {at.isoformat()}."
                 )
-        done = replace(step, done_by=by, done_at=at, channel=channel, note=note)
+        done = replace(
+            step, done_by=by, done_at=at, channel=channel, note=note, provenance=provenance
+        )
         return self._with(done)
 
     def waive(self, step_id: str, by: str, at: datetime, reason: str) -> PlaybookRun:
@@ -984,6 +991,8 @@ class PlaybookRun:
                 return replace(base, status=StepStatus.DONE_LATE, late_by=s.done_at - s.due_at)
             return replace(base, status=StepStatus.DONE)
         base = replace(base, done_by="", done_at=None)
+        if now < self.started_at:
+            return base
         if now > s.due_at:
             return replace(base, status=StepStatus.OVERDUE, overdue_by=now - s.due_at)
         waiting = tuple(a for a in s.spec.after if not self.step(a).finished_by(now))
@@ -1091,9 +1100,11 @@ class CrisisDesk:
         return max((t for t in times if t is not None), default=None)
 
     def board(self, now: datetime) -> tuple[IncidentBoard, ...]:
-        """Every incident with its playbook's status at ``now``, newest first."""
+        """Every incident that had arrived by ``now``, with its steps' status, newest first."""
         boards = []
         for incident in self.incidents:
+            if incident.first_arrival > now:
+                continue
             run = self.run(incident.id)
             views = run.board(now) if run is not None else ()
             boards.append(IncidentBoard(incident, run, views))
