@@ -96,9 +96,10 @@ class Ripeness:
     def explain(self) -> str:
         """One sentence a mediator can read."""
         if self.ripe:
+            plural = self.zone_size_on_frontier != 1
             return (
-                f"Ripe: {self.zone_size_on_frontier} Pareto-efficient package"
-                f"{'s' if self.zone_size_on_frontier != 1 else ''} give every party at least "
+                f"Ripe: {self.zone_size_on_frontier} Pareto-efficient "
+                f"{'packages give' if plural else 'package gives'} every party at least "
                 "its no-deal value."
             )
         shares = ", ".join(
