@@ -133,24 +133,16 @@ def seed(services: Any, passwords: dict[str, str]) -> None:
 
 
 def make_app(services: Any) -> FastAPI:
-    """The desk server's app with the web pages, or the pages alone until it exists."""
+    """The desk server's app (``offramp.api.app.create_app``) with the web pages mounted."""
     from offramp.web.routes import mount_web
 
-    try:  # the desk server's API, when it is there
+    try:
         create_app = importlib.import_module("offramp.api.app").create_app
-    except ImportError:
+        app: FastAPI = create_app(desk=services)
+    except Exception as exc:  # the API is being built beside the web desk
+        print(f"warning: serving the web pages without the API ({exc})", file=sys.stderr)
         app = FastAPI(title="offramp desk", docs_url=None, redoc_url=None, openapi_url=None)
-        mount_web(app, services)
-        return app
-    return _api_app(create_app, services)
-
-
-def _api_app(create_app: Any, services: Any) -> FastAPI:
-    app: FastAPI = create_app(services)
-    if not any(getattr(r, "path", "") == "/cases" for r in app.routes):
-        from offramp.web.routes import mount_web
-
-        mount_web(app, services)
+    mount_web(app, services)
     return app
 
 

@@ -187,7 +187,7 @@ def build_router(desk: Desk) -> APIRouter:
                 raise Unauthenticated("Enter your user name and your password.")
             token = desk.sign_in(name, password)
         except Unauthenticated as exc:
-            ctx = {"next": target, "name": name, "error": exc.message}
+            ctx = {"next": target, "name": name, "signin_error": exc.message}
             return render(request, "sign_in.html", ctx, status=401)
         response = see_other(target)
         security.set_session(request, response, token)
