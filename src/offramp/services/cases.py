@@ -90,7 +90,7 @@ class CaseService:
         return self.create_case(actor, parse_case(text, filename))
 
     def replace_case(
-        self, actor: Actor, slug: str, text: str, version: int, filename: str = "<upload>"
+        self, actor: Actor | None, slug: str, text: str, version: int, filename: str = "<upload>"
     ) -> CaseRow:
         """Replace the case's content with a case file, if ``version`` is current."""
         case = parse_case(text, filename)
@@ -105,7 +105,7 @@ class CaseService:
                     "reload it and try again."
                 )
             uow.repo.replace_case(scope.case.id, case)
-            uow.audit(slug, actor.name, "case.import", {"version": version + 1})
+            uow.audit(slug, scope.actor.name, "case.import", {"version": version + 1})
             uow.commit()
         with self.uow() as uow:
             row = uow.repo.get_case_row(slug)
@@ -128,6 +128,11 @@ class CaseService:
             if row is None:
                 raise NotFound(NO_CASE)
             return dump_case(uow.repo.get_case(row), fmt)
+
+    def exists(self, slug: str) -> bool:
+        """Whether a case is stored (for the operator's CLI)."""
+        with self.uow() as uow:
+            return uow.repo.get_case_row(slug) is not None
 
     # -- reads ---------------------------------------------------------------------------
     def list_my_cases(self, actor: Actor) -> list[CaseSummary]:

@@ -6,7 +6,8 @@
         uow.commit()
 
 Leaving the block without ``commit()`` rolls back. An ``IntegrityError`` escaping the
-block becomes :class:`offramp.errors.Conflict` (the store's edge translation).
+block becomes :class:`offramp.errors.Conflict`, a ``DataError`` (a value the database
+cannot hold) :class:`offramp.errors.InputError`: the store's edge translation.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
-from offramp.errors import Conflict
+from offramp.errors import Conflict, InputError
 from offramp.store import audit as audit_log
 from offramp.store.engine import WRITE_OPTION
 from offramp.store.repository import Repository
@@ -58,6 +59,8 @@ class UnitOfWork:
             self.conn.close()
         if isinstance(exc, IntegrityError):
             raise Conflict(_integrity_message(exc)) from None
+        if isinstance(exc, DataError):
+            raise InputError("request", "a value cannot be stored (too large, or a NUL byte)") from None
 
     def commit(self) -> None:
         try:

@@ -1,0 +1,80 @@
+"""The API application factory: ``create_app(settings)``.
+
+uvicorn --factory offramp.api.app:app_from_env     # OFFRAMP_DB=... (default offramp.db)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI
+
+from offramp.api import errors
+from offramp.api.routes import cases, content, misc, shuttle
+from offramp.api.routes import desk as desk_routes
+from offramp.bootstrap import DEFAULT_DB, Desk, bootstrap
+
+PREFIX = "/api"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the server needs: the database URL and whether to migrate on start."""
+
+    db: str = DEFAULT_DB
+    migrate: bool = True
+
+
+def create_app(settings: Settings | None = None, *, desk: Desk | None = None) -> FastAPI:
+    """The FastAPI app on a desk built from ``settings`` (or on ``desk`` if given)."""
+    settings = settings or Settings()
+    own = desk is None
+    the_desk = desk or bootstrap(settings.db, migrate_first=settings.migrate)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if own:
+            the_desk.close()
+
+    app = FastAPI(
+        title="offramp desk",
+        version="1",
+        summary="The mediation desk: confidential shuttle, verify-then-relay, proposals, audit.",
+        lifespan=lifespan,
+    )
+    app.state.desk = the_desk
+    errors.install(app)
+    for module in (misc, cases, content, shuttle, desk_routes):
+        app.include_router(module.router, prefix=PREFIX)
+    _problem_media_type(app)
+    return app
+
+
+def _problem_media_type(app: FastAPI) -> None:
+    """Document error responses as ``application/problem+json`` (what they are)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        for path in schema.get("paths", {}).values():
+            for op in path.values():
+                for status, resp in op.get("responses", {}).items():
+                    content = resp.get("content", {})
+                    if status >= "400" and "application/json" in content:
+                        content[errors.MEDIA_TYPE] = content.pop("application/json")
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``."""
+    return create_app(Settings(db=os.environ.get("OFFRAMP_DB", DEFAULT_DB)))

@@ -1,0 +1,125 @@
+"""Statements, positions and the analysis of a case."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Query
+
+from offramp.api.deps import MaybeActor, Services
+from offramp.api.routes import PROBLEMS, CaseSlug, Id
+from offramp.api.routes.convert import position_out, statement_out
+from offramp.api.schemas import (
+    AnalysisOut,
+    PositionOut,
+    PositionPatch,
+    StatementIn,
+    StatementOut,
+)
+
+router = APIRouter(responses=PROBLEMS)
+Filter = Query(None, max_length=80)
+
+
+@router.get(
+    "/cases/{case}/statements",
+    name="statement_list",
+    response_model=list[StatementOut],
+    tags=["statements"],
+)
+def list_statements(
+    case: CaseSlug,
+    actor: MaybeActor,
+    desk: Services,
+    party: str | None = Filter,
+    issue: str | None = Filter,
+) -> list[StatementOut]:
+    """Public statements with their sources, optionally by party or issue."""
+    rows = desk.cases.list_statements(actor, case, party=party, issue=issue)
+    return [statement_out(r) for r in rows]
+
+
+@router.post(
+    "/cases/{case}/statements",
+    name="statement_create",
+    response_model=StatementOut,
+    status_code=201,
+    tags=["statements"],
+)
+def create_statement(
+    case: CaseSlug, body: StatementIn, actor: MaybeActor, desk: Services
+) -> StatementOut:
+    """Add a statement typed in by the desk; checked like a case file's."""
+    data = body.model_dump(mode="json", exclude_defaults=True)
+    return statement_out(desk.cases.add_statement(actor, case, data))
+
+
+@router.post(
+    "/cases/{case}/statements/{statement}/confirm",
+    name="statement_confirm",
+    response_model=StatementOut,
+    tags=["statements"],
+)
+def confirm_statement(
+    case: CaseSlug, statement: str, actor: MaybeActor, desk: Services
+) -> StatementOut:
+    """Confirm a statement; the position it implies is stored."""
+    return statement_out(desk.cases.confirm_statement(actor, case, statement))
+
+
+@router.get(
+    "/cases/{case}/positions",
+    name="position_list",
+    response_model=list[PositionOut],
+    tags=["positions"],
+)
+def list_positions(
+    case: CaseSlug,
+    actor: MaybeActor,
+    desk: Services,
+    party: str | None = Filter,
+    issue: str | None = Filter,
+) -> list[PositionOut]:
+    """Coded positions over time (mediator, analyst, or shared)."""
+    return [
+        position_out(p) for p in desk.cases.list_positions(actor, case, party=party, issue=issue)
+    ]
+
+
+@router.patch(
+    "/cases/{case}/positions/{position}",
+    name="position_update",
+    response_model=PositionOut,
+    tags=["positions"],
+)
+def update_position(
+    case: CaseSlug, position: Id, body: PositionPatch, actor: MaybeActor, desk: Services
+) -> PositionOut:
+    """Edit a position; a stale ``version`` gets 409 and nothing is overwritten."""
+    changes = body.model_dump(exclude={"version"}, exclude_none=True)
+    return position_out(desk.cases.update_position(actor, case, position, changes, body.version))
+
+
+@router.get(
+    "/cases/{case}/analysis", name="analysis_read", response_model=AnalysisOut, tags=["analysis"]
+)
+def analysis(
+    case: CaseSlug,
+    actor: MaybeActor,
+    desk: Services,
+    at: dt.date | None = None,
+) -> AnalysisOut:
+    """Zone of agreement and the Nash package on a date (mediator, analyst, or shared)."""
+    v = desk.analysis.analyse(actor, case, at)
+    return AnalysisOut(
+        at=v.at,
+        parties=list(v.parties),
+        issues=list(v.issues),
+        ideal=list(v.ideal),
+        reservation=list(v.reservation),
+        packages=v.packages,
+        zone=v.zone,
+        nash=v.nash,
+        nash_utility=list(v.nash_utility) if v.nash_utility else None,
+        warnings=list(v.warnings),
+    )

@@ -1,0 +1,48 @@
+"""Health, sessions, users and tokens."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from offramp.api.deps import SESSION_COOKIE, CurrentActor, Services
+from offramp.api.routes import PROBLEMS
+from offramp.api.schemas import ActorOut, HealthOut, LoginIn, TokenIn, TokenOut, UserIn
+
+router = APIRouter(responses=PROBLEMS)
+
+
+@router.get("/health", name="health", response_model=HealthOut, tags=["server"])
+def health() -> HealthOut:
+    """Whether the server is up (no sign-in needed)."""
+    return HealthOut(ok=True)
+
+
+@router.post("/session", name="session_open", response_model=ActorOut, tags=["accounts"])
+def open_session(body: LoginIn, desk: Services, response: Response) -> ActorOut:
+    """Sign in with name and password; sets the session cookie."""
+    actor, secret = desk.accounts.sign_in(body.name, body.password)
+    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="strict")
+    return ActorOut(name=actor.name, is_admin=actor.is_admin)
+
+
+@router.get("/me", name="me", response_model=ActorOut, tags=["accounts"])
+def me(actor: CurrentActor) -> ActorOut:
+    """Who the caller is."""
+    return ActorOut(name=actor.name, is_admin=actor.is_admin)
+
+
+@router.post(
+    "/users", name="user_create", response_model=ActorOut, status_code=201, tags=["accounts"]
+)
+def create_user(body: UserIn, actor: CurrentActor, desk: Services) -> ActorOut:
+    """Create an account (server admins)."""
+    made = desk.accounts.add_user(actor, body.name, body.password, admin=body.admin)
+    return ActorOut(name=made.name, is_admin=made.is_admin)
+
+
+@router.post(
+    "/tokens", name="token_create", response_model=TokenOut, status_code=201, tags=["accounts"]
+)
+def create_token(body: TokenIn, actor: CurrentActor, desk: Services) -> TokenOut:
+    """A bearer token for yourself, or for anyone if you are a server admin."""
+    return TokenOut(user=body.user, token=desk.accounts.create_token(actor, body.user))

@@ -1,0 +1,392 @@
+"""Request and response bodies, one schema per direction (``...In``, ``...Out``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from offramp.model.access import DeskRole
+from offramp.model.concessions import Direction
+from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
+Version = Annotated[int, Field(ge=1, le=2_000_000_000)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class ProblemItem(BaseModel):
+    where: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with every problem listed in ``errors``."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem]
+
+
+class HealthOut(BaseModel):
+    ok: bool
+
+
+class LoginIn(In):
+    name: Short
+    password: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+class ActorOut(BaseModel):
+    name: str
+    is_admin: bool
+
+
+class UserIn(In):
+    name: Short
+    password: Annotated[str, Field(min_length=8, max_length=1000)]
+    admin: bool = False
+
+
+class TokenIn(In):
+    user: Short
+
+
+class TokenOut(BaseModel):
+    user: str
+    token: str
+
+
+class CaseSummaryOut(BaseModel):
+    slug: str
+    title: str
+    version: int
+    role: str
+    party: str | None
+
+
+class CaseImportIn(In):
+    text: Annotated[str, Field(min_length=1, max_length=5_000_000)]
+    filename: Annotated[str, Field(max_length=200)] = "upload.yaml"
+
+
+class CaseReplaceIn(CaseImportIn):
+    version: Version
+
+
+class OptionOut(BaseModel):
+    id: str
+    label: str
+
+
+class IssueOut(BaseModel):
+    id: str
+    title: str
+    kind: str
+    candidate: bool
+    options: list[OptionOut]
+
+
+class PartyOut(BaseModel):
+    id: str
+    name: str
+    role: str
+
+
+class TrackOut(BaseModel):
+    id: str
+    title: str
+    start: dt.date
+    end: dt.date | None
+
+
+class SourceOut(BaseModel):
+    id: str
+    publication: str
+    title: str
+    author: str
+    date: dt.date | None
+    url: str
+
+
+class CaseOut(BaseModel):
+    """The public record of a case, and the caller's role in it."""
+
+    slug: str
+    title: str
+    description: str
+    version: int
+    role: str
+    party: str | None
+    parties: list[PartyOut]
+    issues: list[IssueOut]
+    tracks: list[TrackOut]
+    sources: list[SourceOut]
+
+
+class ExportOut(BaseModel):
+    slug: str
+    version: int
+    format: Literal["yaml", "json"]
+    text: str
+
+
+class StatementIn(In):
+    id: Slug
+    date: dt.date
+    party: PartyId | None = None
+    speaker: Short
+    quote: Text
+    source: Slug
+    stance: str | None = Field(None, max_length=20)
+    issue: Slug | None = None
+    option: Slug | None = None
+    track: Slug | None = None
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class StatementOut(BaseModel):
+    id: str
+    date: dt.date
+    party: str | None
+    speaker: str
+    quote: str
+    source: str
+    stance: str | None
+    issue: str | None
+    option: str | None
+    confirmed_at: dt.datetime | None
+    confirmed_by: str | None
+
+
+class PositionOut(BaseModel):
+    id: int
+    version: int
+    party: str
+    issue: str
+    date: dt.date
+    ideal: str
+    acceptable: list[str]
+    salience: float
+    values: dict[str, float]
+    statements: list[str]
+    note: str
+
+
+class PositionPatch(In):
+    version: Version
+    ideal: Slug | None = None
+    acceptable: list[Slug] | None = Field(None, max_length=50)
+    salience: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    values: dict[Slug, Annotated[float, Field(ge=0.0, le=1.0)]] | None = Field(None, max_length=50)
+    note: Annotated[str, Field(max_length=2000)] | None = None
+
+
+class ChannelOut(BaseModel):
+    key: str
+    kind: str
+    party: str | None
+    messages: int
+
+
+class MessageIn(In):
+    body: Text
+    mark: HandlingMark
+
+
+class MessageOut(BaseModel):
+    """A message; ``relay_of`` (the origin of a relay) is shown to the mediator only."""
+
+    id: int
+    channel: str
+    author: str
+    body: str
+    mark: HandlingMark
+    at: dt.datetime
+    relay_of: int | None
+    relay_mode: RelayMode | None
+    label: RelayLabel | None
+    claim: int | None
+
+
+class RelayIn(In):
+    to_channel: Annotated[str, Field(min_length=1, max_length=20)]
+    mode: RelayMode
+    body: Text | None = None
+    mark: HandlingMark = HandlingMark.MAY_RELAY
+
+
+class ClaimIn(In):
+    party: PartyId | None = None
+    text: Text | None = None
+    statement: Slug | None = None
+
+
+class NoteIn(In):
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class ClaimResponseIn(In):
+    confirm: bool
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class ClaimRelayIn(In):
+    to_party: PartyId
+    label: RelayLabel
+
+
+class ClaimStepOut(BaseModel):
+    state: str
+    actor: str
+    at: dt.datetime
+    note: str
+    label: RelayLabel | None
+    party: str | None
+
+
+class ClaimOut(BaseModel):
+    id: int
+    version: int
+    party: str
+    text: str
+    statement: str | None
+    state: str
+    relayed_to: str | None
+    label: RelayLabel | None
+    history: list[ClaimStepOut]
+
+
+class ProposalIn(In):
+    title: Short
+    package: dict[Slug, Slug] = Field(max_length=50)
+    parties: list[PartyId] | None = Field(None, max_length=20)
+
+
+class ProposalResponseIn(In):
+    response: Literal[Response.ACCEPTED, Response.REJECTED]
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class PartyResponseOut(BaseModel):
+    party: str
+    response: Response
+    actor: str | None
+    at: dt.datetime | None
+    note: str
+
+
+class ProposalOut(BaseModel):
+    """A proposal; delegates see only their own party's response and no overall status."""
+
+    id: int
+    version: int
+    title: str
+    package: dict[str, str]
+    parties: list[str]
+    tabled_by: str
+    at: dt.datetime
+    status: str | None
+    responses: list[PartyResponseOut]
+
+
+class LedgerIn(In):
+    party: PartyId
+    issue: Slug
+    direction: Direction
+    from_option: Slug | None = None
+    to_option: Slug | None = None
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class LedgerOut(BaseModel):
+    id: int
+    party: str
+    issue: str
+    direction: Direction
+    from_option: str | None
+    to_option: str | None
+    note: str
+    proposal: int | None
+    at: dt.datetime
+    recorded_by: str
+
+
+class NoteCreateIn(In):
+    title: Short
+    body: Annotated[str, Field(max_length=100_000)] = ""
+
+
+class NotePatch(In):
+    version: Version
+    title: Short | None = None
+    body: Annotated[str, Field(max_length=100_000)] | None = None
+
+
+class NoteOut(BaseModel):
+    id: int
+    version: int
+    author: str
+    title: str
+    body: str
+    updated_at: dt.datetime
+
+
+class ShareIn(In):
+    user: Short
+    kind: Literal["positions", "analysis", "ledger", "proposal", "note"]
+    item: Annotated[int, Field(ge=1, le=2_000_000_000)] | None = None
+
+
+class MemberIn(In):
+    user: Short
+    role: DeskRole
+    party: PartyId | None = None
+
+
+class MemberOut(BaseModel):
+    user: str
+    role: str
+    party: str | None
+
+
+class AuditEventOut(BaseModel):
+    seq: int
+    actor: str
+    action: str
+    payload: dict[str, object]
+    at: dt.datetime
+    prev_hash: str
+    hash: str
+
+
+class AuditOut(BaseModel):
+    case: str
+    ok: bool
+    events: int
+    head_seq: int
+    bad_seq: int | None
+    problem: str | None
+    message: str
+
+
+class AnalysisOut(BaseModel):
+    at: dt.date
+    parties: list[str]
+    issues: list[str]
+    ideal: list[float]
+    reservation: list[float]
+    packages: int
+    zone: bool | None
+    nash: dict[str, str] | None
+    nash_utility: list[float] | None
+    warnings: list[str]
