@@ -144,6 +144,17 @@ class TrackIn(_In):
     description: str = ""
 
 
+class SensitivityIn(_In):
+    """Half-widths of the Monte Carlo perturbations (see ``docs/forecasting.md``)."""
+
+    salience: Annotated[float, Field(ge=0.0)] | None = None
+    capability: Annotated[float, Field(ge=0.0)] | None = None
+    position: Annotated[float, Field(ge=0.0)] | None = None
+    values: Annotated[float, Field(ge=0.0)] | None = None
+    reservation: Annotated[float, Field(ge=0.0)] | None = None
+    drop_actor: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
+
+
 class CaseFile(_In):
     """The top level of a case file."""
 
@@ -161,6 +172,7 @@ class CaseFile(_In):
     reservations: list[ReservationIn] = []
     tracks: list[TrackIn] = []
     stance_cues: dict[Stance, list[str]] = {}
+    sensitivity: SensitivityIn | None = None
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -400,6 +412,7 @@ def _to_case(raw: CaseFile) -> Case:
             for t in raw.tracks
         ),
         stance_cues={str(k): tuple(v) for k, v in raw.stance_cues.items()},
+        sensitivity=raw.sensitivity.model_dump(exclude_none=True) if raw.sensitivity else {},
     )
 
 
@@ -427,6 +440,7 @@ def case_to_data(case: Case) -> dict[str, Any]:
         reservations=[ReservationIn(**_fields(r)) for r in case.reservations],
         tracks=[TrackIn(**_fields(t)) for t in case.tracks],
         stance_cues={Stance(k): list(v) for k, v in case.stance_cues.items()},
+        sensitivity=SensitivityIn(**case.sensitivity) if case.sensitivity else None,
     )
     data = raw.model_dump(mode="json", exclude_defaults=True)
     return {"offramp": FORMAT_VERSION, **data}

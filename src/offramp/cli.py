@@ -6,21 +6,17 @@ Every verb that prints a table also takes ``--json``. Errors print
 
 from __future__ import annotations
 
-import json
-import sys
-from collections.abc import Callable
-from datetime import date
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from offramp.casefile import case_schema, load_case
-from offramp.errors import InputError, OfframpError
+from offramp.cli_common import JsonOpt, friendly, out, parse_date, print_json
 from offramp.model.changes import changes_between
+
+__all__ = ["app", "friendly", "main"]
 
 app = typer.Typer(
     name="offramp",
@@ -29,44 +25,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """Turn offramp's errors into one line per problem and exit status 1."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except OfframpError as exc:
-            for problem in exc.problems:
-                err.print(f"error: {problem}", markup=False)
-            raise typer.Exit(1) from None
-
-    return wrapper  # type: ignore[return-value]
-
-
-def parse_date(text: str | None, field: str) -> date | None:
-    """An ISO date from the command line, or an InputError naming the option."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None
-
-
-def print_json(data: Any) -> None:
-    """Stable JSON on standard output."""
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
-
-
 CaseArg = Annotated[Path, typer.Argument(help="A case file (.yaml, .yml or .json).")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 @app.command()
@@ -182,9 +141,11 @@ def schema() -> None:
 
 def _register_optional() -> None:
     """Attach the verbs that live in their own modules."""
-    from offramp import cli_analyze
+    from offramp import cli_analyze, cli_desk, cli_forecast, cli_ingest
 
-    cli_analyze.register(app)
+    for module in (cli_analyze, cli_forecast, cli_desk):
+        module.register(app)
+    app.command("ingest")(cli_ingest.ingest)
 
 
 _register_optional()

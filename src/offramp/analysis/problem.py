@@ -13,19 +13,10 @@ from datetime import date
 
 import numpy as np
 
+from offramp.analysis.enlarge import LinkedIssue
 from offramp.analysis.space import BargainingProblem, FloatArray
 from offramp.errors import InputError
 from offramp.model import Case, Issue
-
-
-@dataclass(frozen=True)
-class LinkedIssue:
-    """A candidate issue to add to the table, in the base problem's utility units."""
-
-    id: str
-    options: tuple[str, ...]
-    weights: FloatArray
-    values: FloatArray
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,7 @@ class Case:
     reservations: tuple[Reservation, ...] = ()
     tracks: tuple[Track, ...] = ()
     stance_cues: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
+    sensitivity: dict[str, float] = field(default_factory=dict, hash=False)
     notes: str = ""
 
     # -- lookups -------------------------------------------------------------------

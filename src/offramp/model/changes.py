@@ -51,7 +51,10 @@ class PositionShift:
     def sentence(self) -> str:
         """One line a mediator can read aloud."""
         before, after = _ideal(self.before) or "no position", _ideal(self.after) or "no position"
-        text = f"{self.party} on {self.issue}: {before} -> {after}"
+        if before == after:
+            text = f"{self.party} on {self.issue}: still {after}"
+        else:
+            text = f"{self.party} on {self.issue}: {before} -> {after}"
         if self.kind_before != self.kind_after and self.kind_before and self.kind_after:
             text += f" ({self.kind_before} -> {self.kind_after})"
         if self.acceptable_added:
