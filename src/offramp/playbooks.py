@@ -156,6 +156,8 @@ def validation_problems(
         )
         kind = err["type"]
         got = err.get("input")
+        if isinstance(got, dt.date):  # a datetime too: show it as written
+            got = got.isoformat()
         if kind == "missing":
             msg = "is required"
         elif kind == "extra_forbidden":

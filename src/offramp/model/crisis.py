@@ -618,6 +618,7 @@ class Assurance:
         ids = [o.id for o in self.options]
         if len(ids) < 2 or len(set(ids)) != len(ids):
             raise ValueError(f"assurance {self.id!r} needs two or more distinct options")
+        object.__setattr__(self, "stakes", tuple(sorted(self.stakes, key=lambda s: s.party)))
         for stake in self.stakes:
             if set(stake.values) != set(ids):
                 raise ValueError(
@@ -754,6 +755,7 @@ def playbook_problems(steps: Sequence[StepSpec]) -> Iterator[tuple[int, str, str
             + " -> ".join(cycle)
             + " (each step comes after the next)",
         )
+        return
     for k, s in enumerate(steps):
         for a in s.after:
             before = steps[first[a]] if a in first else None
