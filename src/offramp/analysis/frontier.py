@@ -60,6 +60,8 @@ BoolArray = NDArray[np.bool_]
 #: Positions are compared pairwise inside aligned blocks of this many points before the
 #: divide and conquer takes over (levels below log2(_BLOCK) are done by broadcasting).
 _BLOCK = 32
+#: Block sizes of the local passes that drop rows before the divide and conquer.
+_PREFILTER_BLOCKS = (32, 128)
 
 
 @dataclass(frozen=True)
@@ -113,27 +115,27 @@ def _dense_ranks(points: FloatArray) -> IntArray:
     return ranks
 
 
-def _pairwise_dominated_in_blocks(ranks: IntArray) -> BoolArray:
-    """Within aligned blocks of ``_BLOCK`` rows, is row j weakly below an earlier row?
+def _pairwise_dominated_in_blocks(ranks: IntArray, block: int = _BLOCK) -> BoolArray:
+    """Within aligned blocks of ``block`` rows, is row j weakly below an earlier row?
 
     ``ranks`` holds the coordinates that still matter (rows already in an order where
     "earlier" settles the remaining coordinate).
     """
     n, k = ranks.shape
-    n_blocks = -(-n // _BLOCK)
-    padded = np.full((n_blocks * _BLOCK, k), -1, dtype=np.int64)
+    n_blocks = -(-n // block)
+    padded = np.full((n_blocks * block, k), -1, dtype=np.int64)
     padded[:n] = ranks
-    blocks = padded.reshape(n_blocks, _BLOCK, k)
-    earlier = np.tri(_BLOCK, _BLOCK, -1, dtype=bool).T  # earlier[i, j]: i < j
-    out = np.zeros(n_blocks * _BLOCK, dtype=bool)
-    step = max(1, (1 << 22) // (_BLOCK * _BLOCK * k))
+    blocks = padded.reshape(n_blocks, block, k)
+    earlier = np.tri(block, block, -1, dtype=bool).T  # earlier[i, j]: i < j
+    out = np.zeros(n_blocks * block, dtype=bool)
+    step = max(1, (1 << 22) // (block * block * k))
     for start in range(0, n_blocks, step):
         b = blocks[start : start + step]
         ge = earlier & (b[:, :, None, 0] >= b[:, None, :, 0])  # ge[., i, j]: i < j, i >= j
         for c in range(1, k):
             ge &= b[:, :, None, c] >= b[:, None, :, c]
         dom = ge.any(axis=1)
-        out[start * _BLOCK : (start + b.shape[0]) * _BLOCK] = dom.reshape(-1)
+        out[start * block : (start + b.shape[0]) * block] = dom.reshape(-1)
     return out[:n]
 
 
@@ -235,13 +237,12 @@ def prune_dominated(points: FloatArray) -> IntArray:
     if p == 0:
         return np.zeros(1, dtype=np.int64)
     ranks = _dense_ranks(points)
-    # Lexicographically descending, ties (equal rows) by index: any dominator comes first.
+    # Lexicographically descending, equal rows by index: any dominator, and any equal row
+    # with a smaller index, comes earlier, so "weakly below an earlier row" is exactly
+    # "dominated, or a repeat of a row already kept".
     keys = (np.arange(n), *(-ranks[:, c] for c in range(p - 1, -1, -1)))
     order = np.lexsort(keys)
     ranked = ranks[order]
-    first = np.ones(n, dtype=bool)
-    first[1:] = (ranked[1:] != ranked[:-1]).any(axis=1)
-    order, ranked = order[first], ranked[first]
     if p == 1:
         keep = np.zeros(order.size, dtype=bool)
         keep[0] = True
@@ -251,7 +252,13 @@ def prune_dominated(points: FloatArray) -> IntArray:
         np.maximum.accumulate(ranked[:-1, 1], out=best_before[1:])
         keep = ranked[:, 1] > best_before
     else:
-        keep = ~_dominated_by_earlier(ranked[:, 1:])
+        # Cheap local passes first: a row weakly below a nearby earlier row is out for
+        # good (whatever dominates it is dominated in turn by a survivor), and dropping
+        # it shrinks the divide and conquer.
+        alive = np.arange(order.size)
+        for block in _PREFILTER_BLOCKS:
+            alive = alive[~_pairwise_dominated_in_blocks(ranked[alive, 1:], block)]
+        keep = alive[~_dominated_by_earlier(ranked[alive, 1:])]
     return np.sort(order[keep])
 
 
