@@ -1,0 +1,118 @@
+"""``offramp ingest FILE.txt --case CASEFILE [--date D] [--json]``: propose, change nothing.
+
+:func:`ingest` is written for Typer registration (``app.command("ingest")(ingest)``). It
+prints a table (speaker, party, issue, stance, quote, rule) or JSON; bad input becomes
+``error: <where>: <message>`` on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json as jsonlib
+import re
+from datetime import UTC, datetime
+from datetime import date as Date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from offramp.casefile import load_case
+from offramp.errors import InputError, OfframpError
+from offramp.extract import Extractor, Lexicon, Proposal
+
+_DATELINE = re.compile(
+    r"\b(?:\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+\d{1,2},\s+\d{4}|\d{1,2}\s+(?:January|February|March|April|"
+    r"May|June|July|August|September|October|November|December)\s+\d{4})\b"
+)
+
+
+def ingest(
+    file: Annotated[Path, typer.Argument(help="A plain-text article or statement.")],
+    case: Annotated[Path, typer.Option("--case", help="The case file whose word lists to use.")],
+    date: Annotated[
+        str | None,
+        typer.Option("--date", help="The article's date (YYYY-MM-DD); default: its dateline."),
+    ] = None,
+    json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Read an article and propose statements for a person to confirm. Nothing is recorded."""
+    try:
+        proposals, day = run_ingest(file, case, date)
+    except OfframpError as exc:
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1) from None
+    if json:
+        typer.echo(jsonlib.dumps(as_json(file, case, day, proposals), indent=2, ensure_ascii=False))
+        return
+    Console().print(as_table(proposals, file, day))
+
+
+def run_ingest(file: Path, case: Path, date: str | None) -> tuple[list[Proposal], Date]:
+    """Load, date and extract; raises :class:`InputError` on bad input."""
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(str(file), "no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(str(file), f"cannot be read as UTF-8 text: {exc}") from None
+    loaded = load_case(case)
+    day = article_date(text, date, str(file))
+    return Extractor(Lexicon.from_case(loaded)).extract(text, day), day
+
+
+def article_date(text: str, given: str | None, where: str) -> Date:
+    """``--date`` if given (ISO), else the first full date in the article's first lines."""
+    if given is not None:
+        try:
+            return Date.fromisoformat(given.strip())
+        except ValueError:
+            raise InputError("--date", f"not a date: {given!r}; use YYYY-MM-DD") from None
+    found = _DATELINE.search(text[:600])
+    if found:
+        raw = found.group(0)
+        for fmt in ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y"):
+            try:
+                return Date.fromisoformat(raw) if fmt == "%Y-%m-%d" else _strp(raw, fmt)
+            except ValueError:
+                continue
+    raise InputError(where, "no dateline found in the first lines; give --date YYYY-MM-DD")
+
+
+def _strp(raw: str, fmt: str) -> Date:
+    return datetime.strptime(raw, fmt).replace(tzinfo=UTC).date()
+
+
+def as_json(file: Path, case: Path, day: Date, proposals: list[Proposal]) -> dict[str, Any]:
+    return {
+        "file": str(file),
+        "case": str(case),
+        "article_date": day.isoformat(),
+        "proposals": [p.to_dict() for p in proposals],
+    }
+
+
+def as_table(proposals: list[Proposal], file: Path, day: Date) -> Table:
+    table = Table(
+        title=f"{len(proposals)} proposed statements from {file.name} ({day.isoformat()})",
+        caption="Proposals only: nothing changes a position until a person confirms it.",
+    )
+    for column in ("date", "speaker", "party", "issue", "stance", "quote", "rule"):
+        table.add_column(column, overflow="fold")
+    for p in proposals:
+        quote = f"“{p.quote}”" if p.quoted else p.quote
+        cells = (
+            p.date.isoformat(),
+            p.speaker,
+            p.party,
+            p.issue or "-",
+            str(p.stance),
+            quote,
+            p.rule,
+        )
+        table.add_row(*(escape(c) for c in cells))
+    return table

