@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 
 from offramp.api import errors
 from offramp.api.routes import cases, content, misc, shuttle
@@ -53,6 +54,22 @@ def create_app(settings: Settings | None = None, *, desk: Desk | None = None) ->
         app.include_router(module.router, prefix=PREFIX)
     _problem_media_type(app)
     return app
+
+
+def api_routes(app: FastAPI) -> list[APIRoute]:
+    """Every API route of the app, also inside included routers (for docs and tests)."""
+    found: list[APIRoute] = []
+
+    def walk(routes: list[Any]) -> None:
+        for r in routes:
+            if isinstance(r, APIRoute):
+                found.append(r)
+            inner = getattr(r, "original_router", None) or getattr(r, "routes", None)
+            if inner is not None and not isinstance(r, APIRoute):
+                walk(list(getattr(inner, "routes", inner)))
+
+    walk(list(app.router.routes))
+    return found
 
 
 def _problem_media_type(app: FastAPI) -> None:

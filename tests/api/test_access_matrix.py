@@ -1,0 +1,502 @@
+"""Every route x every persona, each its own test, with the exact expected outcome.
+
+Outcomes: ``ok`` (2xx), ``forbidden`` (403 naming the action), ``hidden`` (404 with the
+same body as for an id that does not exist), ``unauth`` (401). A denied write leaves
+every table's row count and the case's audit head unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from desk_fixtures import (
+    FAST_HASHER,
+    PASSWORD,
+    PERSONA_NAMES,
+    SMALL_CASE_YAML,
+    _pg_exec,
+    backends,
+    fresh_database,
+)
+from offramp.api.app import api_routes, create_app
+from offramp.bootstrap import Desk, bootstrap
+from offramp.model.shuttle import HandlingMark, RelayLabel
+
+M, UA, RU, F, O, A, D = (
+    "mediator_il",
+    "delegate_ua",
+    "delegate_ru",
+    "facilitator_de",
+    "observer_us",
+    "analyst",
+    "desk_officer",
+)
+MEMBERS = (M, UA, RU, F, O, A, D)
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    method: str
+    path: str
+    ok: tuple[str, ...]
+    forbidden: tuple[str, ...] = ()
+    action: str = ""
+    missing: str | None = None  # the same path with an id that does not exist
+    body: Any = None
+    everyone: bool = False  # outside the case too (server routes)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def expected(self, persona: str) -> str:
+        if persona == "anonymous":
+            return "ok" if self.name == "health" else "unauth"
+        if persona in self.ok:
+            return "ok"
+        if persona in self.forbidden:
+            return "forbidden"
+        return "hidden"
+
+
+def hidden_rest(*ok: str) -> tuple[str, ...]:
+    return ok
+
+
+ALL = MEMBERS
+NEW_STATEMENT = {
+    "id": "typed-1",
+    "date": "2022-03-10",
+    "party": "UA",
+    "speaker": "zelensky",
+    "quote": "Typed in.",
+    "source": "wapo",
+}
+
+ROUTES: list[Route] = [
+    Route("health", "GET", "/api/health", (*ALL, "outsider"), everyone=True),
+    Route("session_open", "POST", "/api/session", (*ALL, "outsider"), everyone=True, body="login"),
+    Route("me", "GET", "/api/me", (*ALL, "outsider"), everyone=True),
+    Route(
+        "user_create",
+        "POST",
+        "/api/users",
+        (),
+        (*ALL, "outsider"),
+        "user.create",
+        body={"name": "newbie", "password": "longenough1"},
+        everyone=True,
+    ),
+    Route(
+        "token_create", "POST", "/api/tokens", (*ALL, "outsider"), everyone=True, body="own-token"
+    ),
+    Route("case_list", "GET", "/api/cases", (*ALL, "outsider"), everyone=True),
+    Route(
+        "case_create",
+        "POST",
+        "/api/cases",
+        (),
+        (*ALL, "outsider"),
+        "case.create",
+        body={"text": SMALL_CASE_YAML.replace("id: small", "id: third")},
+        everyone=True,
+    ),
+    Route(
+        "member_add",
+        "POST",
+        "/api/cases/small/members",
+        (),
+        (*ALL, "outsider"),
+        "member.add",
+        body={"user": "outsider", "role": "observer"},
+        everyone=True,
+    ),
+    Route("case_read", "GET", "/api/cases/small", ALL),
+    Route(
+        "case_export", "GET", "/api/cases/small/export", (M, A), (UA, RU, F, O, D), "case.export"
+    ),
+    Route(
+        "case_replace",
+        "PUT",
+        "/api/cases/small/casefile",
+        (M, A),
+        (UA, RU, F, O, D),
+        "case.import",
+        body={"text": SMALL_CASE_YAML, "version": 1},
+    ),
+    Route(
+        "member_list", "GET", "/api/cases/small/members", (M,), (UA, RU, F, O, A, D), "member.read"
+    ),
+    Route(
+        "share_create",
+        "POST",
+        "/api/cases/small/shares",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "share.create",
+        body={"user": O, "kind": "ledger"},
+    ),
+    Route("statement_list", "GET", "/api/cases/small/statements", ALL),
+    Route(
+        "statement_create",
+        "POST",
+        "/api/cases/small/statements",
+        (M, A),
+        (UA, RU, F, O, D),
+        "statement.create",
+        body=NEW_STATEMENT,
+    ),
+    Route(
+        "statement_confirm",
+        "POST",
+        "/api/cases/small/statements/ua-bloc-free/confirm",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "statement.confirm",
+    ),
+    Route(
+        "position_list",
+        "GET",
+        "/api/cases/small/positions",
+        (M, A),
+        (UA, RU, F, O, D),
+        "position.read",
+    ),
+    Route(
+        "position_update",
+        "PATCH",
+        "/api/cases/small/positions/{position}",
+        (M, A),
+        (UA, RU, F, O, D),
+        "position.read",
+        body={"version": 1, "salience": 0.5},
+    ),
+    Route(
+        "analysis_read",
+        "GET",
+        "/api/cases/small/analysis",
+        (M, A),
+        (UA, RU, F, O, D),
+        "analysis.read",
+    ),
+    Route("channel_list", "GET", "/api/cases/small/channels", ALL),
+    Route(
+        "message_list",
+        "GET",
+        "/api/cases/small/channels/UA/messages",
+        (M, UA),
+        missing="/api/cases/small/channels/XX/messages",
+    ),
+    Route(
+        "message_post",
+        "POST",
+        "/api/cases/small/channels/UA/messages",
+        (M, UA),
+        missing="/api/cases/small/channels/XX/messages",
+        body={"body": "hello", "mark": "may-relay"},
+    ),
+    Route("message_search", "GET", "/api/cases/small/messages?q=secret", ALL),
+    Route(
+        "message_read",
+        "GET",
+        "/api/cases/small/messages/{msg}",
+        (M, UA),
+        missing="/api/cases/small/messages/999999",
+    ),
+    Route(
+        "message_relay",
+        "POST",
+        "/api/cases/small/messages/{msg}/relay",
+        (M,),
+        (UA,),
+        "message.relay",
+        missing="/api/cases/small/messages/999999/relay",
+        body={"to_channel": "RU", "mode": "verbatim"},
+    ),
+    Route("claim_list", "GET", "/api/cases/small/claims", ALL),
+    Route(
+        "claim_create",
+        "POST",
+        "/api/cases/small/claims",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "claim.create",
+        body={"party": "RU", "text": "No regime change."},
+    ),
+    Route(
+        "claim_read",
+        "GET",
+        "/api/cases/small/claims/{claim_requested}",
+        (M, RU),
+        missing="/api/cases/small/claims/999999",
+    ),
+    Route(
+        "claim_request",
+        "POST",
+        "/api/cases/small/claims/{claim_stated}/assurance-request",
+        (M,),
+        (RU,),
+        "claim.request",
+        missing="/api/cases/small/claims/999999/assurance-request",
+        body={},
+    ),
+    Route(
+        "claim_respond",
+        "POST",
+        "/api/cases/small/claims/{claim_requested}/response",
+        (RU,),
+        (M,),
+        "claim.respond",
+        missing="/api/cases/small/claims/999999/response",
+        body={"confirm": True},
+    ),
+    Route(
+        "claim_relay",
+        "POST",
+        "/api/cases/small/claims/{claim_stated}/relay",
+        (M,),
+        (RU,),
+        "claim.relay",
+        missing="/api/cases/small/claims/999999/relay",
+        body={"to_party": "UA", "label": "unverified"},
+    ),
+    Route(
+        "claim_acknowledge",
+        "POST",
+        "/api/cases/small/claims/{claim_relayed}/acknowledgement",
+        (UA,),
+        (M, RU),
+        "claim.acknowledge",
+        missing="/api/cases/small/claims/999999/acknowledgement",
+    ),
+    Route("proposal_list", "GET", "/api/cases/small/proposals", ALL),
+    Route(
+        "proposal_table",
+        "POST",
+        "/api/cases/small/proposals",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "proposal.table",
+        body={"title": "Bloc-free", "package": {"alignment": "bloc_free"}},
+    ),
+    Route(
+        "proposal_read",
+        "GET",
+        "/api/cases/small/proposals/{proposal}",
+        (M, UA, RU),
+        missing="/api/cases/small/proposals/999999",
+    ),
+    Route(
+        "proposal_respond",
+        "POST",
+        "/api/cases/small/proposals/{proposal}/response",
+        (UA, RU),
+        (M,),
+        "proposal.respond",
+        missing="/api/cases/small/proposals/999999/response",
+        body={"response": "accepted"},
+    ),
+    Route(
+        "proposal_withdraw",
+        "POST",
+        "/api/cases/small/proposals/{proposal}/withdrawal",
+        (M,),
+        (UA, RU),
+        "proposal.withdraw",
+        missing="/api/cases/small/proposals/999999/withdrawal",
+    ),
+    Route(
+        "ledger_read", "GET", "/api/cases/small/ledger", (M, A), (UA, RU, F, O, D), "ledger.read"
+    ),
+    Route(
+        "ledger_record",
+        "POST",
+        "/api/cases/small/ledger",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "ledger.write",
+        body={"party": "RU", "issue": "donbas", "direction": "gives"},
+    ),
+    Route("note_list", "GET", "/api/cases/small/notes", ALL),
+    Route(
+        "note_create",
+        "POST",
+        "/api/cases/small/notes",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "note.write",
+        body={"title": "Draft", "body": "text"},
+    ),
+    Route(
+        "note_read",
+        "GET",
+        "/api/cases/small/notes/{note}",
+        (M,),
+        missing="/api/cases/small/notes/999999",
+    ),
+    Route(
+        "note_update",
+        "PATCH",
+        "/api/cases/small/notes/{note}",
+        (M,),
+        missing="/api/cases/small/notes/999999",
+        body={"version": 1, "body": "edited"},
+    ),
+    Route(
+        "audit_verify", "GET", "/api/cases/small/audit", (M,), (UA, RU, F, O, A, D), "audit.read"
+    ),
+    Route(
+        "audit_events",
+        "GET",
+        "/api/cases/small/audit/events",
+        (M,),
+        (UA, RU, F, O, A, D),
+        "audit.read",
+    ),
+]
+BY_NAME = {r.name: r for r in ROUTES}
+
+
+def seed(desk: Desk) -> dict[str, str]:
+    """Objects the routes act on, made by the people who would make them."""
+    get = desk.accounts.get_actor
+    med, ua, ru = get(M), get(UA), get(RU)
+    s = desk.shuttle
+    msg = s.post(ua, "small", "UA", "secret UA plan", HandlingMark.MAY_RELAY).message.id
+    s.post(ru, "small", "RU", "secret RU plan", HandlingMark.MEDIATOR_ONLY)
+    stated = s.create_claim(med, "small", party="RU", text="We accept talks.").claim.id
+    requested = s.create_claim(med, "small", party="RU", text="No regime change.").claim.id
+    s.request_assurance(med, "small", requested)
+    relayed = s.create_claim(med, "small", party="RU", text="We halt shelling.").claim.id
+    s.relay_claim(med, "small", relayed, "UA", RelayLabel.UNVERIFIED)
+    proposal = s.table_proposal(med, "small", "Neutral", {"alignment": "neutral"}).proposal.id
+    note = desk.cases.add_note(med, "small", "Private", "Mediator's own thoughts").id
+    position = desk.cases.list_positions(med, "small")[0].id
+    return {
+        "msg": str(msg),
+        "claim_stated": str(stated),
+        "claim_requested": str(requested),
+        "claim_relayed": str(relayed),
+        "proposal": str(proposal),
+        "note": str(note),
+        "position": str(position),
+    }
+
+
+@pytest.fixture(scope="module")
+def seeded(
+    _templates: dict[str, tuple[str, dict[str, str]]], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[dict[str, tuple[str, dict[str, str]]], dict[str, dict[str, str]]]]:
+    """The template databases with the seed objects: (templates, ids per backend)."""
+    out: dict[str, tuple[str, dict[str, str]]] = {}
+    ids: dict[str, dict[str, str]] = {}
+    made: list[str] = []
+    for backend in _templates:
+        url, tokens, dbname = fresh_database(backend, _templates, tmp_path_factory.mktemp("seed"))
+        desk = bootstrap(url, migrate_first=False, hasher=FAST_HASHER)
+        ids[backend] = seed(desk)
+        desk.close()
+        out[backend] = (dbname or url, tokens)
+        if dbname:
+            made.append(dbname)
+    yield out, ids
+    for name in made:
+        _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@dataclass
+class Client:
+    http: TestClient
+    desk: Desk
+    tokens: dict[str, str]
+    ids: dict[str, str]
+
+    def call(self, persona: str, route: Route, path: str | None = None) -> Any:
+        headers = {}
+        if persona != "anonymous":
+            headers["Authorization"] = f"Bearer {self.tokens[persona]}"
+        body = route.body
+        if body == "login":
+            body = {"name": persona if persona != "anonymous" else "nobody", "password": PASSWORD}
+        elif body == "own-token":
+            body = {"user": persona}
+        url = (path or route.path).format(**self.ids)
+        return self.http.request(route.method, url, json=body, headers=headers)
+
+
+@pytest.fixture(scope="module")
+def app_client(seeded: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    """One app for the module; each test points it at its own fresh desk."""
+    placeholder = bootstrap(str(tmp_path_factory.mktemp("app") / "placeholder.db"))
+    with TestClient(create_app(desk=placeholder), raise_server_exceptions=False) as http:
+        yield http
+    placeholder.close()
+
+
+@pytest.fixture(params=backends())
+def client(
+    request: pytest.FixtureRequest, seeded: Any, app_client: TestClient, tmp_path: Path
+) -> Iterator[Client]:
+    templates, ids = seeded
+    url, tokens, dbname = fresh_database(request.param, templates, tmp_path)
+    desk = bootstrap(url, migrate_first=False, hasher=FAST_HASHER)
+    app_client.app.state.desk = desk  # type: ignore[attr-defined]
+    yield Client(app_client, desk, tokens, ids[request.param])
+    desk.close()
+    if dbname:
+        _pg_exec(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+def _state(desk: Desk) -> tuple[dict[str, int], tuple[int, str]]:
+    with desk.uow() as uow:
+        counts = uow.repo.count_rows()
+    counts.pop("credentials", None)  # signing in opens a session; nothing else may change
+    return counts, desk.audit.head("small")
+
+
+@pytest.mark.parametrize("persona", PERSONA_NAMES)
+@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def test_access_matrix(client: Client, route: Route, persona: str) -> None:
+    expected = route.expected(persona)
+    before = _state(client.desk)
+    client.desk.policy.checks.clear()
+    res = client.call(persona, route)
+    got = {401: "unauth", 403: "forbidden", 404: "hidden"}.get(res.status_code, "ok")
+    assert res.status_code < 500, res.text
+    assert got == expected, f"{route.name} as {persona}: {res.status_code} {res.text}"
+    if got == "ok":
+        assert 200 <= res.status_code < 300
+        return
+    body = res.json()
+    assert res.headers["content-type"].startswith("application/problem+json")
+    if route.method != "GET":
+        assert _state(client.desk) == before, "a denied write changed something"
+    if got == "forbidden":
+        assert body["errors"][0]["where"] == route.action
+        assert route.action in body["detail"]
+        denied = [c for c in client.desk.policy.checks if not c.allowed]
+        assert denied and denied[-1].action == route.action
+    if got == "hidden":
+        if persona == "outsider":
+            missing = route.path.replace("/cases/small", "/cases/no-such-case")
+        else:
+            assert route.missing, f"{route.name} hides from {persona} but has no missing path"
+            missing = route.missing
+        assert client.call(persona, route, missing).json() == body
+
+
+def test_every_route_has_a_row_in_the_matrix(app_client: TestClient) -> None:
+    names = {r.name for r in api_routes(app_client.app)}  # type: ignore[arg-type]
+    assert names == set(BY_NAME), f"rows missing: {names - set(BY_NAME)}"
+    spec = app_client.get("/openapi.json").json()
+    operations = [(m.upper(), p) for p, ops in spec["paths"].items() for m in ops]
+    assert len(operations) == len(ROUTES)
+
+
+def test_the_roles_of_the_matrix_reach_every_outcome() -> None:
+    outcomes = {r.expected(p) for r in ROUTES for p in PERSONA_NAMES}
+    assert outcomes == {"ok", "forbidden", "hidden", "unauth"}
