@@ -21,6 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from offramp.crisisfile import CrisisIn, check_crisis, crisis_to_data, to_crisis
 from offramp.errors import InputError, Problem
 from offramp.model import (
     Case,
@@ -173,6 +174,9 @@ class CaseFile(_In):
     tracks: list[TrackIn] = []
     stance_cues: dict[Stance, list[str]] = {}
     sensitivity: SensitivityIn | None = None
+    crisis: CrisisIn | None = Field(
+        None, description="The crisis desk: channels, incidents, commitments, escalation."
+    )
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -200,6 +204,14 @@ def parse_case(text: str, filename: str = "<case>") -> Case:
     except ValidationError as exc:
         raise InputError.of([_problem(err, smap) for err in exc.errors()]) from None
     problems = list(_check_references(raw, smap))
+    if raw.crisis is not None:
+        problems += check_crisis(
+            raw.crisis,
+            {p.id for p in raw.parties},
+            smap,
+            case_sources={s.id for s in raw.sources},
+            case_statements={s.id for s in raw.statements},
+        )
     if problems:
         raise InputError.of(problems)
     return _to_case(raw)
@@ -413,6 +425,7 @@ def _to_case(raw: CaseFile) -> Case:
         ),
         stance_cues={str(k): tuple(v) for k, v in raw.stance_cues.items()},
         sensitivity=raw.sensitivity.model_dump(exclude_none=True) if raw.sensitivity else {},
+        crisis=to_crisis(raw.crisis) if raw.crisis is not None else None,
     )
 
 
@@ -443,6 +456,8 @@ def case_to_data(case: Case) -> dict[str, Any]:
         sensitivity=SensitivityIn(**case.sensitivity) if case.sensitivity else None,
     )
     data = raw.model_dump(mode="json", exclude_defaults=True)
+    if case.crisis is not None:
+        data["crisis"] = crisis_to_data(case.crisis)
     return {"offramp": FORMAT_VERSION, **data}
 
 

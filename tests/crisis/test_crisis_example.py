@@ -24,7 +24,6 @@ from offramp.model.crisis import (
 from offramp.playbooks import builtin_playbooks
 
 ROOT = Path(__file__).resolve().parents[2]
-SECTION = ROOT / "examples" / "crisis-october-2022.yaml"
 CASE = ROOT / "examples" / "ukraine-2022.yaml"
 SEEDS = Path(os.environ.get("OFFRAMP_SEEDS", ROOT.parent / "shared" / "seeds"))
 EXTRA_SOURCES = {"iaea-2022-11-03", "dod-2022-10-25"}
@@ -37,14 +36,9 @@ def utc(*args: int) -> datetime:
 
 @pytest.fixture(scope="module")
 def desk() -> CrisisDesk:
-    case = load_case(CASE)
-    return parse_crisis_section(
-        SECTION.read_text(encoding="utf-8"),
-        str(SECTION),
-        {p.id for p in case.parties},
-        case_sources={s.id for s in case.sources} | EXTRA_SOURCES,
-        case_statements={s.id for s in case.statements},
-    )
+    crisis = load_case(CASE).crisis
+    assert crisis is not None
+    return crisis
 
 
 def _records(data: object) -> list[dict[str, object]]:
@@ -65,7 +59,7 @@ def test_every_quote_from_the_column_is_verbatim() -> None:
     columns = sorted(SEEDS.glob("003_*.txt"))
     assert columns, f"the second seed column is not at {SEEDS} (set OFFRAMP_SEEDS)"
     text = re.sub(r"\s+", " ", columns[0].read_text(encoding="utf-8"))
-    records = _records(yaml.safe_load(SECTION.read_text(encoding="utf-8")))
+    records = _records(yaml.safe_load(CASE.read_text(encoding="utf-8"))["crisis"])
     from_column = [r for r in records if r["source"] == "wapo-2022-10-28"]
     assert len(from_column) > 30
     missing = [

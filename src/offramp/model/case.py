@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from offramp.model.crisis import CrisisDesk
 from offramp.model.issues import Issue
 from offramp.model.positions import Position, Reservation
 from offramp.model.statements import Source, Statement
@@ -90,6 +91,7 @@ class Case:
     stance_cues: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False)
     sensitivity: dict[str, float] = field(default_factory=dict, hash=False)
     notes: str = ""
+    crisis: CrisisDesk | None = field(default=None, hash=False)
 
     # -- lookups -------------------------------------------------------------------
     def party(self, party_id: str) -> Party:
