@@ -10,6 +10,7 @@ newest messages of a channel, and the full analysis report.
 from __future__ import annotations
 
 import importlib
+import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -59,8 +60,11 @@ def _actor(v: Viewer) -> Actor:
 class ServicesDesk:
     """:class:`Desk` over ``offramp.bootstrap.Desk``."""
 
-    def __init__(self, services: Any) -> None:
+    def __init__(self, services: Any, *, verify_every: float = 60.0) -> None:
         self.s = services
+        self._cursors: dict[tuple[str, str], int] = {}
+        self._verified: dict[str, tuple[float, tuple[int, str], Any]] = {}
+        self.verify_every = verify_every
 
     # -- accounts ----------------------------------------------------------------------
     def sign_in(self, name: str, password: str) -> str:
@@ -133,22 +137,58 @@ class ServicesDesk:
             for c in self.s.shuttle.list_channels(_actor(viewer), slug)
         ]
 
-    def channel_page(
-        self, viewer: Viewer, slug: str, key: str, *, limit: int, before: int | None = None
-    ) -> ChannelPage:
+    def channel_pages(
+        self,
+        viewer: Viewer,
+        slug: str,
+        *,
+        only: str | None = None,
+        limit: int,
+        before: int | None = None,
+    ) -> Sequence[ChannelPage]:
         actor = _actor(viewer)
-        views = {c.key: c for c in self.s.shuttle.list_channels(actor, slug)}
-        if key not in views:
-            raise NotFound("No such channel.")
-        count = views[key].messages
-        # Bridge: the service lists oldest first after an id; take all and keep the
-        # newest. Replace with list_messages(..., before=, newest=True) when it exists.
-        got = self.s.shuttle.list_messages(actor, slug, key, limit=max(count, 1))
-        msgs = [_shown(v) for v in got if before is None or v.message.id < before]
-        page = msgs[-limit:]
-        more = page[0].id if len(msgs) > limit and page else None
-        channel = Channel(key, ChannelKind(views[key].kind), views[key].party)
-        return ChannelPage(channel, page, more)
+        views = self.s.shuttle.list_channels(actor, slug)
+        if only is not None:
+            views = [c for c in views if c.key == only]
+            if not views:
+                raise NotFound("No such channel.")
+        pages = []
+        for v in views:
+            channel = Channel(v.key, ChannelKind(v.kind), v.party)
+            if before is not None and only is not None:  # older pages: rare
+                got = self.s.shuttle.list_messages(actor, slug, v.key, limit=max(v.messages, 1))
+                older = [_shown(m) for m in got if m.message.id < before]
+                page = older[-limit:]
+                pages.append(ChannelPage(channel, page, page[0].id if len(older) > limit else None))
+                continue
+            msgs = self._newest(actor, slug, v.key, v.messages, limit)
+            more = msgs[0].id if v.messages > len(msgs) and msgs else None
+            pages.append(ChannelPage(channel, msgs, more))
+        return pages
+
+    def _newest(self, actor: Actor, slug: str, key: str, count: int, limit: int) -> list[Message]:
+        """The newest ``limit`` messages of a channel, oldest first.
+
+        Bridge: the service lists messages oldest first after an id. Messages are only
+        ever appended, so the id just before the newest window moves forward only; it
+        is remembered per channel, and each view reads from there (one read of the
+        whole channel the first time after a restart). Replace with
+        ``ShuttleService.list_messages(..., before=None, newest=True)`` when it exists.
+        """
+        cursor = self._cursors.get((slug, key), 0)
+        batch = max(limit * 5, 200)
+        seen: list[Message] = []
+        while True:
+            got = self.s.shuttle.list_messages(
+                actor, slug, key, after=cursor, limit=max(count, 1) if cursor == 0 else batch
+            )
+            seen = (seen + [_shown(v) for v in got])[-limit:]
+            if cursor == 0 or len(got) < batch:
+                break
+            cursor = got[-1].message.id
+        if len(seen) == limit:
+            self._cursors[(slug, key)] = seen[0].id - 1
+        return seen
 
     def post_message(
         self, viewer: Viewer, slug: str, key: str, body: str, mark: HandlingMark
@@ -218,18 +258,29 @@ class ServicesDesk:
     def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]:
         return [e.concession for e in self.s.shuttle.ledger(_actor(viewer), slug)]
 
-    def audit(self, viewer: Viewer, slug: str, *, limit: int) -> AuditView:
+    def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
         actor = _actor(viewer)
-        report = self.s.audit.verify_as(actor, slug)
-        after = max(report.events - limit, 0)
-        events = self.s.audit.events(actor, slug, after=after, limit=limit)
+        # the access check (audit.read) comes first: events() raises for anyone else
+        newest = self.s.audit.events(actor, slug, after=0, limit=1)
+        head = self.s.audit.head(slug)
+        cached = self._verified.get(slug)
+        fresh = cached is not None and time.monotonic() - cached[0] < self.verify_every
+        if verify or not fresh or cached is None or cached[1] != head:
+            report = self.s.audit.verify_as(actor, slug)
+            cached = (time.monotonic(), head, report)
+            self._verified[slug] = cached
+        report = cached[2]
+        total = int(head[0])
+        events = self.s.audit.events(actor, slug, after=max(total - limit, 0), limit=limit)
         shown = [
             AuditEvent(
                 e.seq, e.actor, e.action, e.at.isoformat(timespec="seconds"), _payload(e.payload)
             )
-            for e in reversed(events)
+            for e in reversed(events or newest)
         ]
-        return AuditView(shown, bool(report.ok), str(report.message), int(report.events))
+        age = time.monotonic() - cached[0]
+        checked = f" (checked {age:.0f} s ago)" if age >= 1 else ""
+        return AuditView(shown, bool(report.ok), f"{report.message}{checked}", total)
 
 
 def _payload(payload: Mapping[str, Any]) -> str:

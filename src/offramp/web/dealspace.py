@@ -47,6 +47,8 @@ class DealSpaceView:
     enlarge: tuple[str, ...]
     warnings: tuple[str, ...]
     frontier_size: int
+    why: tuple[str, ...] = ()
+    history: tuple[tuple[str, bool, float], ...] = ()
 
 
 def _labels(case: Case, options: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
@@ -72,11 +74,48 @@ def _sentences(raw: Any) -> tuple[str, ...]:
     return tuple(str(s) for s in raw)
 
 
+def _label(case: Case, issue_id: str, option_id: Any) -> str:
+    try:
+        return case.issue(issue_id).option(str(option_id)).label
+    except KeyError:
+        return str(option_id)
+
+
+def _title(case: Case, issue_id: str) -> str:
+    try:
+        return case.issue(issue_id).title
+    except KeyError:
+        return issue_id
+
+
+def _party_sentence(case: Case, party: str, side: Mapping[str, Any]) -> str:
+    """ "RU gives X (from -> to) and gets Y", in the case's own words."""
+    gives = [
+        f"{_title(case, str(g.get('issue')))}: {_label(case, str(g.get('issue')), g.get('from'))}"
+        f" → {_label(case, str(g.get('issue')), g.get('to'))}"
+        for g in side.get("gives") or ()
+        if isinstance(g, Mapping)
+    ]
+    gets = [_title(case, str(i)) for i in side.get("gets") or ()]
+    text = f"{party} gives " + ("; ".join(gives) if gives else "nothing")
+    if gets:
+        text += f" and gets its ideal on {', '.join(gets)}"
+    return text + "."
+
+
 def _package(
     case: Case, key: str, name: str, entry: Mapping[str, Any], parties: Sequence[str]
 ) -> PackageView:
     utils = utilities_of(entry, parties) or []
-    sentences = _sentences(entry.get("sentences") or entry.get("sentence"))
+    sides = entry.get("parties")
+    if isinstance(sides, Mapping) and sides:
+        sentences = tuple(
+            _party_sentence(case, str(p), side)
+            for p, side in sides.items()
+            if isinstance(side, Mapping)
+        )
+    else:
+        sentences = _sentences(entry.get("sentences") or entry.get("sentence"))
     return PackageView(
         key=key,
         name=str(entry.get("name") or entry.get("label") or name),
@@ -133,4 +172,10 @@ def deal_space_view(case: Case, report: Mapping[str, Any]) -> DealSpaceView:
         enlarge=tuple(_enlarge_line(e) for e in enlarge_raw),
         warnings=tuple(str(w) for w in report.get("warnings") or ()),
         frontier_size=len(report.get("frontier") or ()),
+        why=tuple(str(w) for w in report.get("why") or ()),
+        history=tuple(
+            (str(h.get("at", "")), bool(h.get("ripe")), float(h.get("opening_concession") or 0.0))
+            for h in report.get("history") or ()
+            if isinstance(h, Mapping)
+        ),
     )

@@ -181,13 +181,29 @@ def demo(
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
+def serve(host: str, port: int, db_path: str | Path) -> None:
+    """Serve the desk on an existing database (no seeding, nothing printed)."""
+    import uvicorn
+
+    from offramp.bootstrap import bootstrap
+
+    app = make_app(bootstrap(str(Path(db_path).resolve())))
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m offramp.web.demo", description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--db", default="offramp-demo.db")
     parser.add_argument("--password", default=None, help="one password for every demo account")
+    parser.add_argument(
+        "--serve-only", action="store_true", help="serve an existing database as it is"
+    )
     args = parser.parse_args(argv)
+    if args.serve_only:
+        serve(args.host, args.port, args.db)
+        return
     demo(args.host, args.port, args.db, password=args.password)
 
 

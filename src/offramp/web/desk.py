@@ -118,9 +118,17 @@ class Desk(Protocol):
         """The channels the viewer may read, parties first, then the plenary."""
         ...
 
-    def channel_page(
-        self, viewer: Viewer, slug: str, key: str, *, limit: int, before: int | None = None
-    ) -> ChannelPage: ...
+    def channel_pages(
+        self,
+        viewer: Viewer,
+        slug: str,
+        *,
+        only: str | None = None,
+        limit: int,
+        before: int | None = None,
+    ) -> Sequence[ChannelPage]:
+        """The newest messages of each readable channel (or of ``only``, else NotFound)."""
+        ...
 
     def post_message(
         self, viewer: Viewer, slug: str, key: str, body: str, mark: HandlingMark
@@ -168,4 +176,6 @@ class Desk(Protocol):
     # -- ledger and audit --------------------------------------------------------------
     def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]: ...
 
-    def audit(self, viewer: Viewer, slug: str, *, limit: int) -> AuditView: ...
+    def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
+        """The newest events and the chain's verification (``verify`` forces a fresh one)."""
+        ...

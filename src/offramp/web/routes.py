@@ -260,25 +260,17 @@ def build_router(desk: Desk) -> APIRouter:
         cv = desk.access_case(viewer, slug)
         if not cv.may(Action.CHANNEL_READ):
             raise NotFound("No such page.")
-        channels = list(desk.channels(viewer, slug))
-        if only is not None:
-            channels = [c for c in channels if c.key == only]
-            if not channels:
-                raise NotFound("No such channel.")
         before = request.query_params.get("before")
-        columns = [
-            desk.channel_page(
-                viewer,
-                slug,
-                c.key,
-                limit=MESSAGES_PER_COLUMN,
-                before=int(before) if before and before.isdigit() and only else None,
-            )
-            for c in channels
-        ]
+        columns = desk.channel_pages(
+            viewer,
+            slug,
+            only=only,
+            limit=MESSAGES_PER_COLUMN,
+            before=int(before) if before and before.isdigit() else None,
+        )
         claims = list(desk.claims(viewer, slug)) if cv.may(Action.CLAIM_READ) else []
         proposals = list(desk.proposals(viewer, slug)) if cv.may(Action.PROPOSAL_READ) else []
-        all_keys = [c.key for c in desk.channels(viewer, slug)]
+        all_keys = [*cv.case.negotiating_parties(), PLENARY]
         ctx = {
             **nav(cv, "shuttle"),
             "columns": columns,
@@ -433,7 +425,12 @@ def build_router(desk: Desk) -> APIRouter:
         return render(
             request,
             "audit.html",
-            {**nav(cv, "audit"), "audit": desk.audit(viewer, slug, limit=200)},
+            {
+                **nav(cv, "audit"),
+                "audit": desk.audit(
+                    viewer, slug, limit=200, verify=request.query_params.get("verify") == "now"
+                ),
+            },
         )
 
     return router

@@ -162,7 +162,7 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f"L{_fmt(cx + 9)},{_fmt(cy)} L{_fmt(cx)},{_fmt(cy + 9)} L{_fmt(cx - 9)},{_fmt(cy)} Z"
             f'"><title>Nash: {escape(px)} {nash[x]:.2f}, {escape(py)} {nash[y]:.2f}</title></path>'
         )
-        out.append(_label(cx + 11, cy - 8, "Nash"))
+        out.append(_label(cx - 12, cy - 10, "Nash", anchor="end"))
     if ks is not None:
         cx, cy = sx(ks[x]), sy(ks[y])
         out.append(
@@ -170,13 +170,16 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f'y="{_fmt(cy - 7)}" width="14" height="14"><title>Kalai-Smorodinsky: '
             f"{escape(px)} {ks[x]:.2f}, {escape(py)} {ks[y]:.2f}</title></rect>"
         )
-        out.append(_label(cx + 11, cy + 16, "Kalai-Smorodinsky"))
+        out.append(_label(cx + 10, cy + 20, "Kalai-Smorodinsky"))
     out.append("</svg>")
     return "".join(out)
 
 
-def _label(x: float, y: float, text: str) -> str:
-    return f'<text class="point-label" x="{_fmt(x)}" y="{_fmt(y)}">{escape(text)}</text>'
+def _label(x: float, y: float, text: str, anchor: str = "start") -> str:
+    return (
+        f'<text class="point-label" x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="{anchor}">'
+        f"{escape(text)}</text>"
+    )
 
 
 def _describe(
