@@ -28,7 +28,7 @@ from offramp.api.app import api_routes, create_app
 from offramp.bootstrap import Desk, bootstrap
 from offramp.model.shuttle import HandlingMark, RelayLabel
 
-M, UA, RU, F, O, A, D = (
+M, UA, RU, F, OB, A, D = (
     "mediator_il",
     "delegate_ua",
     "delegate_ru",
@@ -37,7 +37,7 @@ M, UA, RU, F, O, A, D = (
     "analyst",
     "desk_officer",
 )
-MEMBERS = (M, UA, RU, F, O, A, D)
+MEMBERS = (M, UA, RU, F, OB, A, D)
 
 
 @dataclass(frozen=True)
@@ -117,28 +117,28 @@ ROUTES: list[Route] = [
     ),
     Route("case_read", "GET", "/api/cases/small", ALL),
     Route(
-        "case_export", "GET", "/api/cases/small/export", (M, A), (UA, RU, F, O, D), "case.export"
+        "case_export", "GET", "/api/cases/small/export", (M, A), (UA, RU, F, OB, D), "case.export"
     ),
     Route(
         "case_replace",
         "PUT",
         "/api/cases/small/casefile",
         (M, A),
-        (UA, RU, F, O, D),
+        (UA, RU, F, OB, D),
         "case.import",
         body={"text": SMALL_CASE_YAML, "version": 1},
     ),
     Route(
-        "member_list", "GET", "/api/cases/small/members", (M,), (UA, RU, F, O, A, D), "member.read"
+        "member_list", "GET", "/api/cases/small/members", (M,), (UA, RU, F, OB, A, D), "member.read"
     ),
     Route(
         "share_create",
         "POST",
         "/api/cases/small/shares",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "share.create",
-        body={"user": O, "kind": "ledger"},
+        body={"user": OB, "kind": "ledger"},
     ),
     Route("statement_list", "GET", "/api/cases/small/statements", ALL),
     Route(
@@ -146,7 +146,7 @@ ROUTES: list[Route] = [
         "POST",
         "/api/cases/small/statements",
         (M, A),
-        (UA, RU, F, O, D),
+        (UA, RU, F, OB, D),
         "statement.create",
         body=NEW_STATEMENT,
     ),
@@ -155,7 +155,7 @@ ROUTES: list[Route] = [
         "POST",
         "/api/cases/small/statements/ua-bloc-free/confirm",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "statement.confirm",
     ),
     Route(
@@ -163,7 +163,7 @@ ROUTES: list[Route] = [
         "GET",
         "/api/cases/small/positions",
         (M, A),
-        (UA, RU, F, O, D),
+        (UA, RU, F, OB, D),
         "position.read",
     ),
     Route(
@@ -171,7 +171,7 @@ ROUTES: list[Route] = [
         "PATCH",
         "/api/cases/small/positions/{position}",
         (M, A),
-        (UA, RU, F, O, D),
+        (UA, RU, F, OB, D),
         "position.read",
         body={"version": 1, "salience": 0.5},
     ),
@@ -180,7 +180,7 @@ ROUTES: list[Route] = [
         "GET",
         "/api/cases/small/analysis",
         (M, A),
-        (UA, RU, F, O, D),
+        (UA, RU, F, OB, D),
         "analysis.read",
     ),
     Route("channel_list", "GET", "/api/cases/small/channels", ALL),
@@ -223,7 +223,7 @@ ROUTES: list[Route] = [
         "POST",
         "/api/cases/small/claims",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "claim.create",
         body={"party": "RU", "text": "No regime change."},
     ),
@@ -279,7 +279,7 @@ ROUTES: list[Route] = [
         "POST",
         "/api/cases/small/proposals",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "proposal.table",
         body={"title": "Bloc-free", "package": {"alignment": "bloc_free"}},
     ),
@@ -310,14 +310,14 @@ ROUTES: list[Route] = [
         missing="/api/cases/small/proposals/999999/withdrawal",
     ),
     Route(
-        "ledger_read", "GET", "/api/cases/small/ledger", (M, A), (UA, RU, F, O, D), "ledger.read"
+        "ledger_read", "GET", "/api/cases/small/ledger", (M, A), (UA, RU, F, OB, D), "ledger.read"
     ),
     Route(
         "ledger_record",
         "POST",
         "/api/cases/small/ledger",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "ledger.write",
         body={"party": "RU", "issue": "donbas", "direction": "gives"},
     ),
@@ -327,7 +327,7 @@ ROUTES: list[Route] = [
         "POST",
         "/api/cases/small/notes",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "note.write",
         body={"title": "Draft", "body": "text"},
     ),
@@ -347,14 +347,14 @@ ROUTES: list[Route] = [
         body={"version": 1, "body": "edited"},
     ),
     Route(
-        "audit_verify", "GET", "/api/cases/small/audit", (M,), (UA, RU, F, O, A, D), "audit.read"
+        "audit_verify", "GET", "/api/cases/small/audit", (M,), (UA, RU, F, OB, A, D), "audit.read"
     ),
     Route(
         "audit_events",
         "GET",
         "/api/cases/small/audit/events",
         (M,),
-        (UA, RU, F, O, A, D),
+        (UA, RU, F, OB, A, D),
         "audit.read",
     ),
 ]
