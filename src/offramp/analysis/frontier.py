@@ -62,6 +62,8 @@ BoolArray = NDArray[np.bool_]
 _BLOCK = 32
 #: Block sizes of the local passes that drop rows before the divide and conquer.
 _PREFILTER_BLOCKS = (32, 128)
+#: Up to this many rows, compare all pairs at once instead of dividing and conquering.
+_DIRECT = 1024
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,11 @@ def prune_dominated(points: FloatArray) -> IntArray:
         alive = np.arange(order.size)
         for block in _PREFILTER_BLOCKS:
             alive = alive[~_pairwise_dominated_in_blocks(ranked[alive, 1:], block)]
-        keep = alive[~_dominated_by_earlier(ranked[alive, 1:])]
+        rest = ranked[alive, 1:]
+        if alive.size <= _DIRECT:  # one block: every earlier row, by broadcasting
+            keep = alive[~_pairwise_dominated_in_blocks(rest, max(alive.size, 1))]
+        else:
+            keep = alive[~_dominated_by_earlier(rest)]
     return np.sort(order[keep])
 
 
