@@ -271,6 +271,24 @@ def enlarge(
         In the problem's utility units (weights of shape (P,)).
     exact_limit : int
         Search every subset when there are at most this many candidates, else greedily.
+
+    Examples
+    --------
+    One issue, each side wants its own option and 0.6 of it to settle: no zone. A fund
+    that costs A 0.3 and is worth 0.7 to B opens one.
+
+    >>> import numpy as np
+    >>> from offramp.analysis.space import BargainingProblem
+    >>> problem = BargainingProblem(("A", "B"), ("x",), (("a", "b"),), np.ones((2, 1)),
+    ...     (np.array([[1.0, 0.0], [0.0, 1.0]]),), np.array([0.6, 0.6]))
+    >>> fund = LinkedIssue("fund", ("none", "paid"), np.ones(2),
+    ...     np.array([[0.0, -0.3], [0.0, 0.7]]))
+    >>> result = enlarge(problem, [fund])
+    >>> result.chosen, result.opens_zone, round(result.nash_after, 6)
+    (('fund',), True, 0.01)
+    >>> print(result.explain())  # doctest: +NORMALIZE_WHITESPACE
+    Linking fund opens a zone of agreement (1 efficient package; Nash product 0.01)
+    where there was none.
     """
     enlarged(problem, candidates)  # validates shapes
     reservation = problem.reservation
