@@ -27,7 +27,12 @@ from offramp.model import Case, Person
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data" / "intake"
-SETS = ("seeds-2022.jsonl", "heldout-2022-talks.jsonl", "heldout2-2022-talks.jsonl")
+SETS = (
+    "seeds-2022.jsonl",
+    "heldout-2022-talks.jsonl",
+    "heldout2-2022-talks.jsonl",
+    "heldout3-2022-talks.jsonl",
+)
 
 
 def with_people(case: Case, path: Path) -> Case:
@@ -37,6 +42,15 @@ def with_people(case: Case, path: Path) -> Case:
     return dataclasses.replace(
         case, people=case.people + tuple(p for p in extra if p.id not in known)
     )
+
+
+def with_phrases(case: Case, path: Path) -> Case:
+    """The case with extra issue phrases (a YAML mapping of issue id to phrases) added."""
+    extra: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    issues = tuple(
+        dataclasses.replace(i, phrases=(*i.phrases, *extra.get(i.id, []))) for i in case.issues
+    )
+    return dataclasses.replace(case, issues=issues)
 
 
 def read_set(path: Path) -> list[dict[str, Any]]:
@@ -131,6 +145,11 @@ def main(argv: list[str] | None = None) -> int:
         default=str(DATA / "people-2022-talks.yaml"),
         help="extra people to add to the case ('' for none)",
     )
+    parser.add_argument(
+        "--phrases",
+        default=str(DATA / "phrases-2022-talks.yaml"),
+        help="extra issue phrases to add to the case ('' for none)",
+    )
     parser.add_argument("--errors", action="store_true", help="print every disagreement")
     parser.add_argument("--repeat", type=int, default=20, help="copies of the text timed")
     parser.add_argument("--json", action="store_true")
@@ -139,9 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     case = load_case(args.case)
     if args.people:
         case = with_people(case, Path(args.people))
+    if args.phrases:
+        case = with_phrases(case, Path(args.phrases))
     nlp = load_pipeline()
     extractor = Extractor(Lexicon.from_case(case), nlp)
-    results: dict[str, Any] = {"case": args.case, "people": args.people, "sets": {}}
+    results: dict[str, Any] = {
+        "case": args.case,
+        "people": args.people,
+        "phrases": args.phrases,
+        "sets": {},
+    }
     for name in SETS:
         if args.errors:
             print(f"{name}:")
@@ -161,7 +187,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"case: {args.case} (+ people from {args.people or 'nothing'})")
+    print(f"case: {args.case}")
+    print(f"  + people from {args.people or 'nothing'}")
+    print(f"  + issue phrases from {args.phrases or 'nothing'}")
     print(f"{'set':28} {'items':>5} {'gold':>5} {'prop':>5} {'P':>6} {'R':>6} {'F1':>6} {'spk':>6}")
     for name, r in results["sets"].items():
         spk = "-" if r["speaker_accuracy"] is None else f"{r['speaker_accuracy']:.2f}"

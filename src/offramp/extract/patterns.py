@@ -38,6 +38,8 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "promise/VERB",
         "put forward",
         "willing",
+        "ready",
+        "prepared",
     ),
     Stance.ACCEPT: (
         "accept",
@@ -179,6 +181,9 @@ SENTENCE_END = frozenset({".", "!", "?", "”", '"', "’", "'", ":", ";", ")", 
 
 ALLEGATION_NOUNS = frozenset({"allegation", "accusation", "claim", "charge"})
 """Rejecting one of these is a denial: "rejecting the allegations" -> deny."""
+
+VOLITIONAL = frozenset({"willing", "ready", "prepared"})
+""""Ready to adopt a neutral status" is an offer; "ready to discuss" is the inner cue's."""
 
 PROPOSING_VERBS = frozenset({"propose", "suggest", "urge", "call", "insist", "want", "offer"})
 """Proposing that *another* party do something is a demand on it."""

@@ -173,6 +173,7 @@ class _Cue:
     stance: Stance
     span: Span
     rules: list[str] = field(default_factory=list)
+    obligation: bool = False  # "Y should/must/would have to Z", reported: the speaker demands
 
     @property
     def root(self) -> Token:
@@ -304,9 +305,17 @@ class Extractor:
         memory: _Memory,
         article_date: date,
     ) -> list[Proposal]:
-        cues = self._find_cues(matches)
         conditions = _conditions(sent)
         condition_tokens = {i for _, toks, _ in conditions for i in toks}
+        # a cue inside a condition ("if its security was guaranteed") is part of what the
+        # condition asks for; temporal clauses ("after we understood ...") keep theirs
+        asking = {
+            i
+            for _, toks, text in conditions
+            if not text.lower().startswith(("after", "when", "once"))
+            for i in toks
+        }
+        cues = [c for c in self._find_cues(matches) if c.root.i not in asking]
         results: list[Proposal] = []
         seen: set[tuple[str, str | None, Stance]] = set()
 
@@ -350,8 +359,10 @@ class Extractor:
             outcome = self._stance(cue, sent, at, memory)
             if outcome is None:
                 continue
-            stance, agent, who = outcome
-            scope = _scope(cue, agent_tokens=self._agent_tokens(cue)) - condition_tokens
+            stance, agents, who = outcome
+            agent = agents[0]
+            agent_tokens = set() if cue.obligation else self._agent_tokens(cue)
+            scope = _scope(cue, agent_tokens=agent_tokens) - condition_tokens
             issues = _issues_in(scope, at)
             if not issues:
                 issues = _issues_in(_topic(sent) - condition_tokens, at)
@@ -361,17 +372,18 @@ class Extractor:
             if not issues and (stance in P.ISSUELESS or not self.require_issue):
                 issues = [(None, None)]
             for issue, option in issues:
-                emit(
-                    agent,
-                    who,
-                    issue,
-                    option,
-                    stance,
-                    "+".join(cue.rules),
-                    scope,
-                    cue.root,
-                    cond_text,
-                )
+                for each in agents:
+                    emit(
+                        each,
+                        who,
+                        issue,
+                        option,
+                        stance,
+                        "+".join(cue.rules),
+                        scope,
+                        cue.root,
+                        cond_text,
+                    )
             for head, toks, text in conditions:
                 if _governs(cue, head):
                     for issue, option in _issues_in(set(toks), at):
@@ -422,22 +434,39 @@ class Extractor:
             _Cue(stance_of[(s.start, s.end)], s, [f"cue:{stance_of[(s.start, s.end)]}({s.text})"])
             for s in sorted(filter_spans(spans), key=lambda s: s.start)
         ]
+        if matches:
+            cues.extend(_obligations(matches[0][1].sent, {c.root.i for c in cues}))
         roots = {c.root.i for c in cues}
+        # "ready to discuss": the inner cue says more than the volitional one
+        weak = {
+            c.root.i
+            for c in cues
+            if c.root.lemma_.lower() in P.VOLITIONAL
+            and any(a.i == c.root.i for o in cues if o is not c for a in o.root.ancestors)
+        }
+        roots -= weak
         kept: list[_Cue] = []
         for cue in cues:
             ancestors = {a.i for a in cue.root.ancestors}
+            if cue.root.i in weak:
+                continue
             if ancestors & withdrawn or cue.root.i in withdrawn or _no_longer(cue.root):
                 continue
             if ancestors & roots:
                 continue
             kept.append(cue)
-        return kept
+        return sorted(kept, key=lambda c: c.span.start)
 
     def _stance(
         self, cue: _Cue, sent: Span, at: dict[int, list[_Term]], memory: _Memory
-    ) -> tuple[Stance, _Actor, _Actor | None] | None:
-        """The stance after polarity and modality, the agent, and the speaker; or None."""
+    ) -> tuple[Stance, list[_Actor], _Actor | None] | None:
+        """The stance after polarity and modality, the agents, and the speaker; or None."""
         chain = _governing(cue.root)
+        if cue.obligation:
+            who = self._speaker(sent, cue.root, at, memory)
+            if who is None or _negated(chain, set()):
+                return None
+            return Stance.DEMAND, [who], who
         stance = cue.stance
         # "rejecting the allegations" is a denial
         if stance is Stance.REJECT and any(
@@ -459,11 +488,13 @@ class Extractor:
         if _advice(chain):
             return None
         agent: _Actor | None
+        subject: Token | None = None
         if _evaluative(cue.root) and who is not None:
             agent, passive = who, False
             cue.rules.append("evaluation=speaker")
         else:
             agent, passive = self._agent(cue, chain, at, memory, who)
+            subject = _subject(chain)
         if agent is None and passive and who is not None:
             agent = who
             cue.rules.append("passive=speaker")
@@ -484,7 +515,15 @@ class Extractor:
                 cue.rules.append("proposed-for-other=demand")
         if who is not None and who.party != agent.party:
             cue.rules.append("reported")
-        return stance, agent, who
+        agents = [agent]
+        if subject is not None:
+            for conj in subject.conjuncts:
+                other = self._resolve(conj, at, memory, who)
+                if other is not None and other.party not in {a.party for a in agents}:
+                    agents.append(other)
+                    if "conjuncts" not in cue.rules:
+                        cue.rules.append("conjuncts")
+        return stance, agents, who
 
     def _agent_tokens(self, cue: _Cue) -> set[int]:
         subj = [c for t in _chain(cue.root) for c in t.children if c.dep_ in ("nsubj", "csubj")]
@@ -644,6 +683,45 @@ def _chain(token: Token) -> list[Token]:
     return chain
 
 
+def _subject(chain: list[Token]) -> Token | None:
+    """The active subject of a cue's clause, if it has one."""
+    for token in chain:
+        for child in token.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+    return None
+
+
+def _obligations(sent: Span, taken: set[int]) -> list[_Cue]:
+    """ "Y should/must/would have to/needs to Z": obligations, as demand cues on Z's clause.
+
+    Kept only when reported (the speaker demands it); in the author's own voice they are
+    advice and dropped like any other cue with a deontic modal.
+    """
+    found: list[_Cue] = []
+    for t in sent:
+        verb: Token | None = None
+        if t.dep_ == "aux" and t.lower_ in P.DEONTIC_MODALS:
+            verb = t.head
+        elif t.lemma_ in ("have", "need") and t.dep_ not in ("aux", "auxpass"):
+            verb = next(
+                (
+                    c
+                    for c in t.children
+                    if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children)
+                ),
+                None,
+            )
+        if verb is None or verb.i in taken:
+            continue
+        if not any(a.lemma_ in P.REPORTING_VERBS for a in verb.ancestors):
+            continue
+        cue = _Cue(Stance.DEMAND, sent.doc[verb.i : verb.i + 1], [f"obligation({t.text})"], True)
+        found.append(cue)
+        taken.add(verb.i)
+    return found
+
+
 def _governing(root: Token) -> list[Token]:
     """The chain of a cue, continued through the verb a noun cue is the object of."""
     chain = _chain(root)
@@ -738,7 +816,9 @@ def _scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
     next punctuation, which covers the parser's usual misreadings of "the demand that
     Ukraine forswear NATO membership".
     """
-    tokens = _subtree_scope(cue, agent_tokens)
+    tokens = (
+        {t.i for t in cue.root.subtree} if cue.obligation else _subtree_scope(cue, agent_tokens)
+    )
     sent = cue.root.sent
     for t in sent:
         if t.i > sent.start and (t.doc[t.i - 1].lower_, t.lower_) in P.CONTRASTS:
