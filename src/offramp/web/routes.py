@@ -161,7 +161,14 @@ def build_router(desk: Desk) -> APIRouter:
         return viewer
 
     def nav(cv: CaseView, active: str) -> dict[str, Any]:
-        return {"cv": cv, "active": active, "Action": Action, "DeskRole": DeskRole}
+        def words(issue_id: str, option_id: str) -> tuple[str, str]:
+            try:
+                issue = cv.case.issue(issue_id)
+                return issue.title, issue.option(option_id).label
+            except KeyError:
+                return issue_id, option_id
+
+        return {"cv": cv, "active": active, "Action": Action, "DeskRole": DeskRole, "words": words}
 
     # -- sign-in ---------------------------------------------------------------------
     @router.get("/", response_class=HTMLResponse)
