@@ -1,0 +1,148 @@
+"""Desk throughput: post and read channel messages with 16 concurrent clients on loopback.
+
+    python benchmarks/desk.py [--pg postgresql://...] [--seconds 5]
+
+Runs the real server (``python -m offramp.cli_desk serve``) on SQLite and, with ``--pg``
+or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL, beside a bare FastAPI endpoint served by the
+same uvicorn in the same run; prints messages/s, p50/p99 latency and the overhead ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "api"))
+from server import free_port, start_server
+
+from desk_fixtures import populate
+
+CLIENTS = 16
+BARE = """
+from fastapi import FastAPI
+from pydantic import BaseModel
+app = FastAPI()
+class M(BaseModel):
+    body: str
+    mark: str
+store: list[dict] = []
+@app.post("/m", status_code=201)
+def post(m: M) -> dict:
+    store.append(m.model_dump()); return {"id": len(store), **m.model_dump()}
+@app.get("/m")
+def read() -> list[dict]:
+    return store[-100:]
+"""
+
+
+def run(url: str, method: str, path: str, headers: dict[str, str], seconds: float) -> list[float]:
+    lat: list[float] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(k: int) -> None:
+        mine: list[float] = []
+        with httpx.Client(base_url=url, headers=headers, timeout=30) as c:
+            n = 0
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                if method == "POST":
+                    r = c.post(path, json={"body": f"client {k} msg {n}", "mark": "may-relay"})
+                    assert r.status_code == 201, r.text
+                else:
+                    r = c.get(path, params={"limit": 100} if "messages" in path else None)
+                    assert r.status_code == 200, r.text
+                mine.append(time.perf_counter() - t)
+                n += 1
+        with lock:
+            lat.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return lat
+
+
+def row(name: str, lat: list[float], seconds: float, bare: float | None) -> str:
+    rate = len(lat) / seconds
+    q = statistics.quantiles(lat, n=100)
+    ratio = f"{bare / rate:5.2f}x" if bare else "   -  "
+    return f"{name:<26} {rate:9.0f} {q[49] * 1000:8.1f} {q[98] * 1000:8.1f}   {ratio}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pg", default=os.environ.get("OFFRAMP_TEST_DATABASE_URL"))
+    ap.add_argument("--seconds", type=float, default=5.0)
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    (tmp / "bare.py").write_text(BARE)
+    port = free_port()
+    bare_proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "bare:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        cwd=tmp,
+    )
+    bare_url = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            httpx.get(bare_url + "/m")
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    print(f"{CLIENTS} clients, {args.seconds:.0f} s per row, loopback")
+    print(f"{'':<26} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8}   overhead")
+    try:
+        bare = {}
+        for method in ("POST", "GET"):
+            lat = run(bare_url, method, "/m", {}, args.seconds)
+            bare[method] = len(lat) / args.seconds
+            print(row(f"bare FastAPI {method}", lat, args.seconds, None))
+        dbs = [("sqlite", str(tmp / "desk.db"))]
+        if args.pg:
+            import uuid
+
+            import desk_fixtures as fx
+
+            os.environ[fx.PG_ENV] = args.pg
+            name = f"offramp_bench_{uuid.uuid4().hex[:8]}"
+            fx._pg_exec(f"CREATE DATABASE {name}")
+            dbs.append(("postgresql", fx._pg_url_for(name)))
+        for name, url in dbs:
+            tokens = populate(url)
+            srv = start_server(url)
+            try:
+                h = {"Authorization": f"Bearer {tokens['mediator_il']}"}
+                path = "/api/cases/small/channels/plenary/messages"
+                for method in ("POST", "GET"):
+                    lat = run(srv.url, method, path, h, args.seconds)
+                    print(row(f"desk {name} {method}", lat, args.seconds, bare[method]))
+            finally:
+                srv.stop()
+    finally:
+        bare_proc.terminate()
+        bare_proc.wait()
+
+
+if __name__ == "__main__":
+    main()
