@@ -15,7 +15,7 @@ from dealspace_oracle import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from offramp.analysis.frontier import pareto_frontier, prune_dominated
+from offramp.analysis.frontier import merge, pareto_frontier, prune_dominated
 from offramp.analysis.space import BargainingProblem
 
 # Two parties, two issues (worked by hand in tests/analysis/test_bargaining.py too):
@@ -168,3 +168,18 @@ def test_one_party_frontier_is_its_maximum(problem: BargainingProblem) -> None:
     front = pareto_frontier(problem)
     assert len(front) == 1
     assert front.utilities[0, 0] == enumerate_packages(problem).utilities.max()
+
+
+@DEALSPACE
+@given(st.integers(1, 60), st.integers(1, 8), st.booleans(), st.integers(0, 2**32 - 1))
+def test_two_party_merge_of_sorted_runs_equals_pruning_all_candidates(
+    k: int, m: int, integral: bool, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    draw = (lambda shape: rng.integers(0, 4, shape).astype(float)) if integral else rng.random
+    frontier, options = draw((k, 2)), draw((m, 2))
+    candidates = (frontier[:, None, :] + options[None, :, :]).reshape(k * m, 2)
+    keep = prune_dominated(candidates)
+    utilities, parent, option = merge(frontier, options)
+    assert (parent * m + option).tolist() == keep.tolist()
+    assert utilities.tolist() == candidates[keep].tolist()

@@ -219,6 +219,41 @@ def _dominated_by_earlier(ranks: IntArray) -> BoolArray:
     return dominated
 
 
+def _staircase(second: FloatArray) -> BoolArray:
+    """Rows sorted by first coordinate descending: keep those above every earlier second."""
+    best_before = np.empty(second.size)
+    best_before[:1] = -np.inf
+    np.maximum.accumulate(second[:-1], out=best_before[1:])
+    return np.asarray(second > best_before)
+
+
+def _merge_two_parties(frontier: FloatArray, options: FloatArray) -> IntArray:
+    """``prune_dominated`` of the parent-major candidates of ``merge``, for 2 parties.
+
+    The frontier sorted by its first coordinate, shifted by each option, is one sorted
+    run per option, so a stable sort merges the runs in O(n log m) (Timsort); tied first
+    coordinates are then ordered by second coordinate descending and candidate index.
+    Returns the kept parent-major candidate indices, ascending.
+    """
+    m = options.shape[0]
+    by_first = np.argsort(-frontier[:, 0], kind="stable")
+    shifted = frontier[by_first][None, :, :] + options[:, None, :]  # (m, K, 2), runs
+    first = shifted[:, :, 0].reshape(-1)
+    second = shifted[:, :, 1].reshape(-1)
+    index = (by_first[None, :] * m + np.arange(m)[:, None]).reshape(-1)
+    order = np.argsort(-first, kind="stable")
+    tie = first[order][1:] == first[order][:-1]
+    if tie.any():
+        tied = np.zeros(order.size, dtype=bool)
+        tied[1:] |= tie
+        tied[:-1] |= tie
+        where = np.flatnonzero(tied)
+        group = np.cumsum(np.concatenate([[True], ~tie]))[where]
+        rows = order[where]
+        order[where] = rows[np.lexsort((index[rows], -second[rows], group))]
+    return np.sort(index[order[_staircase(second[order])]])
+
+
 def prune_dominated(points: FloatArray) -> IntArray:
     """Indices of the non-dominated rows of ``points``, ascending, one per distinct row.
 
@@ -238,33 +273,29 @@ def prune_dominated(points: FloatArray) -> IntArray:
         return np.zeros(0, dtype=np.int64)
     if p == 0:
         return np.zeros(1, dtype=np.int64)
-    ranks = _dense_ranks(points)
     # Lexicographically descending, equal rows by index: any dominator, and any equal row
     # with a smaller index, comes earlier, so "weakly below an earlier row" is exactly
     # "dominated, or a repeat of a row already kept".
+    if p == 1:
+        return np.flatnonzero(points[:, 0] == points[:, 0].max())[:1]
+    if p == 2:
+        order = np.lexsort((np.arange(n), -points[:, 1], -points[:, 0]))
+        return np.sort(order[_staircase(points[order, 1])])
+    ranks = _dense_ranks(points)
     keys = (np.arange(n), *(-ranks[:, c] for c in range(p - 1, -1, -1)))
     order = np.lexsort(keys)
     ranked = ranks[order]
-    if p == 1:
-        keep = np.zeros(order.size, dtype=bool)
-        keep[0] = True
-    elif p == 2:
-        best_before = np.empty(order.size, dtype=np.int64)
-        best_before[0] = -1
-        np.maximum.accumulate(ranked[:-1, 1], out=best_before[1:])
-        keep = ranked[:, 1] > best_before
+    # Cheap local passes first: a row weakly below a nearby earlier row is out for
+    # good (whatever dominates it is dominated in turn by a survivor), and dropping
+    # it shrinks the divide and conquer.
+    alive = np.arange(order.size)
+    for block in _PREFILTER_BLOCKS:
+        alive = alive[~_pairwise_dominated_in_blocks(ranked[alive, 1:], block)]
+    rest = ranked[alive, 1:]
+    if alive.size <= _DIRECT:  # one block: every earlier row, by broadcasting
+        keep = alive[~_pairwise_dominated_in_blocks(rest, max(alive.size, 1))]
     else:
-        # Cheap local passes first: a row weakly below a nearby earlier row is out for
-        # good (whatever dominates it is dominated in turn by a survivor), and dropping
-        # it shrinks the divide and conquer.
-        alive = np.arange(order.size)
-        for block in _PREFILTER_BLOCKS:
-            alive = alive[~_pairwise_dominated_in_blocks(ranked[alive, 1:], block)]
-        rest = ranked[alive, 1:]
-        if alive.size <= _DIRECT:  # one block: every earlier row, by broadcasting
-            keep = alive[~_pairwise_dominated_in_blocks(rest, max(alive.size, 1))]
-        else:
-            keep = alive[~_dominated_by_earlier(rest)]
+        keep = alive[~_dominated_by_earlier(rest)]
     return np.sort(order[keep])
 
 
@@ -290,9 +321,12 @@ def merge(frontier: FloatArray, options: FloatArray) -> tuple[FloatArray, IntArr
     """
     k, p = frontier.shape
     m = options.shape[0]
-    candidates = (frontier[:, None, :] + options[None, :, :]).reshape(k * m, p)
-    keep = prune_dominated(candidates)
-    return candidates[keep], keep // m, keep % m
+    if p == 2:
+        keep = _merge_two_parties(frontier, options)
+    else:
+        keep = prune_dominated((frontier[:, None, :] + options[None, :, :]).reshape(k * m, p))
+    parent, option = keep // m, keep % m
+    return frontier[parent] + options[option], parent, option
 
 
 def recover_packages(parents: list[IntArray], choices: list[IntArray]) -> IntArray:
