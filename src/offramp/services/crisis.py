@@ -1,0 +1,908 @@
+"""The crisis desk's use cases: incidents and their playbooks, commitments, notifications,
+assurances and escalation, on the stored desk of one case.
+
+Every use case takes ``actor`` first, reads the clock it was given (never the system's
+directly), applies the access policy (``crisis.read`` to see the desk, ``crisis.write``
+to change it; a member who may not read it gets the same 404 as for a missing case),
+checks the move with the model's state machines, writes through the unit of work and
+records an audit event in the case's chain.
+
+Times a caller gives (``at``: when a step was done, an arrival came in) default to the
+clock's now and may not be later than it: the desk records what has happened.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from offramp.casefile import case_to_data, parse_case
+from offramp.crisisfile import StepDoneIn
+from offramp.errors import Conflict, InputError, NotFound
+from offramp.model import Case
+from offramp.model.access import Action
+from offramp.model.crisis import (
+    NO_PROVENANCE,
+    AckStatus,
+    AlertRule,
+    Arrival,
+    Assurance,
+    Channel,
+    ChannelLevel,
+    Commitment,
+    CommitmentKind,
+    CrisisDesk,
+    Dyad,
+    EscalationAlert,
+    EscalationScore,
+    Incident,
+    IncidentBoard,
+    IncidentType,
+    Notification,
+    NotificationKind,
+    PlaybookRun,
+    Provenance,
+    ScoreKind,
+    Stake,
+    dyad,
+)
+from offramp.model.deadlines import Clock, FixedClock, SystemClock, require_aware
+from offramp.model.issues import Option
+from offramp.playbooks import builtin_playbooks
+from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.store.crisis_repository import CrisisRepository
+from offramp.store.uow import UnitOfWork, UowFactory
+
+FIXED_NOW_ENV = "OFFRAMP_FIXED_NOW"
+NO_INCIDENT = "No such incident."
+NO_COMMITMENT = "No such commitment."
+NO_NOTIFICATION = "No such notification."
+NO_ASSURANCE = "No such assurance."
+
+
+def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
+    """A :class:`FixedClock` at ``OFFRAMP_FIXED_NOW`` (an ISO instant with its offset; for
+    tests and replays only), else the system clock."""
+    value = (os.environ if environ is None else environ).get(FIXED_NOW_ENV, "").strip()
+    if not value:
+        return SystemClock()
+    try:
+        return FixedClock(datetime.fromisoformat(value))
+    except ValueError as exc:
+        raise InputError(
+            FIXED_NOW_ENV, f"{value!r} is not an ISO instant with an offset: {exc}"
+        ) from None
+
+
+def import_crisis(uow: UnitOfWork, case: Case) -> None:
+    """Store a newly created case's ``crisis:`` section (called by case import)."""
+    if case.crisis is None:
+        return
+    row = uow.repo.get_case_row(case.id)
+    assert row is not None, "import the case before its crisis section"
+    CrisisRepository(uow.conn).import_desk(row.id, case.crisis)
+
+
+# -- views ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """A channel and when it was last used (its record, arrivals through it, steps on it)."""
+
+    channel: Channel
+    last_used: datetime | None
+
+
+@dataclass(frozen=True)
+class DyadChannels:
+    dyad: Dyad
+    channels: tuple[ChannelView, ...]
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    notification: Notification
+    status: AckStatus
+    overdue_by: timedelta | None
+    raised: str | None  # the incident its missed acknowledgement raised, if on the desk
+
+
+@dataclass(frozen=True)
+class CommitmentView:
+    commitment: Commitment
+    violations: tuple[Incident, ...]
+
+
+@dataclass(frozen=True)
+class AssuranceView:
+    assurance: Assurance
+    promoted_at: datetime | None
+    promoted_by: str
+
+
+@dataclass(frozen=True)
+class CrisisBoard:
+    """The crisis desk of one case at one instant, as the board shows it."""
+
+    case: str
+    at: datetime
+    now: datetime
+    incidents: tuple[IncidentBoard, ...]
+    channels: tuple[DyadChannels, ...]
+    commitments: tuple[CommitmentView, ...]
+    notifications: tuple[NotificationView, ...]
+    assurances: tuple[AssuranceView, ...]
+    scores: tuple[EscalationScore, ...]
+    alerts: tuple[EscalationAlert, ...]
+    alert_rule: AlertRule
+    can_write: bool
+
+    @property
+    def overdue_steps(self) -> int:
+        return sum(len(b.overdue) for b in self.incidents)
+
+
+@dataclass(frozen=True)
+class ArrivalIn:
+    """An arrival as a caller gives it."""
+
+    channel: str
+    at: datetime | None = None
+    provenance: Provenance = NO_PROVENANCE
+
+
+@contextmanager
+def _as_input(where: str) -> Iterator[None]:
+    """The model's construction errors (``ValueError``) as an :class:`InputError` at ``where``."""
+    try:
+        yield
+    except ValueError as exc:
+        raise InputError(where, str(exc)) from None
+
+
+class CrisisService:
+    """Use cases of the crisis desk."""
+
+    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
+        self.uow = uow
+        self.policy = policy
+        self.clock = clock
+
+    # -- helpers -------------------------------------------------------------------------
+    def _read(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
+        scope = self.policy.access_case(uow.repo, actor, slug)
+        self.policy.require_visible(scope, Action.CRISIS_READ, NO_CASE, resource="crisis")
+        return scope
+
+    def _write(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
+        scope = self._read(uow, actor, slug)
+        self.policy.require(scope, Action.CRISIS_WRITE, resource="crisis")
+        return scope
+
+    def _now(self) -> datetime:
+        return require_aware(self.clock.now(), "clock time")
+
+    def _when(self, at: datetime | None, where: str = "at") -> datetime:
+        """``at`` (default now), in UTC; not later than now."""
+        now = self._now()
+        if at is None:
+            return now
+        with _as_input(where):
+            at = require_aware(at, where)
+        if at > now:
+            raise InputError(
+                where,
+                f"{at.isoformat()} is later than now ({now.isoformat()}); "
+                "the desk records what has happened",
+            )
+        return at
+
+    @staticmethod
+    def _desk(uow: UnitOfWork, scope: Scope) -> tuple[CrisisRepository, CrisisDesk]:
+        repo = CrisisRepository(uow.conn)
+        return repo, repo.load(scope.case.id)
+
+    @staticmethod
+    def _incident(repo: CrisisRepository, scope: Scope, desk: CrisisDesk, key: str) -> Incident:
+        try:
+            return desk.incident(key)
+        except KeyError:
+            merged = repo.merged_into(scope.case.id, key)
+        if merged is not None:
+            raise Conflict(f"Incident {key} was merged into {merged}; act on {merged}.")
+        raise NotFound(NO_INCIDENT)
+
+    @staticmethod
+    def _run(desk: CrisisDesk, incident: str) -> PlaybookRun:
+        run = desk.run(incident)
+        if run is None:
+            raise Conflict(f"Incident {incident} has no playbook yet; start one first.")
+        return run
+
+    @staticmethod
+    def _channel(desk: CrisisDesk, key: str, where: str) -> Channel:
+        try:
+            return desk.channel(key)
+        except KeyError:
+            known = ", ".join(c.id for c in desk.channels) or "none yet"
+            raise InputError(where, f"unknown channel {key!r} (known: {known})") from None
+
+    @staticmethod
+    def _party(case: Case, party: str, where: str) -> str:
+        if party not in {p.id for p in case.parties}:
+            known = ", ".join(p.id for p in case.parties)
+            raise InputError(where, f"unknown party {party!r} (parties of the case: {known})")
+        return party
+
+    @staticmethod
+    def _level(desk: CrisisDesk, level: int, where: str = "level") -> int:
+        if not 0 <= level <= desk.ladder.top:
+            raise InputError(
+                where,
+                f"level {level} is not on the ladder {desk.ladder.id} (0 to {desk.ladder.top})",
+            )
+        return level
+
+    @staticmethod
+    def _audit(uow: UnitOfWork, scope: Scope, action: str, payload: dict[str, Any]) -> None:
+        uow.audit(scope.case.slug, scope.actor.name, action, payload)
+
+    # -- reads ---------------------------------------------------------------------------
+    def crisis_board(
+        self, actor: Actor | None, slug: str, at: datetime | None = None
+    ) -> CrisisBoard:
+        """The board at ``at`` (default now): incidents that had arrived, their steps (due,
+        overdue by how long, done by whom), outcomes, channels, commitments,
+        notifications with their acknowledgement status, assurances, scores and alerts."""
+        now = self._now()
+        when = now if at is None else self._when(at, "at")
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            promoted = repo.promotions(scope.case.id)
+            can_write = self.policy.can(scope, Action.CRISIS_WRITE, resource="crisis")
+        on_desk = {i.id for i in desk.incidents if i.first_arrival <= when}
+        notes = []
+        for n in desk.notifications:
+            if n.sent_at > when:
+                continue
+            status = n.status(when)
+            late = when - n.ack_due if status is AckStatus.OVERDUE else None
+            notes.append(
+                NotificationView(
+                    n,
+                    status,
+                    late,
+                    n.missed_incident_id if n.missed_incident_id in on_desk else None,
+                )
+            )
+        incidents = {i.id: i for i in desk.incidents}
+        scores = tuple(s for s in desk.scores if s.at <= when)
+        return CrisisBoard(
+            case=slug,
+            at=when,
+            now=now,
+            incidents=tuple(_as_of(b, when) for b in desk.board(when)),
+            channels=_channels(desk),
+            commitments=tuple(
+                CommitmentView(c, tuple(incidents[v] for v in c.violations if v in incidents))
+                for c in desk.commitments
+            ),
+            notifications=tuple(notes),
+            assurances=tuple(
+                AssuranceView(a, *promoted.get(a.id, (None, ""))) for a in desk.assurances
+            ),
+            scores=scores,
+            alerts=desk.alert_rule.alerts(scores),
+            alert_rule=desk.alert_rule,
+            can_write=can_write,
+        )
+
+    def channels(self, actor: Actor | None, slug: str) -> tuple[DyadChannels, ...]:
+        """For each pair of counterparts, its channels (highest level first) and last use."""
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            _, desk = self._desk(uow, scope)
+        return _channels(desk)
+
+    def incident(
+        self, actor: Actor | None, slug: str, incident: str, at: datetime | None = None
+    ) -> IncidentBoard:
+        """One incident with its steps' status at ``at`` (default now)."""
+        when = self._when(at, "at")
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            inc = self._incident(repo, scope, desk, incident)
+        run = desk.run(inc.id)
+        return IncidentBoard(inc, run, run.board(when) if run is not None else ())
+
+    def timeline(
+        self, actor: Actor | None, slug: str, pair: Sequence[str]
+    ) -> tuple[EscalationScore, ...]:
+        """One dyad's escalation scores in time order."""
+        if len(pair) != 2:
+            raise InputError("between", "give two party ids, like RU,US")
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            _, desk = self._desk(uow, scope)
+        with _as_input("between"):
+            return desk.timeline(pair[0], pair[1])
+
+    def alerts(self, actor: Actor | None, slug: str) -> tuple[EscalationAlert, ...]:
+        """Every jump on the ladder the case's alert rule flags, in time order."""
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            _, desk = self._desk(uow, scope)
+        return desk.alerts()
+
+    def playbooks(self) -> dict[str, str]:
+        """The playbooks a run can use: id -> title."""
+        return {k: p.title for k, p in sorted(builtin_playbooks().items())}
+
+    # -- channels ------------------------------------------------------------------------
+    def add_channel(
+        self,
+        actor: Actor | None,
+        slug: str,
+        key: str,
+        between: Sequence[str],
+        level: ChannelLevel,
+        endpoints: dict[str, str] | None = None,
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> Channel:
+        """Record a channel between two counterparts."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            if len(between) != 2:
+                raise InputError("between", "give the two parties the channel joins")
+            for k, p in enumerate(between):
+                self._party(case, p, f"between[{k}]")
+            if any(c.id == key for c in desk.channels):
+                raise Conflict(f"There is already a channel {key}.")
+            with _as_input("between"):
+                ch = Channel(key, dyad(*between), level, dict(endpoints or {}), None, provenance)
+            repo.add_channel(scope.case.id, ch)
+            self._audit(
+                uow, scope, "crisis.channel.add", {"channel": key, "between": list(ch.dyad)}
+            )
+            uow.commit()
+        return ch
+
+    # -- incidents -----------------------------------------------------------------------
+    def log_incident(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        key: str,
+        type: IncidentType,
+        title: str,
+        raised_by: str,
+        against: str,
+        claim: str,
+        level: int,
+        arrivals: Sequence[ArrivalIn],
+        evidence: Sequence[str] = (),
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> Incident:
+        """Log an incident with the arrivals it came in by (one or more channels)."""
+        if not arrivals:
+            raise InputError("arrivals", "give at least one arrival (channel and time)")
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            self._party(case, raised_by, "raised_by")
+            self._party(case, against, "against")
+            self._level(desk, level)
+            got = []
+            for k, a in enumerate(arrivals):
+                self._channel(desk, a.channel, f"arrivals[{k}].channel")
+                got.append(Arrival(a.channel, self._when(a.at, f"arrivals[{k}].at"), a.provenance))
+            with _as_input("arrivals"):
+                inc = Incident(
+                    key, type, title, raised_by, against, claim, tuple(got), level,
+                    tuple(evidence), provenance,
+                )  # fmt: skip
+            desk.with_incident(inc)
+            repo.add_incident(scope.case.id, inc)
+            self._audit(
+                uow,
+                scope,
+                "crisis.incident.log",
+                {"incident": key, "type": type.value, "channels": list(inc.channels)},
+            )
+            uow.commit()
+        return inc
+
+    def add_arrival(
+        self, actor: Actor | None, slug: str, incident: str, arrival: ArrivalIn
+    ) -> Incident:
+        """The incident arrived once more (another channel, or the same again)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            inc = self._incident(repo, scope, desk, incident)
+            self._channel(desk, arrival.channel, "channel")
+            a = Arrival(arrival.channel, self._when(arrival.at), arrival.provenance)
+            inc = inc.arrive(a)
+            repo.add_arrival(scope.case.id, incident, a)
+            self._audit(
+                uow,
+                scope,
+                "crisis.incident.arrival",
+                {"incident": incident, "channel": a.channel, "at": a.at.isoformat()},
+            )
+            uow.commit()
+        return inc
+
+    def merge_incidents(
+        self, actor: Actor | None, slug: str, incident: str, other: str
+    ) -> Incident:
+        """Fold ``other``, logged separately, into ``incident``: the desk shows one."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            target = self._incident(repo, scope, desk, incident)
+            try:
+                source = desk.incident(other)
+            except KeyError:
+                raise InputError("other", f"no incident {other!r} on the desk") from None
+            if desk.run(other) is not None:
+                raise Conflict(f"Incident {other} has a playbook run; it cannot be merged away.")
+            merged = target.merge(source)
+            repo.merge_incident(scope.case.id, merged, source)
+            self._audit(
+                uow, scope, "crisis.incident.merge", {"incident": incident, "merged": other}
+            )
+            uow.commit()
+        return merged
+
+    def start_playbook(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        playbook: str,
+        at: datetime | None = None,
+        note: str = "",
+    ) -> PlaybookRun:
+        """Instantiate the playbook's steps for the incident, due from ``at`` (default: its
+        first arrival)."""
+        books = builtin_playbooks()
+        if playbook not in books:
+            raise InputError(
+                "playbook", f"unknown playbook {playbook!r}: use one of {', '.join(sorted(books))}"
+            )
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            inc = self._incident(repo, scope, desk, incident)
+            if desk.run(incident) is not None:
+                raise Conflict(f"Incident {incident} already has a playbook run.")
+            start = None if at is None else self._when(at)
+            run = PlaybookRun.start(books[playbook], inc, start, note=note)
+            stored = None if run.started_at == inc.first_arrival else run.started_at
+            repo.add_run(scope.case.id, incident, playbook, stored, note)
+            self._audit(
+                uow,
+                scope,
+                "crisis.playbook.start",
+                {"incident": incident, "playbook": playbook, "at": run.started_at.isoformat()},
+            )
+            uow.commit()
+        return run
+
+    def complete_step(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        step: str,
+        *,
+        by: str = "",
+        at: datetime | None = None,
+        channel: str | None = None,
+        note: str = "",
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> PlaybookRun:
+        """Record that ``by`` (default: the actor) did the step at ``at`` (default: now)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            self._incident(repo, scope, desk, incident)
+            run = self._run(desk, incident)
+            if channel is not None:
+                self._channel(desk, channel, "channel")
+            when = self._when(at)
+            who = by.strip() or scope.actor.name
+            run = run.complete(step, who, when, channel=channel, note=note, provenance=provenance)
+            record = StepDoneIn(
+                done_by=who,
+                done_at=when,
+                channel=channel,
+                quote=provenance.quote,
+                source=provenance.source,
+                date_basis=provenance.date_basis,
+                note=note,
+            )
+            repo.add_step_record(scope.case.id, incident, step, record)
+            self._audit(
+                uow,
+                scope,
+                "crisis.step.complete",
+                {"incident": incident, "step": step, "by": who, "at": when.isoformat()},
+            )
+            uow.commit()
+        return run
+
+    def waive_step(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        step: str,
+        reason: str,
+        at: datetime | None = None,
+    ) -> PlaybookRun:
+        """Mark a step as not needed, with the reason."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            self._incident(repo, scope, desk, incident)
+            run = self._run(desk, incident)
+            when = self._when(at)
+            run = run.waive(step, scope.actor.name, when, reason)
+            record = StepDoneIn(done_by=scope.actor.name, waived=reason, waived_at=when)
+            repo.add_step_record(scope.case.id, incident, step, record)
+            self._audit(
+                uow,
+                scope,
+                "crisis.step.waive",
+                {"incident": incident, "step": step, "reason": reason},
+            )
+            uow.commit()
+        return run
+
+    def close_incident(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        outcome: str,
+        at: datetime | None = None,
+    ) -> PlaybookRun:
+        """Close the incident's run with its outcome (every step done or waived)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            self._incident(repo, scope, desk, incident)
+            run = self._run(desk, incident)
+            when = self._when(at)
+            run = run.close(scope.actor.name, when, outcome)
+            repo.close_run(scope.case.id, incident, outcome, when, scope.actor.name)
+            self._audit(
+                uow, scope, "crisis.incident.close", {"incident": incident, "outcome": outcome}
+            )
+            uow.commit()
+        return run
+
+    # -- commitments ---------------------------------------------------------------------
+    def declare_commitment(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        key: str,
+        kind: CommitmentKind,
+        text: str,
+        declared_by: str,
+        to: Sequence[str],
+        on: date,
+        channel: str | None = None,
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> Commitment:
+        """Record a restraint, red line or rule of engagement one party declared."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            self._party(case, declared_by, "declared_by")
+            for k, p in enumerate(to):
+                self._party(case, p, f"to[{k}]")
+            if channel is not None:
+                self._channel(desk, channel, "channel")
+            if any(c.id == key for c in desk.commitments):
+                raise Conflict(f"There is already a commitment {key}.")
+            with _as_input("to"):
+                cm = Commitment(
+                    key, kind, text, declared_by, tuple(to), on, channel, (), provenance
+                )
+            repo.add_commitment(scope.case.id, cm)
+            self._audit(
+                uow, scope, "crisis.commitment.declare", {"commitment": key, "kind": kind.value}
+            )
+            uow.commit()
+        return cm
+
+    def report_violation(
+        self, actor: Actor | None, slug: str, commitment: str, incident: str
+    ) -> Commitment:
+        """Link a violation incident to the commitment it breaks."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            cm = next((c for c in desk.commitments if c.id == commitment), None)
+            if cm is None:
+                raise NotFound(NO_COMMITMENT)
+            try:
+                inc = desk.incident(incident)
+            except KeyError:
+                raise InputError("incident", f"no incident {incident!r} on the desk") from None
+            cm = cm.report_violation(inc)
+            repo.add_violation(scope.case.id, commitment, incident)
+            self._audit(
+                uow,
+                scope,
+                "crisis.commitment.violation",
+                {"commitment": commitment, "incident": incident},
+            )
+            uow.commit()
+        return cm
+
+    # -- notifications -------------------------------------------------------------------
+    def send_notification(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        key: str,
+        kind: NotificationKind,
+        sender: str,
+        to: str,
+        what: str,
+        where: str,
+        starts: datetime,
+        size: str,
+        channel: str,
+        ack_hours: float,
+        sent_at: datetime | None = None,
+        ends: datetime | None = None,
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> Notification:
+        """Record a notification sent to a counterpart, due to be acknowledged in
+        ``ack_hours``."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            self._party(case, sender, "sender")
+            self._party(case, to, "to")
+            self._channel(desk, channel, "channel")
+            if any(n.id == key for n in desk.notifications):
+                raise Conflict(f"There is already a notification {key}.")
+            sent = self._when(sent_at, "sent_at")
+            with _as_input("ack_hours"):
+                n = Notification.send(
+                    key, kind, sender=sender, to=to, what=what, where=where, starts=starts,
+                    size=size, channel=channel, sent_at=sent, ack_hours=ack_hours, ends=ends,
+                    provenance=provenance,
+                )  # fmt: skip
+            repo.add_notification(scope.case.id, n)
+            self._audit(
+                uow,
+                scope,
+                "crisis.notification.send",
+                {"notification": key, "to": to, "ack_due": n.ack_due.isoformat()},
+            )
+            uow.commit()
+        return n
+
+    def acknowledge_notification(
+        self, actor: Actor | None, slug: str, notification: str, by: str, at: datetime | None = None
+    ) -> Notification:
+        """Record the counterpart's acknowledgement (``by`` names who acknowledged)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            n = next((x for x in desk.notifications if x.id == notification), None)
+            if n is None:
+                raise NotFound(NO_NOTIFICATION)
+            if not by.strip():
+                raise InputError("by", "say who acknowledged it")
+            n = n.acknowledge(by, self._when(at))
+            repo.save_acknowledgement(scope.case.id, n)
+            self._audit(
+                uow,
+                scope,
+                "crisis.notification.acknowledge",
+                {"notification": notification, "by": by},
+            )
+            uow.commit()
+        return n
+
+    def sweep_acknowledgements(self, actor: Actor | None, slug: str) -> tuple[Incident, ...]:
+        """Raise a ``notification_missed`` incident for every acknowledgement overdue now
+        and not raised before; returns the incidents raised."""
+        now = self._now()
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            raised = desk.missed_acknowledgements(now)
+            for inc in raised:
+                repo.add_incident(scope.case.id, inc)
+                self._audit(
+                    uow,
+                    scope,
+                    "crisis.incident.log",
+                    {"incident": inc.id, "type": inc.type.value, "sweep": True},
+                )
+            uow.commit()
+        return raised
+
+    # -- assurances ----------------------------------------------------------------------
+    def propose_assurance(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        key: str,
+        title: str,
+        proposed_by: str,
+        to: Sequence[str],
+        options: Sequence[tuple[str, str]],
+        stakes: dict[str, tuple[float, dict[str, float], Sequence[str]]],
+        precedent: str = "",
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> Assurance:
+        """Record a proposed mutual security assurance with each party's stake in it."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            self._party(case, proposed_by, "proposed_by")
+            for k, p in enumerate(to):
+                self._party(case, p, f"to[{k}]")
+            for p in stakes:
+                self._party(case, p, f"stakes.{p}")
+            if any(a.id == key for a in desk.assurances):
+                raise Conflict(f"There is already an assurance {key}.")
+            with _as_input("stakes"):
+                a = Assurance(
+                    key, title, proposed_by, tuple(to),
+                    tuple(Option(i, label) for i, label in options),
+                    tuple(Stake(p, s, dict(v), tuple(acc)) for p, (s, v, acc) in stakes.items()),
+                    precedent, provenance,
+                )  # fmt: skip
+                for st in a.stakes:
+                    st_ok = [o for o in st.acceptable if o not in st.values]
+                    if st_ok:
+                        raise ValueError(f"{st.party}'s acceptable options {st_ok} are not options")
+            repo.add_assurance(scope.case.id, a)
+            self._audit(uow, scope, "crisis.assurance.propose", {"assurance": key})
+            uow.commit()
+        return a
+
+    def promote_assurance(
+        self, actor: Actor | None, slug: str, assurance: str, on: date | None = None
+    ) -> Case:
+        """Add the assurance to the stored case as a candidate issue, with each party's
+        position on it dated ``on`` (default today), so "enlarge the problem" weighs it."""
+        day = on or self._now().date()
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            a = next((x for x in desk.assurances if x.id == assurance), None)
+            if a is None:
+                raise NotFound(NO_ASSURANCE)
+            if assurance in repo.promotions(scope.case.id):
+                raise Conflict(f"Assurance {assurance} is already a candidate issue.")
+            case = uow.repo.get_case(scope.case)
+            if any(i.id == a.id for i in case.issues):
+                raise Conflict(f"The case already has an issue {a.id}.")
+            new = replace(
+                case,
+                issues=(*case.issues, a.to_issue()),
+                positions=(*case.positions, *a.positions(day)),
+            )
+            try:
+                parse_case(json.dumps(case_to_data(new), default=str), f"case {slug}")
+            except InputError as exc:
+                raise InputError("assurance", f"it cannot join the case: {exc}") from None
+            uow.repo.replace_case(scope.case.id, new)
+            repo.mark_promoted(scope.case.id, assurance, self._now(), scope.actor.name)
+            self._audit(
+                uow,
+                scope,
+                "crisis.assurance.promote",
+                {"assurance": assurance, "on": day.isoformat()},
+            )
+            uow.commit()
+        return new
+
+    # -- escalation ----------------------------------------------------------------------
+    def score_escalation(
+        self,
+        actor: Actor | None,
+        slug: str,
+        *,
+        key: str,
+        between: Sequence[str],
+        level: int,
+        kind: ScoreKind,
+        at: datetime | None = None,
+        subject: str = "",
+        rationale: str = "",
+        provenance: Provenance = NO_PROVENANCE,
+    ) -> tuple[EscalationScore, tuple[EscalationAlert, ...]]:
+        """Score a dyad on the ladder; returns the score and the alerts it raises."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            case = uow.repo.get_case(scope.case)
+            if len(between) != 2:
+                raise InputError("between", "give the two parties of the dyad")
+            for k, p in enumerate(between):
+                self._party(case, p, f"between[{k}]")
+            self._level(desk, level)
+            if any(s.id == key for s in desk.scores):
+                raise Conflict(f"There is already a score {key}.")
+            when = self._when(at)
+            with _as_input("between"):
+                score = EscalationScore(
+                    key, dyad(*between), when, level, kind, subject, rationale,
+                    scored_by=scope.actor.name, provenance=provenance,
+                )  # fmt: skip
+            before = set(desk.alert_rule.alerts(desk.scores))
+            after = desk.alert_rule.alerts((*desk.scores, score))
+            raised = tuple(a for a in after if a not in before and a.score == key)
+            repo.add_score(scope.case.id, score)
+            self._audit(
+                uow,
+                scope,
+                "crisis.escalation.score",
+                {"score": key, "between": list(score.dyad), "level": level, "alerts": len(raised)},
+            )
+            uow.commit()
+        return score, raised
+
+    def set_alert_rule(
+        self, actor: Actor | None, slug: str, jump: int, window_hours: float | None = None
+    ) -> AlertRule:
+        """Set the jump (and window) at which the case's escalation alert fires."""
+        with _as_input("jump"):
+            rule = AlertRule(jump, timedelta(hours=window_hours) if window_hours else None)
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            CrisisRepository(uow.conn).put_settings(scope.case.id, rule)
+            self._audit(
+                uow, scope, "crisis.alert.rule", {"jump": jump, "window_hours": window_hours}
+            )
+            uow.commit()
+        return rule
+
+
+def _as_of(board: IncidentBoard, when: datetime) -> IncidentBoard:
+    """The incident as the desk knew it at ``when``: only the arrivals in by then."""
+    arrivals = tuple(a for a in board.incident.arrivals if a.at <= when)
+    return replace(board, incident=replace(board.incident, arrivals=arrivals))
+
+
+def _channels(desk: CrisisDesk) -> tuple[DyadChannels, ...]:
+    pairs = sorted({c.dyad for c in desk.channels})
+    return tuple(
+        DyadChannels(
+            pair,
+            tuple(ChannelView(c, desk.last_used(c.id)) for c in desk.channels_between(*pair)),
+        )
+        for pair in pairs
+    )

@@ -1,0 +1,178 @@
+"""The crisis desk's tables, on the same ``MetaData`` as :mod:`offramp.store.tables`.
+
+Each record keeps the columns the desk filters and orders by, and its full content in
+``data``: the record in the shape of the case file's ``crisis:`` section
+(:mod:`offramp.crisisfile`), so the desk is rebuilt by the same code that reads a file.
+Arrivals, step records and violation links are rows of their own. Due times are not
+stored: a run is rebuilt from its playbook and ``started_at``, and its step records
+are replayed in time order (as :func:`offramp.crisisfile.to_crisis` does).
+Migration ``0002_crisis`` creates these tables.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from offramp.store.tables import Time, metadata
+
+_CASE = "cases.id"
+
+
+def _case_column() -> Column[int]:
+    return Column("case_id", ForeignKey(_CASE, ondelete="CASCADE"), nullable=False)
+
+
+crisis_settings = Table(
+    "crisis_settings",
+    metadata,
+    Column("case_id", ForeignKey(_CASE, ondelete="CASCADE"), primary_key=True),
+    Column("ladder", String(40), nullable=False),
+    Column("jump", Integer, nullable=False),
+    Column("window_hours", Float, nullable=True),
+    Column("date_basis", Text, nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+crisis_channels = Table(
+    "crisis_channels",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("party_a", String(20), nullable=False),
+    Column("party_b", String(20), nullable=False),
+    Column("level", String(40), nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_channels_case_key"),
+)
+
+crisis_incidents = Table(
+    "crisis_incidents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("raised_by", String(20), nullable=False),
+    Column("against", String(20), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("merged_into", String(80), nullable=True),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_incidents_case_key"),
+)
+
+crisis_arrivals = Table(
+    "crisis_arrivals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", ForeignKey("crisis_incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("channel", String(80), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("incident_id", "channel", "at", name="uq_crisis_arrivals_incident_channel"),
+)
+
+crisis_runs = Table(
+    "crisis_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "incident_id",
+        ForeignKey("crisis_incidents.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("playbook", String(80), nullable=False),
+    Column("started_at", Time, nullable=True),
+    Column("note", Text, nullable=False),
+    Column("outcome", Text, nullable=False),
+    Column("closed_at", Time, nullable=True),
+    Column("closed_by", String(200), nullable=False),
+)
+
+crisis_step_records = Table(
+    "crisis_step_records",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("run_id", ForeignKey("crisis_runs.id", ondelete="CASCADE"), nullable=False),
+    Column("step", String(80), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("run_id", "step", name="uq_crisis_step_records_run_step"),
+)
+
+crisis_commitments = Table(
+    "crisis_commitments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("declared_by", String(20), nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_commitments_case_key"),
+)
+
+crisis_violations = Table(
+    "crisis_violations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column(
+        "commitment_id", ForeignKey("crisis_commitments.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("incident", String(80), nullable=False),
+    UniqueConstraint("commitment_id", "incident", name="uq_crisis_violations_commitment_incident"),
+)
+
+crisis_notifications = Table(
+    "crisis_notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("sender", String(20), nullable=False),
+    Column("recipient", String(20), nullable=False),
+    Column("ack_due", Time, nullable=False),
+    Column("acknowledged_at", Time, nullable=True),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_notifications_case_key"),
+)
+
+crisis_assurances = Table(
+    "crisis_assurances",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("proposed_by", String(20), nullable=False),
+    Column("promoted_at", Time, nullable=True),
+    Column("promoted_by", String(80), nullable=True),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_assurances_case_key"),
+)
+
+crisis_scores = Table(
+    "crisis_scores",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("key", String(80), nullable=False),
+    Column("party_a", String(20), nullable=False),
+    Column("party_b", String(20), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "key", name="uq_crisis_scores_case_key"),
+    Index("ix_crisis_scores_dyad", "case_id", "party_a", "party_b", "at"),
+)

@@ -1,0 +1,188 @@
+"""The crisis desk: channels, incidents and arrivals, playbook runs and step records,
+commitments and violation links, notifications, assurances, escalation scores, and the
+per-case settings (ladder, alert rule)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+Time = sa.DateTime(timezone=True)
+
+
+def _case(table: str) -> list[sa.SchemaItem]:
+    return [
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name=f"fk_{table}_case_id_cases", ondelete="CASCADE"
+        ),
+    ]
+
+
+def _keyed(table: str, *columns: sa.SchemaItem) -> None:
+    """A per-case record with an id, a key unique in its case, and its data."""
+    op.create_table(
+        table,
+        sa.Column("id", sa.Integer(), nullable=False),
+        *_case(table),
+        sa.Column("key", sa.String(length=80), nullable=False),
+        *columns,
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
+        sa.UniqueConstraint("case_id", "key", name=f"uq_{table}_case_key"),
+    )
+
+
+def upgrade() -> None:
+    op.create_table(
+        "crisis_settings",
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("ladder", sa.String(length=40), nullable=False),
+        sa.Column("jump", sa.Integer(), nullable=False),
+        sa.Column("window_hours", sa.Float(), nullable=True),
+        sa.Column("date_basis", sa.Text(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["cases.id"], name="fk_crisis_settings_case_id_cases", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("case_id", name="pk_crisis_settings"),
+    )
+    _keyed(
+        "crisis_channels",
+        sa.Column("party_a", sa.String(length=20), nullable=False),
+        sa.Column("party_b", sa.String(length=20), nullable=False),
+        sa.Column("level", sa.String(length=40), nullable=False),
+    )
+    _keyed(
+        "crisis_incidents",
+        sa.Column("type", sa.String(length=40), nullable=False),
+        sa.Column("raised_by", sa.String(length=20), nullable=False),
+        sa.Column("against", sa.String(length=20), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("merged_into", sa.String(length=80), nullable=True),
+    )
+    op.create_table(
+        "crisis_arrivals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=80), nullable=False),
+        sa.Column("at", Time, nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["crisis_incidents.id"],
+            name="fk_crisis_arrivals_incident_id_crisis_incidents",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_crisis_arrivals"),
+        sa.UniqueConstraint(
+            "incident_id", "channel", "at", name="uq_crisis_arrivals_incident_channel"
+        ),
+    )
+    op.create_table(
+        "crisis_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("playbook", sa.String(length=80), nullable=False),
+        sa.Column("started_at", Time, nullable=True),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=False),
+        sa.Column("closed_at", Time, nullable=True),
+        sa.Column("closed_by", sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["crisis_incidents.id"],
+            name="fk_crisis_runs_incident_id_crisis_incidents",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_crisis_runs"),
+        sa.UniqueConstraint("incident_id", name="uq_crisis_runs_incident_id"),
+    )
+    op.create_table(
+        "crisis_step_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.String(length=80), nullable=False),
+        sa.Column("at", Time, nullable=False),
+        sa.Column("data", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"],
+            ["crisis_runs.id"],
+            name="fk_crisis_step_records_run_id_crisis_runs",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_crisis_step_records"),
+        sa.UniqueConstraint("run_id", "step", name="uq_crisis_step_records_run_step"),
+    )
+    _keyed(
+        "crisis_commitments",
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("declared_by", sa.String(length=20), nullable=False),
+    )
+    op.create_table(
+        "crisis_violations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("commitment_id", sa.Integer(), nullable=False),
+        sa.Column("incident", sa.String(length=80), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["commitment_id"],
+            ["crisis_commitments.id"],
+            name="fk_crisis_violations_commitment_id_crisis_commitments",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_crisis_violations"),
+        sa.UniqueConstraint(
+            "commitment_id", "incident", name="uq_crisis_violations_commitment_incident"
+        ),
+    )
+    _keyed(
+        "crisis_notifications",
+        sa.Column("sender", sa.String(length=20), nullable=False),
+        sa.Column("recipient", sa.String(length=20), nullable=False),
+        sa.Column("ack_due", Time, nullable=False),
+        sa.Column("acknowledged_at", Time, nullable=True),
+    )
+    _keyed(
+        "crisis_assurances",
+        sa.Column("proposed_by", sa.String(length=20), nullable=False),
+        sa.Column("promoted_at", Time, nullable=True),
+        sa.Column("promoted_by", sa.String(length=80), nullable=True),
+    )
+    _keyed(
+        "crisis_scores",
+        sa.Column("party_a", sa.String(length=20), nullable=False),
+        sa.Column("party_b", sa.String(length=20), nullable=False),
+        sa.Column("at", Time, nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+    )
+    op.create_index(
+        "ix_crisis_scores_dyad", "crisis_scores", ["case_id", "party_a", "party_b", "at"]
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_crisis_scores_dyad", table_name="crisis_scores")
+    for table in (
+        "crisis_scores",
+        "crisis_assurances",
+        "crisis_notifications",
+        "crisis_violations",
+        "crisis_commitments",
+        "crisis_step_records",
+        "crisis_runs",
+        "crisis_arrivals",
+        "crisis_incidents",
+        "crisis_channels",
+        "crisis_settings",
+    ):
+        op.drop_table(table)
