@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
+from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy
 from offramp.services.accounts import AccountService
 from offramp.services.analysis import AnalysisService
 from offramp.services.audit import AuditService
 from offramp.services.cases import CaseService
+from offramp.services.crisis import CrisisService, clock_from_env
 from offramp.services.shuttle import ShuttleService
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
@@ -38,6 +40,7 @@ class Desk:
     shuttle: ShuttleService
     audit: AuditService
     analysis: AnalysisService
+    crisis: CrisisService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -53,9 +56,17 @@ def migrate(url: str) -> None:
 
 
 def bootstrap(
-    url: str = DEFAULT_DB, *, migrate_first: bool = True, hasher: PasswordHasher | None = None
+    url: str = DEFAULT_DB,
+    *,
+    migrate_first: bool = True,
+    hasher: PasswordHasher | None = None,
+    clock: Clock | None = None,
 ) -> Desk:
-    """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL)."""
+    """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
+
+    ``clock`` is where the crisis desk reads "now"; by default the system clock, or a
+    fixed instant from ``OFFRAMP_FIXED_NOW`` (tests only; see docs/crisis.md).
+    """
     if migrate_first:
         migrate(url)
     engine = make_engine(url)
@@ -70,4 +81,5 @@ def bootstrap(
         shuttle=ShuttleService(uow, policy),
         audit=AuditService(uow, policy),
         analysis=AnalysisService(uow, policy),
+        crisis=CrisisService(uow, policy, clock or clock_from_env()),
     )
