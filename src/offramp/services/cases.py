@@ -17,6 +17,7 @@ from offramp.model import Case
 from offramp.model.access import Action, AdminAction, DeskRole
 from offramp.model.shuttle import position_from_statement
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.services.crisis import import_crisis
 from offramp.store.repository import (
     CaseRow,
     MembershipRow,
@@ -77,6 +78,7 @@ class CaseService:
             if uow.repo.get_case_row(case.id) is not None:
                 raise Conflict(f"There is already a case {case.id}.")
             uow.repo.add_case(case)
+            import_crisis(uow, case)
             uow.audit(case.id, actor.name, "case.create", {"case": case.id, "title": case.title})
             uow.commit()
             row = None
