@@ -127,4 +127,8 @@ def run_demo(host: str, port: int, db: Path) -> Any:
     """Serve the web desk on the example case (see ``offramp.web.demo``)."""
     from offramp.web.demo import demo
 
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError("--db", f"cannot create {db.parent}: {exc.strerror}") from None
     return demo(host, port, db)
