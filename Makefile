@@ -14,9 +14,9 @@ $(VENV)/.runtime: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[postgres]'
 	touch $@
 
-# Everything the tests need (browser driver, PostgreSQL client, Ray, spaCy and its model).
+# Everything the tests need (browser driver, PostgreSQL client, Ray, linters).
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,postgres,ray,intake]'
+	$(BIN)/pip install --quiet -e '.[dev,postgres,ray]'
 	touch $@
 
 demo: $(VENV)/.runtime
