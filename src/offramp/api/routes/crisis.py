@@ -1,0 +1,870 @@
+"""The crisis desk under ``/cases/{case}/crisis``: channels, incidents and their arrivals,
+playbook runs (start, complete or waive a step, close), commitments and violations,
+notifications and acknowledgements, assurances, escalation scores and alerts, and the
+board at an instant (``?at=``, default the server's clock).
+
+Times in bodies and queries must carry an offset (a naive time is a 422 naming the
+field); times given for things that happened (``at``) may not be later than the
+server's clock. Reading needs ``crisis.read``, changing ``crisis.write``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from offramp.api.deps import MaybeActor, Services
+from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.model.crisis import (
+    KAHN_1965_CONDENSED,
+    AlertRule,
+    ChannelLevel,
+    Commitment,
+    CommitmentKind,
+    EscalationAlert,
+    EscalationScore,
+    IncidentBoard,
+    IncidentType,
+    NotificationKind,
+    PlaybookRun,
+    Provenance,
+    ScoreKind,
+    StepView,
+)
+from offramp.services.crisis import (
+    ArrivalIn,
+    AssuranceView,
+    CommitmentView,
+    CrisisBoard,
+    DyadChannels,
+    NotificationView,
+)
+
+router = APIRouter(prefix="/cases/{case}/crisis", responses=PROBLEMS, tags=["crisis"])
+
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+PathKey = Annotated[
+    str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80, description="A record id.")
+]
+Party = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Short = Annotated[str, Field(min_length=1, max_length=200)]
+Pair = Annotated[list[Party], Field(min_length=2, max_length=2)]
+Level = Annotated[int, Field(ge=0, le=KAHN_1965_CONDENSED.top)]
+At = Annotated[
+    AwareDatetime | None,
+    Query(description="The instant to show, with its offset (default: the server's now)."),
+]
+
+
+# -- bodies -------------------------------------------------------------------------------
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourcedIn(_In):
+    quote: str = Field("", max_length=20_000)
+    source: str = Field("", max_length=200)
+    date_basis: str = Field("", max_length=2_000)
+    note: str = Field("", max_length=20_000)
+
+    def provenance(self) -> Provenance:
+        return Provenance(self.quote, self.source, self.date_basis, self.note)
+
+
+class ChannelIn(SourcedIn):
+    id: Key
+    between: Pair
+    level: ChannelLevel
+    endpoints: dict[Party, Short] = {}
+
+
+class ArrivalBody(SourcedIn):
+    channel: Key
+    at: AwareDatetime | None = Field(None, description="When it arrived (default: now).")
+
+    def arrival(self) -> ArrivalIn:
+        return ArrivalIn(self.channel, self.at, self.provenance())
+
+
+class IncidentIn(SourcedIn):
+    id: Key
+    type: IncidentType
+    title: Text
+    raised_by: Party
+    against: Party
+    claim: Text
+    level: Level
+    evidence: list[Text] = []
+    arrivals: Annotated[list[ArrivalBody], Field(min_length=1, max_length=100)]
+
+
+class MergeIn(_In):
+    other: Key = Field(description="The incident logged separately, folded into this one.")
+
+
+class PlaybookStartIn(_In):
+    playbook: Key
+    at: AwareDatetime | None = Field(None, description="Start (default: the first arrival).")
+    note: str = Field("", max_length=20_000)
+
+
+class StepDoneIn(SourcedIn):
+    by: str = Field("", max_length=200, description="Who did it (default: you).")
+    at: AwareDatetime | None = Field(None, description="When (default: now).")
+    channel: Key | None = None
+
+
+class StepWaiveIn(_In):
+    reason: Text
+    at: AwareDatetime | None = None
+
+
+class CloseIn(_In):
+    outcome: Text
+    at: AwareDatetime | None = None
+
+
+class CommitmentIn(SourcedIn):
+    id: Key
+    kind: CommitmentKind
+    text: Text
+    declared_by: Party
+    to: Annotated[list[Party], Field(min_length=1, max_length=50)]
+    date: dt.date
+    channel: Key | None = None
+
+
+class ViolationIn(_In):
+    incident: Key
+
+
+class NotificationIn(SourcedIn):
+    id: Key
+    kind: NotificationKind
+    sender: Party
+    to: Party
+    what: Text
+    where: Text
+    starts: AwareDatetime
+    ends: AwareDatetime | None = None
+    size: Text
+    channel: Key
+    ack_hours: Annotated[float, Field(ge=0, le=24 * 365)]
+    sent_at: AwareDatetime | None = Field(None, description="When it was sent (default: now).")
+
+
+class AcknowledgeIn(_In):
+    by: Short
+    at: AwareDatetime | None = None
+
+
+class OptionIn(_In):
+    id: Key
+    label: Short
+
+
+class StakeIn(_In):
+    salience: Annotated[float, Field(ge=0, le=1)]
+    values: dict[Key, Annotated[float, Field(ge=0, le=1)]]
+    acceptable: list[Key] = []
+
+
+class AssuranceIn(SourcedIn):
+    id: Key
+    title: Text
+    proposed_by: Party
+    to: Annotated[list[Party], Field(min_length=1, max_length=50)]
+    options: Annotated[list[OptionIn], Field(min_length=2, max_length=50)]
+    stakes: dict[Party, StakeIn] = {}
+    precedent: str = Field("", max_length=20_000)
+
+
+class PromoteIn(_In):
+    on: dt.date | None = Field(None, description="Date of the parties' positions (default today).")
+
+
+class ScoreIn(SourcedIn):
+    id: Key
+    between: Pair
+    level: Level
+    kind: ScoreKind
+    at: AwareDatetime | None = None
+    subject: str = Field("", max_length=80)
+    rationale: str = Field("", max_length=20_000)
+
+
+class AlertRuleIn(_In):
+    jump: Annotated[int, Field(ge=1, le=KAHN_1965_CONDENSED.top)]
+    window_hours: Annotated[float, Field(gt=0, le=24 * 365)] | None = None
+
+
+# -- responses ----------------------------------------------------------------------------
+
+
+def _hours(delta: dt.timedelta | None) -> float | None:
+    return None if delta is None else delta.total_seconds() / 3600
+
+
+class StepOut(BaseModel):
+    id: str
+    title: str
+    status: str
+    text: str
+    due_at: dt.datetime
+    done_by: str
+    done_at: dt.datetime | None
+    overdue_hours: float | None
+    late_hours: float | None
+    waiting_on: list[str]
+
+
+class RunOut(BaseModel):
+    playbook: str
+    title: str
+    started_at: dt.datetime
+    outcome: str
+    closed_at: dt.datetime | None
+    closed_by: str
+    steps: list[StepOut]
+
+
+class ArrivalOut(BaseModel):
+    channel: str
+    at: dt.datetime
+
+
+class IncidentOut(BaseModel):
+    id: str
+    type: str
+    title: str
+    raised_by: str
+    against: str
+    claim: str
+    evidence: list[str]
+    level: int
+    level_name: str
+    channels: list[str]
+    arrivals: list[ArrivalOut]
+    run: RunOut | None
+    overdue: int
+
+
+class ChannelOut(BaseModel):
+    id: str
+    between: list[str]
+    level: str
+    endpoints: dict[str, str]
+    last_used: dt.datetime | None
+
+
+class DyadOut(BaseModel):
+    between: list[str]
+    channels: list[ChannelOut]
+
+
+class CommitmentOut(BaseModel):
+    id: str
+    kind: str
+    text: str
+    declared_by: str
+    to: list[str]
+    date: dt.date
+    channel: str | None
+    violations: list[str]
+
+
+class NotificationOut(BaseModel):
+    id: str
+    kind: str
+    sender: str
+    to: str
+    what: str
+    where: str
+    starts: dt.datetime
+    size: str
+    channel: str
+    sent_at: dt.datetime
+    ack_due: dt.datetime
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str
+    status: str
+    overdue_hours: float | None
+    raised: str | None
+
+
+class AssuranceOut(BaseModel):
+    id: str
+    title: str
+    proposed_by: str
+    to: list[str]
+    options: list[str]
+    precedent: str
+    promoted_at: dt.datetime | None
+    promoted_by: str
+
+
+class ScoreOut(BaseModel):
+    id: str
+    between: list[str]
+    at: dt.datetime
+    level: int
+    kind: str
+    subject: str
+    rationale: str
+    scored_by: str
+
+
+class AlertOut(BaseModel):
+    between: list[str]
+    at: dt.datetime
+    from_level: int
+    to_level: int
+    jump: int
+    score: str
+    text: str
+
+
+class AlertRuleOut(BaseModel):
+    jump: int
+    window_hours: float | None
+
+
+class ScoredOut(BaseModel):
+    score: ScoreOut
+    alerts: list[AlertOut]
+
+
+class BoardOut(BaseModel):
+    case: str
+    at: dt.datetime
+    now: dt.datetime
+    overdue_steps: int
+    can_write: bool
+    alert_rule: AlertRuleOut
+    alerts: list[AlertOut]
+    incidents: list[IncidentOut]
+    channels: list[DyadOut]
+    commitments: list[CommitmentOut]
+    notifications: list[NotificationOut]
+    assurances: list[AssuranceOut]
+
+
+def step_out(v: StepView) -> StepOut:
+    return StepOut(
+        id=v.id,
+        title=v.title,
+        status=v.status.value,
+        text=v.describe(),
+        due_at=v.due_at,
+        done_by=v.done_by,
+        done_at=v.done_at,
+        overdue_hours=_hours(v.overdue_by),
+        late_hours=_hours(v.late_by),
+        waiting_on=list(v.waiting_on),
+    )
+
+
+def run_out(run: PlaybookRun, views: tuple[StepView, ...]) -> RunOut:
+    return RunOut(
+        playbook=run.playbook,
+        title=run.title,
+        started_at=run.started_at,
+        outcome=run.outcome,
+        closed_at=run.closed_at,
+        closed_by=run.closed_by,
+        steps=[step_out(v) for v in views],
+    )
+
+
+def incident_out(board: IncidentBoard) -> IncidentOut:
+    i = board.incident
+    return IncidentOut(
+        id=i.id,
+        type=i.type.value,
+        title=i.title,
+        raised_by=i.raised_by,
+        against=i.against,
+        claim=i.claim,
+        evidence=list(i.evidence),
+        level=i.level,
+        level_name=KAHN_1965_CONDENSED.rung(i.level).name,
+        channels=list(i.channels),
+        arrivals=[ArrivalOut(channel=a.channel, at=a.at) for a in i.arrivals],
+        run=run_out(board.run, board.steps) if board.run is not None else None,
+        overdue=len(board.overdue),
+    )
+
+
+def dyad_out(d: DyadChannels) -> DyadOut:
+    return DyadOut(
+        between=list(d.dyad),
+        channels=[
+            ChannelOut(
+                id=c.channel.id,
+                between=list(c.channel.dyad),
+                level=c.channel.level.value,
+                endpoints=dict(c.channel.endpoints),
+                last_used=c.last_used,
+            )
+            for c in d.channels
+        ],
+    )
+
+
+def commitment_out(c: Commitment) -> CommitmentOut:
+    return CommitmentOut(
+        id=c.id,
+        kind=c.kind.value,
+        text=c.text,
+        declared_by=c.declared_by,
+        to=list(c.to),
+        date=c.date,
+        channel=c.channel,
+        violations=list(c.violations),
+    )
+
+
+def notification_out(v: NotificationView) -> NotificationOut:
+    n = v.notification
+    return NotificationOut(
+        id=n.id,
+        kind=n.kind.value,
+        sender=n.sender,
+        to=n.to,
+        what=n.what,
+        where=n.where,
+        starts=n.starts,
+        size=n.size,
+        channel=n.channel,
+        sent_at=n.sent_at,
+        ack_due=n.ack_due,
+        acknowledged_at=n.acknowledged_at,
+        acknowledged_by=n.acknowledged_by,
+        status=v.status.value,
+        overdue_hours=_hours(v.overdue_by),
+        raised=v.raised,
+    )
+
+
+def assurance_out(v: AssuranceView) -> AssuranceOut:
+    a = v.assurance
+    return AssuranceOut(
+        id=a.id,
+        title=a.title,
+        proposed_by=a.proposed_by,
+        to=list(a.to),
+        options=[o.id for o in a.options],
+        precedent=a.precedent,
+        promoted_at=v.promoted_at,
+        promoted_by=v.promoted_by,
+    )
+
+
+def score_out(s: EscalationScore) -> ScoreOut:
+    return ScoreOut(
+        id=s.id,
+        between=list(s.dyad),
+        at=s.at,
+        level=s.level,
+        kind=s.kind.value,
+        subject=s.subject,
+        rationale=s.rationale,
+        scored_by=s.scored_by,
+    )
+
+
+def alert_out(a: EscalationAlert) -> AlertOut:
+    return AlertOut(
+        between=list(a.dyad),
+        at=a.at,
+        from_level=a.from_level,
+        to_level=a.to_level,
+        jump=a.jump,
+        score=a.score,
+        text=a.describe(),
+    )
+
+
+def rule_out(rule: AlertRule) -> AlertRuleOut:
+    return AlertRuleOut(jump=rule.jump, window_hours=_hours(rule.window))
+
+
+def board_out(b: CrisisBoard) -> BoardOut:
+    return BoardOut(
+        case=b.case,
+        at=b.at,
+        now=b.now,
+        overdue_steps=b.overdue_steps,
+        can_write=b.can_write,
+        alert_rule=rule_out(b.alert_rule),
+        alerts=[alert_out(a) for a in b.alerts],
+        incidents=[incident_out(i) for i in b.incidents],
+        channels=[dyad_out(d) for d in b.channels],
+        commitments=[commitment_out(v.commitment) for v in b.commitments],
+        notifications=[notification_out(n) for n in b.notifications],
+        assurances=[assurance_out(a) for a in b.assurances],
+    )
+
+
+def _commitments(views: tuple[CommitmentView, ...]) -> list[CommitmentOut]:
+    return [commitment_out(v.commitment) for v in views]
+
+
+# -- reads --------------------------------------------------------------------------------
+
+
+@router.get("/board", name="crisis_board", response_model=BoardOut)
+def board(case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None) -> BoardOut:
+    """The crisis board at ``at``: incidents with their steps (due, overdue by how long,
+    done by whom) and outcome, channels, commitments, notifications, assurances, alerts."""
+    return board_out(desk.crisis.crisis_board(actor, case, at))
+
+
+@router.get("/channels", name="crisis_channel_list", response_model=list[DyadOut])
+def list_channels(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[DyadOut]:
+    """For each pair of counterparts, its channels (highest level first) and last use."""
+    return [dyad_out(d) for d in desk.crisis.channels(actor, case)]
+
+
+@router.get("/incidents", name="crisis_incident_list", response_model=list[IncidentOut])
+def list_incidents(
+    case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None
+) -> list[IncidentOut]:
+    """Incidents that had arrived by ``at``, newest first, with their steps' status."""
+    return [incident_out(i) for i in desk.crisis.crisis_board(actor, case, at).incidents]
+
+
+@router.get("/incidents/{incident}", name="crisis_incident_read", response_model=IncidentOut)
+def read_incident(
+    case: CaseSlug, incident: PathKey, actor: MaybeActor, desk: Services, at: At = None
+) -> IncidentOut:
+    """One incident with its steps' status at ``at``."""
+    return incident_out(desk.crisis.incident(actor, case, incident, at))
+
+
+@router.get("/commitments", name="crisis_commitment_list", response_model=list[CommitmentOut])
+def list_commitments(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[CommitmentOut]:
+    """Declared restraints, red lines and rules of engagement, with violations linked."""
+    return _commitments(desk.crisis.crisis_board(actor, case).commitments)
+
+
+@router.get("/notifications", name="crisis_notification_list", response_model=list[NotificationOut])
+def list_notifications(
+    case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None
+) -> list[NotificationOut]:
+    """Notifications sent by ``at`` with their acknowledgement status."""
+    return [notification_out(n) for n in desk.crisis.crisis_board(actor, case, at).notifications]
+
+
+@router.get("/assurances", name="crisis_assurance_list", response_model=list[AssuranceOut])
+def list_assurances(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[AssuranceOut]:
+    """Proposed security assurances, and whether each is a candidate issue yet."""
+    return [assurance_out(a) for a in desk.crisis.crisis_board(actor, case).assurances]
+
+
+@router.get("/escalation", name="crisis_escalation_timeline", response_model=list[ScoreOut])
+def timeline(
+    case: CaseSlug,
+    actor: MaybeActor,
+    desk: Services,
+    between: str = Query(
+        ..., pattern=r"^[A-Z][A-Z0-9_]*,[A-Z][A-Z0-9_]*$", description="Two party ids: RU,US"
+    ),
+) -> list[ScoreOut]:
+    """One dyad's escalation scores in time order (the timeline chart's series)."""
+    return [score_out(s) for s in desk.crisis.timeline(actor, case, between.split(","))]
+
+
+@router.get("/alerts", name="crisis_alert_list", response_model=list[AlertOut])
+def list_alerts(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[AlertOut]:
+    """Every jump on the ladder the case's alert rule flags."""
+    return [alert_out(a) for a in desk.crisis.alerts(actor, case)]
+
+
+# -- writes -------------------------------------------------------------------------------
+
+
+@router.post("/channels", name="crisis_channel_add", response_model=DyadOut, status_code=201)
+def add_channel(case: CaseSlug, body: ChannelIn, actor: MaybeActor, desk: Services) -> DyadOut:
+    """Record a channel between two counterparts."""
+    ch = desk.crisis.add_channel(
+        actor, case, body.id, body.between, body.level, dict(body.endpoints), body.provenance()
+    )
+    return next(dyad_out(d) for d in desk.crisis.channels(actor, case) if d.dyad == ch.dyad)
+
+
+@router.post("/incidents", name="crisis_incident_log", response_model=IncidentOut, status_code=201)
+def log_incident(
+    case: CaseSlug, body: IncidentIn, actor: MaybeActor, desk: Services
+) -> IncidentOut:
+    """Log an incident with every arrival known (one incident, many channels)."""
+    inc = desk.crisis.log_incident(
+        actor,
+        case,
+        key=body.id,
+        type=body.type,
+        title=body.title,
+        raised_by=body.raised_by,
+        against=body.against,
+        claim=body.claim,
+        level=body.level,
+        arrivals=[a.arrival() for a in body.arrivals],
+        evidence=body.evidence,
+        provenance=body.provenance(),
+    )
+    return incident_out(desk.crisis.incident(actor, case, inc.id))
+
+
+@router.post(
+    "/incidents/{incident}/arrivals",
+    name="crisis_arrival_add",
+    response_model=IncidentOut,
+    status_code=201,
+)
+def add_arrival(
+    case: CaseSlug, incident: PathKey, body: ArrivalBody, actor: MaybeActor, desk: Services
+) -> IncidentOut:
+    """The incident arrived again, through another channel or the same one."""
+    desk.crisis.add_arrival(actor, case, incident, body.arrival())
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+@router.post(
+    "/incidents/{incident}/merge", name="crisis_incident_merge", response_model=IncidentOut
+)
+def merge(
+    case: CaseSlug, incident: PathKey, body: MergeIn, actor: MaybeActor, desk: Services
+) -> IncidentOut:
+    """Fold an incident logged separately into this one; the desk shows one."""
+    desk.crisis.merge_incidents(actor, case, incident, body.other)
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+@router.post(
+    "/incidents/{incident}/playbook",
+    name="crisis_playbook_start",
+    response_model=IncidentOut,
+    status_code=201,
+)
+def start_playbook(
+    case: CaseSlug, incident: PathKey, body: PlaybookStartIn, actor: MaybeActor, desk: Services
+) -> IncidentOut:
+    """Start a playbook: its steps are instantiated with due times."""
+    desk.crisis.start_playbook(actor, case, incident, body.playbook, body.at, body.note)
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+StepId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
+
+
+@router.post(
+    "/incidents/{incident}/steps/{step}/complete",
+    name="crisis_step_complete",
+    response_model=IncidentOut,
+)
+def complete_step(
+    case: CaseSlug,
+    incident: PathKey,
+    step: StepId,
+    body: StepDoneIn,
+    actor: MaybeActor,
+    desk: Services,
+) -> IncidentOut:
+    """Record that a step was done, by whom and when."""
+    desk.crisis.complete_step(
+        actor,
+        case,
+        incident,
+        step,
+        by=body.by,
+        at=body.at,
+        channel=body.channel,
+        note=body.note,
+        provenance=body.provenance(),
+    )
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+@router.post(
+    "/incidents/{incident}/steps/{step}/waive", name="crisis_step_waive", response_model=IncidentOut
+)
+def waive_step(
+    case: CaseSlug,
+    incident: PathKey,
+    step: StepId,
+    body: StepWaiveIn,
+    actor: MaybeActor,
+    desk: Services,
+) -> IncidentOut:
+    """Mark a step as not needed, with the reason."""
+    desk.crisis.waive_step(actor, case, incident, step, body.reason, body.at)
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+@router.post(
+    "/incidents/{incident}/close", name="crisis_incident_close", response_model=IncidentOut
+)
+def close(
+    case: CaseSlug, incident: PathKey, body: CloseIn, actor: MaybeActor, desk: Services
+) -> IncidentOut:
+    """Close the incident with its outcome once every step is done or waived."""
+    desk.crisis.close_incident(actor, case, incident, body.outcome, body.at)
+    return incident_out(desk.crisis.incident(actor, case, incident))
+
+
+@router.post(
+    "/commitments", name="crisis_commitment_declare", response_model=CommitmentOut, status_code=201
+)
+def declare_commitment(
+    case: CaseSlug, body: CommitmentIn, actor: MaybeActor, desk: Services
+) -> CommitmentOut:
+    """Record a restraint, red line or rule of engagement."""
+    cm = desk.crisis.declare_commitment(
+        actor,
+        case,
+        key=body.id,
+        kind=body.kind,
+        text=body.text,
+        declared_by=body.declared_by,
+        to=body.to,
+        on=body.date,
+        channel=body.channel,
+        provenance=body.provenance(),
+    )
+    return commitment_out(cm)
+
+
+@router.post(
+    "/commitments/{commitment}/violations",
+    name="crisis_violation_report",
+    response_model=CommitmentOut,
+    status_code=201,
+)
+def report_violation(
+    case: CaseSlug, commitment: PathKey, body: ViolationIn, actor: MaybeActor, desk: Services
+) -> CommitmentOut:
+    """Link a violation incident to the commitment it breaks."""
+    return commitment_out(desk.crisis.report_violation(actor, case, commitment, body.incident))
+
+
+@router.post(
+    "/notifications",
+    name="crisis_notification_send",
+    response_model=NotificationOut,
+    status_code=201,
+)
+def send_notification(
+    case: CaseSlug, body: NotificationIn, actor: MaybeActor, desk: Services
+) -> NotificationOut:
+    """Record a notification sent, with its acknowledgement deadline."""
+    n = desk.crisis.send_notification(
+        actor,
+        case,
+        key=body.id,
+        kind=body.kind,
+        sender=body.sender,
+        to=body.to,
+        what=body.what,
+        where=body.where,
+        starts=body.starts,
+        size=body.size,
+        channel=body.channel,
+        ack_hours=body.ack_hours,
+        sent_at=body.sent_at,
+        ends=body.ends,
+        provenance=body.provenance(),
+    )
+    return _notification(desk, actor, case, n.id)
+
+
+def _notification(desk: Services, actor: MaybeActor, case: str, key: str) -> NotificationOut:
+    views = desk.crisis.crisis_board(actor, case).notifications
+    return notification_out(next(v for v in views if v.notification.id == key))
+
+
+@router.post("/notifications/sweep", name="crisis_ack_sweep", response_model=list[IncidentOut])
+def sweep(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[IncidentOut]:
+    """Raise an incident for every acknowledgement overdue now (once each)."""
+    raised = desk.crisis.sweep_acknowledgements(actor, case)
+    return [incident_out(desk.crisis.incident(actor, case, i.id)) for i in raised]
+
+
+@router.post(
+    "/notifications/{notification}/acknowledge",
+    name="crisis_notification_acknowledge",
+    response_model=NotificationOut,
+)
+def acknowledge(
+    case: CaseSlug, notification: PathKey, body: AcknowledgeIn, actor: MaybeActor, desk: Services
+) -> NotificationOut:
+    """Record the counterpart's acknowledgement."""
+    desk.crisis.acknowledge_notification(actor, case, notification, body.by, body.at)
+    return _notification(desk, actor, case, notification)
+
+
+@router.post(
+    "/assurances", name="crisis_assurance_propose", response_model=AssuranceOut, status_code=201
+)
+def propose_assurance(
+    case: CaseSlug, body: AssuranceIn, actor: MaybeActor, desk: Services
+) -> AssuranceOut:
+    """Record a proposed mutual security assurance and each party's stake in it."""
+    a = desk.crisis.propose_assurance(
+        actor,
+        case,
+        key=body.id,
+        title=body.title,
+        proposed_by=body.proposed_by,
+        to=body.to,
+        options=[(o.id, o.label) for o in body.options],
+        stakes={p: (s.salience, dict(s.values), s.acceptable) for p, s in body.stakes.items()},
+        precedent=body.precedent,
+        provenance=body.provenance(),
+    )
+    return assurance_out(AssuranceView(a, None, ""))
+
+
+@router.post(
+    "/assurances/{assurance}/promote", name="crisis_assurance_promote", response_model=AssuranceOut
+)
+def promote(
+    case: CaseSlug, assurance: PathKey, body: PromoteIn, actor: MaybeActor, desk: Services
+) -> AssuranceOut:
+    """Make the assurance a candidate issue of the case, so "enlarge the problem" sees it."""
+    desk.crisis.promote_assurance(actor, case, assurance, body.on)
+    views = desk.crisis.crisis_board(actor, case).assurances
+    return assurance_out(next(v for v in views if v.assurance.id == assurance))
+
+
+@router.post(
+    "/escalation", name="crisis_escalation_score", response_model=ScoredOut, status_code=201
+)
+def score(case: CaseSlug, body: ScoreIn, actor: MaybeActor, desk: Services) -> ScoredOut:
+    """Score a dyad on the ladder; the answer lists the alerts the score raises."""
+    s, alerts = desk.crisis.score_escalation(
+        actor,
+        case,
+        key=body.id,
+        between=body.between,
+        level=body.level,
+        kind=body.kind,
+        at=body.at,
+        subject=body.subject,
+        rationale=body.rationale,
+        provenance=body.provenance(),
+    )
+    return ScoredOut(score=score_out(s), alerts=[alert_out(a) for a in alerts])
+
+
+@router.put("/alert-rule", name="crisis_alert_rule", response_model=AlertRuleOut)
+def set_alert_rule(
+    case: CaseSlug, body: AlertRuleIn, actor: MaybeActor, desk: Services
+) -> AlertRuleOut:
+    """Set the jump (and optional window) at which an escalation alert fires."""
+    return rule_out(desk.crisis.set_alert_rule(actor, case, body.jump, body.window_hours))
