@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from offramp.api import errors
-from offramp.api.routes import cases, content, misc, shuttle
+from offramp.api.routes import cases, content, crisis, misc, shuttle
 from offramp.api.routes import desk as desk_routes
 from offramp.bootstrap import DEFAULT_DB, Desk, bootstrap
 
@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None, *, desk: Desk | None = None) ->
     )
     app.state.desk = the_desk
     errors.install(app)
-    for module in (misc, cases, content, shuttle, desk_routes):
+    for module in (misc, cases, content, shuttle, desk_routes, crisis):
         app.include_router(module.router, prefix=PREFIX)
     _problem_media_type(app)
     return app
