@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from crisis_desk.matrix import crisis_routes, seed_crisis
 from desk_fixtures import (
     FAST_HASHER,
     PASSWORD,
@@ -358,6 +359,7 @@ ROUTES: list[Route] = [
         "audit.read",
     ),
 ]
+ROUTES += crisis_routes(Route)
 BY_NAME = {r.name: r for r in ROUTES}
 
 
@@ -376,6 +378,7 @@ def seed(desk: Desk) -> dict[str, str]:
     proposal = s.table_proposal(med, "small", "Neutral", {"alignment": "neutral"}).proposal.id
     note = desk.cases.add_note(med, "small", "Private", "Mediator's own thoughts").id
     position = desk.cases.list_positions(med, "small")[0].id
+    seed_crisis(desk)
     return {
         "msg": str(msg),
         "claim_stated": str(stated),
