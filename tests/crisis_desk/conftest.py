@@ -148,8 +148,14 @@ SERVER_NOW = "2022-11-04T12:00:00+00:00"
 SERVER_PASSWORD = "crisis-test-password"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@dataclass(frozen=True)
+class Server:
+    base: str
+    db: Path
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The desk server (``python -m offramp.web.demo``: the API and the web pages) on a
     free loopback port, on a fresh example database, with its clock fixed at
     ``OFFRAMP_FIXED_NOW`` = :data:`SERVER_NOW`."""
@@ -176,7 +182,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     web.wait_for_server(f"{base}/sign-in", proc)
-    yield base
+    yield Server(base, db)
     proc.terminate()
     try:
         proc.wait(timeout=10)
