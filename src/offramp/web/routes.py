@@ -472,3 +472,6 @@ def mount_web(app: FastAPI, services: Any) -> None:
     app.state.web_desk = desk
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
     app.include_router(build_router(desk))
+    from offramp.web.crisis import mount_crisis
+
+    mount_crisis(app, services)
