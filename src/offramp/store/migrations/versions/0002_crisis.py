@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.schema import SchemaItem
 
 revision = "0002"
 down_revision = "0001"
@@ -20,7 +21,7 @@ depends_on = None
 Time = sa.DateTime(timezone=True)
 
 
-def _case(table: str) -> list[sa.SchemaItem]:
+def _case(table: str) -> list[SchemaItem]:
     return [
         sa.Column("case_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -29,7 +30,7 @@ def _case(table: str) -> list[sa.SchemaItem]:
     ]
 
 
-def _keyed(table: str, *columns: sa.SchemaItem) -> None:
+def _keyed(table: str, *columns: SchemaItem) -> None:
     """A per-case record with an id, a key unique in its case, and its data."""
     op.create_table(
         table,
