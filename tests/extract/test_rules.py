@@ -205,3 +205,35 @@ def test_proposal_round_trips_to_json_and_to_a_statement(propose):
     statement = p.to_statement("ua-neutral", "wapo")
     assert (statement.party, statement.issue, statement.option) == ("UA", "alignment", "neutral")
     assert statement.speaker == "zelensky" and statement.source == "wapo"
+
+
+def test_coordinated_clauses_keep_their_own_stances(propose):
+    text = (
+        "The United States rejected Moscow's demand to bar Ukraine from NATO but offered "
+        "talks on the placement of missiles."
+    )
+    assert set(propose(text, date(2022, 1, 26))) == {
+        ("US", "alignment", "reject"),
+        ("US", "missile_placement", "offer"),
+    }
+
+
+def test_conjoined_subjects_each_state_the_position(propose):
+    text = "The United States and Israel rejected any regime change in Kyiv."
+    assert set(propose(text)) == {("US", "government", "reject"), ("IL", "government", "reject")}
+
+
+def test_reported_obligation_is_the_speakers_demand(propose):
+    text = "Putin said Ukraine should recognise Crimea as Russian."
+    found = propose.full(text)
+    assert [(p.party, p.issue, str(p.stance)) for p in found] == [("RU", "crimea", "demand")]
+    assert found[0].rule.startswith("obligation")
+
+
+def test_ready_to_is_an_offer_unless_a_more_specific_cue_follows(propose):
+    assert propose("Zelensky said Ukraine was ready to adopt a neutral status.") == [
+        ("UA", "alignment", "offer")
+    ]
+    assert propose("Zelensky said Ukraine was ready to discuss a neutral status.") == [
+        ("UA", "alignment", "consider")
+    ]

@@ -315,7 +315,8 @@ class Extractor:
             if not text.lower().startswith(("after", "when", "once"))
             for i in toks
         }
-        cues = [c for c in self._find_cues(matches) if c.root.i not in asking]
+        cues = [c for c in self._find_cues(sent, matches) if c.root.i not in asking]
+        cue_roots = {c.root.i for c in cues}
         results: list[Proposal] = []
         seen: set[tuple[str, str | None, Stance]] = set()
 
@@ -362,7 +363,7 @@ class Extractor:
             stance, agents, who = outcome
             agent = agents[0]
             agent_tokens = set() if cue.obligation else self._agent_tokens(cue)
-            scope = _scope(cue, agent_tokens=agent_tokens) - condition_tokens
+            scope = _scope(cue, agent_tokens, cue_roots) - condition_tokens
             issues = _issues_in(scope, at)
             if not issues:
                 issues = _issues_in(_topic(sent) - condition_tokens, at)
@@ -420,7 +421,7 @@ class Extractor:
                 )
         return results
 
-    def _find_cues(self, matches: list[tuple[str, Span]]) -> list[_Cue]:
+    def _find_cues(self, sent: Span, matches: list[tuple[str, Span]]) -> list[_Cue]:
         """Stance cues of one sentence, less those inside another cue or a withdrawal."""
         withdrawn = {span.root.i for key, span in matches if key.startswith("withdraw|")}
         spans: list[Span] = []
@@ -434,20 +435,19 @@ class Extractor:
             _Cue(stance_of[(s.start, s.end)], s, [f"cue:{stance_of[(s.start, s.end)]}({s.text})"])
             for s in sorted(filter_spans(spans), key=lambda s: s.start)
         ]
-        if matches:
-            cues.extend(_obligations(matches[0][1].sent, {c.root.i for c in cues}))
+        cues.extend(_obligations(sent, {c.root.i for c in cues}))
         roots = {c.root.i for c in cues}
         # "ready to discuss": the inner cue says more than the volitional one
         weak = {
             c.root.i
             for c in cues
             if c.root.lemma_.lower() in P.VOLITIONAL
-            and any(a.i == c.root.i for o in cues if o is not c for a in o.root.ancestors)
+            and any(c.root.i in _governors(o.root) for o in cues if o is not c)
         }
         roots -= weak
         kept: list[_Cue] = []
         for cue in cues:
-            ancestors = {a.i for a in cue.root.ancestors}
+            ancestors = _governors(cue.root)
             if cue.root.i in weak:
                 continue
             if ancestors & withdrawn or cue.root.i in withdrawn or _no_longer(cue.root):
@@ -570,7 +570,7 @@ class Extractor:
             if passive:
                 return None, True
         top = chain[-1]
-        if top.dep_ in ("conj", "advcl") and top.head is not top:
+        if top.dep_ in ("conj", "advcl") and top.head.i != top.i:
             return self._agent(
                 _Cue(cue.stance, top.head.doc[top.head.i : top.head.i + 1], cue.rules),
                 _chain(top.head),
@@ -675,12 +675,23 @@ class Extractor:
 def _chain(token: Token) -> list[Token]:
     """The cue and the words governing it within its clause ("not prepared to accept")."""
     chain = [token]
-    while token.dep_ in _CHAIN_DEPS and token.head is not token:
+    while token.dep_ in _CHAIN_DEPS and token.head.i != token.i:
         token = token.head
         chain.append(token)
         if token.lemma_ in P.REPORTING_VERBS:
             break
     return chain
+
+
+def _governors(token: Token) -> set[int]:
+    """Indices of the words governing ``token``, not counting coordination: in "rejected X
+    but offered Y", "rejected" does not govern "offered"."""
+    found: set[int] = set()
+    while token.head.i != token.i:
+        if token.dep_ != "conj":
+            found.add(token.head.i)
+        token = token.head
+    return found
 
 
 def _subject(chain: list[Token]) -> Token | None:
@@ -726,7 +737,7 @@ def _governing(root: Token) -> list[Token]:
     """The chain of a cue, continued through the verb a noun cue is the object of."""
     chain = _chain(root)
     top = chain[-1]
-    if root.pos_ == "NOUN" and top.dep_ in ("dobj", "attr") and top.head is not top:
+    if root.pos_ == "NOUN" and top.dep_ in ("dobj", "attr") and top.head.i != top.i:
         chain.extend(_chain(top.head))
     return chain
 
@@ -809,7 +820,7 @@ def _complement_actor(
     return None
 
 
-def _scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
+def _scope(cue: _Cue, agent_tokens: set[int], cue_roots: set[int]) -> set[int]:
     """Token indices the cue's content can come from: its subtree, less its agent.
 
     "Rather than X" is left out. A noun cue whose subtree names nothing reaches to the
@@ -819,6 +830,10 @@ def _scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
     tokens = (
         {t.i for t in cue.root.subtree} if cue.obligation else _subtree_scope(cue, agent_tokens)
     )
+    # a coordinated verb with a cue of its own ("... but offered talks") is its own clause
+    for child in cue.root.children:
+        if child.dep_ == "conj" and child.i in cue_roots:
+            tokens -= {t.i for t in child.subtree}
     sent = cue.root.sent
     for t in sent:
         if t.i > sent.start and (t.doc[t.i - 1].lower_, t.lower_) in P.CONTRASTS:
@@ -848,7 +863,7 @@ def _subtree_scope(cue: _Cue, agent_tokens: set[int]) -> set[int]:
     if _evaluative(root):
         base = top
     tokens = {t.i for t in base.subtree}
-    if base is not root and not _evaluative(root):
+    if base.i != root.i and not _evaluative(root):
         tokens -= {t.i for c in base.children if c.dep_ in _SUBJECTS for t in c.subtree}
     return tokens - agent_tokens
 
@@ -886,7 +901,7 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
         toks = sorted(x.i for x in clause.subtree)
         start = min(toks[0], t.i - (1 if marker.startswith("only ") else 0))
         text = sent.doc[start : toks[-1] + 1].text
-        anchor = clause.head if clause is not t else t.head
+        anchor = clause.head if clause.i != t.i else t.head
         found.append(
             (anchor, toks, text if text.lower().startswith(marker) else f"{marker} {text}")
         )
@@ -945,7 +960,7 @@ def _date_of(sent: Span, anchor: Token, article_date: date) -> tuple[date, str]:
         token = span.root
         while (
             token.dep_ in ("pobj", "prep", "npadvmod", "nmod", "compound", "poss", "case")
-            and token.head is not token
+            and token.head.i != token.i
             and token.i not in governing
         ):
             token = token.head
