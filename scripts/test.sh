@@ -20,9 +20,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-echo "== lint"
+echo "== lint, layers, types"
 $BIN/ruff check .
+$BIN/ruff format --check .
 $BIN/lint-imports
+$BIN/mypy
 
 if [ -z "${OFFRAMP_TEST_DATABASE_URL:-}" ] && [ -x scripts/start-test-postgres.sh ]; then
   echo "== starting a throwaway PostgreSQL"

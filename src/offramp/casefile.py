@@ -159,7 +159,7 @@ class SensitivityIn(_In):
 class CaseFile(_In):
     """The top level of a case file."""
 
-    offramp: Literal[1] = Field(FORMAT_VERSION, description="Case-file format version.")
+    offramp: Literal[1] = Field(1, description="Case-file format version.")
     id: Slug
     title: str
     description: str = ""
@@ -253,18 +253,18 @@ def _check_references(raw: CaseFile, smap: SourceMap) -> Iterator[Problem]:
     def at(*path: str | int) -> str:
         return smap.where(path)
 
-    for name, items in (
-        ("parties", raw.parties),
-        ("people", raw.people),
-        ("issues", raw.issues),
-        ("sources", raw.sources),
-        ("statements", raw.statements),
-        ("tracks", raw.tracks),
+    for name, ids in (
+        ("parties", [x.id for x in raw.parties]),
+        ("people", [x.id for x in raw.people]),
+        ("issues", [x.id for x in raw.issues]),
+        ("sources", [x.id for x in raw.sources]),
+        ("statements", [x.id for x in raw.statements]),
+        ("tracks", [x.id for x in raw.tracks]),
     ):
-        dup = _duplicates(x.id for x in items)
-        for k, item in enumerate(items):
-            if item.id in dup:
-                yield Problem(at(name, k, "id"), f"duplicate id {item.id!r}")
+        repeated = _duplicates(ids)
+        for k, item_id in enumerate(ids):
+            if item_id in repeated:
+                yield Problem(at(name, k, "id"), f"duplicate id {item_id!r}")
     parties = {p.id for p in raw.parties}
     issues = {i.id: i for i in raw.issues}
     sources = {s.id for s in raw.sources}

@@ -102,7 +102,7 @@ RoundsOpt = Annotated[int, typer.Option("--rounds", min=0, max=1000, help="Round
 
 def register(app: typer.Typer) -> None:
     """Attach ``forecast`` and ``sensitivity`` to the main app."""
-    from offramp.cli import friendly
+    from offramp.cli_common import friendly
 
     app.command("forecast")(friendly(forecast_cmd))
     app.command("sensitivity")(friendly(sensitivity_cmd))
@@ -117,7 +117,7 @@ def forecast_cmd(
 ) -> None:
     """Forecast how an issue settles: the expected-utility model, round by round."""
     from offramp.casefile import load_case
-    from offramp.cli import out, parse_date, print_json
+    from offramp.cli_common import out, parse_date, print_json
 
     case = load_case(file)
     report = forecast_report(case, issue, parse_date(at, "--at"), rounds)
@@ -166,7 +166,7 @@ def sensitivity_cmd(
 ) -> None:
     """How much the verdicts depend on the coded judgement: a Monte Carlo study."""
     from offramp.casefile import load_case
-    from offramp.cli import out, parse_date, print_json
+    from offramp.cli_common import out, parse_date, print_json
 
     if backend not in ("local", "ray"):
         raise InputError("--backend", f"{backend!r} is not a backend: use local or ray")

@@ -215,6 +215,7 @@ def test_json_summary_has_every_verdict():
 
 def test_ray_backend_gives_the_local_numbers():
     import ray  # installed by `make test` (the ray extra); a missing install must fail, not skip
+
     study = small_study()
     local = run_sensitivity(study, 500, seed=11, workers=1, chunk=200)
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)

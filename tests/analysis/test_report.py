@@ -49,7 +49,9 @@ def test_october_is_not_ripe_and_says_why(example_case) -> None:  # type: ignore
 
 def test_february_is_not_ripe_either(example_case) -> None:  # type: ignore[no-untyped-def]
     data = analyze(example_case, FEBRUARY).to_dict()
-    assert not data["ripe"] and data["why"] == ["No earlier date in the case had a zone of agreement."]
+    assert not data["ripe"] and data["why"] == [
+        "No earlier date in the case had a zone of agreement."
+    ]
 
 
 def test_history_shows_ripeness_opening_in_march_and_closing_by_october(example_case) -> None:  # type: ignore[no-untyped-def]
@@ -57,7 +59,11 @@ def test_history_shows_ripeness_opening_in_march_and_closing_by_october(example_
     assert not history["2022-02-24"]["ripe"]
     assert history["2022-03-07"]["ripe"]
     assert not history["2022-10-28"]["ripe"]
-    assert history["2022-10-28"]["opening_concession"] > history["2022-09-30"]["opening_concession"] > 0
+    assert (
+        history["2022-10-28"]["opening_concession"]
+        > history["2022-09-30"]["opening_concession"]
+        > 0
+    )
 
 
 def test_enlarging_with_the_assurances_is_reported(example_case) -> None:  # type: ignore[no-untyped-def]
@@ -70,7 +76,9 @@ def test_frontier_in_the_report_has_no_dominated_point(example_case) -> None:  #
     data = analyze(example_case, MARCH).to_dict()
     points = [tuple(f["utilities"][p] for p in data["parties"]) for f in data["frontier"]]
     for a in points:
-        assert not any(all(bb >= aa for aa, bb in zip(a, b, strict=True)) and b != a for b in points)
+        assert not any(
+            all(bb >= aa for aa, bb in zip(a, b, strict=True)) and b != a for b in points
+        )
     assert data["frontier_size"] == len(points)
 
 

@@ -15,7 +15,11 @@ EXAMPLE = str(ROOT / "examples" / "ukraine-2022.yaml")
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "offramp", *args], capture_output=True, text=True, cwd=ROOT, timeout=120
+        [sys.executable, "-m", "offramp", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
 
 
@@ -30,8 +34,19 @@ def test_analyze_json_has_the_documented_keys() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     for key in (
-        "zone_exists", "ripe", "frontier", "nash", "kalai_smorodinsky", "egalitarian",
-        "utilitarian", "packages", "enlarge", "ripeness", "history", "why", "version",
+        "zone_exists",
+        "ripe",
+        "frontier",
+        "nash",
+        "kalai_smorodinsky",
+        "egalitarian",
+        "utilitarian",
+        "packages",
+        "enlarge",
+        "ripeness",
+        "history",
+        "why",
+        "version",
     ):
         assert key in data, key
     assert data["ripe"] is True
@@ -77,7 +92,10 @@ def test_schema_prints_json_schema() -> None:
         (("check", "no-such-file.yaml"), "error: no-such-file.yaml: no such file"),
         (("analyze", EXAMPLE, "--at", "March"), "error: --at: 'March' is not a date"),
         (("analyze", EXAMPLE, "--parties", "RU,XX"), "error: --parties: unknown party 'XX'"),
-        (("timeline", EXAMPLE, "--from", "2022-13-01"), "error: --from: '2022-13-01' is not a date"),
+        (
+            ("timeline", EXAMPLE, "--from", "2022-13-01"),
+            "error: --from: '2022-13-01' is not a date",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line_and_exit_1(args: tuple[str, ...], message: str) -> None:
