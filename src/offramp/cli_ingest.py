@@ -12,7 +12,7 @@ import re
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,7 +21,9 @@ from rich.table import Table
 
 from offramp.casefile import load_case
 from offramp.errors import InputError, OfframpError
-from offramp.extract import Extractor, Lexicon, Proposal
+
+if TYPE_CHECKING:  # spaCy takes a second to import: only ``ingest`` pays for it
+    from offramp.extract import Proposal
 
 _DATELINE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|"
@@ -62,6 +64,8 @@ def run_ingest(file: Path, case: Path, date: str | None) -> tuple[list[Proposal]
         raise InputError(str(file), f"cannot be read as UTF-8 text: {exc}") from None
     loaded = load_case(case)
     day = article_date(text, date, str(file))
+    from offramp.extract import Extractor, Lexicon
+
     return Extractor(Lexicon.from_case(loaded)).extract(text, day), day
 
 

@@ -33,7 +33,6 @@ from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 from offramp.analysis.forecast import forecast
 from offramp.analysis.space import BargainingProblem, FloatArray
@@ -373,6 +372,8 @@ def spearman(x: FloatArray, y: FloatArray) -> FloatArray:
     """Spearman's rho of each column of ``x`` (m, K) with ``y`` (m,); NaN if constant."""
     if x.shape[0] < 3:
         return np.full(x.shape[1], np.nan)
+    from scipy.stats import rankdata  # imported here: scipy.stats is slow to import
+
     rx = rankdata(x, axis=0)
     ry = rankdata(y)
     rx = rx - rx.mean(axis=0)
