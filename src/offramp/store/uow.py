@@ -60,7 +60,9 @@ class UnitOfWork:
         if isinstance(exc, IntegrityError):
             raise Conflict(_integrity_message(exc)) from None
         if isinstance(exc, DataError):
-            raise InputError("request", "a value cannot be stored (too large, or a NUL byte)") from None
+            raise InputError(
+                "request", "a value cannot be stored (too large, or a NUL byte)"
+            ) from None
 
     def commit(self) -> None:
         try:
