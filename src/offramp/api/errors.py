@@ -59,6 +59,8 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 404:
         return problem(404, "Not found", "No such resource.")
+    if exc.status_code == 400:
+        return problem(400, "Bad request", str(exc.detail))
     if exc.status_code == 405:
         return problem(405, "Method not allowed", "That method is not allowed here.")
     return problem(exc.status_code, "Error", str(exc.detail))

@@ -14,6 +14,7 @@ Id = Annotated[int, Path(ge=1, le=2_000_000_000)]
 PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"model": Problem, "description": text}
     for status, text in [
+        (400, "Malformed request: the body could not be parsed"),
         (401, "Not signed in"),
         (403, "Signed in, but not allowed this action (named in the problem)"),
         (404, "Missing, or not visible to the caller (same body either way)"),
