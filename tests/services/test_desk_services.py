@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from desk_fixtures import World
+from desk_fixtures import World, small_case
+from offramp.analysis.report import analyze
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import (
@@ -286,8 +289,28 @@ def test_every_write_is_audited_and_the_chain_verifies(world: World) -> None:
     assert world.desk.audit.verify("small").ok
 
 
-def test_analysis_runs_on_the_stored_case(world: World) -> None:
-    view = world.desk.analysis.analyse(world.actor("analyst"), "small")
-    assert view.parties == ("UA", "RU") and view.packages == 9
+def test_analysis_is_the_shared_report_of_the_stored_case(world: World) -> None:
+    report = world.desk.analysis.report(world.actor("analyst"), "small")
+    expected = analyze(small_case(), max(small_case().dates()))
+    assert report.to_dict() == expected.to_dict()
+    assert report.problem.parties == ("UA", "RU") and report.frontier.outcome_space_size == 9
     with pytest.raises(Forbidden, match=r"analysis.read"):
-        world.desk.analysis.analyse(world.actor("delegate_ua"), "small")
+        world.desk.analysis.report(world.actor("delegate_ua"), "small")
+
+
+def test_analysis_for_chosen_parties_and_a_date(world: World) -> None:
+    report = world.desk.analysis.report(
+        world.actor("mediator_il"), "small", date(2022, 3, 8), ("RU", "UA")
+    )
+    assert report.at == date(2022, 3, 8) and report.problem.parties == ("RU", "UA")
+    with pytest.raises(InputError, match="unknown party 'XX'"):
+        world.desk.analysis.report(world.actor("mediator_il"), "small", None, ("XX", "UA"))
+
+
+def test_analysis_hides_another_case_and_follows_a_share(world: World) -> None:
+    with pytest.raises(NotFound):
+        world.desk.analysis.report(world.actor("outsider"), "small")
+    with pytest.raises(Forbidden):
+        world.desk.analysis.report(world.actor("observer_us"), "small")
+    world.desk.cases.share(world.actor("mediator_il"), "small", "observer_us", "analysis")
+    assert world.desk.analysis.report(world.actor("observer_us"), "small").problem.parties

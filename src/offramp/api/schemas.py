@@ -379,14 +379,104 @@ class AuditOut(BaseModel):
     message: str
 
 
+class AnalysisIssueOut(BaseModel):
+    id: str
+    options: list[str]
+
+
+class RipenessOut(BaseModel):
+    sentence: str
+    zone_size_on_frontier: int
+    opening_concession: float
+    concessions: dict[str, float]
+    package: dict[str, str]
+    utilities: dict[str, float]
+
+
+class FrontierPointOut(BaseModel):
+    options: dict[str, str]
+    utilities: dict[str, float]
+    in_zone: bool
+
+
+class SolutionOut(BaseModel):
+    options: dict[str, str]
+    utilities: dict[str, float]
+    value: float
+    in_zone: bool
+
+
+class GiveOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    issue: str
+    from_: str = Field(alias="from")
+    to: str
+    cost: float
+
+
+class AccountOut(BaseModel):
+    gives: list[GiveOut]
+    gets: list[str]
+    given_up: float
+    utility: float
+    gain: float
+    sentence: str
+
+
+class RankedPackageOut(BaseModel):
+    rank: int
+    nash_product: float
+    options: dict[str, str]
+    utilities: dict[str, float]
+    sentence: str
+    parties: dict[str, AccountOut]
+
+
+class EnlargeOut(BaseModel):
+    candidates: list[str]
+    chosen: list[str]
+    goal: str
+    opens_zone: bool
+    method: str
+    sentence: str
+    zone_before: int
+    zone_after: int
+    nash_before: float | None
+    nash_after: float | None
+    concession_before: float
+    concession_after: float
+
+
+class RipenessPointOut(BaseModel):
+    at: dt.date
+    ripe: bool
+    opening_concession: float
+    zone_size_on_frontier: int
+
+
 class AnalysisOut(BaseModel):
+    """``AnalysisReport.to_dict()``: what ``offramp analyze --json`` prints."""
+
+    version: int
+    case: str
     at: dt.date
     parties: list[str]
-    issues: list[str]
-    ideal: list[float]
-    reservation: list[float]
-    packages: int
-    zone: bool | None
-    nash: dict[str, str] | None
-    nash_utility: list[float] | None
+    issues: list[AnalysisIssueOut]
+    reservation: dict[str, float]
+    ideal: dict[str, float]
+    zone_exists: bool
+    ripe: bool
+    ripeness: RipenessOut
+    outcome_space_size: int
+    frontier_size: int
+    frontier: list[FrontierPointOut]
+    nash: SolutionOut | None
+    kalai_smorodinsky: SolutionOut | None
+    egalitarian: SolutionOut | None
+    utilitarian: SolutionOut | None
+    packages: list[RankedPackageOut]
+    enlarge: EnlargeOut | None
+    history: list[RipenessPointOut]
+    why: list[str]
     warnings: list[str]

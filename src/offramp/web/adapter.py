@@ -2,23 +2,19 @@
 
 Each method calls one use case of ``offramp.bootstrap.Desk`` (accounts, cases,
 shuttle, audit, analysis); the services apply the access policy and write the audit
-log. Three small gaps are bridged here until the services grow them (see
-``docs/web.md``): the permissions a page uses to decide which forms to show, the
-newest messages of a channel, and the full analysis report.
+log. Two small gaps are bridged here until the services grow them (see
+``docs/web.md``): the permissions a page uses to decide which forms to show and the
+newest messages of a channel.
 """
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-import numpy as np
-
 from offramp.errors import NotFound, Unauthenticated
-from offramp.model import Case
 from offramp.model.access import Action, DeskRole
 from offramp.model.concessions import Concession
 from offramp.model.shuttle import (
@@ -126,9 +122,9 @@ class ServicesDesk:
 
     def analysis(self, viewer: Viewer, slug: str, at: datetime) -> Mapping[str, Any]:
         # the service checks analysis.read (shared or not) and raises if refused
-        self.s.analysis.analyse(_actor(viewer), slug, at.date())
-        case = self.s.cases.public_record(_actor(viewer), slug).case
-        return analysis_report(case, at)
+        report = self.s.analysis.report(_actor(viewer), slug, at.date())
+        result: Mapping[str, Any] = report.to_dict()
+        return result
 
     # -- shuttle -----------------------------------------------------------------------
     def channels(self, viewer: Viewer, slug: str) -> Sequence[Channel]:
@@ -311,68 +307,3 @@ def as_desk(services: Any) -> Desk:
     if hasattr(services, "accounts") and hasattr(services, "shuttle"):
         return ServicesDesk(services)
     return services  # type: ignore[no-any-return]
-
-
-# -- the analysis report ------------------------------------------------------------------
-
-
-def analysis_report(case: Case, at: datetime) -> Mapping[str, Any]:
-    """``analyze(case, at).to_dict()``, or a minimal report until that lands.
-
-    Bridge: the lead's ``offramp.analysis.report.analyze`` is used when present.
-    """
-    try:
-        reporting = importlib.import_module("offramp.analysis.report")
-    except ImportError:
-        return _minimal_report(case, at)
-    result: Mapping[str, Any] = reporting.analyze(case, at.date()).to_dict()
-    return result
-
-
-def _minimal_report(case: Case, at: datetime) -> Mapping[str, Any]:
-    """Frontier, no deal, zone, Nash and Kalai-Smorodinsky from the exact frontier."""
-    from offramp.analysis.frontier import pareto_frontier
-    from offramp.analysis.problem import problem_from_case
-
-    cp = problem_from_case(case, at.date())
-    bp = cp.problem
-    front = pareto_frontier(bp)
-    u = front.utilities
-    r = bp.reservation
-    ideal = u.max(axis=0) if len(u) else r
-
-    def entry(k: int) -> dict[str, Any]:
-        pkg = front.packages[k]
-        return {
-            "options": {bp.issues[i]: bp.options[i][int(o)] for i, o in enumerate(pkg)},
-            "utilities": [float(x) for x in u[k]],
-        }
-
-    gains = u - r
-    inside = np.all(gains > 0, axis=1)
-    nash = ks = None
-    if inside.any():
-        idx = np.flatnonzero(inside)
-        nash = entry(int(idx[np.argmax(np.prod(gains[idx], axis=1))]))
-        span = np.where(ideal - r > 0, ideal - r, 1.0)
-        ks = entry(int(idx[np.argmax(np.min(gains[idx] / span, axis=1))]))
-    zone = bool(inside.any())
-    sentence = (
-        "A zone of agreement exists: some packages leave every party better off than no deal."
-        if zone
-        else "Not ripe: no package gives every party more than no deal."
-    )
-    return {
-        "parties": list(bp.parties),
-        "issues": list(bp.issues),
-        "frontier": [entry(k) for k in range(len(u))],
-        "reservation": [float(x) for x in r],
-        "zone_exists": zone,
-        "ripe": zone,
-        "ripeness": {"sentence": sentence},
-        "nash": nash,
-        "kalai_smorodinsky": ks,
-        "packages": [],
-        "enlarge": [],
-        "warnings": list(cp.warnings),
-    }

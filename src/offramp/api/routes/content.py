@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -19,6 +20,10 @@ from offramp.api.schemas import (
 
 router = APIRouter(responses=PROBLEMS)
 Filter = Query(None, max_length=80)
+Parties = Annotated[
+    list[str] | None,
+    Query(max_length=20, description="Parties to analyse (default: the negotiating ones)."),
+]
 
 
 @router.get(
@@ -108,18 +113,11 @@ def analysis(
     actor: MaybeActor,
     desk: Services,
     at: dt.date | None = None,
-) -> AnalysisOut:
-    """Zone of agreement and the Nash package on a date (mediator, analyst, or shared)."""
-    v = desk.analysis.analyse(actor, case, at)
-    return AnalysisOut(
-        at=v.at,
-        parties=list(v.parties),
-        issues=list(v.issues),
-        ideal=list(v.ideal),
-        reservation=list(v.reservation),
-        packages=v.packages,
-        zone=v.zone,
-        nash=v.nash,
-        nash_utility=list(v.nash_utility) if v.nash_utility else None,
-        warnings=list(v.warnings),
-    )
+    parties: Parties = None,
+) -> dict[str, Any]:
+    """The deal space on a date: frontier, zone, solutions, ripeness and why, packages.
+
+    The same report as ``offramp analyze --json`` (mediator, analyst, or shared).
+    """
+    report = desk.analysis.report(actor, case, at, tuple(parties) if parties else None)
+    return report.to_dict()
