@@ -1,9 +1,873 @@
-"""The crisis desk's CLI verbs (being written; ``register`` is a no-op until then)."""
+"""``offramp crisis``: the crisis desk from the command line, as a client of the desk's API.
+
+    board CASE [--at]            incidents CASE [--at]         incident CASE ID [--at]
+    log CASE --type --raised-by --against --claim --channel [--at] [--level] [--evidence]
+    arrive CASE ID --channel [--at]   start CASE ID [--playbook]   done CASE ID STEP
+    waive CASE ID STEP --reason       close CASE ID --outcome
+    commitments CASE   declare CASE ...   notifications CASE   notify CASE ...
+    ack CASE ID [--by]   sweep CASE   channels CASE   escalation CASE --between RU,US
+    score CASE ...       alerts CASE
+
+Every verb talks HTTP to a running desk (``--url``, or ``OFFRAMP_URL``) with the user's
+bearer token (``--token``, or ``OFFRAMP_TOKEN``; ``offramp token create USER`` makes one),
+so the server applies the same access policy, audit log and clock as for the web desk and
+the API. Every verb takes ``--json`` (the API's answer, unchanged). The API's problems
+(RFC 9457) print as ``error: <where>: <message>``, with ``where`` named after this
+command's option when there is one; the exit status is then 1, never a traceback.
+``python -m offramp.cli_crisis`` runs the verbs standalone.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from urllib.parse import quote
+
 import typer
+from rich.table import Table
+from rich.text import Text
+
+from offramp.cli_common import JsonOpt, friendly, out, parse_date, print_json
+from offramp.errors import InputError, OfframpError, Problem
+
+if TYPE_CHECKING:
+    import httpx
+
+DEFAULT_URL = "http://127.0.0.1:8000"
+RECENT = timedelta(days=7)
+
+crisis_app = typer.Typer(
+    help="The crisis desk of a case, through the desk server's API.", no_args_is_help=True
+)
+
+Url = Annotated[str, typer.Option("--url", envvar="OFFRAMP_URL", help="The desk server's address.")]
+Token = Annotated[
+    str,
+    typer.Option(
+        "--token",
+        envvar="OFFRAMP_TOKEN",
+        help="Your bearer token (offramp token create USER).",
+        show_default=False,
+    ),
+]
+CaseArg = Annotated[str, typer.Argument(help="The case id, like ukraine-2022.")]
+IdArg = Annotated[str, typer.Argument(help="The record's id.")]
+AtOpt = Annotated[
+    str | None,
+    typer.Option("--at", help="An instant with its offset, like 2022-10-23T16:00Z."),
+]
+
+
+class RemoteError(OfframpError):
+    """The desk answered with problems, or could not be reached."""
+
+    title = "Desk error"
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(str(p) for p in problems))
+        self._problems = list(problems)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return list(self._problems)
+
+
+# -- the HTTP client ------------------------------------------------------------------------
+
+
+def parse_instant(text: str | None, option: str) -> str | None:
+    """An ISO instant with its offset, checked here so the error names the option."""
+    if text is None or not text.strip():
+        return None
+    try:
+        at = datetime.fromisoformat(text.strip().replace(" ", "T"))
+    except ValueError:
+        raise InputError(
+            option, f"{text!r} is not a date and time like 2022-10-23T16:00Z"
+        ) from None
+    if at.tzinfo is None:
+        raise InputError(option, f"{text!r} has no time zone; end it with Z or an offset")
+    return at.isoformat()
+
+
+def _where(where: str, options: Mapping[str, str]) -> str:
+    """``body.arrivals.0.at`` -> ``--at`` when this verb has that option."""
+    path = re.sub(r"^(body|query|path)\.", "", where)
+    last = re.split(r"[.\[\]]+", path.strip(".[]"))[-1] if path else ""
+    return options.get(path) or options.get(last) or where
+
+
+def _problems(res: httpx.Response, options: Mapping[str, str]) -> list[Problem]:
+    try:
+        body = res.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return [Problem("", f"the desk answered {res.status_code} without problem details")]
+    found = [
+        Problem(_where(str(e.get("where") or ""), options), str(e.get("message") or ""))
+        for e in body.get("errors") or []
+        if isinstance(e, dict)
+    ]
+    if found:
+        return found
+    return [Problem("", str(body.get("detail") or body.get("title") or res.status_code))]
+
+
+class Remote:
+    """The case's crisis desk at ``url``, signed with ``token``."""
+
+    def __init__(self, url: str, token: str, case: str) -> None:
+        if not token:
+            raise InputError(
+                "--token",
+                "no token; pass --token or set OFFRAMP_TOKEN (offramp token create USER makes one)",
+            )
+        self.url = url.rstrip("/")
+        self.token = token
+        self.base = f"/api/cases/{quote(case, safe='')}/crisis"
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str | None] | None = None,
+        body: Mapping[str, Any] | None = None,
+        options: Mapping[str, str] | None = None,
+    ) -> Any:
+        import httpx
+
+        query = {k: v for k, v in (params or {}).items() if v is not None}
+        try:
+            with httpx.Client(base_url=self.url, timeout=30) as http:
+                res = http.request(
+                    method,
+                    self.base + path,
+                    params=query,
+                    json=dict(body) if body is not None else None,
+                    headers={"Authorization": f"Bearer {self.token}"},
+                )
+        except httpx.ConnectError:
+            self._fail(f"cannot reach the desk at {self.url}; is it running? (--url, OFFRAMP_URL)")
+        except httpx.TimeoutException:
+            self._fail(f"the desk at {self.url} did not answer in time")
+        except httpx.HTTPError as exc:
+            self._fail(f"cannot talk to the desk at {self.url}: {exc}")
+        if res.status_code >= 400:
+            raise RemoteError(_problems(res, options or {}))
+        return res.json()
+
+    @staticmethod
+    def _fail(message: str) -> NoReturn:
+        raise RemoteError([Problem("", message)])
+
+    def get(self, path: str, **params: str | None) -> Any:
+        return self.call("GET", path, params=params)
+
+    def post(self, path: str, body: Mapping[str, Any], options: Mapping[str, str]) -> Any:
+        return self.call("POST", path, body={k: v for k, v in body.items() if v is not None},
+                         options=options)  # fmt: skip
+
+
+def _id(value: str) -> str:
+    return quote(value, safe="")
+
+
+# -- showing answers ------------------------------------------------------------------------
+
+
+def when(value: str | None) -> str:
+    """``2022-10-23T15:00:00Z`` -> ``2022-10-23 15:00 UTC``."""
+    if not value:
+        return ""
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return at.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
+    return table
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _line(text: str) -> None:
+    out.print(text, markup=False)
+
+
+def _run_state(inc: Mapping[str, Any]) -> str:
+    run = inc.get("run")
+    if not run:
+        return "no playbook"
+    if run["closed_at"]:
+        return "closed"
+    return f"{inc['overdue']} overdue" if inc["overdue"] else "open"
+
+
+def show_incidents(incidents: Sequence[Mapping[str, Any]], title: str) -> None:
+    out.print(
+        _table(
+            title,
+            ("id", "type", "raised by", "against", "level", "channels", "first arrival", "run"),
+            [
+                (
+                    i["id"],
+                    i["type"],
+                    i["raised_by"],
+                    i["against"],
+                    f"{i['level']} {i['level_name']}",
+                    len(i["channels"]),
+                    when(i["arrivals"][0]["at"]) if i["arrivals"] else "",
+                    _run_state(i),
+                )
+                for i in incidents
+            ],
+        )
+    )
+
+
+def show_steps(inc: Mapping[str, Any]) -> None:
+    run = inc["run"]
+    out.print(
+        _table(
+            f"{inc['id']}: {run['title']} (started {when(run['started_at'])})",
+            ("step", "due", "status", "done by"),
+            [
+                (
+                    s["id"],
+                    when(s["due_at"]),
+                    s["text"],
+                    ", ".join(x for x in (s["done_by"], when(s["done_at"])) if x),
+                )
+                for s in run["steps"]
+            ],
+        )
+    )
+    if run["closed_at"]:
+        _line(f"Outcome: {run['outcome']} (closed by {run['closed_by']}, {when(run['closed_at'])})")
+
+
+def show_incident(inc: Mapping[str, Any]) -> None:
+    _line(f"{inc['id']}: {inc['title']}")
+    _line(
+        f"{inc['type'].replace('_', ' ')} raised by {inc['raised_by']} against "
+        f"{inc['against']}; level {inc['level']} ({inc['level_name']})"
+    )
+    _line(f"Claim: {inc['claim']}")
+    for e in inc["evidence"]:
+        _line(f"Evidence: {e}")
+    arrivals = "; ".join(f"{a['channel']} {when(a['at'])}" for a in inc["arrivals"])
+    _line(f"Arrived through: {arrivals}")
+    if inc["run"]:
+        show_steps(inc)
+    else:
+        _line("No playbook started.")
+
+
+def show_alerts(alerts: Sequence[Mapping[str, Any]], title: str = "Alerts") -> None:
+    out.print(
+        _table(
+            title,
+            ("dyad", "at", "from", "to", "jump", "score"),
+            [
+                (
+                    "-".join(a["between"]),
+                    when(a["at"]),
+                    a["from_level"],
+                    a["to_level"],
+                    f"+{a['jump']}",
+                    a["score"],
+                )
+                for a in alerts
+            ],
+        )
+    )
+
+
+def show_notifications(notes: Sequence[Mapping[str, Any]]) -> None:
+    def status(n: Mapping[str, Any]) -> str:
+        if n["status"] == "overdue":
+            hours = n["overdue_hours"] or 0
+            raised = f", raised {n['raised']}" if n["raised"] else ""
+            return f"overdue by {hours:g} h{raised}"
+        if n["acknowledged_at"]:
+            return f"{n['status'].replace('_', ' ')} by {n['acknowledged_by']}"
+        return str(n["status"])
+
+    out.print(
+        _table(
+            "Notifications",
+            ("id", "kind", "from", "to", "what", "channel", "ack due", "status"),
+            [
+                (
+                    n["id"],
+                    n["kind"],
+                    n["sender"],
+                    n["to"],
+                    n["what"],
+                    n["channel"],
+                    when(n["ack_due"]),
+                    status(n),
+                )
+                for n in notes
+            ],
+        )
+    )
+
+
+def show_commitments(items: Sequence[Mapping[str, Any]]) -> None:
+    out.print(
+        _table(
+            "Commitments",
+            ("id", "kind", "declared by", "to", "date", "text", "violations"),
+            [
+                (
+                    c["id"],
+                    c["kind"],
+                    c["declared_by"],
+                    ",".join(c["to"]),
+                    c["date"],
+                    c["text"],
+                    ", ".join(c["violations"]) or "none",
+                )
+                for c in items
+            ],
+        )
+    )
+
+
+def show_channels(dyads: Sequence[Mapping[str, Any]]) -> None:
+    out.print(
+        _table(
+            "Channels",
+            ("dyad", "id", "level", "endpoints", "last used"),
+            [
+                (
+                    "-".join(d["between"]),
+                    c["id"],
+                    c["level"],
+                    "; ".join(f"{k}: {v}" for k, v in c["endpoints"].items()),
+                    when(c["last_used"]) or "never",
+                )
+                for d in dyads
+                for c in d["channels"]
+            ],
+        )
+    )
+
+
+# -- reads ----------------------------------------------------------------------------------
+
+
+@crisis_app.command("board")
+@friendly
+def board(
+    case: CaseArg,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """The board: incidents and their steps, alerts, notifications, at --at (default now)."""
+    data = Remote(url, token, case).get("/board", at=parse_instant(at, "--at"))
+    if json:
+        print_json(data)
+        return
+    _line(
+        f"Crisis desk of {data['case']} at {when(data['at'])} (now {when(data['now'])}): "
+        f"{_count(len(data['incidents']), 'incident')}, "
+        f"{_count(data['overdue_steps'], 'step')} overdue"
+    )
+    at_board = datetime.fromisoformat(data["at"])
+    for a in data["alerts"]:  # the web board's banner: the seven days before the instant
+        if at_board - RECENT <= datetime.fromisoformat(a["at"]) <= at_board:
+            _line(f"alert: {a['text']}")
+    show_incidents(data["incidents"], "Incidents")
+    for inc in data["incidents"]:
+        if inc["run"] and not inc["run"]["closed_at"]:
+            show_steps(inc)
+    waiting = [n for n in data["notifications"] if n["status"] in {"overdue", "awaited"}]
+    if waiting:
+        show_notifications(waiting)
+
+
+@crisis_app.command("incidents")
+@friendly
+def incidents(
+    case: CaseArg,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Incidents that had arrived by --at, with the state of their playbook."""
+    data = Remote(url, token, case).get("/incidents", at=parse_instant(at, "--at"))
+    if json:
+        print_json(data)
+        return
+    show_incidents(data, "Incidents")
+
+
+@crisis_app.command("incident")
+@friendly
+def incident(
+    case: CaseArg,
+    incident_id: IdArg,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """One incident: claim, arrivals and its steps (due, overdue, done by) at --at."""
+    data = Remote(url, token, case).get(
+        f"/incidents/{_id(incident_id)}", at=parse_instant(at, "--at")
+    )
+    if json:
+        print_json(data)
+        return
+    show_incident(data)
+
+
+@crisis_app.command("commitments")
+@friendly
+def commitments(
+    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
+) -> None:
+    """Declared restraints, red lines and rules of engagement, with violations."""
+    data = Remote(url, token, case).get("/commitments")
+    if json:
+        print_json(data)
+        return
+    show_commitments(data)
+
+
+@crisis_app.command("notifications")
+@friendly
+def notifications(
+    case: CaseArg,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Notifications sent by --at, with their acknowledgement status."""
+    data = Remote(url, token, case).get("/notifications", at=parse_instant(at, "--at"))
+    if json:
+        print_json(data)
+        return
+    show_notifications(data)
+
+
+@crisis_app.command("channels")
+@friendly
+def channels(
+    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
+) -> None:
+    """Channels per pair of counterparts, highest level first, with their last use."""
+    data = Remote(url, token, case).get("/channels")
+    if json:
+        print_json(data)
+        return
+    show_channels(data)
+
+
+@crisis_app.command("escalation")
+@friendly
+def escalation(
+    case: CaseArg,
+    between: Annotated[str, typer.Option("--between", help="Two party ids: RU,US.")],
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """One dyad's escalation scores in time order."""
+    pair = ",".join(p.strip().upper() for p in between.replace("-", ",").split(","))
+    if pair.count(",") != 1 or "" in pair.split(","):
+        raise InputError("--between", f"{between!r} is not two party ids like RU,US")
+    remote = Remote(url, token, case)
+    data = remote.call(
+        "GET", "/escalation", params={"between": pair}, options={"between": "--between"}
+    )
+    if json:
+        print_json(data)
+        return
+    out.print(
+        _table(
+            f"Escalation of {pair.replace(',', '-')}",
+            ("at", "level", "kind", "subject", "why", "scored by"),
+            [
+                (when(s["at"]), s["level"], s["kind"], s["subject"], s["rationale"], s["scored_by"])
+                for s in data
+            ],
+        )
+    )
+
+
+@crisis_app.command("alerts")
+@friendly
+def alerts(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
+    """Every jump on the escalation ladder that the case's alert rule flags."""
+    data = Remote(url, token, case).get("/alerts")
+    if json:
+        print_json(data)
+        return
+    show_alerts(data)
+
+
+# -- writes ---------------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-") or "incident"
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _done(data: Mapping[str, Any], json: bool, message: str) -> None:
+    if json:
+        print_json(data)
+    else:
+        show_incident(data)
+        _line(message)
+
+
+@crisis_app.command("log")
+@friendly
+def log(
+    case: CaseArg,
+    type_: Annotated[
+        str,
+        typer.Option(
+            "--type", help="allegation, threat, violation, accident or notification_missed."
+        ),
+    ],
+    raised_by: Annotated[str, typer.Option("--raised-by", help="Party that raised it: RU.")],
+    against: Annotated[str, typer.Option("--against", help="Party it is against: UA.")],
+    claim: Annotated[str, typer.Option("--claim", help="What is claimed.")],
+    channel: Annotated[
+        list[str], typer.Option("--channel", help="Channel it arrived through (repeatable).")
+    ],
+    at: AtOpt = None,
+    level: Annotated[int, typer.Option("--level", help="Level on the ladder, 0-9.")] = 2,
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", help="Evidence offered (repeatable).")
+    ] = None,
+    title: Annotated[str | None, typer.Option("--title", help="Default: the claim.")] = None,
+    incident_id: Annotated[
+        str | None, typer.Option("--id", help="Default: the type and arrival time.")
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Log an incident that arrived through one or more channels at --at (default now)."""
+    instant = parse_instant(at, "--at")
+    remote = Remote(url, token, case)
+    if incident_id is None:
+        stamp = datetime.fromisoformat(instant).strftime("%Y%m%d-%H%M") if instant else ""
+        incident_id = _slug(f"{type_}-{stamp}" if stamp else f"{type_}-{claim}")
+    body = {
+        "id": incident_id,
+        "type": type_,
+        "title": title or _short(claim),
+        "raised_by": raised_by,
+        "against": against,
+        "claim": claim,
+        "level": level,
+        "evidence": evidence or [],
+        "arrivals": [{"channel": c} | ({"at": instant} if instant else {}) for c in channel],
+    }
+    options = {
+        "id": "--id", "type": "--type", "title": "--title", "raised_by": "--raised-by",
+        "against": "--against", "claim": "--claim", "level": "--level",
+        "evidence": "--evidence", "arrivals": "--channel", "channel": "--channel", "at": "--at",
+    }  # fmt: skip
+    data = remote.post("/incidents", body, options)
+    _done(data, json, f"logged incident {data['id']}")
+
+
+@crisis_app.command("arrive")
+@friendly
+def arrive(
+    case: CaseArg,
+    incident_id: IdArg,
+    channel: Annotated[str, typer.Option("--channel", help="The channel it came through.")],
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """The incident arrived again, through another channel (at --at, default now)."""
+    body = {"channel": channel, "at": parse_instant(at, "--at")}
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/arrivals", body, {"channel": "--channel", "at": "--at"}
+    )
+    _done(data, json, f"arrival through {channel} recorded")
+
+
+PLAYBOOK_FOR = {"allegation": "wmd_allegation"}
+
+
+@crisis_app.command("start")
+@friendly
+def start(
+    case: CaseArg,
+    incident_id: IdArg,
+    playbook: Annotated[
+        str | None,
+        typer.Option("--playbook", help="Default: the shipped one for the incident's type."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Start (default: the first arrival).")
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Start a playbook on the incident: its steps get their deadlines."""
+    instant = parse_instant(at, "--at")
+    remote = Remote(url, token, case)
+    path = f"/incidents/{_id(incident_id)}"
+    if playbook is None:
+        kind = remote.get(path)["type"]
+        playbook = PLAYBOOK_FOR.get(kind, kind)
+    body = {"playbook": playbook, "at": instant}
+    data = remote.post(f"{path}/playbook", body, {"playbook": "--playbook", "at": "--at"})
+    _done(data, json, f"playbook {playbook} started")
+
+
+@crisis_app.command("done")
+@friendly
+def done(
+    case: CaseArg,
+    incident_id: IdArg,
+    step: Annotated[str, typer.Argument(help="The step's id.")],
+    at: AtOpt = None,
+    channel: Annotated[str | None, typer.Option("--channel", help="Done through.")] = None,
+    note: Annotated[str, typer.Option("--note", help="A note for the record.")] = "",
+    by: Annotated[str, typer.Option("--by", help="Who did it (default: you).")] = "",
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """A step was done (at --at, default now; by --by, default you)."""
+    body = {"at": parse_instant(at, "--at"), "channel": channel, "note": note, "by": by}
+    options = {"at": "--at", "channel": "--channel", "note": "--note", "by": "--by"}
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/complete", body, options
+    )
+    _done(data, json, f"step {step} recorded as done")
+
+
+@crisis_app.command("waive")
+@friendly
+def waive(
+    case: CaseArg,
+    incident_id: IdArg,
+    step: Annotated[str, typer.Argument(help="The step's id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """A step is not needed, with the reason."""
+    body = {"reason": reason, "at": parse_instant(at, "--at")}
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/waive",
+        body,
+        {"reason": "--reason", "at": "--at"},
+    )
+    _done(data, json, f"step {step} waived")
+
+
+@crisis_app.command("close")
+@friendly
+def close(
+    case: CaseArg,
+    incident_id: IdArg,
+    outcome: Annotated[str, typer.Option("--outcome", help="How it ended.")],
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Close the incident with its outcome, once every step is done or waived."""
+    body = {"outcome": outcome, "at": parse_instant(at, "--at")}
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/close", body, {"outcome": "--outcome", "at": "--at"}
+    )
+    _done(data, json, f"incident {incident_id} closed")
+
+
+def _parties(text: str) -> list[str]:
+    return [p.strip().upper() for p in text.split(",") if p.strip()]
+
+
+@crisis_app.command("declare")
+@friendly
+def declare(
+    case: CaseArg,
+    commitment_id: Annotated[str, typer.Option("--id", help="A short id: us-no-overflights.")],
+    kind: Annotated[str, typer.Option("--kind", help="restraint, red_line or rule_of_engagement.")],
+    text: Annotated[str, typer.Option("--text", help="What was committed to.")],
+    declared_by: Annotated[str, typer.Option("--declared-by", help="Party declaring it.")],
+    to: Annotated[str, typer.Option("--to", help="Parties it was declared to: RU,UA.")],
+    on: Annotated[str, typer.Option("--date", help="The date declared: 2022-10-26.")],
+    channel: Annotated[str | None, typer.Option("--channel", help="Declared through.")] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Record a restraint, red line or rule of engagement."""
+    day = parse_date(on, "--date")
+    body = {
+        "id": commitment_id, "kind": kind, "text": text, "declared_by": declared_by,
+        "to": _parties(to), "date": day.isoformat() if day else None, "channel": channel,
+    }  # fmt: skip
+    options = {k: "--" + k.replace("_", "-") for k in body} | {"id": "--id"}
+    data = Remote(url, token, case).post("/commitments", body, options)
+    if json:
+        print_json(data)
+        return
+    show_commitments([data])
+    _line(f"declared commitment {data['id']}")
+
+
+@crisis_app.command("notify")
+@friendly
+def notify(
+    case: CaseArg,
+    notification_id: Annotated[str, typer.Option("--id", help="A short id: grom-2022.")],
+    kind: Annotated[str, typer.Option("--kind", help="exercise or missile_launch.")],
+    sender: Annotated[str, typer.Option("--from", help="The party notifying: RU.")],
+    to: Annotated[str, typer.Option("--to", help="The party notified: US.")],
+    what: Annotated[str, typer.Option("--what", help="What will happen.")],
+    where: Annotated[str, typer.Option("--where", help="Where.")],
+    starts: Annotated[str, typer.Option("--starts", help="When it starts, with an offset.")],
+    size: Annotated[str, typer.Option("--size", help="How big.")],
+    channel: Annotated[str, typer.Option("--channel", help="Sent through.")],
+    ack_hours: Annotated[
+        float, typer.Option("--ack-hours", help="Hours the counterpart has to acknowledge.")
+    ] = 24,
+    sent_at: Annotated[
+        str | None, typer.Option("--sent-at", help="When it was sent (default: now).")
+    ] = None,
+    ends: Annotated[str | None, typer.Option("--ends", help="When it ends.")] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Record an exercise or launch notification sent, with its acknowledgement deadline."""
+    body = {
+        "id": notification_id, "kind": kind, "sender": sender, "to": to, "what": what,
+        "where": where, "starts": parse_instant(starts, "--starts"), "size": size,
+        "channel": channel, "ack_hours": ack_hours, "sent_at": parse_instant(sent_at, "--sent-at"),
+        "ends": parse_instant(ends, "--ends"),
+    }  # fmt: skip
+    options = {k: "--" + k.replace("_", "-") for k in body} | {"sender": "--from"}
+    data = Remote(url, token, case).post("/notifications", body, options)
+    if json:
+        print_json(data)
+        return
+    show_notifications([data])
+    _line(f"notification {data['id']} sent; acknowledgement due {when(data['ack_due'])}")
+
+
+@crisis_app.command("ack")
+@friendly
+def ack(
+    case: CaseArg,
+    notification_id: IdArg,
+    by: Annotated[
+        str | None, typer.Option("--by", help="Who acknowledged (default: the party notified).")
+    ] = None,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """The counterpart acknowledged a notification."""
+    instant = parse_instant(at, "--at")
+    remote = Remote(url, token, case)
+    if by is None:
+        sent = {n["id"]: n for n in remote.get("/notifications")}
+        by = sent[notification_id]["to"] if notification_id in sent else "counterpart"
+    data = remote.post(
+        f"/notifications/{_id(notification_id)}/acknowledge",
+        {"by": by, "at": instant},
+        {"by": "--by", "at": "--at"},
+    )
+    if json:
+        print_json(data)
+        return
+    show_notifications([data])
+
+
+@crisis_app.command("sweep")
+@friendly
+def sweep(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
+    """Raise a notification_missed incident for each acknowledgement overdue now (once)."""
+    data = Remote(url, token, case).post("/notifications/sweep", {}, {})
+    if json:
+        print_json(data)
+        return
+    if data:
+        show_incidents(data, "Incidents raised")
+    else:
+        _line("no acknowledgement newly overdue")
+
+
+@crisis_app.command("score")
+@friendly
+def score(
+    case: CaseArg,
+    score_id: Annotated[str, typer.Option("--id", help="A short id: ru-us-2022-10-23.")],
+    between: Annotated[str, typer.Option("--between", help="Two party ids: RU,US.")],
+    level: Annotated[int, typer.Option("--level", help="Level on the ladder, 0-9.")],
+    kind: Annotated[str, typer.Option("--kind", help="incident, threat, statement or action.")],
+    at: AtOpt = None,
+    subject: Annotated[str, typer.Option("--subject", help="What was scored: an id.")] = "",
+    rationale: Annotated[str, typer.Option("--rationale", help="Why this level.")] = "",
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Score a dyad on the escalation ladder; prints the alerts the score raises."""
+    body = {
+        "id": score_id, "between": _parties(between.replace("-", ",")), "level": level,
+        "kind": kind, "at": parse_instant(at, "--at"), "subject": subject, "rationale": rationale,
+    }  # fmt: skip
+    options = {k: f"--{k}" for k in body}
+    data = Remote(url, token, case).post("/escalation", body, options)
+    if json:
+        print_json(data)
+        return
+    s = data["score"]
+    _line(f"scored {'-'.join(s['between'])} at level {s['level']} ({when(s['at'])})")
+    if data["alerts"]:
+        show_alerts(data["alerts"], "Alerts raised")
 
 
 def register(app: typer.Typer) -> None:
     """Attach the ``crisis`` sub-app to the main app."""
+    app.add_typer(crisis_app, name="crisis")
+
+
+if __name__ == "__main__":
+    crisis_app(prog_name="offramp crisis")
