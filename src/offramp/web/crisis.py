@@ -11,8 +11,9 @@ POST). ``?at=`` replays the board at an instant.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime, timedelta
 from html import escape
 from typing import Any
 
@@ -20,11 +21,21 @@ from fastapi import APIRouter, FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import InputError, NotFound, Unauthenticated
+from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError, Unauthenticated
 from offramp.model.access import Action
-from offramp.model.crisis import KAHN_1965_CONDENSED, EscalationAlert, EscalationScore, dyad
+from offramp.model.crisis import (
+    KAHN_1965_CONDENSED,
+    CommitmentKind,
+    EscalationAlert,
+    EscalationScore,
+    IncidentType,
+    NotificationKind,
+    ScoreKind,
+    dyad,
+)
 from offramp.model.deadlines import format_duration
 from offramp.services.access import Actor
+from offramp.services.crisis import ArrivalIn
 from offramp.web import security
 
 DONE = {
@@ -33,7 +44,16 @@ DONE = {
     "started": "Playbook started: its steps are on the board with their deadlines.",
     "swept": "Overdue acknowledgements checked.",
     "acknowledged": "Acknowledgement recorded.",
+    "logged": "Incident logged.",
+    "arrived": "Arrival recorded.",
+    "declared": "Commitment declared.",
+    "sent": "Notification sent; its acknowledgement deadline is running.",
+    "scored": "Score recorded.",
+    "promoted": "The assurance is now a candidate issue of the case.",
 }
+KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+# what a refused form re-renders: the page its form is on
+FORM_ERRORS = (InputError, Conflict, Forbidden)
 RECENT = timedelta(days=7)
 
 # the timeline chart
@@ -55,6 +75,56 @@ def parse_instant(value: str | None, field: str = "at") -> datetime | None:
     if at.tzinfo is None:
         raise InputError(field, f"{value!r} has no time zone; end it with Z or an offset")
     return at
+
+
+def parse_key(value: str, field: str) -> str:
+    """A record id: a lowercase slug."""
+    if not KEY.match(value):
+        raise InputError(field, f"{value!r} is not an id: use lowercase letters, digits, - and _")
+    return value
+
+
+def parse_choice(kind: Any, value: str, field: str) -> Any:
+    """An enum member from a form value, or an InputError listing the choices."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(str(v.value) for v in kind)
+        raise InputError(field, f"{value!r} is not one of {allowed}") from None
+
+
+def parse_number(value: str, field: str, kind: type[int] | type[float] = int) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        raise InputError(field, f"{value!r} is not a number") from None
+
+
+def parse_day(value: str, field: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(field, f"{value!r} is not a date like 2022-10-26") from None
+
+
+def parse_parties(value: str, field: str) -> list[str]:
+    parties = [p.strip().upper() for p in re.split(r"[,\s]+", value) if p.strip()]
+    if not parties:
+        raise InputError(field, f"{field.replace('_', ' ')} is required")
+    return parties
+
+
+def incident_key(kind: str, title: str) -> str:
+    """The id the log form gives an incident: its type and the first words of its title."""
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{kind}-{title}".lower()).strip("-")
+    return slug[:60].strip("-")
+
+
+def short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def utc(at: datetime | None) -> str:
@@ -165,8 +235,17 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
     def banner(alerts: Sequence[EscalationAlert], at: datetime) -> list[EscalationAlert]:
         return [a for a in alerts if at - RECENT <= a.at <= at]
 
-    @router.get("/cases/{slug}/crisis", response_class=HTMLResponse)
-    async def board(request: Request, slug: str) -> Response:
+    Failed = tuple[OfframpError, dict[str, Any]] | None
+
+    def failure(failed: Failed) -> dict[str, Any]:
+        """The refused form's message and its values, to fill the form in again."""
+        error, values = failed if failed is not None else (None, {})
+        return {"error": error, "values": values}
+
+    def status(failed: Failed) -> int:
+        return failed[0].status if failed is not None else 200
+
+    async def board_page(request: Request, slug: str, failed: Failed = None) -> Response:
         actor, ctx = page(request, slug, "board")
         at = parse_instant(request.query_params.get("at"))
         b = crisis.crisis_board(actor, slug, at)
@@ -175,12 +254,20 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
             "crisis_board.html",
             {
                 **ctx,
+                **failure(failed),
                 "b": b,
                 "recent": banner(b.alerts, b.at),
                 "replay": at is not None,
                 "playbooks": crisis.playbooks(),
+                "incident_types": list(IncidentType),
+                "channel_ids": sorted(c.channel.id for d in b.channels for c in d.channels),
             },
+            status=status(failed),
         )
+
+    @router.get("/cases/{slug}/crisis", response_class=HTMLResponse)
+    async def board(request: Request, slug: str) -> Response:
+        return await board_page(request, slug)
 
     @router.get("/cases/{slug}/crisis/channels", response_class=HTMLResponse)
     async def channels(request: Request, slug: str) -> Response:
@@ -189,21 +276,48 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
             request, "crisis_channels.html", {**ctx, "dyads": crisis.channels(actor, slug)}
         )
 
-    @router.get("/cases/{slug}/crisis/commitments", response_class=HTMLResponse)
-    async def commitments(request: Request, slug: str) -> Response:
+    async def commitments_page(request: Request, slug: str, failed: Failed = None) -> Response:
         actor, ctx = page(request, slug, "commitments")
         b = crisis.crisis_board(actor, slug)
-        return render(request, "crisis_commitments.html", {**ctx, "b": b})
+        return render(
+            request,
+            "crisis_commitments.html",
+            {
+                **ctx,
+                **failure(failed),
+                "b": b,
+                "commitment_kinds": list(CommitmentKind),
+                "channel_ids": sorted(c.channel.id for d in b.channels for c in d.channels),
+            },
+            status=status(failed),
+        )
 
-    @router.get("/cases/{slug}/crisis/notifications", response_class=HTMLResponse)
-    async def notifications(request: Request, slug: str) -> Response:
+    @router.get("/cases/{slug}/crisis/commitments", response_class=HTMLResponse)
+    async def commitments(request: Request, slug: str) -> Response:
+        return await commitments_page(request, slug)
+
+    async def notifications_page(request: Request, slug: str, failed: Failed = None) -> Response:
         actor, ctx = page(request, slug, "notifications")
         at = parse_instant(request.query_params.get("at"))
         b = crisis.crisis_board(actor, slug, at)
-        return render(request, "crisis_notifications.html", {**ctx, "b": b})
+        return render(
+            request,
+            "crisis_notifications.html",
+            {
+                **ctx,
+                **failure(failed),
+                "b": b,
+                "notification_kinds": list(NotificationKind),
+                "channel_ids": sorted(c.channel.id for d in b.channels for c in d.channels),
+            },
+            status=status(failed),
+        )
 
-    @router.get("/cases/{slug}/crisis/escalation", response_class=HTMLResponse)
-    async def escalation(request: Request, slug: str) -> Response:
+    @router.get("/cases/{slug}/crisis/notifications", response_class=HTMLResponse)
+    async def notifications(request: Request, slug: str) -> Response:
+        return await notifications_page(request, slug)
+
+    async def escalation_page(request: Request, slug: str, failed: Failed = None) -> Response:
         actor, ctx = page(request, slug, "escalation")
         b = crisis.crisis_board(actor, slug)
         pairs = sorted({s.dyad for s in b.scores})
@@ -224,6 +338,7 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
             "crisis_escalation.html",
             {
                 **ctx,
+                **failure(failed),
                 "b": b,
                 "pairs": pairs,
                 "pair": pair,
@@ -231,12 +346,89 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
                 "alerts": alerts,
                 "svg": svg,
                 "recent": banner(b.alerts, b.at),
+                "score_kinds": list(ScoreKind),
             },
+            status=status(failed),
         )
+
+    @router.get("/cases/{slug}/crisis/escalation", response_class=HTMLResponse)
+    async def escalation(request: Request, slug: str) -> Response:
+        return await escalation_page(request, slug)
 
     # -- forms -----------------------------------------------------------------------
     def back(slug: str, done: str) -> Response:
         return see_other(f"/cases/{slug}/crisis?done={done}")
+
+    Page = Callable[[Request, str, Failed], Awaitable[Response]]
+
+    async def write(
+        request: Request,
+        slug: str,
+        again: Page,
+        do: Callable[[Actor], Awaitable[object]],
+        done: str,
+    ) -> Response:
+        """Run a form's write; a refused one re-renders its page with the message and the
+        values given. Who may not read the desk gets its 404 before any field is read."""
+        actor, ctx = page(request, slug, "form")
+        try:
+            if not ctx["cv"].may(Action.CRISIS_WRITE):
+                raise Forbidden(
+                    Action.CRISIS_WRITE.value, "You may read this crisis desk but not change it."
+                )
+            await do(actor)
+        except FORM_ERRORS as exc:
+            form = await request.form()
+            values = {
+                k: ", ".join(str(v) for v in form.getlist(k))
+                for k in form
+                if k != security.CSRF_FIELD
+            }
+            return await again(request, slug, (exc, values))
+        tab = "" if again is board_page else "/" + again.__name__.removesuffix("_page")
+        return see_other(f"/cases/{slug}/crisis{tab}?done={done}")
+
+    @router.post("/cases/{slug}/crisis/incidents", response_class=HTMLResponse)
+    async def log_incident(request: Request, slug: str) -> Response:
+        async def do(actor: Actor) -> object:
+            kind = parse_choice(IncidentType, await form_text(request, "type"), "type")
+            raised_by = await form_text(request, "raised_by")
+            against = await form_text(request, "against")
+            claim = await form_text(request, "claim")
+            title = await form_text(request, "title", required=False) or short(claim)
+            form = await request.form()
+            chosen = [str(c).strip() for c in form.getlist("channel") if str(c).strip()]
+            if not chosen:
+                raise InputError("channel", "choose the channel it arrived through")
+            at = parse_instant(await form_text(request, "arrived_at", required=False), "arrived_at")
+            level = parse_number(await form_text(request, "level"), "level")
+            evidence = (await form_text(request, "evidence", required=False)).splitlines()
+            given = await form_text(request, "id", required=False)
+            key = parse_key(given, "id") if given else incident_key(kind.value, title)
+            return crisis.log_incident(
+                actor,
+                slug,
+                key=key,
+                type=kind,
+                title=title,
+                raised_by=raised_by.upper(),
+                against=against.upper(),
+                claim=claim,
+                level=level,
+                arrivals=[ArrivalIn(c, at) for c in chosen],
+                evidence=[e.strip() for e in evidence if e.strip()],
+            )
+
+        return await write(request, slug, board_page, do, "logged")
+
+    @router.post("/cases/{slug}/crisis/incidents/{incident}/arrivals", response_class=HTMLResponse)
+    async def add_arrival(request: Request, slug: str, incident: str) -> Response:
+        async def do(actor: Actor) -> object:
+            channel = await form_text(request, "channel")
+            at = parse_instant(await form_text(request, "at", required=False))
+            return crisis.add_arrival(actor, slug, incident, ArrivalIn(channel, at))
+
+        return await write(request, slug, board_page, do, "arrived")
 
     @router.post(
         "/cases/{slug}/crisis/incidents/{incident}/steps/{step}", response_class=HTMLResponse
@@ -260,6 +452,72 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
         crisis.start_playbook(actor, slug, incident, playbook)
         return back(slug, "started")
 
+    @router.post("/cases/{slug}/crisis/commitments", response_class=HTMLResponse)
+    async def declare(request: Request, slug: str) -> Response:
+        async def do(actor: Actor) -> object:
+            key = parse_key(await form_text(request, "id"), "id")
+            kind = parse_choice(CommitmentKind, await form_text(request, "kind"), "kind")
+            text = await form_text(request, "text")
+            declared_by = (await form_text(request, "declared_by")).upper()
+            to = parse_parties(await form_text(request, "to"), "to")
+            on = parse_day(await form_text(request, "date"), "date")
+            channel = await form_text(request, "channel", required=False)
+            return crisis.declare_commitment(
+                actor,
+                slug,
+                key=key,
+                kind=kind,
+                text=text,
+                declared_by=declared_by,
+                to=to,
+                on=on,
+                channel=channel or None,
+            )
+
+        return await write(request, slug, commitments_page, do, "declared")
+
+    @router.post("/cases/{slug}/crisis/assurances/{assurance}/promote", response_class=HTMLResponse)
+    async def promote(request: Request, slug: str, assurance: str) -> Response:
+        async def do(actor: Actor) -> object:
+            on = parse_day(await form_text(request, "on", required=False), "on")
+            return crisis.promote_assurance(actor, slug, assurance, on)
+
+        return await write(request, slug, commitments_page, do, "promoted")
+
+    @router.post("/cases/{slug}/crisis/notifications", response_class=HTMLResponse)
+    async def send(request: Request, slug: str) -> Response:
+        async def do(actor: Actor) -> object:
+            key = parse_key(await form_text(request, "id"), "id")
+            kind = parse_choice(NotificationKind, await form_text(request, "kind"), "kind")
+            sender = (await form_text(request, "sender")).upper()
+            to = (await form_text(request, "to")).upper()
+            what = await form_text(request, "what")
+            where = await form_text(request, "where")
+            starts = parse_instant(await form_text(request, "starts"), "starts")
+            size = await form_text(request, "size")
+            channel = await form_text(request, "channel")
+            hours = parse_number(await form_text(request, "ack_hours"), "ack_hours", float)
+            if hours < 0:
+                raise InputError("ack_hours", "the hours to acknowledge cannot be negative")
+            sent_at = parse_instant(await form_text(request, "sent_at", required=False), "sent_at")
+            return crisis.send_notification(
+                actor,
+                slug,
+                key=key,
+                kind=kind,
+                sender=sender,
+                to=to,
+                what=what,
+                where=where,
+                starts=starts,
+                size=size,
+                channel=channel,
+                ack_hours=hours,
+                sent_at=sent_at,
+            )
+
+        return await write(request, slug, notifications_page, do, "sent")
+
     @router.post("/cases/{slug}/crisis/notifications/sweep", response_class=HTMLResponse)
     async def sweep(request: Request, slug: str) -> Response:
         crisis.sweep_acknowledgements(actor_of(request), slug)
@@ -274,6 +532,28 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
         by = await form_text(request, "by")
         crisis.acknowledge_notification(actor, slug, notification, by)
         return see_other(f"/cases/{slug}/crisis/notifications?done=acknowledged")
+
+    @router.post("/cases/{slug}/crisis/escalation", response_class=HTMLResponse)
+    async def score(request: Request, slug: str) -> Response:
+        async def do(actor: Actor) -> object:
+            key = parse_key(await form_text(request, "id"), "id")
+            between = parse_parties(await form_text(request, "between"), "between")
+            level = parse_number(await form_text(request, "level"), "level")
+            kind = parse_choice(ScoreKind, await form_text(request, "kind"), "kind")
+            at = parse_instant(await form_text(request, "at", required=False))
+            return crisis.score_escalation(
+                actor,
+                slug,
+                key=key,
+                between=between,
+                level=level,
+                kind=kind,
+                at=at,
+                subject=await form_text(request, "subject", required=False),
+                rationale=await form_text(request, "rationale", required=False),
+            )
+
+        return await write(request, slug, escalation_page, do, "scored")
 
     return router
 
