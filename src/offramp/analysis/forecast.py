@@ -8,9 +8,18 @@ BDM (1985) "The war trap revisited", *APSR* 79(1) [BDM1985] and BDM (1994)
 Decision Making* (Yale UP) [BDM1994].
 
 The paper's own text and equation numbering could not be consulted while this was
-written; the equations below are numbered (E1)-(E9) here, each with the section of
-SCS2011 and the BDM source it comes from, and every place where the literature can
-be read two ways says which reading is taken. ``docs/forecasting.md`` has the list.
+written, nor in a later attempt (only the title, abstract and the start of the
+introduction of the conference version, SciTePress 2011, could be retrieved). The
+equations below are therefore numbered (E1)-(E9) here, not as in the paper. Each one
+names the section of SCS2011 and the BDM source it comes from. Every place where the
+literature can be read two ways says which reading is taken. ``docs/forecasting.md``
+has the list, and the readings that public replications take differently.
+
+The paper's worked example (BDM1994's EC emissions table) is in
+``tests/analysis/data/bdm1994_emissions.csv``, transcribed from public replications.
+``tests/analysis/test_forecast_paper.py`` checks the hand-derivable numbers (initial
+median 7, mean 7.39) and checks that this module matches the loop reference on that
+table. The paper's printed per-round results are not tested: they could not be read.
 
 Each round (SCS2011, appendix "the algorithm", steps 2-11):
 
