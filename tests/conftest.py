@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -31,3 +32,13 @@ def example_case():  # type: ignore[no-untyped-def]
     from offramp.casefile import load_case
 
     return load_case(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    """One Playwright driver per test process: a second sync driver in the same process
+    fails ("Sync API inside the asyncio loop"), so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p

@@ -141,7 +141,6 @@ def _web_support() -> ModuleType:
 
 
 web = _web_support()
-playwright_driver = web.playwright_driver
 context = web.context
 page = web.page
 SERVER_NOW = "2022-11-04T12:00:00+00:00"

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -98,12 +98,6 @@ def chromium_path() -> str:
     if not Path(path).exists():
         pytest.fail("Debian's Chromium is missing: apt-get install -y chromium (make test does)")
     return path
-
-
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[object]:
-    with sync_playwright() as p:
-        yield p
 
 
 @pytest.fixture
