@@ -135,7 +135,7 @@ def test_the_mediator_reads_the_desk_without_forms_and_a_post_is_refused(
     before = cw.state()
     res = mediator.post(BOARD + "/incidents", data={"csrf_token": CSRF, **LOG})
     assert res.status_code == 403
-    assert "You may read this crisis desk but not change it." in res.text
+    assert "You may not crisis.write in case ukraine-2022." in res.text
     assert cw.state() == before
 
 

@@ -373,9 +373,8 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
         actor, ctx = page(request, slug, "form")
         try:
             if not ctx["cv"].may(Action.CRISIS_WRITE):
-                raise Forbidden(
-                    Action.CRISIS_WRITE.value, "You may read this crisis desk but not change it."
-                )
+                write = Action.CRISIS_WRITE.value
+                raise Forbidden(write, f"You may not {write} in case {slug}.")
             await do(actor)
         except FORM_ERRORS as exc:
             form = await request.form()
