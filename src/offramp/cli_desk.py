@@ -61,10 +61,10 @@ def serve(
         Path | None, typer.Option("--case-file", help="Import this case file if not stored yet.")
     ] = None,
 ) -> None:
-    """Run the desk server (migrates the database first)."""
+    """Run the desk server: the web desk and the API (migrates the database first)."""
     import uvicorn
 
-    from offramp.api.app import create_app
+    from offramp.server import create_desk_app
 
     with _errors():
         desk = bootstrap(db)
@@ -75,8 +75,9 @@ def serve(
             if not desk.cases.exists(case.id):
                 desk.cases.create_case(SYSTEM, case)
                 typer.echo(f"imported case {case.id}")
-    typer.echo(f"offramp desk on http://{host}:{port}/api (docs at /docs)")
-    uvicorn.run(create_app(desk=desk), host=host, port=port, log_level="warning")
+    app = create_desk_app(desk=desk)
+    typer.echo(f"offramp desk on http://{host}:{port}/ (API at /api, its docs at /docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)

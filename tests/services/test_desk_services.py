@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from sqlalchemy import event as sqlalchemy_event
 
 from desk_fixtures import World, small_case
 from offramp.analysis.report import analyze
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
+from offramp.model.access import Action
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import (
     ClaimState,
@@ -314,3 +317,94 @@ def test_analysis_hides_another_case_and_follows_a_share(world: World) -> None:
         world.desk.analysis.report(world.actor("observer_us"), "small")
     world.desk.cases.share(world.actor("mediator_il"), "small", "observer_us", "analysis")
     assert world.desk.analysis.report(world.actor("observer_us"), "small").problem.parties
+
+
+# -- what the web desk asks of the services -----------------------------------------------
+
+
+def test_newest_messages_come_oldest_first_and_page_back(world: World) -> None:
+    ids = [post(world, "delegate_ua", "UA", f"m{k}") for k in range(7)]
+    s, med = world.desk.shuttle, world.actor("mediator_il")
+    newest = s.list_messages(med, "small", "UA", newest=True, limit=3)
+    assert [v.message.id for v in newest] == ids[-3:]
+    older = s.list_messages(med, "small", "UA", newest=True, before=ids[-3], limit=3)
+    assert [v.message.id for v in older] == ids[1:4]
+    assert [v.message.id for v in s.list_messages(med, "small", "UA", after=ids[4])] == ids[5:]
+    with pytest.raises(NotFound, match=r"No such channel\."):
+        s.list_messages(world.actor("delegate_ru"), "small", "UA", newest=True, limit=3)
+
+
+def test_newest_messages_read_through_the_channel_index(world: World) -> None:
+    from offramp.store.repository import Repository
+
+    with world.desk.engine.connect() as conn:
+        statements: list[tuple[str, Any]] = []
+        keep = _keep(statements)
+        sqlalchemy_event.listen(conn, "before_cursor_execute", keep)
+        Repository(conn).list_messages(1, ["UA"], before=99, newest=True, limit=41)
+        sqlalchemy_event.remove(conn, "before_cursor_execute", keep)
+        sql, params = statements[-1]
+        plan = " ".join(
+            str(r[-1]) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, params)
+        )
+    assert "USING INDEX ix_messages_channel" in plan and "TEMP B-TREE" not in plan
+
+
+def _keep(into: list[Any]) -> Any:
+    def listener(_c: Any, _cur: Any, statement: str, params: Any, *_: Any) -> None:
+        into.append((statement, params))
+
+    return listener
+
+
+def test_permissions_follow_the_role_and_the_shares(world: World) -> None:
+    perms = world.desk.cases.permissions
+    assert Action.MESSAGE_POST in perms(world.actor("delegate_ua"), "small")
+    assert Action.MESSAGE_RELAY not in perms(world.actor("delegate_ua"), "small")
+    assert Action.ANALYSIS_READ not in perms(world.actor("observer_us"), "small")
+    world.desk.cases.share(world.actor("mediator_il"), "small", "observer_us", "analysis")
+    assert Action.ANALYSIS_READ in perms(world.actor("observer_us"), "small")
+    assert perms(world.actor("mediator_il"), "small") >= {Action.MESSAGE_RELAY, Action.AUDIT_READ}
+    with pytest.raises(NotFound, match=r"No such case\."):
+        perms(world.actor("outsider"), "small")
+    record = world.desk.cases.public_record(world.actor("delegate_ua"), "small")
+    assert record.permissions == perms(world.actor("delegate_ua"), "small")
+
+
+def _tamper(world: World, sql: str) -> None:
+    from sqlalchemy import text
+
+    with world.desk.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+def test_verification_after_a_checkpoint_rehashes_only_what_is_new(world: World) -> None:
+    audit, med = world.desk.audit, world.actor("mediator_il")
+    first = audit.verify_as(med, "small")
+    assert first.ok and "since the last check" not in first.message
+    post(world, "delegate_ua", "UA", "one more")
+    again = audit.verify_as(med, "small")
+    assert again.ok and again.events == first.events + 1
+    assert again.message.endswith("(1 since the last check)")
+
+
+def test_a_change_after_the_checkpoint_is_caught_incrementally(world: World) -> None:
+    audit, med = world.desk.audit, world.actor("mediator_il")
+    head = audit.verify_as(med, "small").head_seq
+    post(world, "delegate_ua", "UA", "one more")
+    _tamper(
+        world, f"UPDATE audit_events SET actor='mallory' WHERE chain='small' AND seq={head + 1}"
+    )
+    report = audit.verify_as(med, "small")
+    assert (report.ok, report.bad_seq, report.problem) == (False, head + 1, "modified")
+
+
+def test_a_change_before_the_checkpoint_needs_the_full_verification(world: World) -> None:
+    audit, med = world.desk.audit, world.actor("mediator_il")
+    audit.verify_as(med, "small")
+    _tamper(world, "UPDATE audit_events SET actor='mallory' WHERE chain='small' AND seq=2")
+    assert audit.verify_as(med, "small").ok  # the checkpoint vouches for what came before
+    full = audit.verify_as(med, "small", full=True)
+    assert (full.ok, full.bad_seq, full.problem) == (False, 2, "modified")
+    with pytest.raises(Forbidden, match=r"audit\.read"):
+        audit.verify_as(world.actor("delegate_ua"), "small", full=True)

@@ -22,6 +22,15 @@ from offramp.store.repository import CaseRow, ChannelRow, MembershipRow, Reposit
 
 NO_CASE = "No such case."
 
+#: The share kind that opens an ``if_shared`` action to a member.
+SHARE_OF = {
+    Action.POSITION_READ: "positions",
+    Action.ANALYSIS_READ: "analysis",
+    Action.LEDGER_READ: "ledger",
+    Action.NOTE_READ: "note",
+    Action.PROPOSAL_READ: "proposal",
+}
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -94,6 +103,27 @@ class AccessPolicy:
         )
         return self._record(
             scope.actor, action.value, f"{scope.case.slug}/{resource}".rstrip("/"), ok
+        )
+
+    def permissions(self, scope: Scope) -> frozenset[Action]:
+        """What the member may do in the case, its own party's side and shares applied.
+
+        For showing forms and links: an action on the member's own party counts, and a
+        share of any one item (a note, a proposal) opens reading that kind. Each use
+        is still checked against the object it touches.
+        """
+        own = frozenset({scope.party}) if scope.party else frozenset()
+        shared_kinds = {kind for kind, _ in scope.shares}
+        return frozenset(
+            action
+            for action in Action
+            if self.can(
+                scope,
+                action,
+                resource="permissions",
+                parties=own,
+                shared=SHARE_OF.get(action) in shared_kinds,
+            )
         )
 
     def can_admin(self, actor: Actor, action: AdminAction) -> bool:

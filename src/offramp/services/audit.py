@@ -1,6 +1,14 @@
-"""Reading and verifying a case's audit chain."""
+"""Reading and verifying a case's audit chain.
+
+:meth:`AuditService.verify_as` verifies incrementally: each process keeps, per chain,
+the last head it verified (seq and hash) and re-hashes only that event and what came
+after it, so a page can show a fresh verification on every view. ``full=True`` (and
+the operator's :meth:`AuditService.verify`) recompute the whole chain.
+"""
 
 from __future__ import annotations
+
+from threading import Lock
 
 from offramp.errors import NotFound
 from offramp.model.access import Action
@@ -14,6 +22,8 @@ class AuditService:
     def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
         self.uow = uow
         self.policy = policy
+        self._checkpoints: dict[str, tuple[int, str]] = {}
+        self._lock = Lock()
 
     def verify(self, slug: str) -> VerifyReport:
         """Verify the chain of case ``slug`` (the operator's CLI; ``_server`` for admin events)."""
@@ -22,11 +32,24 @@ class AuditService:
                 raise NotFound(NO_CASE)
             return chain.verify_chain(uow.conn, slug)
 
-    def verify_as(self, actor: Actor | None, slug: str) -> VerifyReport:
+    def verify_as(self, actor: Actor | None, slug: str, *, full: bool = False) -> VerifyReport:
+        """Verify the case's chain (audit.read): from the last checkpoint, or all of it."""
         with self.uow() as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.AUDIT_READ)
-            return chain.verify_chain(uow.conn, slug)
+            with self._lock:
+                checkpoint = None if full else self._checkpoints.get(slug)
+            if checkpoint is None:
+                report = chain.verify_chain(uow.conn, slug)
+            else:
+                report = chain.verify_from(uow.conn, slug, checkpoint)
+            top = chain.events(uow.conn, slug, after=report.head_seq - 1, limit=1)
+        with self._lock:
+            if report.ok and top and top[0].seq == report.head_seq:
+                self._checkpoints[slug] = (top[0].seq, top[0].hash)
+            elif not report.ok:
+                self._checkpoints.pop(slug, None)
+        return report
 
     def events(
         self, actor: Actor | None, slug: str, *, after: int = 0, limit: int = 200

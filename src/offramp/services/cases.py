@@ -50,6 +50,7 @@ class PublicRecord:
     case: Case
     role: str
     party: str | None
+    permissions: frozenset[Action] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,24 @@ class CaseService:
         return [CaseSummary(r.slug, r.title, r.version, role, party) for r, role, party in rows]
 
     def public_record(self, actor: Actor | None, slug: str) -> PublicRecord:
+        """The case as every member may read it, with the caller's role and permissions."""
         with self.uow() as uow:
             scope = self.scope(uow, actor, slug)
             case = uow.repo.get_case(scope.case)
         return PublicRecord(
-            slug, scope.case.title, scope.case.version, case, scope.role.value, scope.party
+            slug,
+            scope.case.title,
+            scope.case.version,
+            case,
+            scope.role.value,
+            scope.party,
+            self.policy.permissions(scope),
         )
+
+    def permissions(self, actor: Actor | None, slug: str) -> frozenset[Action]:
+        """What the caller may do in case ``slug`` (shares applied); NotFound if hidden."""
+        with self.uow() as uow:
+            return self.policy.permissions(self.scope(uow, actor, slug))
 
     def list_statements(
         self,

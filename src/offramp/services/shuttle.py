@@ -149,12 +149,28 @@ class ShuttleService:
         return self._view(scope, m)
 
     def list_messages(
-        self, actor: Actor | None, slug: str, channel: str, *, after: int = 0, limit: int = 100
+        self,
+        actor: Actor | None,
+        slug: str,
+        channel: str,
+        *,
+        after: int = 0,
+        before: int | None = None,
+        newest: bool = False,
+        limit: int = 100,
     ) -> list[MessageView]:
+        """Messages of a channel the member may read, oldest first.
+
+        By default the first ``limit`` with an id above ``after``; with ``newest`` the
+        last ``limit`` (below ``before`` if given), for a page that opens on the
+        latest messages and pages back.
+        """
         with self.uow() as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.access_channel(uow.repo, scope, channel)
-            msgs = uow.repo.list_messages(scope.case.id, [channel], after=after, limit=limit)
+            msgs = uow.repo.list_messages(
+                scope.case.id, [channel], after=after, before=before, newest=newest, limit=limit
+            )
         return [self._view(scope, m) for m in msgs]
 
     def search_messages(

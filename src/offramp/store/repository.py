@@ -507,18 +507,35 @@ class Repository:
         channel_keys: list[str],
         *,
         after: int = 0,
+        before: int | None = None,
+        newest: bool = False,
         limit: int = 100,
         query: str | None = None,
     ) -> list[Message]:
+        """Messages in id order: the first ``limit`` after ``after``, or with ``newest``
+        the last ``limit`` (before ``before`` if given), still returned oldest first.
+
+        Both walk ``ix_messages_channel`` (channel, id) from one end, so a page costs
+        ``limit`` rows however long the channel is.
+        """
+        ids = select(t.channels.c.id).where(
+            t.channels.c.case_id == case_id, t.channels.c.key.in_(channel_keys)
+        )
         q = _message_query().where(
             t.messages.c.case_id == case_id,
-            t.channels.c.key.in_(channel_keys),
+            t.messages.c.channel_id == ids.scalar_subquery()
+            if len(channel_keys) == 1
+            else t.messages.c.channel_id.in_(ids),
             t.messages.c.id > after,
         )
+        if before is not None:
+            q = q.where(t.messages.c.id < before)
         if query:
             q = q.where(t.messages.c.body.contains(query, autoescape=True))
-        rows = self.conn.execute(q.order_by(t.messages.c.id).limit(limit)).all()
-        return [_message(r) for r in rows]
+        order = t.messages.c.id.desc() if newest else t.messages.c.id
+        rows = self.conn.execute(q.order_by(order).limit(limit)).all()
+        found = [_message(r) for r in rows]
+        return found[::-1] if newest else found
 
     def count_messages(self, case_id: int, channel_keys: list[str]) -> dict[str, int]:
         rows = self.conn.execute(

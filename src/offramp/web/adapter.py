@@ -2,20 +2,18 @@
 
 Each method calls one use case of ``offramp.bootstrap.Desk`` (accounts, cases,
 shuttle, audit, analysis); the services apply the access policy and write the audit
-log. Two small gaps are bridged here until the services grow them (see
-``docs/web.md``): the permissions a page uses to decide which forms to show and the
-newest messages of a channel.
+log. Which forms a page shows comes from the member's permissions
+(``CaseService.public_record(...).permissions``); the services enforce them anyway.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from offramp.errors import NotFound, Unauthenticated
-from offramp.model.access import Action, DeskRole
+from offramp.model.access import DeskRole
 from offramp.model.concessions import Concession
 from offramp.model.shuttle import (
     Channel,
@@ -28,7 +26,7 @@ from offramp.model.shuttle import (
     RelayMode,
     Response,
 )
-from offramp.services.access import Actor, Scope
+from offramp.services.access import Actor
 from offramp.web.desk import (
     AuditEvent,
     AuditView,
@@ -39,15 +37,6 @@ from offramp.web.desk import (
     Viewer,
 )
 
-# the share kind that opens an if_shared action to a member
-SHARE_OF = {
-    Action.POSITION_READ: "positions",
-    Action.ANALYSIS_READ: "analysis",
-    Action.LEDGER_READ: "ledger",
-    Action.NOTE_READ: "note",
-    Action.PROPOSAL_READ: "proposal",
-}
-
 
 def _actor(v: Viewer) -> Actor:
     return Actor(v.id, v.name, v.is_admin)
@@ -56,11 +45,8 @@ def _actor(v: Viewer) -> Actor:
 class ServicesDesk:
     """:class:`Desk` over ``offramp.bootstrap.Desk``."""
 
-    def __init__(self, services: Any, *, verify_every: float = 60.0) -> None:
+    def __init__(self, services: Any) -> None:
         self.s = services
-        self._cursors: dict[tuple[str, str], int] = {}
-        self._verified: dict[str, tuple[float, tuple[int, str], Any]] = {}
-        self.verify_every = verify_every
 
     # -- accounts ----------------------------------------------------------------------
     def sign_in(self, name: str, password: str) -> str:
@@ -84,32 +70,6 @@ class ServicesDesk:
             for c in self.s.cases.list_my_cases(_actor(viewer))
         ]
 
-    def _permissions(self, viewer: Viewer, slug: str) -> frozenset[Action]:
-        """What the member may do, for showing forms (the services enforce it anyway).
-
-        Bridge: asks the services' policy with the member's scope. Replace with
-        ``CaseService.permissions(actor, slug)`` when it exists.
-        """
-        policy = self.s.policy
-        with self.s.uow() as uow:
-            scope: Scope = policy.access_case(uow.repo, _actor(viewer), slug)
-        own = frozenset({scope.party}) if scope.party else frozenset()
-        allowed = set()
-        for action in Action:
-            kind = SHARE_OF.get(action)
-            if policy.can(
-                scope,
-                action,
-                resource="page",
-                parties=own,
-                shared=scope.shared(kind) if kind else False,
-            ):
-                allowed.add(action)
-        # a member shown any one shared proposal may read proposals
-        if any(k == "proposal" for k, _ in scope.shares):
-            allowed.add(Action.PROPOSAL_READ)
-        return frozenset(allowed)
-
     def access_case(self, viewer: Viewer, slug: str) -> CaseView:
         record = self.s.cases.public_record(_actor(viewer), slug)
         return CaseView(
@@ -117,7 +77,7 @@ class ServicesDesk:
             case=record.case,
             role=DeskRole(record.role),
             party=record.party,
-            allowed=self._permissions(viewer, slug),
+            allowed=record.permissions,
         )
 
     def analysis(self, viewer: Viewer, slug: str, at: datetime) -> Mapping[str, Any]:
@@ -151,40 +111,15 @@ class ServicesDesk:
         pages = []
         for v in views:
             channel = Channel(v.key, ChannelKind(v.kind), v.party)
-            if before is not None and only is not None:  # older pages: rare
-                got = self.s.shuttle.list_messages(actor, slug, v.key, limit=max(v.messages, 1))
-                older = [_shown(m) for m in got if m.message.id < before]
-                page = older[-limit:]
-                pages.append(ChannelPage(channel, page, page[0].id if len(older) > limit else None))
-                continue
-            msgs = self._newest(actor, slug, v.key, v.messages, limit)
-            more = msgs[0].id if v.messages > len(msgs) and msgs else None
+            older = before if only is not None else None
+            # one more than shown tells whether older messages exist
+            got = self.s.shuttle.list_messages(
+                actor, slug, v.key, before=older, newest=True, limit=limit + 1
+            )
+            msgs = [_shown(m) for m in got[-limit:]]
+            more = msgs[0].id if len(got) > limit else None
             pages.append(ChannelPage(channel, msgs, more))
         return pages
-
-    def _newest(self, actor: Actor, slug: str, key: str, count: int, limit: int) -> list[Message]:
-        """The newest ``limit`` messages of a channel, oldest first.
-
-        Bridge: the service lists messages oldest first after an id. Messages are only
-        ever appended, so the id just before the newest window moves forward only; it
-        is remembered per channel, and each view reads from there (one read of the
-        whole channel the first time after a restart). Replace with
-        ``ShuttleService.list_messages(..., before=None, newest=True)`` when it exists.
-        """
-        cursor = self._cursors.get((slug, key), 0)
-        batch = max(limit * 5, 200)
-        seen: list[Message] = []
-        while True:
-            got = self.s.shuttle.list_messages(
-                actor, slug, key, after=cursor, limit=max(count, 1) if cursor == 0 else batch
-            )
-            seen = (seen + [_shown(v) for v in got])[-limit:]
-            if cursor == 0 or len(got) < batch:
-                break
-            cursor = got[-1].message.id
-        if len(seen) == limit:
-            self._cursors[(slug, key)] = seen[0].id - 1
-        return seen
 
     def post_message(
         self, viewer: Viewer, slug: str, key: str, body: str, mark: HandlingMark
@@ -256,27 +191,18 @@ class ServicesDesk:
 
     def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
         actor = _actor(viewer)
-        # the access check (audit.read) comes first: events() raises for anyone else
-        newest = self.s.audit.events(actor, slug, after=0, limit=1)
-        head = self.s.audit.head(slug)
-        cached = self._verified.get(slug)
-        fresh = cached is not None and time.monotonic() - cached[0] < self.verify_every
-        if verify or not fresh or cached is None or cached[1] != head:
-            report = self.s.audit.verify_as(actor, slug)
-            cached = (time.monotonic(), head, report)
-            self._verified[slug] = cached
-        report = cached[2]
-        total = int(head[0])
+        # verify_as checks audit.read first; it re-hashes what is new since the last
+        # check, or (``verify``) the whole chain
+        report = self.s.audit.verify_as(actor, slug, full=verify)
+        total = int(report.head_seq)
         events = self.s.audit.events(actor, slug, after=max(total - limit, 0), limit=limit)
         shown = [
             AuditEvent(
                 e.seq, e.actor, e.action, e.at.isoformat(timespec="seconds"), _payload(e.payload)
             )
-            for e in reversed(events or newest)
+            for e in reversed(events)
         ]
-        age = time.monotonic() - cached[0]
-        checked = f" (checked {age:.0f} s ago)" if age >= 1 else ""
-        return AuditView(shown, bool(report.ok), f"{report.message}{checked}", total)
+        return AuditView(shown, bool(report.ok), report.message, total)
 
 
 def _payload(payload: Mapping[str, Any]) -> str:

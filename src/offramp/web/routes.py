@@ -467,11 +467,13 @@ def mount_web(app: FastAPI, services: Any) -> None:
     :class:`offramp.web.desk.Desk`.
     """
     from offramp.web.adapter import as_desk
+    from offramp.web.fallback import install_not_found
 
     desk = as_desk(services)
     app.state.web_desk = desk
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="web-static")
     app.include_router(build_router(desk))
+    install_not_found(app, desk)
     from offramp.web.crisis import mount_crisis
 
     mount_crisis(app, services)

@@ -52,10 +52,14 @@ def list_messages(
     actor: MaybeActor,
     desk: Services,
     after: int = Query(0, ge=0, le=2_000_000_000),
+    before: int | None = Query(None, ge=1, le=2_000_000_000),
+    newest: bool = Query(False, description="The last `limit` messages (before `before`)."),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[MessageOut]:
-    """Messages of a channel in order, after a message id."""
-    views = desk.shuttle.list_messages(actor, case, channel, after=after, limit=limit)
+    """Messages of a channel, oldest first: after a message id, or the newest ones."""
+    views = desk.shuttle.list_messages(
+        actor, case, channel, after=after, before=before, newest=newest, limit=limit
+    )
     return [message_out(v) for v in views]
 
 

@@ -1,0 +1,131 @@
+"""The whole desk app (API and web pages on one server): unmatched paths, CSRF on the
+API's cookie-signed writes, and ``offramp serve`` serving the pages and printing its URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from desk_fixtures import PASSWORD, World
+from offramp.server import create_desk_app
+
+from .server import start_server
+
+CSRF = "fixed-csrf-token-for-the-test"
+NOTE = {"title": "Draft", "body": "text"}
+
+
+@pytest.fixture
+def client(world: World) -> Iterator[TestClient]:
+    with TestClient(create_desk_app(desk=world.desk), follow_redirects=False) as c:
+        yield c
+
+
+def signed_in(client: TestClient, world: World, who: str) -> TestClient:
+    _, secret = world.desk.accounts.sign_in(who, PASSWORD)
+    client.cookies.set("offramp_session", secret)
+    client.cookies.set("offramp_csrf", CSRF)
+    return client
+
+
+# -- pages that do not exist ----------------------------------------------------------------
+
+
+def test_an_unmatched_page_is_the_plain_404_page_of_a_missing_case(
+    client: TestClient, world: World
+) -> None:
+    c = signed_in(client, world, "delegate_ru")
+    nowhere = c.get("/no/such/page")
+    missing_case = c.get("/cases/no-such-case")
+    other_channel = c.get("/cases/small/shuttle/UA")
+    assert nowhere.status_code == missing_case.status_code == other_channel.status_code == 404
+    assert nowhere.headers["content-type"].startswith("text/html")
+    assert 'data-error="not-found"' in nowhere.text and "delegate_ru" in nowhere.text
+    assert nowhere.text == missing_case.text == other_channel.text
+
+
+def test_an_unmatched_page_for_an_anonymous_visitor_is_the_404_page(client: TestClient) -> None:
+    got = client.get("/cases/small/nowhere/at/all")
+    assert got.status_code == 404 and 'data-error="not-found"' in got.text
+    assert got.headers["cache-control"] == "no-store"
+
+
+def test_an_unmatched_api_path_is_a_json_problem(client: TestClient) -> None:
+    got = client.get("/api/no/such/thing")
+    assert got.status_code == 404
+    assert got.headers["content-type"].startswith("application/problem+json")
+    assert got.json()["detail"] == "No such resource."
+
+
+# -- CSRF on the API's cookie-signed writes --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://testserver"},
+    ],
+    ids=["other-origin", "opaque-origin", "cross-site", "same-site-not-same-origin"],
+)
+def test_a_cookie_signed_api_write_from_elsewhere_is_refused_and_writes_nothing(
+    client: TestClient, world: World, headers: dict[str, str]
+) -> None:
+    c = signed_in(client, world, "mediator_il")
+    before = world.desk.audit.head("small")
+    got = c.post("/api/cases/small/notes", json=NOTE, headers=headers)
+    assert got.status_code == 403
+    assert got.json()["errors"][0]["where"] == "csrf"
+    assert world.desk.audit.head("small") == before
+    assert world.desk.cases.list_notes(world.actor("mediator_il"), "small") == []
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://testserver"},
+        {"Origin": "http://testserver"},
+        {"Sec-Fetch-Site": "none"},
+        {},
+    ],
+    ids=["same-origin", "origin", "typed-by-the-user", "not-a-browser"],
+)
+def test_a_cookie_signed_api_write_from_this_site_is_accepted(
+    client: TestClient, world: World, headers: dict[str, str]
+) -> None:
+    c = signed_in(client, world, "mediator_il")
+    assert c.post("/api/cases/small/notes", json=NOTE, headers=headers).status_code == 201
+
+
+def test_a_bearer_token_write_needs_no_origin_and_a_cookie_read_is_fine(
+    client: TestClient, world: World
+) -> None:
+    bearer = {"Authorization": f"Bearer {world.tokens['mediator_il']}"}
+    assert client.post("/api/cases/small/notes", json=NOTE, headers=bearer).status_code == 201
+    c = signed_in(client, world, "mediator_il")
+    assert [n["title"] for n in c.get("/api/cases/small/notes").json()] == ["Draft"]
+
+
+# -- offramp serve ---------------------------------------------------------------------------
+
+
+def test_serve_prints_its_url_and_serves_the_pages_and_the_api(world: World) -> None:
+    world.desk.close()
+    server = start_server(world.url)
+    try:
+        assert server.proc.stdout is not None
+        first = server.proc.stdout.readline().decode()
+        assert first.strip() == f"offramp desk on {server.url}/ (API at /api, its docs at /docs)"
+        with httpx.Client(base_url=server.url) as http:
+            assert http.get("/").headers["location"] == "/cases"
+            assert http.get("/sign-in").status_code == 200
+            assert http.get("/api/health").json() == {"ok": True}
+            assert http.get("/nowhere").status_code == 404
+    finally:
+        server.stop()
