@@ -86,8 +86,8 @@ class WebRoute(APIRoute):
                         request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     )
                     response = RedirectResponse(f"/sign-in?next={target}", status_code=303)
-                else:
-                    response = error_page(request, exc)
+                else:  # a form sent without a live session: sign in, then fill it again
+                    response = RedirectResponse("/sign-in", status_code=303)
             except OfframpError as exc:
                 response = error_page(request, exc)
             except Exception:

@@ -1,0 +1,505 @@
+"""Every web route x every persona, each cell its own test, with the exact outcome.
+
+The Ukraine example case as ``offramp demo`` seeds it (messages, claims in each state,
+a tabled package, the crisis section), plus an outsider who is a member of another
+case only. Run in-process (TestClient) on a copy of one seeded SQLite file.
+
+Outcomes:
+- ``ok``: 200 for a page, a 303 back to the desk for a form;
+- ``signin``: anonymous, a 303 to ``/sign-in`` (signing in with a user name that does
+  not exist: the sign-in page again, 401);
+- ``hidden``: the plain 404 page, byte for byte the page of a case that does not exist;
+- ``forbidden``: visible but not allowed: a 403 page naming the action.
+A POST that is not ``ok`` changes nothing: every table's row count and every audit
+chain's head are unchanged.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, text
+
+from desk_fixtures import FAST_HASHER, SMALL_CASE_YAML
+from offramp.api.app import api_routes
+from offramp.bootstrap import Desk, bootstrap
+from offramp.model.crisis import IncidentType, NotificationKind
+from offramp.model.shuttle import PLENARY
+from offramp.server import create_desk_app
+from offramp.services.accounts import SYSTEM
+from offramp.services.crisis import ArrivalIn
+from offramp.web.demo import CASE, USERS, seed
+from offramp.web.routes import WebRoute
+
+PASSWORD = "matrix-password"
+CSRF = "matrix-csrf-token"
+MISSING = "no-such-case"
+MED, UA, RU, OBS, AN, OFF, OUT, ANON = (
+    "mediator",
+    "delegate_ua",
+    "delegate_ru",
+    "observer",
+    "analyst",
+    "crisis_officer",
+    "outsider",
+    "anonymous",
+)
+PERSONAS = (MED, UA, RU, OBS, AN, OFF, OUT, ANON)
+MEMBERS = (MED, UA, RU, OBS, AN, OFF)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One web route: who gets ``ok``, who gets a 403 naming ``action``; the rest 404."""
+
+    method: str
+    route: str  # the path template as registered
+    path: str  # with the seeded ids filled in
+    ok: tuple[str, ...]
+    forbidden: tuple[str, ...] = ()
+    action: str = ""
+    form: dict[str, Any] = field(default_factory=dict)
+    anonymous: str = "signin"
+
+    def expected(self, persona: str) -> str:
+        if persona in self.ok:
+            return "ok"
+        if persona == ANON:
+            return self.anonymous
+        if persona in self.forbidden:
+            return "forbidden"
+        return "hidden"
+
+
+def crisis_form(route: str, path: str, **form: str) -> Row:
+    """A crisis desk form: the crisis officer's; the mediator reads but may not write."""
+    return Row("POST", route, path, (OFF,), (MED,), "crisis.write", form=form)
+
+
+def _rows() -> list[Row]:
+    c = f"/cases/{CASE}"
+    crisis_read = (MED, OFF)
+    return [
+        Row("GET", "/", "/", PERSONAS),
+        Row("GET", "/sign-in", "/sign-in", PERSONAS),
+        Row(
+            "POST",
+            "/sign-in",
+            "/sign-in",
+            (*MEMBERS, OUT),
+            form={"password": PASSWORD},
+            anonymous="wrong-password",
+        ),
+        Row("POST", "/sign-out", "/sign-out", PERSONAS),
+        Row("GET", "/cases", "/cases", (*MEMBERS, OUT)),
+        Row("GET", "/cases/{slug}", c, MEMBERS),
+        Row("GET", "/cases/{slug}/deal-space", f"{c}/deal-space", (MED, AN)),
+        Row("GET", "/cases/{slug}/shuttle", f"{c}/shuttle", (MED, UA, RU)),
+        Row("GET", "/cases/{slug}/shuttle/{key}", f"{c}/shuttle/UA", (MED, UA)),
+        Row("GET", "/cases/{slug}/ledger", f"{c}/ledger", (MED, AN)),
+        Row("GET", "/cases/{slug}/audit", f"{c}/audit", (MED,)),
+        Row("GET", "/cases/{slug}/crisis", f"{c}/crisis", crisis_read),
+        Row("GET", "/cases/{slug}/crisis/channels", f"{c}/crisis/channels", crisis_read),
+        Row("GET", "/cases/{slug}/crisis/commitments", f"{c}/crisis/commitments", crisis_read),
+        Row("GET", "/cases/{slug}/crisis/notifications", f"{c}/crisis/notifications", crisis_read),
+        Row("GET", "/cases/{slug}/crisis/escalation", f"{c}/crisis/escalation", crisis_read),
+        Row(
+            "POST",
+            "/cases/{slug}/shuttle/{key}/messages",
+            f"{c}/shuttle/UA/messages",
+            (MED, UA),
+            form={"body": "From the matrix.", "mark": "may-relay"},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/messages/{message_id}/relay",
+            f"{c}/messages/1/relay",
+            (MED,),
+            (UA,),
+            "message.relay",
+            form={"to": "RU", "mode": "paraphrase", "paraphrase": "Ukraine may drop NATO."},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/claims",
+            f"{c}/claims",
+            (MED,),
+            (UA, RU),
+            "claim.create",
+            form={"party": "UA", "text": "Ukraine will not join NATO."},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/claims/{claim_id}/{step}",
+            f"{c}/claims/3/request",
+            (MED,),
+            (RU,),
+            "claim.request",
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/proposals",
+            f"{c}/proposals",
+            (MED,),
+            (UA, RU),
+            "proposal.table",
+            form={"title": "From the matrix", "opt_alignment": "neutral_austria", "parties": "UA"},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/proposals/{proposal_id}/respond",
+            f"{c}/proposals/1/respond",
+            (UA, RU),
+            (MED,),
+            "proposal.respond",
+            form={"answer": "accept"},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/crisis/incidents/{incident}/steps/{step}",
+            f"{c}/crisis/incidents/{{incident}}/steps/{{step}}",
+            (OFF,),
+            (MED,),
+            "crisis.write",
+            form={"action": "done"},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/crisis/incidents/{incident}/playbook",
+            f"{c}/crisis/incidents/{{fresh_incident}}/playbook",
+            (OFF,),
+            (MED,),
+            "crisis.write",
+            form={"playbook": "{playbook}"},
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/incidents",
+            f"{c}/crisis/incidents",
+            type="threat",
+            raised_by="RU",
+            against="US",
+            claim="A new claim.",
+            channel="ru-us-public",
+            level="2",
+            id="matrix-new",
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/incidents/{incident}/arrivals",
+            f"{c}/crisis/incidents/{{fresh_incident}}/arrivals",
+            channel="ru-us-nrrc",
+            at="2022-10-27T12:00Z",
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/commitments",
+            f"{c}/crisis/commitments",
+            id="matrix-restraint",
+            kind="restraint",
+            text="No launches.",
+            declared_by="RU",
+            to="US",
+            date="2022-10-27",
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/assurances/{assurance}/promote",
+            f"{c}/crisis/assurances/us-ru-missile-limits/promote",
+            on="2022-10-28",
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/notifications",
+            f"{c}/crisis/notifications",
+            id="matrix-launch",
+            kind="exercise",
+            sender="RU",
+            to="US",
+            what="A drill",
+            where="Russia",
+            starts="2022-10-29T09:00Z",
+            size="small",
+            channel="ru-us-nrrc",
+            ack_hours="24",
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/escalation",
+            f"{c}/crisis/escalation",
+            id="matrix-score",
+            between="RU, US",
+            level="3",
+            kind="threat",
+            at="2022-10-27T12:00Z",
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/crisis/notifications/sweep",
+            f"{c}/crisis/notifications/sweep",
+            (OFF,),
+            (MED,),
+            "crisis.write",
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/crisis/notifications/{notification}/acknowledge",
+            f"{c}/crisis/notifications/matrix-exercise/acknowledge",
+            (OFF,),
+            (MED,),
+            "crisis.write",
+            form={"by": "US"},
+        ),
+        # the crisis desk's forms (web/crisis.py)
+        Row("POST", "/cases/{slug}/crisis/incidents", f"{c}/crisis/incidents", (OFF,), (MED,),
+            "crisis.write", form={"type": "threat", "raised_by": "RU", "against": "US",
+            "claim": "A claim.", "level": "2", "channel": "ru-us-public",
+            "arrived_at": "2022-10-27T10:00Z"}),
+        Row("POST", "/cases/{slug}/crisis/incidents/{incident}/arrivals",
+            f"{c}/crisis/incidents/matrix-threat/arrivals", (OFF,), (MED,), "crisis.write",
+            form={"channel": "ru-us-public", "at": "2022-10-27T11:00Z"}),
+        Row("POST", "/cases/{slug}/crisis/commitments", f"{c}/crisis/commitments", (OFF,),
+            (MED,), "crisis.write", form={"id": "matrix-c", "kind": "restraint",
+            "declared_by": "US", "to": "RU", "date": "2022-10-27", "text": "A restraint."}),
+        Row("POST", "/cases/{slug}/crisis/notifications", f"{c}/crisis/notifications", (OFF,),
+            (MED,), "crisis.write", form={"id": "matrix-n", "kind": "exercise", "sender": "RU",
+            "to": "US", "what": "w", "where": "w", "size": "s", "starts": "2022-10-28T09:00Z",
+            "channel": "ru-us-nrrc", "ack_hours": "24", "sent_at": "2022-10-27T09:00Z"}),
+        Row("POST", "/cases/{slug}/crisis/escalation", f"{c}/crisis/escalation", (OFF,), (MED,),
+            "crisis.write", form={"id": "matrix-s", "between": "RU, US", "level": "3",
+            "kind": "threat", "at": "2022-10-27T09:00Z"}),
+        Row("POST", "/cases/{slug}/crisis/assurances/{assurance}/promote",
+            f"{c}/crisis/assurances/us-ru-avoid-escalation/promote", (OFF,), (MED,),
+            "crisis.write"),
+    ]
+
+
+# Claim steps other than "request" act on claims in other states: one row each.
+CLAIM_STEPS = [
+    Row("POST", "", f"/cases/{CASE}/claims/2/assure", (UA,), (MED,), "claim.respond"),
+    Row("POST", "", f"/cases/{CASE}/claims/2/deny", (UA,), (MED,), "claim.respond"),
+    Row(
+        "POST",
+        "",
+        f"/cases/{CASE}/claims/1/relay",
+        (MED,),
+        (UA,),
+        "claim.relay",
+        {"to": "RU", "label": "affirmed"},
+    ),
+]
+ROWS = _rows()
+
+
+# -- the seeded database -------------------------------------------------------------------
+
+
+@dataclass
+class Seeded:
+    path: Path
+    sessions: dict[str, str]
+    ids: dict[str, str]
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    path = tmp_path_factory.mktemp("web-matrix") / "desk.db"
+    desk = bootstrap(str(path), hasher=FAST_HASHER)
+    try:
+        seed(desk, {u.name: PASSWORD for u in USERS})
+        desk.cases.import_case(SYSTEM, SMALL_CASE_YAML, "small.yaml")
+        desk.accounts.add_user(SYSTEM, OUT, PASSWORD)
+        desk.cases.add_member(SYSTEM, "small", OUT, "mediator")
+        sessions = {name: desk.accounts.sign_in(name, PASSWORD)[1] for name in PERSONAS[:-1]}
+        ids = _crisis_ids(desk)
+    finally:
+        desk.close()
+    return Seeded(path, sessions, ids)
+
+
+def _crisis_ids(desk: Desk) -> dict[str, str]:
+    """A pending step of a running playbook, and a new threat and notification to act on."""
+    officer = desk.accounts.get_actor(OFF)
+    desk.crisis.log_incident(
+        officer,
+        CASE,
+        key="matrix-threat",
+        type=IncidentType.THREAT,
+        title="A threat logged for the matrix",
+        raised_by="RU",
+        against="US",
+        claim="A claim.",
+        level=2,
+        arrivals=[ArrivalIn("ru-us-public", datetime(2022, 10, 27, 9, tzinfo=UTC))],
+    )
+    desk.crisis.send_notification(
+        officer,
+        CASE,
+        key="matrix-exercise",
+        kind=NotificationKind.EXERCISE,
+        sender="RU",
+        to="US",
+        what="An exercise",
+        where="Russia",
+        starts=datetime(2022, 10, 28, 9, tzinfo=UTC),
+        size="small",
+        channel="ru-us-nrrc",
+        ack_hours=24,
+        sent_at=datetime(2022, 10, 27, 9, tzinfo=UTC),
+    )
+    boards = desk.crisis.crisis_board(officer, CASE).incidents
+    running = next(
+        b for b in boards if b.run is not None and any(s.done_at is None for s in b.run.steps)
+    )
+    assert running.run is not None
+    step = next(s.spec.id for s in running.run.steps if s.done_at is None)
+    fresh = next(b.incident.id for b in boards if b.run is None)
+    return {
+        "incident": running.incident.id,
+        "step": step,
+        "fresh_incident": fresh,
+        "playbook": "threat",
+    }
+
+
+@dataclass
+class Web:
+    desk: Desk
+    http: TestClient
+    seeded: Seeded
+
+    def request(self, persona: str, method: str, path: str, form: dict[str, Any]) -> Any:
+        self.http.cookies.clear()
+        self.http.cookies.set("offramp_csrf", CSRF)
+        if persona != ANON:
+            self.http.cookies.set("offramp_session", self.seeded.sessions[persona])
+        path = path.format(**self.seeded.ids)
+        if method == "GET":
+            return self.http.get(path)
+        data = {k: v.format(**self.seeded.ids) for k, v in form.items()}
+        if path == "/sign-in":
+            data["name"] = persona if persona != ANON else "nobody"
+        return self.http.post(path, data={**data, "csrf_token": CSRF})
+
+    def state(self) -> tuple[dict[str, int], list[tuple[str, int, str]]]:
+        """Row counts of every table, and every audit chain's head."""
+        with self.desk.engine.connect() as conn:
+            names = [
+                r[0]
+                for r in conn.execute(
+                    text("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+                )
+            ]
+            counts = {
+                n: int(conn.execute(select(func.count()).select_from(text(f'"{n}"'))).scalar_one())
+                for n in names
+            }
+            heads = [tuple(r) for r in conn.execute(text("SELECT * FROM chain_heads ORDER BY 1"))]
+        return counts, heads  # type: ignore[return-value]
+
+
+def _web(seeded: Seeded, tmp_path: Path) -> Iterator[Web]:
+    target = tmp_path / "desk.db"
+    shutil.copyfile(seeded.path, target)
+    desk = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER)
+    try:
+        with TestClient(create_desk_app(desk=desk), follow_redirects=False) as http:
+            yield Web(desk, http, seeded)
+    finally:
+        desk.close()
+
+
+@pytest.fixture(scope="module")
+def reader(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    """One app for every GET (pages never write)."""
+    yield from _web(seeded, tmp_path_factory.mktemp("reader"))
+
+
+@pytest.fixture
+def writer(seeded: Seeded, tmp_path: Path) -> Iterator[Web]:
+    """A fresh copy of the database for each POST."""
+    yield from _web(seeded, tmp_path)
+
+
+# -- the matrix ----------------------------------------------------------------------------
+
+
+def _missing(path: str) -> str:
+    return path.replace(f"/cases/{CASE}", f"/cases/{MISSING}", 1)
+
+
+def check(web: Web, row: Row, persona: str) -> None:
+    expected = row.expected(persona)
+    before = web.state() if row.method == "POST" else None
+    got = web.request(persona, row.method, row.path, row.form)
+    where = f"{row.method} {row.path.format(**web.seeded.ids)} as {persona}"
+    if expected == "ok":
+        if row.method == "GET" and row.path != "/":
+            assert got.status_code == 200, f"{where}: {got.status_code}"
+        else:
+            assert got.status_code == 303, f"{where}: {got.status_code} {_problem(got.text)}"
+            assert not got.headers["location"].startswith("/sign-in?next"), where
+    elif expected == "signin":
+        assert got.status_code == 303, f"{where}: {got.status_code}"
+        assert got.headers["location"].startswith("/sign-in"), where
+    elif expected == "wrong-password":  # a user name that does not exist
+        assert got.status_code == 401, f"{where}: {got.status_code}"
+        assert "Wrong user name or password." in got.text, where
+    elif expected == "hidden":
+        assert got.status_code == 404, f"{where}: {got.status_code} {_problem(got.text)}"
+        twin = web.request(persona, row.method, _missing(row.path), row.form)
+        assert twin.status_code == 404, where
+        assert got.text == twin.text, f"{where}: the 404 differs from a missing case's"
+        assert 'data-error="not-found"' in got.text, where
+    else:
+        assert got.status_code == 403, f"{where}: {got.status_code} {_problem(got.text)}"
+        assert row.action in got.text, f"{where}: the page does not name {row.action}"
+    if before is not None and expected != "ok":
+        assert web.state() == before, f"{where}: a refused form changed something"
+
+
+GETS = [r for r in ROWS if r.method == "GET"]
+POSTS = [r for r in ROWS if r.method == "POST"] + CLAIM_STEPS
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", GETS, ids=lambda r: f"GET {r.path}")
+def test_page(reader: Web, row: Row, persona: str) -> None:
+    check(reader, row, persona)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", POSTS, ids=lambda r: f"POST {r.path}")
+def test_form(writer: Web, row: Row, persona: str) -> None:
+    check(writer, row, persona)
+
+
+def test_every_web_route_has_a_row(reader: Web) -> None:
+    """Fails when a page or form is added without its row in the matrix."""
+    served = {
+        (method, r.path)
+        for r in api_routes(reader.http.app)  # type: ignore[arg-type]
+        if isinstance(r, WebRoute)
+        for method in r.methods
+        if method != "HEAD"
+    }
+    covered = {(r.method, r.route) for r in ROWS}
+    assert served == covered
+    steps = {r.path.rsplit("/", 1)[1] for r in CLAIM_STEPS} | {"request"}
+    assert steps == {"request", "assure", "deny", "relay"}
+
+
+def test_the_plenary_is_both_delegates_channel(reader: Web) -> None:
+    """The other side of the channel rows: the plenary opens to both parties."""
+    for persona in (UA, RU):
+        page = reader.request(persona, "GET", f"/cases/{CASE}/shuttle/{PLENARY}", {})
+        assert page.status_code == 200
+
+
+def _problem(page: str) -> str:
+    """The message of an error page, for assertion messages."""
+    import re
+
+    found = re.search(r'data-flash="error">(.*?)</div>', page, re.S)
+    return found.group(1)[:400] if found else page[:200]
