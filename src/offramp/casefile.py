@@ -39,7 +39,8 @@ from offramp.model import (
     Track,
 )
 from offramp.model.positions import distance_values
-from offramp.sourcemap import SourceMap, format_path, load_located
+from offramp.problems import validation_problems
+from offramp.sourcemap import SourceMap, load_located
 
 FORMAT_VERSION = 1
 
@@ -202,7 +203,7 @@ def parse_case(text: str, filename: str = "<case>") -> Case:
     try:
         raw = CaseFile.model_validate(data)
     except ValidationError as exc:
-        raise InputError.of([_problem(err, smap) for err in exc.errors()]) from None
+        raise InputError.of(validation_problems(exc, smap)) from None
     problems = list(_check_references(raw, smap))
     if raw.crisis is not None:
         problems += check_crisis(
@@ -215,32 +216,6 @@ def parse_case(text: str, filename: str = "<case>") -> Case:
     if problems:
         raise InputError.of(problems)
     return _to_case(raw)
-
-
-def _problem(err: Any, smap: SourceMap) -> Problem:
-    loc = tuple(err["loc"])
-    # pydantic appends the tag of a union member or a key marker; keep the data path
-    loc = tuple(x for x in loc if not (isinstance(x, str) and x.startswith(("function-", "["))))
-    kind = err["type"]
-    if kind == "missing":
-        msg = "is required"
-    elif kind == "extra_forbidden":
-        msg = "is not a known field"
-    elif kind == "string_pattern_mismatch" and loc and loc[-1] == "id":
-        parent = format_path(loc[:-2]) if len(loc) > 2 else ""
-        style = "upper case (like UA)" if parent == "parties" else "a lowercase slug"
-        msg = f"{err['input']!r} is not a valid id: use {style}"
-    elif kind == "too_short" and loc and loc[-1] == "options":
-        msg = "the issue has no options: give at least one"
-    elif kind in ("greater_than_equal", "less_than_equal"):
-        msg = f"{err['input']!r} is out of range: {err['msg'][0].lower()}{err['msg'][1:]}"
-    elif kind.startswith("date"):
-        msg = f"{err['input']!r} is not a date (use YYYY-MM-DD): {err['msg']}"
-    else:
-        msg = err["msg"]
-        if "input" in err and not isinstance(err["input"], dict | list):
-            msg += f" (got {err['input']!r})"
-    return Problem(smap.where(loc), msg)
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:

@@ -48,7 +48,8 @@ from offramp.model.crisis import (
     dyad,
 )
 from offramp.model.issues import Option
-from offramp.playbooks import builtin_playbooks, validation_problems
+from offramp.playbooks import builtin_playbooks
+from offramp.problems import validation_problems
 from offramp.sourcemap import SourceMap, load_located
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]

@@ -49,6 +49,7 @@ from pydantic import (
 from offramp.errors import InputError, Problem
 from offramp.model.crisis import IncidentType, Playbook, StepSpec, playbook_problems
 from offramp.model.deadlines import WallDeadline, zone
+from offramp.problems import validation_problems
 from offramp.sourcemap import SourceMap, load_located
 
 FORMAT_VERSION: Final = 1
@@ -140,46 +141,6 @@ class PlaybookIn(_In):
 
 
 # -- errors with lines --------------------------------------------------------------------
-
-
-def validation_problems(
-    exc: ValidationError, smap: SourceMap, base: Sequence[str | int] = ()
-) -> list[Problem]:
-    """pydantic's errors as problems at ``file:line: field``, in plain words."""
-    out = []
-    for err in exc.errors():
-        loc = tuple(
-            x
-            for x in err["loc"]
-            if not (isinstance(x, str) and x.startswith(("function-", "[")))
-            and x not in ("list[str]", "str")
-        )
-        kind = err["type"]
-        got = err.get("input")
-        if isinstance(got, dt.date):  # a datetime too: show it as written
-            got = got.isoformat()
-        if kind == "missing":
-            msg = "is required"
-        elif kind == "extra_forbidden":
-            msg = "is not a known field"
-        elif kind == "value_error":
-            msg = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
-        elif kind == "enum":
-            msg = f"{got!r} is not allowed: use one of {err['ctx']['expected']}"
-        elif kind == "timezone_aware":
-            msg = f"{got!r} has no time zone: add an offset, like 2022-10-23T09:00:00Z"
-        elif kind == "string_pattern_mismatch" and loc and loc[-1] == "time":
-            msg = f"{got!r} is not a time: use HH:MM in quotes, like '09:00'"
-        elif kind == "string_pattern_mismatch":
-            msg = f"{got!r} is not a valid id: use a lowercase slug (or PARTY ids in upper case)"
-        elif kind.startswith(("datetime", "date")):
-            msg = f"{got!r} is not a {kind.split('_')[0]}: {err['msg']}"
-        else:
-            msg = err["msg"]
-            if got is not None and not isinstance(got, dict | list):
-                msg += f" (got {got!r})"
-        out.append(Problem(smap.where((*base, *loc)), msg))
-    return out
 
 
 def step_problems(
