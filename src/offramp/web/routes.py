@@ -80,7 +80,7 @@ class WebRoute(APIRoute):
                     if not security.csrf_ok(request, token if isinstance(token, str) else None):
                         raise Forbidden("submit_form", CSRF_MESSAGE)
                 response = await inner(request)
-            except Unauthenticated as exc:
+            except Unauthenticated:
                 if request.method == "GET":
                     target = quote(
                         request.url.path + (f"?{request.url.query}" if request.url.query else "")
