@@ -129,3 +129,34 @@ def test_row_counts_cover_every_table(world: World) -> None:
     with world.desk.uow() as uow:
         counts = uow.repo.count_rows()
     assert counts["cases"] == 2 and counts["memberships"] == 8 and counts["channels"] == 6
+
+
+def test_sqlite_writers_of_one_process_queue_on_a_lock_released_on_any_exit(
+    world: World,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from offramp.store.engine import writer_lock
+
+    lock = writer_lock(world.desk.engine)
+    if world.desk.engine.dialect.name != "sqlite":
+        assert lock is None
+        return
+    assert lock is not None
+
+    def free() -> bool:  # asked from another thread: could a second writer go in now?
+        def probe() -> bool:
+            got = lock.acquire(blocking=False)
+            if got:
+                lock.release()
+            return got
+
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(probe).result()
+
+    with world.desk.uow():
+        assert free()  # readers do not queue
+    with pytest.raises(Conflict), world.desk.uow(write=True):
+        assert not free()
+        raise Conflict("leave the block by an error")
+    assert free()

@@ -17,7 +17,7 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `offramp token 
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A web session.")
 
 
-def get_desk(request: Request) -> Desk:
+async def get_desk(request: Request) -> Desk:  # async: no I/O, so no threadpool hop
     desk: Desk = request.app.state.desk
     return desk
 
@@ -69,7 +69,7 @@ def get_actor(
 MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 
 
-def require_actor(actor: MaybeActor) -> Actor:
+async def require_actor(actor: MaybeActor) -> Actor:  # async: no I/O
     if actor is None:
         raise Unauthenticated("Sign in first: send a bearer token or a session cookie.")
     return actor

@@ -169,14 +169,11 @@ class AccessPolicy:
         """The actor's scope on the case, or NotFound (also for non-members)."""
         if actor is None:
             raise Unauthenticated("Sign in first.")
-        row = repo.get_case_row(slug)
-        member = repo.get_membership(row.id, actor.id) if row else None
+        row, member, shares = repo.get_member_scope(slug, actor.id)
         if row is None or member is None:
             self._record(actor, Action.CASE_READ.value, slug, False)
             raise NotFound(NO_CASE)
-        data_parties = repo.list_channels(row.id)
-        negotiating = tuple(c.channel.party for c in data_parties if c.channel.party)
-        scope = Scope(actor, row, member, negotiating, repo.get_shares(row.id, actor.id))
+        scope = Scope(actor, row, member, repo.negotiating_parties(row), shares)
         self.require_visible(scope, Action.CASE_READ, NO_CASE)
         return scope
 

@@ -116,12 +116,14 @@ class ShuttleService:
         ]
 
     def _view(self, scope: Scope, m: Message) -> MessageView:
-        origin = (
-            m.relay_of
-            if self.policy.can(scope, Action.MESSAGE_ORIGIN, resource=f"message/{m.id}")
-            else None
-        )
-        return MessageView(m, origin)
+        return self._views(scope, [m])[0]
+
+    def _views(self, scope: Scope, msgs: list[Message]) -> list[MessageView]:
+        """Messages as the member sees them: the origin of a relay is the mediator's."""
+        if not msgs:
+            return []
+        origin = self.policy.can(scope, Action.MESSAGE_ORIGIN, resource="messages")
+        return [MessageView(m, m.relay_of if origin else None) for m in msgs]
 
     def post(
         self, actor: Actor | None, slug: str, channel: str, body: str, mark: HandlingMark
@@ -171,7 +173,7 @@ class ShuttleService:
             msgs = uow.repo.list_messages(
                 scope.case.id, [channel], after=after, before=before, newest=newest, limit=limit
             )
-        return [self._view(scope, m) for m in msgs]
+        return self._views(scope, msgs)
 
     def search_messages(
         self, actor: Actor | None, slug: str, query: str, *, limit: int = 100
@@ -185,7 +187,7 @@ class ShuttleService:
                 if keys
                 else []
             )
-        return [self._view(scope, m) for m in msgs]
+        return self._views(scope, msgs)
 
     def _message(self, repo: Repository, scope: Scope, message_id: int) -> Message:
         m = repo.get_message(scope.case.id, message_id)

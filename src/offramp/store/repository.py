@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Row, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
 from offramp.casefile import case_to_data, parse_case
 from offramp.model import Case, Statement
@@ -37,6 +37,7 @@ from offramp.store import tables as t
 T = TypeVar("T")
 
 _CASE_CACHE: dict[tuple[str, int, int], Case] = {}
+_PARTIES_CACHE: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
 
 def utc(value: datetime) -> datetime:
@@ -323,6 +324,52 @@ class Repository:
             insert(t.shares).values(case_id=case_id, user_id=user_id, kind=kind, item=item)
         )
         return _pk(res)
+
+    def get_member_scope(
+        self, slug: str, user_id: int
+    ) -> tuple[CaseRow | None, MembershipRow | None, frozenset[tuple[str, int | None]]]:
+        """The case, the user's membership of it and what was shared with the user, in
+        one query (every request inside a case starts here)."""
+        m, sh = t.memberships, t.shares
+        rows = self.conn.execute(
+            select(
+                t.cases.c.id,
+                t.cases.c.slug,
+                t.cases.c.title,
+                t.cases.c.version,
+                m.c.id.label("member_id"),
+                m.c.role,
+                m.c.party,
+                t.users.c.name.label("user"),
+                sh.c.kind,
+                sh.c.item,
+            )
+            .select_from(t.cases)
+            .outerjoin(m, and_(m.c.case_id == t.cases.c.id, m.c.user_id == user_id))
+            .outerjoin(t.users, t.users.c.id == m.c.user_id)
+            .outerjoin(sh, and_(sh.c.case_id == t.cases.c.id, sh.c.user_id == m.c.user_id))
+            .where(t.cases.c.slug == slug)
+        ).all()
+        if not rows:
+            return None, None, frozenset()
+        r = rows[0]
+        case = CaseRow(r.id, r.slug, r.title, r.version)
+        if r.member_id is None:
+            return case, None, frozenset()
+        member = MembershipRow(r.member_id, r.id, user_id, r.user, r.role, r.party)
+        shares = frozenset((x.kind, x.item) for x in rows if x.kind is not None)
+        return case, member, shares
+
+    def negotiating_parties(self, row: CaseRow) -> tuple[str, ...]:
+        """The parties with a channel of their own, in channel order (cached per version)."""
+        key = (self.conn.engine.url.render_as_string(), row.id, row.version)
+        cached = _PARTIES_CACHE.get(key)
+        if cached is None:
+            cached = tuple(c.channel.party for c in self.list_channels(row.id) if c.channel.party)
+            if len(_PARTIES_CACHE) > 256:
+                _PARTIES_CACHE.clear()
+            _PARTIES_CACHE[key] = cached
+        return cached
 
     def get_shares(self, case_id: int, user_id: int) -> frozenset[tuple[str, int | None]]:
         rows = self.conn.execute(
@@ -769,17 +816,23 @@ def _message_query() -> Any:
     )
 
 
+_MARKS = {m.value: m for m in HandlingMark}
+_MODES = {m.value: m for m in RelayMode}
+_LABELS = {m.value: m for m in RelayLabel}
+
+
 def _message(row: Row[Any]) -> Message:
+    # dict lookups, not Enum(value): a channel page converts hundreds of rows
     return Message(
         row.id,
         row.channel_key,
         row.author,
         row.body,
-        HandlingMark(row.mark),
+        _MARKS[row.mark],
         utc(row.at),
         row.relay_of,
-        RelayMode(row.relay_mode) if row.relay_mode else None,
-        RelayLabel(row.label) if row.label else None,
+        _MODES[row.relay_mode] if row.relay_mode else None,
+        _LABELS[row.label] if row.label else None,
         row.claim_id,
     )
 

@@ -12,6 +12,7 @@ cannot hold) :class:`offramp.errors.InputError`: the store's edge translation.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from offramp.errors import Conflict, InputError
 from offramp.store import audit as audit_log
-from offramp.store.engine import WRITE_OPTION
+from offramp.store.engine import WRITE_OPTION, writer_lock
 from offramp.store.repository import Repository
 
 
@@ -30,6 +31,7 @@ class UnitOfWork:
 
     conn: Connection
     repo: Repository
+    _lock: threading.RLock | None = None
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self._engine = engine
@@ -37,7 +39,14 @@ class UnitOfWork:
         self._committed = False
 
     def __enter__(self) -> UnitOfWork:
-        conn = self._engine.connect()
+        self._lock = writer_lock(self._engine) if self._write else None
+        if self._lock is not None:
+            self._lock.acquire()
+        try:
+            conn = self._engine.connect()
+        except BaseException:
+            self._release()
+            raise
         if self._write:
             conn = conn.execution_options(**{WRITE_OPTION: True})
         self.conn = conn
@@ -57,12 +66,18 @@ class UnitOfWork:
                 self._tx.rollback()
         finally:
             self.conn.close()
+            self._release()
         if isinstance(exc, IntegrityError):
             raise Conflict(_integrity_message(exc)) from None
         if isinstance(exc, DataError):
             raise InputError(
                 "request", "a value cannot be stored (too large, or a NUL byte)"
             ) from None
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     def commit(self) -> None:
         try:
