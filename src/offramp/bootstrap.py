@@ -20,6 +20,7 @@ from offramp.services.analysis import AnalysisService
 from offramp.services.audit import AuditService
 from offramp.services.cases import CaseService
 from offramp.services.crisis import CrisisService, clock_from_env
+from offramp.services.forecasting import ForecastService
 from offramp.services.shuttle import ShuttleService
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
@@ -41,6 +42,7 @@ class Desk:
     audit: AuditService
     analysis: AnalysisService
     crisis: CrisisService
+    forecasting: ForecastService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -82,4 +84,5 @@ def bootstrap(
         audit=AuditService(uow, policy),
         analysis=AnalysisService(uow, policy),
         crisis=CrisisService(uow, policy, clock or clock_from_env()),
+        forecasting=ForecastService(uow, policy),
     )
