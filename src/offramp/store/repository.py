@@ -397,6 +397,15 @@ class Repository:
         ).first()
         return _statement(row) if row else None
 
+    def add_source(self, case_id: int, data: dict[str, Any]) -> None:
+        """Append a source to the case's sources (validated by the caller)."""
+        case_data = dict(
+            self.conn.execute(select(t.cases.c.data).where(t.cases.c.id == case_id)).scalar_one()
+        )
+        case_data["sources"] = [*case_data.get("sources", []), data]
+        self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(data=case_data))
+        self.bump_case(case_id)
+
     def add_statement(self, case_id: int, data: dict[str, Any]) -> None:
         ordinal = self.conn.execute(
             select(func.coalesce(func.max(t.statements.c.ordinal), -1) + 1).where(
