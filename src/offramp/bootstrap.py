@@ -21,6 +21,7 @@ from offramp.services.audit import AuditService
 from offramp.services.cases import CaseService
 from offramp.services.crisis import CrisisService, clock_from_env
 from offramp.services.forecasting import ForecastService
+from offramp.services.intake import IntakeService
 from offramp.services.shuttle import ShuttleService
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
@@ -43,6 +44,7 @@ class Desk:
     analysis: AnalysisService
     crisis: CrisisService
     forecasting: ForecastService
+    intake: IntakeService
 
     def close(self) -> None:
         self.engine.dispose()
@@ -85,4 +87,5 @@ def bootstrap(
         analysis=AnalysisService(uow, policy),
         crisis=CrisisService(uow, policy, clock or clock_from_env()),
         forecasting=ForecastService(uow, policy),
+        intake=IntakeService(uow, policy, CaseService(uow, policy)),
     )
