@@ -1,0 +1,166 @@
+"""The evidence intake page, in-process: propose (stores nothing), add (one unconfirmed
+statement, positions unchanged), refusals and errors re-rendered as pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from desk_fixtures import FAST_HASHER
+from offramp.bootstrap import Desk, bootstrap
+from offramp.server import create_desk_app
+from offramp.services.intake import MAX_TEXT
+from offramp.web.demo import CASE, USERS, seed
+
+PASSWORD = "intake-password"
+CSRF = "intake-csrf-token"
+SEED = "Zelensky said he would also consider \u201ccompromise\u201d on Donetsk and Luhansk."
+PAGE = f"/cases/{CASE}/intake"
+
+
+class Web:
+    def __init__(self, desk: Desk, http: TestClient, sessions: dict[str, str]) -> None:
+        self.desk, self.http, self.sessions = desk, http, sessions
+
+    def as_(self, persona: str) -> Web:
+        self.http.cookies.clear()
+        self.http.cookies.set("offramp_csrf", CSRF)
+        self.http.cookies.set("offramp_session", self.sessions[persona])
+        return self
+
+    def post(self, path: str, form: dict[str, str], **kw: Any) -> Any:
+        return self.http.post(path, data={**form, "csrf_token": CSRF}, **kw)
+
+    def state(self) -> tuple[int, list[tuple[Any, ...]], list[Any]]:
+        """Statement count, the audit chains' heads, and the positions."""
+        with self.desk.engine.connect() as conn:
+            n = int(conn.execute(text("SELECT count(*) FROM statements")).scalar_one())
+            heads = [tuple(r) for r in conn.execute(text("SELECT * FROM chain_heads ORDER BY 1"))]
+        mediator = self.desk.accounts.get_actor("mediator")
+        positions = [p.value for p in self.desk.cases.list_positions(mediator, CASE)]
+        return n, heads, positions
+
+
+@pytest.fixture
+def web(tmp_path: Path) -> Iterator[Web]:
+    desk = bootstrap(str(tmp_path / "desk.db"), hasher=FAST_HASHER)
+    try:
+        seed(desk, {u.name: PASSWORD for u in USERS})
+        sessions = {
+            u.name: desk.accounts.sign_in(u.name, PASSWORD)[1]
+            for u in USERS
+            if u.name in ("mediator", "analyst", "delegate_ua", "observer")
+        }
+        with TestClient(create_desk_app(desk=desk), follow_redirects=False) as http:
+            yield Web(desk, http, sessions)
+    finally:
+        desk.close()
+
+
+PROPOSE = {"text": SEED, "article_date": "2022-03-11", "source_id": "wapo-2022-03-11"}
+
+
+def test_the_form_is_linked_for_those_who_may_add_statements(web: Web) -> None:
+    page = web.as_("analyst").http.get(PAGE)
+    assert page.status_code == 200
+    assert 'enctype="multipart/form-data"' in page.text
+    assert f'href="{PAGE}"' in page.text
+    overview = web.as_("observer").http.get(f"/cases/{CASE}")
+    assert f'href="{PAGE}"' not in overview.text
+
+
+def test_propose_shows_the_seed_sentence_and_stores_nothing(web: Web) -> None:
+    before = web.state()
+    page = web.as_("mediator").post(PAGE, PROPOSE)
+    assert page.status_code == 200, page.text[:500]
+    assert 'data-party="UA" data-issue="donbas" data-stance="consider"' in page.text
+    assert "<mark data-quote>compromise</mark>" in page.text
+    assert "cue:consider(consider)" in page.text
+    assert "Nothing changes a position until a person confirms it" in page.text
+    assert "Add as statement" in page.text
+    assert web.state() == before
+
+
+def test_add_as_statement_stores_one_unconfirmed_statement(web: Web) -> None:
+    n, _, positions = web.state()
+    form = {
+        "speaker": "zelensky",
+        "party": "UA",
+        "issue": "donbas",
+        "stance": "consider",
+        "option": "compromise",
+        "quote": "compromise",
+        "date": "2022-03-11",
+        "date_basis": "article date 2022-03-11",
+        "rule": "cue:consider(consider)",
+        "source_id": "",
+        "publication": "The Washington Post",
+        "title": "Zelensky on compromise",
+        "source_date": "2022-03-11",
+    }
+    got = web.as_("mediator").post(f"{PAGE}/statements", form)
+    assert got.status_code == 303, got.text[:500]
+    assert got.headers["location"] == f"{PAGE}?added=ua-donbas-2022-03-11"
+    n2, _, positions2 = web.state()
+    assert n2 == n + 1
+    assert positions2 == positions
+    mediator = web.desk.accounts.get_actor("mediator")
+    row = next(
+        r
+        for r in web.desk.cases.list_statements(mediator, CASE)
+        if r.statement.id == "ua-donbas-2022-03-11"
+    )
+    assert row.confirmed_at is None
+    assert row.statement.quote == "compromise"
+    assert row.statement.source == "the-washington-post-2022-03-11"
+    done = web.http.get(got.headers["location"])
+    assert "recorded, unconfirmed" in done.text
+
+
+@pytest.mark.parametrize("persona", ["delegate_ua", "observer"])
+def test_party_delegates_and_observers_are_refused(web: Web, persona: str) -> None:
+    before = web.state()
+    page = web.as_(persona).http.get(PAGE)
+    assert page.status_code == 404
+    assert 'data-error="not-found"' in page.text
+    posted = web.post(PAGE, PROPOSE)
+    assert posted.status_code == 403
+    assert "statement.create" in posted.text
+    added = web.post(f"{PAGE}/statements", {**PROPOSE, "speaker": "x", "quote": "x"})
+    assert added.status_code == 403
+    assert web.state() == before
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({**PROPOSE, "text": "   "}, "paste the article or statement"),
+        ({**PROPOSE, "article_date": "11/03/2022"}, "is not a date like 2022-03-11"),
+        ({**PROPOSE, "article_date": ""}, "article date is required"),
+        ({**PROPOSE, "text": "x" * (MAX_TEXT + 1)}, "longer than"),
+    ],
+)
+def test_errors_re_render_the_form_with_a_message(
+    web: Web, form: dict[str, str], message: str
+) -> None:
+    before = web.state()
+    page = web.as_("analyst").post(PAGE, form)
+    assert page.status_code == 422
+    assert 'data-flash="error"' in page.text
+    assert message in page.text
+    assert '<form class="intake"' in page.text
+    assert web.state() == before
+
+
+def test_a_txt_upload_is_read(web: Web) -> None:
+    form = {k: v for k, v in PROPOSE.items() if k != "text"}
+    page = web.as_("analyst").post(
+        PAGE, form, files={"file": ("article.txt", SEED.encode(), "text/plain")}
+    )
+    assert page.status_code == 200
+    assert 'data-party="UA" data-issue="donbas"' in page.text
