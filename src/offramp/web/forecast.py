@@ -1,0 +1,214 @@
+"""The forecast page: how one issue settles under the expected-utility model.
+
+``GET /cases/{slug}/forecast?issue=donbas&at=2022-03-11&rounds=10`` shows a form (the
+issue, the date, the number of rounds), a server-rendered SVG line chart of each
+actor's position per round on the issue's 0..100 scale (its options labelled at their
+places) with the weighted median, a table of the positions per round, and the
+predicted outcome: the option nearest the median after the last round.
+
+The data come from ``offramp.services.forecasting.ForecastService`` (``analysis.read``,
+as the deal space); a member who may not read the analysis gets the plain 404 page. A
+bad issue, date or number of rounds re-renders the form with the message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from offramp.errors import InputError, NotFound, Unauthenticated
+from offramp.model import Case
+from offramp.model.access import Action
+from offramp.services.access import Actor
+from offramp.web import security
+from offramp.web.svg import _fmt, _label
+
+WIDTH, HEIGHT = 720, 440
+LEFT, RIGHT, TOP, BOTTOM = 210, 24, 24, 96
+DEFAULT_ROUNDS = 10
+# distinguishable on white, and for the common colour-vision deficiencies (Okabe-Ito)
+COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
+MEDIAN_COLOUR = "#b00020"
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def forecast_svg(report: Mapping[str, Any]) -> str:
+    """Each actor's position per round as a line, the weighted median dashed. No JS."""
+    rounds: Sequence[Mapping[str, Any]] = report.get("rounds") or ()
+    actors = [str(a["id"]) for a in report.get("actors") or ()]
+    options: Sequence[Mapping[str, Any]] = report.get("options") or ()
+    last = max(len(rounds) - 1, 1)
+    pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def sx(t: int) -> float:
+        return LEFT + t / last * pw
+
+    def sy(v: float) -> float:
+        return TOP + ph - min(max(v, 0.0), 100.0) / 100.0 * ph
+
+    title = f"Forecast of {report.get('title') or report.get('issue', '')} from {report['at']}"
+    desc = (
+        f"{len(actors)} actors over {len(rounds) - 1} rounds on a scale from 0 "
+        f"({options[0]['label'] if options else '0'}) to 100 "
+        f"({options[-1]['label'] if options else '100'}). "
+        f"The weighted median ends at {float(report.get('outcome', 0.0)):.1f}, "
+        f"nearest to {report.get('outcome_label', '')}."
+    )
+    out: list[str] = [
+        f'<svg class="forecast" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="fc-title fc-desc" '
+        f'xmlns="http://www.w3.org/2000/svg" data-chart="forecast" '
+        f'data-actors="{len(actors)}" data-rounds="{len(rounds)}">',
+        f'<title id="fc-title">{escape(title)}</title>',
+        f'<desc id="fc-desc">{escape(desc)}</desc>',
+    ]
+    # the issue's options at their places on the scale
+    for o in options:
+        y = sy(float(o["position"]))
+        out.append(
+            f'<line class="guide" x1="{LEFT}" y1="{_fmt(y)}" x2="{LEFT + pw}" y2="{_fmt(y)}" '
+            'stroke="#e2e2e2" />'
+        )
+        out.append(
+            f'<text class="tick" data-option="{escape(str(o["id"]))}" x="{LEFT - 8}" '
+            f'y="{_fmt(y + 4)}" text-anchor="end">{escape(_short(str(o["label"])))}'
+            f"<title>{escape(str(o['label']))} ({float(o['position']):.0f})</title></text>"
+        )
+    out.append(
+        f'<line class="axis" x1="{LEFT}" y1="{TOP + ph}" x2="{LEFT + pw}" y2="{TOP + ph}" '
+        'stroke="#333" />'
+    )
+    out.append(
+        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + ph}" stroke="#333" />'
+    )
+    for t in range(len(rounds)):
+        out.append(
+            f'<text class="tick" x="{_fmt(sx(t))}" y="{TOP + ph + 16}" '
+            f'text-anchor="middle">{t}</text>'
+        )
+    out.append(
+        f'<text class="axis-label" x="{LEFT + pw / 2}" y="{TOP + ph + 36}" '
+        'text-anchor="middle">round</text>'
+    )
+    for k, a in enumerate(actors):
+        colour = COLOURS[k % len(COLOURS)]
+        points = " ".join(
+            f"{_fmt(sx(t))},{_fmt(sy(float(r['positions'][a])))}" for t, r in enumerate(rounds)
+        )
+        trail = ", ".join(f"{float(r['positions'][a]):.1f}" for r in rounds)
+        out.append(
+            f'<polyline class="actor-line" data-actor="{escape(a)}" fill="none" '
+            f'stroke="{colour}" stroke-width="2" points="{points}">'
+            f"<title>{escape(a)}: {trail}</title></polyline>"
+        )
+    medians = [float(r["median"]) for r in rounds]
+    median = " ".join(f"{_fmt(sx(t))},{_fmt(sy(m))}" for t, m in enumerate(medians))
+    out.append(
+        f'<polyline class="median-line" data-line="median" fill="none" '
+        f'stroke="{MEDIAN_COLOUR}" stroke-width="3" stroke-dasharray="8 4" points="{median}">'
+        f"<title>weighted median: {', '.join(f'{m:.1f}' for m in medians)}</title></polyline>"
+    )
+    # the legend, under the chart
+    entries = [(a, COLOURS[k % len(COLOURS)], "") for k, a in enumerate(actors)]
+    entries.append(("weighted median", MEDIAN_COLOUR, ' stroke-dasharray="8 4"'))
+    x, y = float(LEFT), float(TOP + ph + 62)
+    for name, colour, dash in entries:
+        width = 34 + 8 * len(name)
+        if x + width > WIDTH - RIGHT:
+            x, y = float(LEFT), y + 20
+        out.append(
+            f'<line x1="{_fmt(x)}" y1="{_fmt(y - 4)}" x2="{_fmt(x + 22)}" y2="{_fmt(y - 4)}" '
+            f'stroke="{colour}" stroke-width="3"{dash} />'
+        )
+        out.append(_label(x + 28, y, name))
+        x += width
+    out.append("</svg>")
+    return "".join(out)
+
+
+def issue_choices(case: Case) -> list[tuple[str, str]]:
+    """The issues to choose from: those on the table first, then the rest."""
+    table = list(case.table_issues())
+    ids = {i.id for i in table}
+    return [(i.id, i.title) for i in [*table, *(i for i in case.issues if i.id not in ids)]]
+
+
+def default_issue(case: Case) -> str:
+    """The first issue on the table a party has a position on at the case's last date."""
+    dates = case.dates()
+    for issue_id, _ in issue_choices(case):
+        if dates and any(case.position_at(p.id, issue_id, dates[-1]) for p in case.parties):
+            return issue_id
+    choices = issue_choices(case)
+    return choices[0][0] if choices else ""
+
+
+def parse_rounds(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_ROUNDS
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise InputError("rounds", f"{value!r} is not a whole number of rounds") from None
+
+
+def build_forecast_router(services: Any, web_desk: Any) -> APIRouter:
+    """The forecast page over ``services.forecasting``, signed in through ``web_desk``."""
+    from offramp.web.routes import WebRoute, render
+
+    router = APIRouter(route_class=WebRoute, include_in_schema=False)
+    forecasting = services.forecasting
+
+    @router.get("/cases/{slug}/forecast", response_class=HTMLResponse)
+    async def forecast(request: Request, slug: str) -> Response:
+        token = request.cookies.get(security.SESSION_COOKIE)
+        viewer = web_desk.viewer(token) if token else None
+        if viewer is None:
+            raise Unauthenticated("Sign in to use the desk.")
+        request.state.viewer = viewer
+        cv = web_desk.access_case(viewer, slug)
+        if not cv.may(Action.ANALYSIS_READ):
+            raise NotFound("No such page.")
+        q = request.query_params
+        dates = cv.case.dates()
+        issue = (q.get("issue") or "").strip() or default_issue(cv.case)
+        at = (q.get("at") or "").strip() or (dates[-1].isoformat() if dates else "")
+        rounds_text = (q.get("rounds") or "").strip() or str(DEFAULT_ROUNDS)
+        ctx: dict[str, Any] = {
+            "cv": cv,
+            "active": "forecast",
+            "Action": Action,
+            "issues": issue_choices(cv.case),
+            "dates": [d.isoformat() for d in dates],
+            "issue": issue,
+            "at": at,
+            "rounds": rounds_text,
+            "report": None,
+            "svg": "",
+        }
+        try:
+            rounds = parse_rounds(rounds_text)
+            report = forecasting.forecast(
+                Actor(viewer.id, viewer.name, viewer.is_admin), slug, issue, at or None, rounds
+            )
+        except InputError as exc:
+            return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
+        ctx.update(report=report, svg=forecast_svg(report))
+        return render(request, "forecast.html", ctx)
+
+    return router
+
+
+def mount_forecast(app: FastAPI, services: Any) -> None:
+    """Add the forecast page to ``app`` (after :func:`offramp.web.routes.mount_web`)."""
+    if getattr(services, "forecasting", None) is None:
+        return
+    app.include_router(build_forecast_router(services, app.state.web_desk))
