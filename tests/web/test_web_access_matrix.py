@@ -103,6 +103,7 @@ def _rows() -> list[Row]:
         Row("GET", "/cases", "/cases", (*MEMBERS, OUT)),
         Row("GET", "/cases/{slug}", c, MEMBERS),
         Row("GET", "/cases/{slug}/deal-space", f"{c}/deal-space", (MED, AN)),
+        Row("GET", "/cases/{slug}/forecast", f"{c}/forecast", (MED, AN)),
         Row("GET", "/cases/{slug}/shuttle", f"{c}/shuttle", (MED, UA, RU)),
         Row("GET", "/cases/{slug}/shuttle/{key}", f"{c}/shuttle/UA", (MED, UA)),
         Row("GET", "/cases/{slug}/ledger", f"{c}/ledger", (MED, AN)),

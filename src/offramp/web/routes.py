@@ -475,7 +475,9 @@ def mount_web(app: FastAPI, services: Any) -> None:
     app.include_router(build_router(desk))
     install_not_found(app, desk)
     from offramp.web.crisis import mount_crisis
+    from offramp.web.forecast import mount_forecast
     from offramp.web.intake import mount_intake
 
     mount_crisis(app, services)
     mount_intake(app, services)
+    mount_forecast(app, services)
