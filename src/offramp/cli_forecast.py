@@ -14,71 +14,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from offramp.analysis.case_inputs import forecast_inputs, study_from_case
-from offramp.analysis.forecast import MOVE_NAMES, forecast
+from offramp.analysis.case_inputs import study_from_case
+from offramp.analysis.forecast_report import default_date as _default_date
+from offramp.analysis.forecast_report import forecast_report
+from offramp.analysis.forecast_report import option_at as _option_at
 from offramp.analysis.montecarlo import Backend, Sensitivity, run_sensitivity
 from offramp.errors import InputError
-from offramp.model import Case
-
-
-def _default_date(case: Case, at: date | None) -> date:
-    if at is not None:
-        return at
-    dates = case.dates()
-    if not dates:
-        raise InputError("--at", "the case has no dated positions: give --at")
-    return dates[-1]
-
-
-def _option_at(options: tuple[str, ...], x: float) -> str:
-    """The option nearest to a point of the 0..100 scale."""
-    if not options or x != x:  # NaN
-        return ""
-    k = round(x / 100.0 * (len(options) - 1))
-    return options[min(max(k, 0), len(options) - 1)]
-
-
-def forecast_report(case: Case, issue: str, at: date | None, rounds: int) -> dict[str, Any]:
-    """The forecast of one issue, round by round, as plain data."""
-    when = _default_date(case, at)
-    fi = forecast_inputs(case, issue, when)
-    inp = fi.inputs
-    f = forecast(inp.positions, inp.capability, inp.salience, rounds=rounds)
-    rows = []
-    for t in range(rounds + 1):
-        rows.append(
-            {
-                "round": t,
-                "median": float(f.median[t]),
-                "median_option": _option_at(inp.options, float(f.median[t])),
-                "mean": float(f.mean[t]),
-                "positions": {a: float(f.positions[t, k]) for k, a in enumerate(inp.actors)},
-                "moves": (
-                    {a: MOVE_NAMES[int(f.moves[t - 1, k])] for k, a in enumerate(inp.actors)}
-                    if t
-                    else {}
-                ),
-            }
-        )
-    return {
-        "issue": inp.issue,
-        "at": when.isoformat(),
-        "model": "expected-utility group decision model (Scholz, Calbert & Smith 2011)",
-        "scale": {"0": inp.options[0], "100": inp.options[-1]} if inp.options else {},
-        "actors": [
-            {
-                "id": a,
-                "position": float(inp.positions[k]),
-                "capability": float(inp.capability[k]),
-                "salience": float(inp.salience[k]),
-            }
-            for k, a in enumerate(inp.actors)
-        ],
-        "rounds": rows,
-        "outcome": float(f.outcome),
-        "outcome_option": _option_at(inp.options, float(f.outcome)),
-        "warnings": list(fi.warnings),
-    }
 
 
 def sensitivity_report(result: Sensitivity, warnings: tuple[str, ...], at: date) -> dict[str, Any]:

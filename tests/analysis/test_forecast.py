@@ -266,8 +266,8 @@ def test_example_case_forecast_report_maps_ideals_to_the_scale():
     from datetime import date
 
     from offramp.analysis.case_inputs import forecast_inputs
+    from offramp.analysis.forecast_report import forecast_report
     from offramp.casefile import load_case
-    from offramp.cli_forecast import forecast_report
 
     case = load_case(EXAMPLE)
     issue = case.issue("donbas")

@@ -3,7 +3,7 @@ the analysis. A thin layer, checked as :meth:`AnalysisService.report` is.
 
 :meth:`ForecastService.forecast` checks ``analysis.read`` (the mediator, the analyst,
 or a member the analysis was shared with) and returns the data the CLI's
-``offramp forecast --json`` prints (``offramp.cli_forecast.forecast_report``: the
+``offramp forecast --json`` prints (``offramp.analysis.forecast_report.forecast_report``: the
 rounds with each actor's position on the 0..100 scale, the weighted median and mean),
 plus the issue's options in the case's own words: ``options`` (id, label and place on
 the scale), ``title``, ``median_label`` per round and ``outcome_label``.
@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from offramp.cli_forecast import forecast_report
+from offramp.analysis.forecast_report import forecast_report
 from offramp.errors import InputError
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
