@@ -53,9 +53,17 @@ USERS = (
         "observer", "observer", None, "the public record only, until the mediator shares more"
     ),
     DemoUser(
-        "crisis_officer", "crisis_officer", None, "the public record and (soon) the crisis desk"
+        "crisis_officer",
+        "crisis_officer",
+        None,
+        "the crisis desk: incidents, playbooks, commitments, notifications",
     ),
-    DemoUser("analyst", "analyst", None, "positions, the deal space and the ledger, no messages"),
+    DemoUser(
+        "analyst",
+        "analyst",
+        None,
+        "positions, deal space, forecast, intake and ledger; no messages",
+    ),
 )
 
 MARCH_PACKAGE = {
