@@ -154,7 +154,7 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
         f'cy="{_fmt(sy(r.y))}" r="6"><title>No deal: {escape(px)} {r.x:.2f}, '
         f"{escape(py)} {r.y:.2f}</title></circle>"
     )
-    out.append(_label(sx(r.x) + 8, sy(r.y) + 16, "no deal"))
+    labels = [_label(sx(r.x) + 8, sy(r.y) + 16, "no deal")]  # drawn last, above every marker
     if nash is not None:
         cx, cy = sx(nash[x]), sy(nash[y])
         out.append(
@@ -162,7 +162,7 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f"L{_fmt(cx + 9)},{_fmt(cy)} L{_fmt(cx)},{_fmt(cy + 9)} L{_fmt(cx - 9)},{_fmt(cy)} Z"
             f'"><title>Nash: {escape(px)} {nash[x]:.2f}, {escape(py)} {nash[y]:.2f}</title></path>'
         )
-        out.append(_label(cx - 12, cy - 10, "Nash", anchor="end"))
+        labels.append(_label(cx - 12, cy - 10, "Nash", anchor="end"))
     if ks is not None:
         cx, cy = sx(ks[x]), sy(ks[y])
         out.append(
@@ -170,7 +170,8 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f'y="{_fmt(cy - 7)}" width="14" height="14"><title>Kalai-Smorodinsky: '
             f"{escape(px)} {ks[x]:.2f}, {escape(py)} {ks[y]:.2f}</title></rect>"
         )
-        out.append(_label(cx + 10, cy + 20, "Kalai-Smorodinsky"))
+        labels.append(_label(cx + 10, cy + 20, "Kalai-Smorodinsky"))
+    out.extend(labels)
     out.append("</svg>")
     return "".join(out)
 
