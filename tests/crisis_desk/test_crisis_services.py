@@ -402,3 +402,20 @@ def test_the_fixed_clock_setting_is_read_from_the_environment() -> None:
     with pytest.raises(InputError) as err:
         clock_from_env({"OFFRAMP_FIXED_NOW": "2022-10-23T09:00:00"})
     assert err.value.where == "OFFRAMP_FIXED_NOW"
+
+
+# -- export ----------------------------------------------------------------------------
+
+
+def test_export_carries_what_the_desk_recorded_since_import(cw: CrisisWorld) -> None:
+    from offramp.casefile import parse_case
+
+    log_allegation(cw, key="logged-on-the-desk")
+    exported = cw.desk.cases.export_case(cw["mediator"], CASE, "yaml")
+    case = parse_case(exported.text, "export.yaml")
+    assert case.crisis is not None
+    ids = [i.id for i in case.crisis.incidents]
+    assert "dirty-bomb" in ids and "logged-on-the-desk" in ids
+    # and the export reads back to the same desk
+    again = parse_case(cw.desk.cases.export_case_as_operator(CASE, "json"), "export.json")
+    assert again.crisis is not None and [i.id for i in again.crisis.incidents] == ids

@@ -17,7 +17,7 @@ from offramp.model import Case
 from offramp.model.access import Action, AdminAction, DeskRole
 from offramp.model.shuttle import position_from_statement
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
-from offramp.services.crisis import import_crisis
+from offramp.services.crisis import import_crisis, with_live_desk
 from offramp.store.repository import (
     CaseRow,
     MembershipRow,
@@ -121,7 +121,7 @@ class CaseService:
         with self.uow() as uow:
             scope = self.scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_EXPORT)
-            case = uow.repo.get_case(scope.case)
+            case = with_live_desk(uow, scope.case.id, uow.repo.get_case(scope.case))
         return CaseExport(slug, scope.case.version, dump_case(case, fmt))
 
     def export_case_as_operator(self, slug: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
@@ -130,7 +130,7 @@ class CaseService:
             row = uow.repo.get_case_row(slug)
             if row is None:
                 raise NotFound(NO_CASE)
-            return dump_case(uow.repo.get_case(row), fmt)
+            return dump_case(with_live_desk(uow, row.id, uow.repo.get_case(row)), fmt)
 
     def exists(self, slug: str) -> bool:
         """Whether a case is stored (for the operator's CLI)."""

@@ -88,6 +88,23 @@ def import_crisis(uow: UnitOfWork, case: Case) -> None:
     CrisisRepository(uow.conn).import_desk(row.id, case.crisis)
 
 
+def with_live_desk(uow: UnitOfWork, case_id: int, case: Case) -> Case:
+    """The case with its ``crisis:`` section as the desk holds it now (for export).
+
+    The case row keeps the section as imported; incidents, steps, commitments and
+    scores recorded since live in the crisis tables. A case that never had a crisis
+    section and has nothing on its desk keeps none, so its round trip stays exact.
+    """
+    desk = CrisisRepository(uow.conn).load(case_id)
+    recorded = (
+        desk.channels, desk.incidents, desk.runs, desk.commitments,
+        desk.notifications, desk.assurances, desk.scores,
+    )  # fmt: skip
+    if case.crisis is None and not any(recorded):
+        return case
+    return replace(case, crisis=desk)
+
+
 # -- views ----------------------------------------------------------------------------------
 
 
