@@ -3,6 +3,7 @@ fixed instants, notifications, escalation alerts, assurances, access and audit."
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -419,3 +420,23 @@ def test_export_carries_what_the_desk_recorded_since_import(cw: CrisisWorld) -> 
     # and the export reads back to the same desk
     again = parse_case(cw.desk.cases.export_case_as_operator(CASE, "json"), "export.json")
     assert again.crisis is not None and [i.id for i in again.crisis.incidents] == ids
+
+
+def test_replacing_the_case_file_replaces_the_desk(cw: CrisisWorld) -> None:
+    from offramp.casefile import dump_case, parse_case
+
+    log_allegation(cw, key="logged-on-the-desk")
+    exported = cw.desk.cases.export_case(cw["mediator"], CASE, "yaml")
+    case = parse_case(exported.text, "export.yaml")
+    assert case.crisis is not None
+    # the analyst's edit: drop the incident logged on the desk, keep everything else
+    kept = tuple(i for i in case.crisis.incidents if i.id != "logged-on-the-desk")
+    runs = tuple(r for r in case.crisis.runs if r.incident != "logged-on-the-desk")
+    edited = dump_case(replace(case, crisis=replace(case.crisis, incidents=kept, runs=runs)))
+    cw.desk.cases.replace_case(cw["mediator"], CASE, edited, exported.version)
+    wanted = sorted(i.id for i in kept)
+    assert "logged-on-the-desk" not in wanted and "dirty-bomb" in wanted
+    board = cw.desk.crisis.crisis_board(cw["officer_us"], CASE, t(28, 0))
+    assert sorted(b.incident.id for b in board.incidents) == wanted
+    again = parse_case(cw.desk.cases.export_case(cw["mediator"], CASE, "yaml").text, "x.yaml")
+    assert again.crisis is not None and sorted(i.id for i in again.crisis.incidents) == wanted

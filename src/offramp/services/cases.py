@@ -17,7 +17,7 @@ from offramp.model import Case
 from offramp.model.access import Action, AdminAction, DeskRole
 from offramp.model.shuttle import position_from_statement
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
-from offramp.services.crisis import import_crisis, with_live_desk
+from offramp.services.crisis import import_crisis, replace_crisis, with_live_desk
 from offramp.store.repository import (
     CaseRow,
     MembershipRow,
@@ -108,6 +108,7 @@ class CaseService:
                     "reload it and try again."
                 )
             uow.repo.replace_case(scope.case.id, case)
+            replace_crisis(uow, scope.case.id, case)
             uow.audit(slug, scope.actor.name, "case.import", {"version": version + 1})
             uow.commit()
         with self.uow() as uow:

@@ -88,6 +88,14 @@ def import_crisis(uow: UnitOfWork, case: Case) -> None:
     CrisisRepository(uow.conn).import_desk(row.id, case.crisis)
 
 
+def replace_crisis(uow: UnitOfWork, case_id: int, case: Case) -> None:
+    """Make the desk what a replacing case file says (called by case replace)."""
+    repo = CrisisRepository(uow.conn)
+    repo.clear(case_id)
+    if case.crisis is not None:
+        repo.import_desk(case_id, case.crisis)
+
+
 def with_live_desk(uow: UnitOfWork, case_id: int, case: Case) -> Case:
     """The case with its ``crisis:`` section as the desk holds it now (for export).
 

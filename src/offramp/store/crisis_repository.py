@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from offramp.crisisfile import CrisisIn, StepDoneIn, crisis_to_data, to_crisis
 from offramp.model.crisis import (
@@ -154,6 +154,28 @@ class CrisisRepository:
                 }
             out.append(item)
         return out
+
+    def clear(self, case_id: int) -> None:
+        """Remove the case's whole desk, children first (before a replacement is imported)."""
+        c = self.conn
+        incidents = select(ct.crisis_incidents.c.id).where(ct.crisis_incidents.c.case_id == case_id)
+        runs = select(ct.crisis_runs.c.id).where(ct.crisis_runs.c.incident_id.in_(incidents))
+        commitments = select(ct.crisis_commitments.c.id).where(
+            ct.crisis_commitments.c.case_id == case_id
+        )
+        c.execute(delete(ct.crisis_step_records).where(ct.crisis_step_records.c.run_id.in_(runs)))
+        c.execute(delete(ct.crisis_runs).where(ct.crisis_runs.c.incident_id.in_(incidents)))
+        c.execute(delete(ct.crisis_arrivals).where(ct.crisis_arrivals.c.incident_id.in_(incidents)))
+        c.execute(
+            delete(ct.crisis_violations).where(
+                ct.crisis_violations.c.commitment_id.in_(commitments)
+            )
+        )
+        for table in (
+            ct.crisis_incidents, ct.crisis_channels, ct.crisis_commitments,
+            ct.crisis_notifications, ct.crisis_assurances, ct.crisis_scores, ct.crisis_settings,
+        ):  # fmt: skip
+            c.execute(delete(table).where(table.c.case_id == case_id))
 
     def import_desk(self, case_id: int, desk: CrisisDesk) -> None:
         """Store a whole desk (a case file's ``crisis:`` section) for a new case."""
