@@ -16,5 +16,7 @@ as_pg "$bin/initdb" -D "$dir/data" -U postgres -A trust -E UTF8 >/dev/null
 as_pg "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c max_connections=200" start >/dev/null
 as_pg "$bin/createdb" -h 127.0.0.1 -p "$port" -U postgres offramp_test
-echo "cluster in $dir (stop: runuser -u postgres -- $bin/pg_ctl -D $dir/data stop)" >&2
+echo "cluster in $dir (stop: scripts/stop-test-postgres.sh $dir)" >&2
+# tell the caller where the cluster lives, so it stops this one and no other
+[ -n "${OFFRAMP_PG_DIR_FILE:-}" ] && echo "$dir" > "$OFFRAMP_PG_DIR_FILE"
 echo "postgresql+psycopg://postgres@127.0.0.1:$port/offramp_test"

@@ -28,9 +28,11 @@ $BIN/mypy
 
 if [ -z "${OFFRAMP_TEST_DATABASE_URL:-}" ] && [ -x scripts/start-test-postgres.sh ]; then
   echo "== starting a throwaway PostgreSQL"
+  OFFRAMP_PG_DIR_FILE=$(mktemp)
+  export OFFRAMP_PG_DIR_FILE
   OFFRAMP_TEST_DATABASE_URL="$(scripts/start-test-postgres.sh)"
   export OFFRAMP_TEST_DATABASE_URL
-  trap 'scripts/stop-test-postgres.sh >/dev/null 2>&1 || true' EXIT
+  trap 'scripts/stop-test-postgres.sh "$(cat "$OFFRAMP_PG_DIR_FILE")" >/dev/null 2>&1 || true' EXIT
 fi
 
 echo "== tests"
