@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import numpy as np
-
 from offramp.analysis.bargaining import Solution, bargaining_solutions
 from offramp.analysis.enlarge import Enlargement, enlarge
 from offramp.analysis.frontier import Frontier, pareto_frontier
@@ -246,8 +244,3 @@ def _enlargement(e: Enlargement | None, source: CaseProblem) -> dict[str, Any] |
         "concession_before": e.concession_before,
         "concession_after": e.concession_after,
     }
-
-
-def as_floats(values: FloatArray) -> list[float]:
-    """A numpy vector as plain floats (for callers building their own JSON)."""
-    return [float(v) for v in np.asarray(values)]
