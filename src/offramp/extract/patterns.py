@@ -27,6 +27,9 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "ultimatum",
         "urge",
         "apply for",
+        "ask for",
+        "request",
+        "precondition",
     ),
     Stance.OFFER: (
         "offer",
@@ -49,6 +52,12 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "consent/VERB",
         "endorse",
         "acceptance",
+        "support/VERB",
+        "back/VERB",
+        "approve",
+        "welcome/VERB",
+        "recognise/VERB",
+        "recognize/VERB",
     ),
     Stance.REJECT: (
         "reject",
@@ -61,6 +70,10 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "unacceptable",
         "refusal",
         "rejection",
+        "out of the question",
+        "non-starter",
+        "non-negotiable",
+        "not negotiable",
     ),
     Stance.CONSIDER: (
         "consider",
@@ -72,10 +85,28 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "compromise",
         "talk about",
         "weigh",
+        "examine",
+        "entertain",
     ),
-    Stance.THREATEN: ("threaten", "threat", "warn", "warning", "legitimate target"),
-    Stance.ALLEGE: ("allege", "allegation", "accuse", "accusation", "claim", "charge/NOUN"),
-    Stance.DENY: ("deny", "denial"),
+    Stance.THREATEN: (
+        "threaten",
+        "threat",
+        "warn",
+        "warning",
+        "legitimate target",
+        "retaliate",
+        "retaliation",
+    ),
+    Stance.ALLEGE: (
+        "allege",
+        "allegation",
+        "accuse",
+        "accusation",
+        "claim",
+        "charge/NOUN",
+        "blame/VERB",
+    ),
+    Stance.DENY: ("deny", "denial", "refute"),
     Stance.ASSURE: ("assure", "assurance", "guarantee/VERB", "vow", "commit to"),
 }
 """Cues used for any stance a case file gives none for."""
@@ -145,6 +176,27 @@ WITHDRAWAL_VERBS: tuple[str, ...] = (
     "ease",
 )
 """A cue governed by one of these is a dropped or softened position: nothing is emitted."""
+
+CONCESSION_VERBS: tuple[str, ...] = (
+    "give up",
+    "drop/VERB",
+    "abandon",
+    "renounce",
+    "forgo",
+    "forswear",
+    "cede",
+    "relinquish",
+    "surrender/VERB",
+    "trade/VERB",
+)
+"""Giving up an option of one's own is an offer ("could drop its bid to join NATO");
+refusing to is a rejection ("would not cede territory"). Governing a cue instead, the
+same verbs withdraw it ("dropped its demand"): see ``WITHDRAWAL_VERBS``."""
+
+UNCHANGED = frozenset({"unchanged", "firm", "same", "unaltered"})
+""""X's position on Y is unchanged / remains firm": X maintains its demand on Y."""
+
+POSITION_NOUNS = frozenset({"position", "stance", "stand"})
 
 WITHDRAWAL_ADVERBS: tuple[tuple[str, str], ...] = (("no", "longer"), ("any", "longer"))
 

@@ -33,12 +33,15 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
+import numpy
 import spacy
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -64,11 +67,20 @@ def sentence_guard(doc: Doc) -> Doc:
 
     The parser otherwise breaks at editorial brackets and inside long quotations
     ("... Crimea is Russian territory [and that Donetsk and Luhansk] are ...").
+    Works on the doc's arrays: a loop over Token objects took a quarter of the parse.
     """
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if prev.text not in P.SENTENCE_END and "\n" not in prev.whitespace_ + prev.text:
-            token.is_sent_start = False
+    if len(doc) < 2:
+        return doc
+    strings = doc.vocab.strings
+    kinds, inverse = numpy.unique(doc.to_array(ORTH), return_inverse=True)
+    may_end = numpy.fromiter(
+        ((s := strings[int(h)]) in P.SENTENCE_END or "\n" in s for h in kinds),
+        dtype=bool,
+        count=len(kinds),
+    )
+    starts = doc.to_array(SENT_START)
+    starts[1:] = numpy.where(may_end[inverse][:-1], starts[1:], -1)
+    doc.from_array([SENT_START], starts)
     return doc
 
 
@@ -174,6 +186,7 @@ class _Cue:
     span: Span
     rules: list[str] = field(default_factory=list)
     obligation: bool = False  # "Y should/must/would have to Z", reported: the speaker demands
+    concession: bool = False  # "give up X": an offer of X; negated, a rejection
 
     @property
     def root(self) -> Token:
@@ -199,6 +212,8 @@ class Extractor:
                 self._add_cue(f"{stance}|{cue}", cue)
         for cue in P.WITHDRAWAL_VERBS:
             self._add_cue(f"withdraw|{cue}", cue)
+        for cue in P.CONCESSION_VERBS:
+            self._add_cue(f"concede|{cue}", cue)
         self._terms = PhraseMatcher(vocab, attr="LOWER")
         for actor in lexicon.actors:
             self._add_terms(f"actor|{actor.id}|", actor.forms)
@@ -255,13 +270,18 @@ class Extractor:
         for term in terms:
             for i in range(term.span.start, term.span.end):
                 at.setdefault(i, []).append(term)
-        cues = self._match_cues(doc)
+        cues = self._match_cues(doc)  # sorted by start
+        cue_starts = [span.start for _, span in cues]
+        # actors and people by start (a stable sort keeps the match order at one start)
+        named = sorted((t for t in terms if t.kind in ("person", "actor")), key=_start)
+        named_starts = [t.span.start for t in named]
         memory = _Memory()
         out: list[Proposal] = []
         for sent in doc.sents:
-            here = [c for c in cues if sent.start <= c[1].start < sent.end]
-            out.extend(self._sentence(sent, here, at, memory, article_date))
-            self._remember(sent, at, memory)
+            lo, hi = bisect_left(cue_starts, sent.start), bisect_left(cue_starts, sent.end)
+            out.extend(self._sentence(sent, cues[lo:hi], at, memory, article_date))
+            lo, hi = bisect_left(named_starts, sent.start), bisect_left(named_starts, sent.end)
+            self._remember(sent, named[lo:hi], at, memory)
         return out
 
     def _match_terms(self, doc: Doc, day: date) -> list[_Term]:
@@ -318,7 +338,7 @@ class Extractor:
         cues = [c for c in self._find_cues(sent, matches) if c.root.i not in asking]
         cue_roots = {c.root.i for c in cues}
         results: list[Proposal] = []
-        seen: set[tuple[str, str | None, Stance]] = set()
+        seen: dict[tuple[str, str | None, Stance], int] = {}  # -> index in results
 
         def emit(
             actor: _Actor,
@@ -332,14 +352,20 @@ class Extractor:
             condition: str,
         ) -> None:
             key = (actor.party, issue, stance)
+            speaker = who or actor
             if key in seen:
+                # one proposal per triple; a named person beats an actor as its speaker
+                earlier = results[seen[key]]
+                if speaker.person is None or self.lexicon.person(earlier.speaker) is not None:
+                    return
+                results[seen[key]] = replace(earlier, speaker=speaker.speaker)
                 return
-            seen.add(key)
+            seen[key] = len(results)
             quote, quoted = _quote(sent, scope)
             day, basis = _date_of(sent, anchor, article_date)
             results.append(
                 Proposal(
-                    speaker=(who or actor).speaker,
+                    speaker=speaker.speaker,
                     party=actor.party,
                     issue=issue,
                     option=option,
@@ -362,7 +388,9 @@ class Extractor:
                 continue
             stance, agents, who = outcome
             agent = agents[0]
-            agent_tokens = set() if cue.obligation else self._agent_tokens(cue)
+            # an evaluation's subject is its content, not its agent
+            judged = cue.obligation or "evaluation=speaker" in cue.rules
+            agent_tokens = set() if judged else self._agent_tokens(cue)
             scope = _scope(cue, agent_tokens, cue_roots) - condition_tokens
             issues = _issues_in(scope, at)
             if not issues:
@@ -426,8 +454,9 @@ class Extractor:
         withdrawn = {span.root.i for key, span in matches if key.startswith("withdraw|")}
         spans: list[Span] = []
         stance_of: dict[tuple[int, int], Stance] = {}
+        concessions = [span for key, span in matches if key.startswith("concede|")]
         for key, span in matches:
-            if key.startswith("withdraw|"):
+            if key.startswith(("withdraw|", "concede|")):
                 continue
             spans.append(span)
             stance_of.setdefault((span.start, span.end), Stance(key.split("|")[0]))
@@ -436,6 +465,12 @@ class Extractor:
             for s in sorted(filter_spans(spans), key=lambda s: s.start)
         ]
         cues.extend(_obligations(sent, {c.root.i for c in cues}))
+        cues.extend(_unchanged_positions(sent, {c.root.i for c in cues}))
+        # "give up X" is a concession, unless what is given up is a cue ("drop a demand")
+        given_up = {g for c in cues for g in _governors(c.root)}
+        for span in concessions:
+            if span.root.i not in given_up and span.root.i not in {c.root.i for c in cues}:
+                cues.append(_Cue(Stance.OFFER, span, [f"concede({span.text})"], concession=True))
         roots = {c.root.i for c in cues}
         # "ready to discuss": the inner cue says more than the volitional one
         weak = {
@@ -450,9 +485,11 @@ class Extractor:
             ancestors = _governors(cue.root)
             if cue.root.i in weak:
                 continue
-            if ancestors & withdrawn or cue.root.i in withdrawn or _no_longer(cue.root):
+            if ancestors & withdrawn or _no_longer(cue.root):
                 continue
-            if ancestors & roots:
+            if cue.root.i in withdrawn and not cue.concession:
+                continue
+            if ancestors & roots and not _owned(cue.root):
                 continue
             kept.append(cue)
         return sorted(kept, key=lambda c: c.span.start)
@@ -475,7 +512,7 @@ class Extractor:
             stance = Stance.DENY
             cue.rules.append("reject-allegation=deny")
         if _negated(chain, {t.i for t in cue.span}):
-            flipped = P.NEGATED[stance]
+            flipped = Stance.REJECT if cue.concession else P.NEGATED[stance]
             cue.rules.append("negated")
             if flipped is None:
                 return None
@@ -494,7 +531,8 @@ class Extractor:
             cue.rules.append("evaluation=speaker")
         else:
             agent, passive = self._agent(cue, chain, at, memory, who)
-            subject = _subject(chain)
+            # the verb's conjoined subjects share its stance, not a possessed noun cue's
+            subject = None if _owned(cue.root) else _subject(chain)
         if agent is None and passive and who is not None:
             agent = who
             cue.rules.append("passive=speaker")
@@ -506,6 +544,16 @@ class Extractor:
         ):
             agent = who
             cue.rules.append("noun=speaker")
+        if (
+            who is not None
+            and (agent is None or who.party != agent.party or "passive=speaker" in cue.rules)
+            and stance not in P.ISSUELESS
+            and _obliged(chain)
+        ):
+            # "Lavrov said Ukraine must accept a neutral status", "a deal would have to be
+            # backed by guarantees": what the speaker says must happen, the speaker demands
+            cue.rules.append("obligation=demand")
+            return Stance.DEMAND, [who], who
         if agent is None:
             return None
         if stance in (Stance.OFFER, Stance.DEMAND) and cue.root.lemma_ in P.PROPOSING_VERBS:
@@ -646,13 +694,11 @@ class Extractor:
             return memory.speaker
         return None
 
-    def _remember(self, sent: Span, at: dict[int, list[_Term]], memory: _Memory) -> None:
-        mentioned = [
-            self._actor_of(t)
-            for x in sent
-            for t in at.get(x.i, [])
-            if t.kind in ("person", "actor") and t.span.start == x.i
-        ]
+    def _remember(
+        self, sent: Span, named: list[_Term], at: dict[int, list[_Term]], memory: _Memory
+    ) -> None:
+        """Update the pronoun memory with the actors and people ``named`` in ``sent``."""
+        mentioned = [self._actor_of(t) for t in named]
         people = [a for a in mentioned if a.person]
         if people:
             memory.person = people[-1]
@@ -670,6 +716,10 @@ class Extractor:
 
 
 # -- helpers on the parse ----------------------------------------------------------------
+
+
+def _start(term: _Term) -> int:
+    return term.span.start
 
 
 def _chain(token: Token) -> list[Token]:
@@ -733,6 +783,48 @@ def _obligations(sent: Span, taken: set[int]) -> list[_Cue]:
     return found
 
 
+def _owned(root: Token) -> bool:
+    """A noun cue with its own possessor ("backed *Ukraine's* demand for guarantees") states
+    the possessor's position even inside another cue."""
+    return root.pos_ == "NOUN" and any(
+        c.dep_ == "poss" and c.lower_ not in P.ACTOR_PRONOUNS | P.PERSON_PRONOUNS
+        for c in root.children
+    )
+
+
+def _obliged(chain: list[Token]) -> bool:
+    """A deontic modal ("must", "should") or "have to" / "need to" on the cue's clause."""
+    for token in chain:
+        if any(c.dep_ == "aux" and c.lower_ in P.DEONTIC_MODALS for c in token.children):
+            return True
+        if token is not chain[0] and token.lemma_ in ("have", "need"):
+            return True
+    return False
+
+
+def _unchanged_positions(sent: Span, taken: set[int]) -> list[_Cue]:
+    """ "X's position on Y is unchanged / has not changed / remains firm": demand cues.
+
+    Restating a position maintains the demand it makes; the noun carries the cue, so its
+    possessor is the agent and its "on Y" the issue.
+    """
+    found: list[_Cue] = []
+    for t in sent:
+        if t.lemma_ not in P.POSITION_NOUNS or t.pos_ != "NOUN" or t.i in taken:
+            continue
+        if t.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        verb = t.head
+        kept = any(
+            c.dep_ in ("acomp", "attr", "oprd") and c.lemma_.lower() in P.UNCHANGED
+            for c in verb.children
+        ) or (verb.lemma_ == "change" and any(c.dep_ == "neg" for c in verb.children))
+        if kept:
+            rule = f"position-unchanged({t.text} {verb.text})=demand"
+            found.append(_Cue(Stance.DEMAND, sent.doc[t.i : t.i + 1], [rule]))
+    return found
+
+
 def _governing(root: Token) -> list[Token]:
     """The chain of a cue, continued through the verb a noun cue is the object of."""
     chain = _chain(root)
@@ -748,7 +840,11 @@ def _evaluative(root: Token) -> bool:
     if any(c.dep_ in ("xcomp", "ccomp") for c in root.children):
         return False  # "willing to host", "ready to accept": the subject acts
     chain = _chain(root)
-    if root.dep_ in ("acomp", "attr") or (root.dep_ == "pobj" and len(chain) > 2):
+    if (
+        root.dep_ in ("acomp", "attr")
+        or (root.dep_ == "pobj" and len(chain) > 2)
+        or (root.dep_ == "prep" and root.head.lemma_ == "be")  # "out of the question"
+    ):
         top = chain[-1]
         return top.lemma_ == "be" and any(c.dep_ == "nsubj" for c in top.children)
     return False
@@ -899,6 +995,8 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
         if clause is None:
             continue
         toks = sorted(x.i for x in clause.subtree)
+        if marker.startswith("in "):
+            toks = _run_on(sent, toks)
         start = min(toks[0], t.i - (1 if marker.startswith("only ") else 0))
         text = sent.doc[start : toks[-1] + 1].text
         anchor = clause.head if clause.i != t.i else t.head
@@ -906,6 +1004,20 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
             (anchor, toks, text if text.lower().startswith(marker) else f"{marker} {text}")
         )
     return found
+
+
+def _run_on(sent: Span, toks: list[int]) -> list[int]:
+    """ "In exchange for X, Y and Z": the list runs on to the clause's end, though the
+    parser often hangs its last items elsewhere. Stops at a reporting verb, ";" or a dash."""
+    end = toks[-1] + 1
+    while end < sent.end:
+        t = sent.doc[end]
+        if t.text in (";", ":", "—", "–") or t.lemma_ in P.REPORTING_VERBS or t.is_sent_end:
+            break
+        end += 1
+    while end - 1 > toks[-1] and sent.doc[end - 1].is_punct:
+        end -= 1
+    return sorted(set(toks) | set(range(toks[-1] + 1, end)))
 
 
 def _issues_in(scope: set[int], at: dict[int, list[_Term]]) -> list[tuple[str | None, str | None]]:
