@@ -37,7 +37,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy
 import spacy
@@ -80,7 +80,7 @@ def sentence_guard(doc: Doc) -> Doc:
     )
     starts = doc.to_array(SENT_START)
     starts[1:] = numpy.where(may_end[inverse][:-1], starts[1:], -1)
-    doc.from_array([SENT_START], starts)
+    doc.from_array([SENT_START], cast(Any, starts))  # thinc types it Ints2d
     return doc
 
 
