@@ -32,6 +32,7 @@ SETS = (
     "heldout-2022-talks.jsonl",
     "heldout2-2022-talks.jsonl",
     "heldout3-2022-talks.jsonl",
+    "heldout4-2022-talks.jsonl",
 )
 
 
