@@ -321,3 +321,70 @@ def test_ready_to_is_an_offer_unless_a_more_specific_cue_follows(propose):
     assert propose("Zelensky said Ukraine was ready to discuss a neutral status.") == [
         ("UA", "alignment", "consider")
     ]
+
+
+def test_a_condition_on_another_partys_action_is_demanded_by_whoever_sets_it(propose):
+    text = (
+        "Russia will halt its operation if Ukraine amends its constitution to enshrine a "
+        "neutral status, acknowledges Crimea as Russian and recognises Donetsk and Luhansk, "
+        "Peskov told Reuters."
+    )
+    found = propose.full(text)
+    assert {(p.party, p.issue, str(p.stance)) for p in found} == {
+        ("RU", "alignment", "demand"),
+        ("RU", "crimea", "demand"),
+        ("RU", "donbas", "demand"),  # the list runs on past the parser's attachment
+    }
+    assert {p.speaker for p in found} == {"peskov"}
+    # a condition on one's own side is no demand on anyone
+    assert propose("Ukraine will accept a neutral status if Ukraine holds a referendum.") == [
+        ("UA", "alignment", "accept")
+    ]
+
+
+def test_not_afraid_to_talk_is_not_a_negation_and_reluctant_is(propose):
+    assert propose("Zelensky said Ukraine was not afraid to talk about a neutral status.") == [
+        ("UA", "alignment", "consider")
+    ]
+    assert propose("Zelensky said Ukraine was reluctant to discuss a neutral status.") == [
+        ("UA", "alignment", "reject")
+    ]
+
+
+def test_any_compromise_is_hypothetical(propose):
+    text = "Zelensky said any compromise on Crimea would have to be put to a referendum."
+    assert propose(text) == []
+
+
+def test_a_participle_of_saying_carries_its_own_content(propose):
+    text = "Podolyak dismissed a neutral status, saying Ukraine needed binding security guarantees."
+    assert propose(text) == [("UA", "alignment", "reject")]
+
+
+def test_they_in_a_reported_clause_is_the_reporting_subject(propose):
+    text = (
+        "The foreign ministers of the United States said that they rejected Russia's "
+        "allegations about a dirty bomb."
+    )
+    assert set(propose(text)) == {("US", None, "deny"), ("RU", None, "allege")}
+
+
+def test_no_intention_and_no_need_are_assurances_and_blame_is_an_allegation(propose):
+    assert propose("Putin said Russia saw no need to use nuclear weapons.") == [
+        ("RU", None, "assure")
+    ]
+    assert propose("Peskov said Russia had no intention of toppling the government.") == [
+        ("RU", "government", "assure")
+    ]
+    assert set(propose("Moscow and Kyiv traded blame for the shelling of the plant.")) == {
+        ("RU", None, "allege"),
+        ("UA", None, "allege"),
+    }
+
+
+def test_having_something_is_not_having_to(propose):
+    # "had no veto" once read as "had to": an obligation, hence a demand by the speaker
+    assert propose("Biden said Russia had no veto over a neutral status.") == []
+    assert propose("Biden said Russia had to accept a neutral status.") == [
+        ("US", "alignment", "demand")
+    ]

@@ -30,6 +30,8 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "ask for",
         "request",
         "precondition",
+        "condition/NOUN",
+        "press/VERB",
     ),
     Stance.OFFER: (
         "offer",
@@ -40,6 +42,7 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "pledge/VERB",
         "promise/VERB",
         "put forward",
+        "in a position to",
         "willing",
         "ready",
         "prepared",
@@ -87,6 +90,8 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "weigh",
         "examine",
         "entertain",
+        "flexible",
+        "talk/VERB",
     ),
     Stance.THREATEN: (
         "threaten",
@@ -104,10 +109,23 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "accusation",
         "claim",
         "charge/NOUN",
-        "blame/VERB",
+        "blame",
     ),
     Stance.DENY: ("deny", "denial", "refute"),
-    Stance.ASSURE: ("assure", "assurance", "guarantee/VERB", "vow", "commit to"),
+    Stance.ASSURE: (
+        "assure",
+        "assurance",
+        "guarantee/VERB",
+        "vow",
+        "commit to",
+        "no intention",
+        "no plans",
+        "no plan",
+        "no need",
+        "not seeking",
+        "does not seek",
+        "did not seek",
+    ),
 }
 """Cues used for any stance a case file gives none for."""
 
@@ -153,6 +171,15 @@ NEGATED: dict[Stance, Stance | None] = {
     Stance.ASSURE: None,
 }
 """What a negated cue means; None: nothing is emitted."""
+
+NEGATIVE_IMPLICATIVES = frozenset({"afraid", "reluctant", "hesitant", "hesitate", "unwilling"})
+"""Words that negate what they govern ("reluctant to discuss"); negated, they cancel out."""
+
+HYPOTHETICAL_DETERMINERS = frozenset({"any"})
+""""Any compromise would need a referendum": a noun cue under these states no stance."""
+
+IMPERSONAL_CUES = frozenset({"require"})
+"""Cues whose subject may be a thing ("peace requires ..."): then the speaker is the agent."""
 
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
 
@@ -274,3 +301,6 @@ def spellings(word: str) -> list[str]:
         if word.endswith(uk):
             return [word, word[: -len(uk)] + us]
     return [word]
+
+
+PRONOUNS = PERSON_PRONOUNS | ACTOR_PRONOUNS | SPEAKER_PRONOUNS

@@ -255,11 +255,19 @@ class Extractor:
         return self._from_doc(self.nlp(text), article_date)
 
     def extract_many(
-        self, items: Iterable[tuple[str, date]], batch_size: int = 64
+        self, items: Iterable[tuple[str, date]], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[list[Proposal]]:
-        """Proposals for many articles, parsed in batches (much faster than one by one)."""
+        """Proposals for many articles, parsed in batches (much faster than one by one).
+
+        ``n_process`` > 1 parses in that many worker processes (spaCy's own pool; each
+        loads the pipeline once), in input order; the rules run in this process.
+        """
         pairs = list(items)
-        docs = self.nlp.pipe((t for t, _ in pairs), batch_size=batch_size)
+        docs = self.nlp.pipe(
+            (t for t, _ in pairs),
+            batch_size=1 if n_process > 1 else batch_size,
+            n_process=n_process,
+        )
         for doc, (_, day) in zip(docs, pairs, strict=True):
             yield self._from_doc(doc, day)
 
@@ -447,6 +455,32 @@ class Extractor:
                     head,
                     text,
                 )
+        # "Russia will halt its operation if Ukraine recognises Crimea": a condition on
+        # another party's action is demanded by the party that sets it
+        for head, toks, text in conditions:
+            if not text.lower().startswith("if ") or any(_governs(c, head) for c in cues):
+                continue
+            asked = _clause_subject(sent, toks)
+            setter = _subject([head])
+            if asked is None:
+                continue
+            other = self._resolve(asked, at, memory, None)
+            who = self._speaker(sent, head, at, memory)
+            mine = self._resolve(setter, at, memory, who) if setter is not None else who
+            if other is None or mine is None or other.party == mine.party:
+                continue
+            for issue, option in _issues_in(set(toks) - {asked.i}, at):
+                emit(
+                    mine,
+                    who,
+                    issue,
+                    option,
+                    Stance.DEMAND,
+                    "condition-on-other=demand",
+                    set(toks),
+                    head,
+                    text,
+                )
         return results
 
     def _find_cues(self, sent: Span, matches: list[tuple[str, Span]]) -> list[_Cue]:
@@ -505,6 +539,10 @@ class Extractor:
                 return None
             return Stance.DEMAND, [who], who
         stance = cue.stance
+        if cue.root.pos_ == "NOUN" and any(
+            c.dep_ == "det" and c.lower_ in P.HYPOTHETICAL_DETERMINERS for c in cue.root.children
+        ):
+            return None  # "any compromise would have to be put to a referendum"
         # "rejecting the allegations" is a denial
         if stance is Stance.REJECT and any(
             t.lemma_.lower() in P.ALLEGATION_NOUNS for t in cue.root.subtree
@@ -533,6 +571,15 @@ class Extractor:
             agent, passive = self._agent(cue, chain, at, memory, who)
             # the verb's conjoined subjects share its stance, not a possessed noun cue's
             subject = None if _owned(cue.root) else _subject(chain)
+        if (
+            agent is None
+            and not passive
+            and who is not None
+            and cue.root.lemma_ in P.IMPERSONAL_CUES
+            and subject is not None
+        ):
+            agent = who  # "peace talks required the restoration of ...", Zelensky said
+            cue.rules.append("impersonal=speaker")
         if agent is None and passive and who is not None:
             agent = who
             cue.rules.append("passive=speaker")
@@ -546,7 +593,12 @@ class Extractor:
             cue.rules.append("noun=speaker")
         if (
             who is not None
-            and (agent is None or who.party != agent.party or "passive=speaker" in cue.rules)
+            and (
+                agent is None
+                or who.party != agent.party
+                # "would have to be backed by guarantees"; but "should be discussed" stays
+                or ("passive=speaker" in cue.rules and stance is not Stance.CONSIDER)
+            )
             and stance not in P.ISSUELESS
             and _obliged(chain)
         ):
@@ -651,6 +703,15 @@ class Extractor:
                                 return found
             return memory.person
         if lower in P.ACTOR_PRONOUNS:
+            # "the ministers of X said that they rejected ...": the reporting subject
+            for anc in token.ancestors:
+                if anc.lemma_ in P.REPORTING_VERBS:
+                    for c in anc.children:
+                        if c.dep_ == "nsubj" and c.i != token.i and c.lower_ not in P.PRONOUNS:
+                            found = self._resolve(c, at, memory, who)
+                            if found is not None:
+                                return found
+                    break
             return memory.actor
         # the head word itself, then people anywhere in the phrase, then actors
         # among the head's own modifiers, then actors anywhere in the phrase
@@ -663,6 +724,7 @@ class Extractor:
             [t for x in phrase for t in at.get(x.i, []) if t.kind == "person"],
             [t for x in near for t in at.get(x.i, []) if t.kind == "actor"],
             [t for x in _prenominal(token) for t in at.get(x.i, []) if t.kind == "actor"],
+            [t for x in _of_object(token) for t in at.get(x.i, []) if t.kind == "actor"],
         ):
             if group:
                 return self._actor_of(group[0])
@@ -794,10 +856,15 @@ def _owned(root: Token) -> bool:
 
 def _obliged(chain: list[Token]) -> bool:
     """A deontic modal ("must", "should") or "have to" / "need to" on the cue's clause."""
-    for token in chain:
+    for below, token in zip([None, *chain], chain, strict=False):
         if any(c.dep_ == "aux" and c.lower_ in P.DEONTIC_MODALS for c in token.children):
             return True
-        if token is not chain[0] and token.lemma_ in ("have", "need"):
+        if (
+            below is not None
+            and token.lemma_ in ("have", "need")
+            and below.dep_ == "xcomp"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in below.children)
+        ):
             return True
     return False
 
@@ -872,16 +939,24 @@ def _topic(sent: Span) -> set[int]:
 
 
 def _negated(chain: list[Token], cue_tokens: set[int]) -> bool:
-    """A negator on the cue or a word governing it, unless the cue itself contains it."""
+    """A negator on the cue or a word governing it, unless the cue itself contains it.
+
+    Words like "afraid" or "reluctant" negate what they govern, and a negator on them
+    cancels that: "not afraid to talk about neutral status" is not negated.
+    """
+    flips = 0
     for token in chain:
+        if token.i not in cue_tokens and token.lemma_.lower() in P.NEGATIVE_IMPLICATIVES:
+            flips += 1
         for child in token.children:
             if child.i in cue_tokens:
                 continue
-            if child.dep_ == "neg" and not _is_no_longer(child):
-                return True
-            if child.dep_ == "det" and child.lower_ == "no":
-                return True
-    return False
+            if (child.dep_ == "neg" and not _is_no_longer(child)) or (
+                child.dep_ == "det" and child.lower_ == "no"
+            ):
+                flips += 1
+                break
+    return flips % 2 == 1
 
 
 def _is_no_longer(token: Token) -> bool:
@@ -895,6 +970,19 @@ def _no_longer(token: Token) -> bool:
             if c.lower_ == "longer" or (c.lower_ == "anymore"):
                 return True
     return False
+
+
+def _of_object(token: Token) -> list[Token]:
+    """ "the foreign ministers *of the United States*": the object of the head's "of"."""
+    if token.pos_ != "NOUN":
+        return []
+    return [
+        o
+        for c in token.children
+        if c.dep_ == "prep" and c.lower_ == "of"
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
 
 
 def _prenominal(token: Token) -> list[Token]:
@@ -926,9 +1014,12 @@ def _scope(cue: _Cue, agent_tokens: set[int], cue_roots: set[int]) -> set[int]:
     tokens = (
         {t.i for t in cue.root.subtree} if cue.obligation else _subtree_scope(cue, agent_tokens)
     )
-    # a coordinated verb with a cue of its own ("... but offered talks") is its own clause
+    # a coordinated verb with a cue of its own ("... but offered talks") is its own clause,
+    # and so is a participle of saying ("dismissed the Swedish model, saying ...")
     for child in cue.root.children:
-        if child.dep_ == "conj" and child.i in cue_roots:
+        if (child.dep_ == "conj" and child.i in cue_roots) or (
+            child.dep_ in ("advcl", "conj") and child.lemma_ in P.REPORTING_VERBS
+        ):
             tokens -= {t.i for t in child.subtree}
     sent = cue.root.sent
     for t in sent:
@@ -995,7 +1086,7 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
         if clause is None:
             continue
         toks = sorted(x.i for x in clause.subtree)
-        if marker.startswith("in "):
+        if marker.startswith("in ") or marker in ("if", "only if", "unless", "provided"):
             toks = _run_on(sent, toks)
         start = min(toks[0], t.i - (1 if marker.startswith("only ") else 0))
         text = sent.doc[start : toks[-1] + 1].text
@@ -1006,14 +1097,33 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
     return found
 
 
+def _clause_subject(sent: Span, toks: list[int]) -> Token | None:
+    """The subject of the clause made of ``toks`` (a condition), if it has one."""
+    inside = set(toks)
+    for i in toks:
+        token = sent.doc[i]
+        if token.head.i not in inside or token.head.i == token.i:
+            return next((c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    return None
+
+
 def _run_on(sent: Span, toks: list[int]) -> list[int]:
-    """ "In exchange for X, Y and Z": the list runs on to the clause's end, though the
-    parser often hangs its last items elsewhere. Stops at a reporting verb, ";" or a dash."""
+    """ "In exchange for X, Y and Z", "if Ukraine stops fighting, amends ... and recognises
+    ...": a list runs on to the clause's end, though the parser often hangs its last items
+    elsewhere. Stops at a reporting verb, ";", a dash, or a new clause's subject."""
+    inside = set(toks)
     end = toks[-1] + 1
     while end < sent.end:
         t = sent.doc[end]
-        if t.text in (";", ":", "—", "–") or t.lemma_ in P.REPORTING_VERBS or t.is_sent_end:
+        if t.text in (";", ":", "—", "–") or t.is_sent_end:
             break
+        if t.lemma_ in P.REPORTING_VERBS and (
+            t.dep_ == "ROOT" or any(c.dep_ == "nsubj" for c in t.children)
+        ):
+            break
+        if t.dep_ in ("nsubj", "nsubjpass", "expl") and t.head.i not in inside:
+            break
+        inside.add(t.i)
         end += 1
     while end - 1 > toks[-1] and sent.doc[end - 1].is_punct:
         end -= 1
