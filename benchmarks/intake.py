@@ -33,6 +33,7 @@ SETS = (
     "heldout2-2022-talks.jsonl",
     "heldout3-2022-talks.jsonl",
     "heldout4-2022-talks.jsonl",
+    "heldout5-2022-talks.jsonl",
 )
 
 
