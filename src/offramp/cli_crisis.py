@@ -7,6 +7,9 @@
     commitments CASE   declare CASE ...   notifications CASE   notify CASE ...
     ack CASE ID [--by]   sweep CASE   channels CASE   escalation CASE --between RU,US
     score CASE ...       alerts CASE
+    add-channel CASE --id --between --level [--endpoint]   merge CASE ID --from OTHER
+    report-violation CASE COMMITMENT --incident   assurances CASE   propose CASE ...
+    promote CASE ID [--on]   alert-rule CASE --jump [--window-hours]
 
 Every verb talks HTTP to a running desk (``--url``, or ``OFFRAMP_URL``) with the user's
 bearer token (``--token``, or ``OFFRAMP_TOKEN``; ``offramp token create USER`` makes one),
@@ -20,7 +23,7 @@ command's option when there is one; the exit status is then 1, never a traceback
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 from urllib.parse import quote
@@ -93,10 +96,12 @@ def parse_instant(text: str | None, option: str) -> str | None:
 
 
 def _where(where: str, options: Mapping[str, str]) -> str:
-    """``body.arrivals.0.at`` -> ``--at`` when this verb has that option."""
+    """``body.arrivals.0.at`` -> ``--at`` when this verb has that option (else, for
+    ``between[1]`` or ``stakes.RU.salience``, the option of the first name)."""
     path = re.sub(r"^(body|query|path)\.", "", where)
     last = re.split(r"[.\[\]]+", path.strip(".[]"))[-1] if path else ""
-    return options.get(path) or options.get(last) or where
+    first = re.split(r"[.\[]", path, maxsplit=1)[0]
+    return options.get(path) or options.get(last) or options.get(first) or where
 
 
 def _problems(res: httpx.Response, options: Mapping[str, str]) -> list[Problem]:
@@ -170,6 +175,9 @@ class Remote:
     def post(self, path: str, body: Mapping[str, Any], options: Mapping[str, str]) -> Any:
         return self.call("POST", path, body={k: v for k, v in body.items() if v is not None},
                          options=options)  # fmt: skip
+
+    def put(self, path: str, body: Mapping[str, Any], options: Mapping[str, str]) -> Any:
+        return self.call("PUT", path, body=body, options=options)
 
 
 def _id(value: str) -> str:
@@ -368,6 +376,38 @@ def show_channels(dyads: Sequence[Mapping[str, Any]]) -> None:
     )
 
 
+def _show(data: Any, json: bool, show: Callable[[Any], None], message: str = "") -> None:
+    """The API's answer as JSON with --json; else shown, then the one-line message."""
+    if json:
+        print_json(data)
+        return
+    show(data)
+    if message:
+        _line(message)
+
+
+def show_assurances(items: Sequence[Mapping[str, Any]]) -> None:
+    out.print(
+        _table(
+            "Assurances",
+            ("id", "proposed by", "to", "title", "options", "candidate issue"),
+            [
+                (
+                    a["id"],
+                    a["proposed_by"],
+                    ",".join(a["to"]),
+                    a["title"],
+                    ", ".join(a["options"]),
+                    f"since {when(a['promoted_at'])} ({a['promoted_by']})"
+                    if a["promoted_at"]
+                    else "no",
+                )
+                for a in items
+            ],
+        )
+    )
+
+
 # -- reads ----------------------------------------------------------------------------------
 
 
@@ -483,6 +523,16 @@ def channels(
     show_channels(data)
 
 
+@crisis_app.command("assurances")
+@friendly
+def assurances(
+    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
+) -> None:
+    """Proposed security assurances, and whether each is a candidate issue of the case."""
+    data = Remote(url, token, case).get("/assurances")
+    _show(data, json, show_assurances)
+
+
 @crisis_app.command("escalation")
 @friendly
 def escalation(
@@ -539,11 +589,7 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def _done(data: Mapping[str, Any], json: bool, message: str) -> None:
-    if json:
-        print_json(data)
-    else:
-        show_incident(data)
-        _line(message)
+    _show(data, json, show_incident, message)
 
 
 @crisis_app.command("log")
@@ -862,6 +908,201 @@ def score(
     _line(f"scored {'-'.join(s['between'])} at level {s['level']} ({when(s['at'])})")
     if data["alerts"]:
         show_alerts(data["alerts"], "Alerts raised")
+
+
+def _pairs(items: Sequence[str], option: str, shape: str) -> dict[str, str]:
+    """``KEY=VALUE`` options as a dict, a bad one named after ``option``."""
+    found: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not (sep and key.strip() and value.strip()):
+            raise InputError(option, f"{item!r} is not {shape}")
+        if key.strip() in found:
+            raise InputError(option, f"{key.strip()!r} is given twice")
+        found[key.strip()] = value.strip()
+    return found
+
+
+@crisis_app.command("add-channel")
+@friendly
+def add_channel(
+    case: CaseArg,
+    channel_id: Annotated[str, typer.Option("--id", help="A short id: ru-us-hotline.")],
+    between: Annotated[str, typer.Option("--between", help="The two parties it joins: RU,US.")],
+    level: Annotated[
+        str, typer.Option("--level", help="heads_of_state, hotline, back_channel, public, ...")
+    ],
+    endpoint: Annotated[
+        list[str] | None,
+        typer.Option("--endpoint", help="Who holds one end: RU=Defence minister (repeatable)."),
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Record a channel between two counterparts; prints that pair's channels."""
+    ends = _pairs(endpoint or [], "--endpoint", "PARTY=WHO, like RU=Defence minister")
+    body = {
+        "id": channel_id, "between": _parties(between.replace("-", ",")), "level": level,
+        "endpoints": {p.upper(): who for p, who in ends.items()},
+    }  # fmt: skip
+    options = {"id": "--id", "between": "--between", "level": "--level", "endpoints": "--endpoint"}
+    data = Remote(url, token, case).post("/channels", body, options)
+    _show(data, json, lambda d: show_channels([d]), f"added channel {channel_id}")
+
+
+@crisis_app.command("merge")
+@friendly
+def merge(
+    case: CaseArg,
+    incident_id: Annotated[str, typer.Argument(help="The incident to keep.")],
+    other: Annotated[
+        str, typer.Option("--from", help="The incident logged separately, folded into it.")
+    ],
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Fold an incident logged separately (same type and parties) into this one."""
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/merge", {"other": other}, {"other": "--from"}
+    )
+    _done(data, json, f"incident {other} merged into {incident_id}")
+
+
+@crisis_app.command("report-violation")
+@friendly
+def report_violation(
+    case: CaseArg,
+    commitment_id: Annotated[str, typer.Argument(help="The commitment broken.")],
+    incident_id: Annotated[str, typer.Option("--incident", help="The violation incident.")],
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Link a violation incident to the commitment it breaks."""
+    data = Remote(url, token, case).post(
+        f"/commitments/{_id(commitment_id)}/violations",
+        {"incident": incident_id},
+        {"incident": "--incident"},
+    )
+    message = f"violation {incident_id} linked to commitment {commitment_id}"
+    _show(data, json, lambda d: show_commitments([d]), message)
+
+
+STAKE = "PARTY:SALIENCE:OPTION=VALUE,...[:ACCEPTABLE,...], like US:0.1:none=1,limits=0.7:limits"
+
+
+def _stake(text: str) -> tuple[str, dict[str, Any]]:
+    """``US:0.1:none=1,limits=0.7:limits`` -> ``US``, its salience, values, acceptable."""
+    parts = text.split(":")
+    if len(parts) not in (3, 4) or not parts[0].strip():
+        raise InputError("--stake", f"{text!r} is not {STAKE}")
+    try:
+        salience = float(parts[1])
+        values = {k: float(v) for k, v in _pairs(parts[2].split(","), "--stake", STAKE).items()}
+    except ValueError:
+        raise InputError("--stake", f"{text!r} is not {STAKE}") from None
+    acceptable = _options(parts[3]) if len(parts) == 4 else []
+    return parts[0].strip().upper(), {
+        "salience": salience,
+        "values": values,
+        "acceptable": acceptable,
+    }
+
+
+def _options(text: str) -> list[str]:
+    return [o.strip() for o in text.split(",") if o.strip()]
+
+
+@crisis_app.command("propose")
+@friendly
+def propose(
+    case: CaseArg,
+    assurance_id: Annotated[str, typer.Option("--id", help="A short id: us-ru-missile-limits.")],
+    title: Annotated[str, typer.Option("--title", help="What is assured.")],
+    proposed_by: Annotated[str, typer.Option("--proposed-by", help="The party proposing: US.")],
+    to: Annotated[str, typer.Option("--to", help="The parties it is proposed to: RU.")],
+    option: Annotated[
+        list[str],
+        typer.Option("--option", help="An option, ID=LABEL (repeat: at least two)."),
+    ],
+    stake: Annotated[
+        list[str] | None,
+        typer.Option("--stake", help=f"A party's stake (repeatable): {STAKE}."),
+    ] = None,
+    precedent: Annotated[str, typer.Option("--precedent", help="A precedent, if any.")] = "",
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Propose a mutual security assurance, with each party's stake in its options."""
+    labels = _pairs(option, "--option", "ID=LABEL, like mutual_limits=Mutual limits")
+    stakes = dict(_stake(s) for s in stake or [])
+    if len(stakes) < len(stake or []):
+        raise InputError("--stake", "a party has two stakes; give one --stake per party")
+    body = {
+        "id": assurance_id, "title": title, "proposed_by": proposed_by.strip().upper(),
+        "to": _parties(to), "options": [{"id": k, "label": v} for k, v in labels.items()],
+        "stakes": stakes, "precedent": precedent,
+    }  # fmt: skip
+    options = {k: "--" + k.replace("_", "-") for k in body} | {
+        "id": "--id", "options": "--option", "stakes": "--stake"
+    }  # fmt: skip
+    data = Remote(url, token, case).post("/assurances", body, options)
+    _show(data, json, lambda d: show_assurances([d]), f"proposed assurance {assurance_id}")
+
+
+@crisis_app.command("promote")
+@friendly
+def promote(
+    case: CaseArg,
+    assurance_id: Annotated[str, typer.Argument(help="The assurance's id.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Date of the parties' positions on it (default: today)."),
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Make an assurance a candidate issue of the case, so "enlarge the problem" weighs it."""
+    day = parse_date(on, "--on")
+    data = Remote(url, token, case).post(
+        f"/assurances/{_id(assurance_id)}/promote",
+        {"on": day.isoformat() if day else None},
+        {"on": "--on"},
+    )
+    message = f"assurance {assurance_id} is a candidate issue of {case}"
+    _show(data, json, lambda d: show_assurances([d]), message)
+
+
+@crisis_app.command("alert-rule")
+@friendly
+def alert_rule(
+    case: CaseArg,
+    jump: Annotated[int, typer.Option("--jump", help="Levels a dyad must rise to alert.")],
+    window_hours: Annotated[
+        float | None,
+        typer.Option("--window-hours", help="Count the rise from the lowest score this far back."),
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Replace the case's alert rule: the rise on the ladder (and window) that alerts."""
+    data = Remote(url, token, case).put(
+        "/alert-rule",
+        {"jump": jump, "window_hours": window_hours},
+        {"jump": "--jump", "window_hours": "--window-hours"},
+    )
+
+    def show(rule: Mapping[str, Any]) -> None:
+        hours = rule["window_hours"]
+        base = f"the lowest score of the {hours:g} h before" if hours else "the previous score"
+        _line(f"alert rule of {case}: a rise of {rule['jump']} levels or more above {base}")
+
+    _show(data, json, show)
 
 
 def register(app: typer.Typer) -> None:
