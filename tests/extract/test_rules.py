@@ -318,8 +318,12 @@ def test_ready_to_is_an_offer_unless_a_more_specific_cue_follows(propose):
     assert propose("Zelensky said Ukraine was ready to adopt a neutral status.") == [
         ("UA", "alignment", "offer")
     ]
+    # "ready to discuss" is an offer too (the codebook's reading), "ready to reject" is not
     assert propose("Zelensky said Ukraine was ready to discuss a neutral status.") == [
-        ("UA", "alignment", "consider")
+        ("UA", "alignment", "offer")
+    ]
+    assert propose("Zelensky said Ukraine was ready to reject a neutral status.") == [
+        ("UA", "alignment", "reject")
     ]
 
 
@@ -388,3 +392,59 @@ def test_having_something_is_not_having_to(propose):
     assert propose("Biden said Russia had to accept a neutral status.") == [
         ("US", "alignment", "demand")
     ]
+
+
+def test_a_stated_aim_or_condition_is_the_speakers_demand(propose):
+    text = (
+        "Putin said the aim of the operation was the demilitarization of Ukraine and regime "
+        "change in Kyiv."
+    )
+    assert set(propose(text)) == {("RU", "armed_forces", "demand"), ("RU", "government", "demand")}
+    text = (
+        "Peskov said Moscow's conditions were that Ukraine write a neutral status into its "
+        "constitution, acknowledge that Crimea is Russian and recognise Donetsk and Luhansk."
+    )
+    # the cues inside the conditions are their content, not Russian acceptance
+    assert set(propose(text)) == {
+        ("RU", "alignment", "demand"),
+        ("RU", "crimea", "demand"),
+        ("RU", "donbas", "demand"),
+    }
+
+
+def test_ready_to_discuss_is_an_offer_as_the_codebook_reads_it(propose):
+    [p] = propose.full("Peskov said Moscow was ready to discuss a neutral status.")
+    assert (p.party, p.issue, str(p.stance)) == ("RU", "alignment", "offer")
+    assert "ready-to-discuss=offer" in p.rule
+    assert propose("Peskov said Moscow was not ready to discuss a neutral status.") == [
+        ("RU", "alignment", "reject")
+    ]
+
+
+def test_only_on_the_verb_makes_if_a_strong_condition(propose):
+    text = (
+        "Putin told Macron that a settlement could only be reached if Russia's interests were "
+        "met, among them recognition of Crimea as Russian and a neutral status, according to "
+        "the Kremlin."
+    )
+    found = propose.full(text)
+    assert {(p.party, p.issue, str(p.stance)) for p in found} == {
+        ("RU", "crimea", "demand"),
+        ("RU", "alignment", "demand"),
+    }
+    assert all(p.condition.startswith("only if") for p in found)
+
+
+def test_a_coordinated_reporting_verb_takes_the_first_verbs_subject(propose):
+    text = (
+        "Putin urged Kyiv to return to talks, but said the status of Donetsk and Luhansk "
+        "would not be up for discussion."
+    )
+    assert ("RU", "donbas", "reject") in set(propose(text))
+
+
+def test_an_actor_open_to_something_is_not_judging_it(propose):
+    text = "Zelensky said he was open to a compromise on the Donbas."
+    [p] = propose.full(text)
+    assert (p.party, p.issue, str(p.stance), p.speaker) == ("UA", "donbas", "consider", "zelensky")
+    assert "evaluation" not in p.rule

@@ -67,6 +67,7 @@ DEFAULT_CUES: dict[Stance, tuple[str, ...]] = {
         "refuse",
         "rule out",
         "dismiss",
+        "brush off",
         "oppose",
         "turn down",
         "say no",
@@ -222,6 +223,11 @@ same verbs withdraw it ("dropped its demand"): see ``WITHDRAWAL_VERBS``."""
 
 UNCHANGED = frozenset({"unchanged", "firm", "same", "unaltered"})
 """"X's position on Y is unchanged / remains firm": X maintains its demand on Y."""
+
+AIM_NOUNS = frozenset(
+    {"aim", "goal", "objective", "purpose", "condition", "demand", "requirement", "precondition"}
+)
+""""The aim ... was X", "the conditions were that Y": what is stated is demanded."""
 
 POSITION_NOUNS = frozenset({"position", "stance", "stand"})
 

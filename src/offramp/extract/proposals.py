@@ -186,7 +186,7 @@ class _Cue:
     span: Span
     rules: list[str] = field(default_factory=list)
     obligation: bool = False  # "Y should/must/would have to Z", reported: the speaker demands
-    concession: bool = False  # "give up X": an offer of X; negated, a rejection
+    concession: bool = False  # an offer whose negation is a rejection ("give up X")
 
     @property
     def root(self) -> Token:
@@ -500,6 +500,7 @@ class Extractor:
         ]
         cues.extend(_obligations(sent, {c.root.i for c in cues}))
         cues.extend(_unchanged_positions(sent, {c.root.i for c in cues}))
+        cues.extend(_stated_aims(sent, {c.root.i for c in cues}))
         # "give up X" is a concession, unless what is given up is a cue ("drop a demand")
         given_up = {g for c in cues for g in _governors(c.root)}
         for span in concessions:
@@ -514,6 +515,13 @@ class Extractor:
             and any(c.root.i in _governors(o.root) for o in cues if o is not c)
         }
         roots -= weak
+        # the codebook's reading: being ready to discuss X offers X for negotiation
+        for c in cues:
+            if c.stance is Stance.CONSIDER and any(
+                w in _governors(c.root) for w in weak if sent.doc[w].lemma_.lower() in P.VOLITIONAL
+            ):
+                c.stance, c.concession = Stance.OFFER, True
+                c.rules.append("ready-to-discuss=offer")
         kept: list[_Cue] = []
         for cue in cues:
             ancestors = _governors(cue.root)
@@ -564,7 +572,13 @@ class Extractor:
             return None
         agent: _Actor | None
         subject: Token | None = None
-        if _evaluative(cue.root) and who is not None:
+        judged = _subject(chain)
+        if (
+            _evaluative(cue.root)
+            and who is not None
+            # "he was open to a compromise": an actor's own stance, not a judgement
+            and not _names_actor(judged, at)
+        ):
             agent, passive = who, False
             cue.rules.append("evaluation=speaker")
         else:
@@ -743,7 +757,16 @@ class Extractor:
         """Who reports the clause of ``token``: a reporting verb's subject, "according to"."""
         for anc in [token, *token.ancestors]:
             if anc.lemma_ in P.REPORTING_VERBS and anc.i != token.i:
-                for c in anc.children:
+                verb = anc
+                # "urged Kyiv to ..., but said ...", "..., adding that ...": the subject of
+                # the verb that the reporting verb is coordinated with or attached to
+                while (
+                    not any(c.dep_ == "nsubj" for c in verb.children)
+                    and verb.dep_ in ("conj", "advcl")
+                    and verb.head.lemma_ in P.REPORTING_VERBS | P.PROPOSING_VERBS
+                ):
+                    verb = verb.head
+                for c in verb.children:
                     if c.dep_ == "nsubj":
                         return self._resolve(c, at, memory, None)
         for t in sent:
@@ -787,7 +810,9 @@ def _start(term: _Term) -> int:
 def _chain(token: Token) -> list[Token]:
     """The cue and the words governing it within its clause ("not prepared to accept")."""
     chain = [token]
-    while token.dep_ in _CHAIN_DEPS and token.head.i != token.i:
+    while (
+        token.dep_ in _CHAIN_DEPS or (token.dep_ == "advmod" and token.lower_ in ("up", "out"))
+    ) and token.head.i != token.i:  # "not up for discussion", "out of the question"
         token = token.head
         chain.append(token)
         if token.lemma_ in P.REPORTING_VERBS:
@@ -845,6 +870,15 @@ def _obligations(sent: Span, taken: set[int]) -> list[_Cue]:
     return found
 
 
+def _names_actor(token: Token | None, at: dict[int, list[_Term]]) -> bool:
+    """Whether ``token`` itself names a person or an actor, or is a pronoun for one."""
+    if token is None:
+        return False
+    if token.lower_ in P.PRONOUNS:
+        return True
+    return any(t.kind in ("person", "actor") for t in at.get(token.i, []))
+
+
 def _owned(root: Token) -> bool:
     """A noun cue with its own possessor ("backed *Ukraine's* demand for guarantees") states
     the possessor's position even inside another cue."""
@@ -867,6 +901,23 @@ def _obliged(chain: list[Token]) -> bool:
         ):
             return True
     return False
+
+
+def _stated_aims(sent: Span, taken: set[int]) -> list[_Cue]:
+    """ "The aim of the operation was X", "Moscow's conditions were that Y": reported, the
+    speaker demands X or Y. The copula carries the cue, so its complement is the content
+    and cues inside it ("that Kyiv *recognise* Crimea") are subsumed."""
+    found: list[_Cue] = []
+    for t in sent:
+        verb = t.head
+        if t.lemma_.lower() not in P.AIM_NOUNS or t.dep_ != "nsubj" or verb.lemma_ != "be":
+            continue
+        if verb.i in taken or not any(c.dep_ in ("attr", "ccomp") for c in verb.children):
+            continue
+        rule = f"stated-aim({t.text} {verb.text})=demand"
+        found.append(_Cue(Stance.DEMAND, sent.doc[verb.i : verb.i + 1], [rule], True))
+        taken.add(verb.i)
+    return found
 
 
 def _unchanged_positions(sent: Span, taken: set[int]) -> list[_Cue]:
@@ -1017,9 +1068,9 @@ def _scope(cue: _Cue, agent_tokens: set[int], cue_roots: set[int]) -> set[int]:
     # a coordinated verb with a cue of its own ("... but offered talks") is its own clause,
     # and so is a participle of saying ("dismissed the Swedish model, saying ...")
     for child in cue.root.children:
-        if (child.dep_ == "conj" and child.i in cue_roots) or (
-            child.dep_ in ("advcl", "conj") and child.lemma_ in P.REPORTING_VERBS
-        ):
+        if (
+            child.dep_ == "conj" and (child.i in cue_roots or child.lemma_ in P.REPORTING_VERBS)
+        ) or (child.dep_ == "advcl" and child.lemma_ in P.REPORTING_VERBS and child.tag_ == "VBG"):
             tokens -= {t.i for t in child.subtree}
     sent = cue.root.sent
     for t in sent:
@@ -1067,11 +1118,16 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
     for t in sent:
         low = t.lower_
         marker = ""
+        right_before = False
         clause: Token | None = None
         if t.dep_ == "mark" and low in ("if", "unless", "once", "after", "when", "provided"):
             clause = t.head
             prev = t.doc[t.i - 1] if t.i > sent.start else None
-            marker = f"only {low}" if prev is not None and prev.lower_ == "only" else low
+            right_before = prev is not None and prev.lower_ == "only"
+            only = right_before or (
+                low == "if" and any(c.lower_ == "only" for c in clause.head.children)
+            )  # "only if", and "could only be reached if"
+            marker = f"only {low}" if only else low
         elif low in ("provided", "providing") and t.dep_ in ("prep", "advcl", "mark"):
             clause, marker = t, "provided"
         elif (
@@ -1088,7 +1144,7 @@ def _conditions(sent: Span) -> list[tuple[Token, list[int], str]]:
         toks = sorted(x.i for x in clause.subtree)
         if marker.startswith("in ") or marker in ("if", "only if", "unless", "provided"):
             toks = _run_on(sent, toks)
-        start = min(toks[0], t.i - (1 if marker.startswith("only ") else 0))
+        start = min(toks[0], t.i - (1 if right_before else 0))
         text = sent.doc[start : toks[-1] + 1].text
         anchor = clause.head if clause.i != t.i else t.head
         found.append(
