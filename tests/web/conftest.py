@@ -16,6 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -59,12 +60,12 @@ def wait_for_server(url: str, proc: subprocess.Popen[str], timeout: float = 60.0
     pytest.fail(f"the desk server did not start at {url}; its output:\n{out}")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a desk serving the example case with the demo accounts."""
+@contextmanager
+def demo_server(
+    db: Path, password: str = PASSWORD, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``python -m offramp.web.demo`` on a free loopback port over ``db``; its base URL."""
     port = free_port()
-    db = tmp_path_factory.mktemp("web") / "desk.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -75,22 +76,37 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--db",
             str(db),
             "--password",
-            PASSWORD,
+            password,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
-    wait_for_server(f"{base}/sign-in", proc)
-    yield base
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        wait_for_server(f"{base}/sign-in", proc)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def own_server() -> Callable[..., AbstractContextManager[str]]:
+    """:func:`demo_server`, for a module that needs a desk of its own (it changes the seed)."""
+    return demo_server
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a desk serving the example case with the demo accounts."""
+    with demo_server(tmp_path_factory.mktemp("web") / "desk.db") as base:
+        yield base
 
 
 def chromium_path() -> str:

@@ -207,6 +207,38 @@ def _rows() -> list[Row]:
             "crisis.write",
             form={"action": "done"},
         ),
+        # close an incident whose every step is waived; the mediator reads, never writes
+        crisis_form(
+            "/cases/{slug}/crisis/incidents/{incident}/close",
+            f"{c}/crisis/incidents/{{closable}}/close",
+            outcome="Closed from the matrix.",
+        ),
+        # withdraw the tabled "March framework": the mediator's; the parties see it, may not
+        Row(
+            "POST",
+            "/cases/{slug}/proposals/{proposal_id}/withdraw",
+            f"{c}/proposals/1/withdraw",
+            (MED,),
+            (UA, RU),
+            "proposal.withdraw",
+        ),
+        # record a concession by hand: the mediator's; the analyst reads the ledger only
+        Row(
+            "POST",
+            "/cases/{slug}/ledger",
+            f"{c}/ledger",
+            (MED,),
+            (AN,),
+            "ledger.write",
+            form={
+                "party": "RU",
+                "issue": "alignment",
+                "direction": "receives",
+                "from_option": "",
+                "to_option": "",
+                "note": "From the matrix.",
+            },
+        ),
         Row(
             "POST",
             "/cases/{slug}/crisis/incidents/{incident}/playbook",
@@ -392,6 +424,18 @@ CLAIM_STEPS = [
         {"to": "RU", "label": "affirmed"},
     ),
 ]
+# The step form's other action: waiving the step, with its reason (same route).
+STEP_ACTIONS = [
+    Row(
+        "POST",
+        "",
+        f"/cases/{CASE}/crisis/incidents/{{incident}}/steps/{{step}}",
+        (OFF,),
+        (MED,),
+        "crisis.write",
+        {"action": "waive", "reason": "Not needed, from the matrix."},
+    ),
+]
 ROWS = _rows()
 
 
@@ -458,11 +502,28 @@ def _crisis_ids(desk: Desk) -> dict[str, str]:
     assert running.run is not None
     step = next(s.spec.id for s in running.run.steps if s.done_at is None)
     fresh = next(b.incident.id for b in boards if b.run is None)
+    # an incident whose playbook has every step waived: ready to close
+    desk.crisis.log_incident(
+        officer,
+        CASE,
+        key="matrix-closable",
+        type=IncidentType.THREAT,
+        title="A threat to close from the matrix",
+        raised_by="RU",
+        against="US",
+        claim="A claim.",
+        level=2,
+        arrivals=[ArrivalIn("ru-us-public", datetime(2022, 10, 27, 9, tzinfo=UTC))],
+    )
+    run = desk.crisis.start_playbook(officer, CASE, "matrix-closable", "threat")
+    for s in run.steps:
+        desk.crisis.waive_step(officer, CASE, "matrix-closable", s.spec.id, "Not needed.")
     return {
         "incident": running.incident.id,
         "step": step,
         "fresh_incident": fresh,
         "playbook": "threat",
+        "closable": "matrix-closable",
     }
 
 
@@ -563,7 +624,7 @@ def check(web: Web, row: Row, persona: str) -> None:
 
 
 GETS = [r for r in ROWS if r.method == "GET"]
-POSTS = [r for r in ROWS if r.method == "POST"] + CLAIM_STEPS
+POSTS = [r for r in ROWS if r.method == "POST"] + CLAIM_STEPS + STEP_ACTIONS
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -591,6 +652,9 @@ def test_every_web_route_has_a_row(reader: Web) -> None:
     assert served == covered
     steps = {r.path.rsplit("/", 1)[1] for r in CLAIM_STEPS} | {"request"}
     assert steps == {"request", "assure", "deny", "relay"}
+    step_route = "/cases/{slug}/crisis/incidents/{incident}/steps/{step}"
+    actions = {r.form["action"] for r in ROWS if r.route == step_route}
+    assert actions | {r.form["action"] for r in STEP_ACTIONS} == {"done", "waive"}
 
 
 def test_the_plenary_is_both_delegates_channel(reader: Web) -> None:

@@ -76,10 +76,23 @@ def test_mediator_reads_march_map_sees_shift_and_relays_confirmed_claim(
 
     page.get_by_role("link", name="Ledger").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Concession ledger")
+    # record a concession by hand through the ledger's form
+    page.get_by_text("Record a concession by hand").click()
+    page.get_by_label("Party").select_option("RU")
+    page.get_by_label("Gives or receives").select_option("gives")
+    page.get_by_label("Issue", exact=True).select_option("donbas")
+    page.get_by_label("To option").select_option("compromise")
+    page.get_by_label("Note").fill("Recorded in the browser journey.")
+    page.get_by_role("button", name="Record concession").click()
+    expect(page.locator("[data-flash='ok']")).to_have_text("Concession recorded in the ledger.")
+    entry = page.locator("[data-table='ledger'] tr", has_text="Recorded in the browser journey.")
+    expect(entry).to_have_attribute("data-direction", "gives")
+    expect(entry).to_contain_text("compromise")
     shot(page, "ledger")
     page.get_by_role("link", name="Audit").click()
     expect(page.locator("[data-chain]")).to_have_attribute("data-chain", "verified")
     expect(page.locator("[data-table='audit']")).to_contain_text("claim.relay")
+    expect(page.locator("[data-table='audit']")).to_contain_text("ledger.record")
     shot(page, "audit")
 
 

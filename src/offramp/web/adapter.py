@@ -14,7 +14,7 @@ from typing import Any
 
 from offramp.errors import NotFound, Unauthenticated
 from offramp.model.access import DeskRole
-from offramp.model.concessions import Concession
+from offramp.model.concessions import Concession, Direction
 from offramp.model.shuttle import (
     Channel,
     ChannelKind,
@@ -185,9 +185,29 @@ class ServicesDesk:
         view = self.s.shuttle.respond_to_proposal(_actor(viewer), slug, proposal_id, answer, note)
         return view.proposal  # type: ignore[no-any-return]
 
+    def withdraw_proposal(self, viewer: Viewer, slug: str, proposal_id: int) -> Proposal:
+        view = self.s.shuttle.withdraw_proposal(_actor(viewer), slug, proposal_id)
+        return view.proposal  # type: ignore[no-any-return]
+
     # -- ledger and audit ----------------------------------------------------------------
     def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]:
         return [e.concession for e in self.s.shuttle.ledger(_actor(viewer), slug)]
+
+    def record_concession(
+        self,
+        viewer: Viewer,
+        slug: str,
+        party: str,
+        issue: str,
+        direction: Direction,
+        from_option: str | None,
+        to_option: str | None,
+        note: str,
+    ) -> Concession:
+        entry = self.s.shuttle.record_concession(
+            _actor(viewer), slug, party, issue, direction, from_option, to_option, note
+        )
+        return entry.concession  # type: ignore[no-any-return]
 
     def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
         actor = _actor(viewer)

@@ -41,6 +41,7 @@ from offramp.web import security
 DONE = {
     "step-done": "Step recorded as done.",
     "step-waived": "Step waived.",
+    "closed": "Incident closed with its outcome.",
     "started": "Playbook started: its steps are on the board with their deadlines.",
     "swept": "Overdue acknowledgements checked.",
     "acknowledged": "Acknowledgement recorded.",
@@ -433,16 +434,33 @@ def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
         "/cases/{slug}/crisis/incidents/{incident}/steps/{step}", response_class=HTMLResponse
     )
     async def step(request: Request, slug: str, incident: str, step: str) -> Response:
-        actor = actor_of(request)
-        action = await form_text(request, "action")
-        at = parse_instant(await form_text(request, "at", required=False))
-        if action == "waive":
-            reason = await form_text(request, "reason")
-            crisis.waive_step(actor, slug, incident, step, reason, at)
-            return back(slug, "step-waived")
-        by = await form_text(request, "by", required=False)
-        crisis.complete_step(actor, slug, incident, step, by=by, at=at)
-        return back(slug, "step-done")
+        """Record a step done (``action=complete``) or waive it (``action=waive``, with its
+        reason); a refused one re-renders the board with the message."""
+        action = ""
+
+        async def do(actor: Actor) -> object:
+            nonlocal action
+            action = await form_text(request, "action")
+            at = parse_instant(await form_text(request, "at", required=False))
+            if action == "waive":
+                reason = await form_text(request, "reason")
+                return crisis.waive_step(actor, slug, incident, step, reason, at)
+            by = await form_text(request, "by", required=False)
+            return crisis.complete_step(actor, slug, incident, step, by=by, at=at)
+
+        response = await write(request, slug, board_page, do, "step-done")
+        if action == "waive" and response.status_code == 303:
+            response = back(slug, "step-waived")
+        return response
+
+    @router.post("/cases/{slug}/crisis/incidents/{incident}/close", response_class=HTMLResponse)
+    async def close(request: Request, slug: str, incident: str) -> Response:
+        async def do(actor: Actor) -> object:
+            outcome = await form_text(request, "outcome")
+            at = parse_instant(await form_text(request, "at", required=False))
+            return crisis.close_incident(actor, slug, incident, outcome, at)
+
+        return await write(request, slug, board_page, do, "closed")
 
     @router.post("/cases/{slug}/crisis/incidents/{incident}/playbook", response_class=HTMLResponse)
     async def start(request: Request, slug: str, incident: str) -> Response:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from offramp.model import Case
 from offramp.model.access import Action, DeskRole
-from offramp.model.concessions import Concession
+from offramp.model.concessions import Concession, Direction
 from offramp.model.shuttle import (
     Channel,
     Claim,
@@ -173,8 +173,26 @@ class Desk(Protocol):
         self, viewer: Viewer, slug: str, proposal_id: int, accept: bool, note: str
     ) -> Proposal: ...
 
+    def withdraw_proposal(self, viewer: Viewer, slug: str, proposal_id: int) -> Proposal:
+        """Withdraw an open proposal (proposal.withdraw); Conflict once it is not open."""
+        ...
+
     # -- ledger and audit --------------------------------------------------------------
     def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]: ...
+
+    def record_concession(
+        self,
+        viewer: Viewer,
+        slug: str,
+        party: str,
+        issue: str,
+        direction: Direction,
+        from_option: str | None,
+        to_option: str | None,
+        note: str,
+    ) -> Concession:
+        """Record by hand what a party gave or received (ledger.write)."""
+        ...
 
     def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
         """The newest events and the chain's verification (``verify`` forces a fresh one)."""

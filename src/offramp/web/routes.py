@@ -25,7 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError, Unauthenticated
 from offramp.model.access import Action, DeskRole
-from offramp.model.concessions import ledger_balance
+from offramp.model.concessions import Direction, ledger_balance
 from offramp.model.shuttle import (
     PLENARY,
     ClaimState,
@@ -59,6 +59,8 @@ DONE = {
     "tabled": "Package tabled.",
     "accepted": "You accepted the package.",
     "rejected": "You rejected the package.",
+    "withdrawn": "Package withdrawn; the parties can no longer answer it.",
+    "recorded": "Concession recorded in the ledger.",
     "signed-out": "You are signed out.",
 }
 CSRF_MESSAGE = (
@@ -409,10 +411,22 @@ def build_router(desk: Desk) -> APIRouter:
             response = see_other(loc)
         return response
 
+    @router.post("/cases/{slug}/proposals/{proposal_id}/withdraw", response_class=HTMLResponse)
+    async def withdraw(request: Request, slug: str, proposal_id: int) -> Response:
+        async def do(viewer: Viewer) -> object:
+            return desk.withdraw_proposal(viewer, slug, proposal_id)
+
+        return await act(request, slug, do, "withdrawn")
+
     # -- ledger and audit --------------------------------------------------------------
-    @router.get("/cases/{slug}/ledger", response_class=HTMLResponse)
-    async def ledger(request: Request, slug: str) -> Response:
-        viewer = current(request)
+    def ledger_page(
+        request: Request,
+        viewer: Viewer,
+        slug: str,
+        *,
+        error: OfframpError | None = None,
+        values: Mapping[str, str] | None = None,
+    ) -> HTMLResponse:
         cv = desk.access_case(viewer, slug)
         if not cv.may(Action.LEDGER_READ):
             raise NotFound("No such page.")
@@ -420,8 +434,49 @@ def build_router(desk: Desk) -> APIRouter:
         return render(
             request,
             "ledger.html",
-            {**nav(cv, "ledger"), "entries": entries, "balance": ledger_balance(entries)},
+            {
+                **nav(cv, "ledger"),
+                "entries": entries,
+                "balance": ledger_balance(entries),
+                "parties": cv.case.negotiating_parties(),
+                "issues": cv.case.issues,
+                "directions": list(Direction),
+                "error": error,
+                "values": values or {},
+            },
+            status=error.status if error is not None else 200,
         )
+
+    @router.get("/cases/{slug}/ledger", response_class=HTMLResponse)
+    async def ledger(request: Request, slug: str) -> Response:
+        return ledger_page(request, current(request), slug)
+
+    @router.post("/cases/{slug}/ledger", response_class=HTMLResponse)
+    async def record_concession(request: Request, slug: str) -> Response:
+        """Record a concession by hand; a refused one re-renders the ledger with the
+        message and the values given. Who may not read the ledger gets its 404 first."""
+        viewer = current(request)
+        cv = desk.access_case(viewer, slug)
+        if not cv.may(Action.LEDGER_READ):
+            raise NotFound("No such page.")
+        form = await request.form()
+        values = {k: str(v) for k, v in form.items() if k != security.CSRF_FIELD}
+        try:
+            if not cv.may(Action.LEDGER_WRITE):
+                action = Action.LEDGER_WRITE.value
+                raise Forbidden(action, f"You may not {action} in case {slug}.")
+            party = await form_text(request, "party")
+            issue = await form_text(request, "issue")
+            direction = _enum(Direction, await form_text(request, "direction"), "direction")
+            from_option = await form_text(request, "from_option", required=False)
+            to_option = await form_text(request, "to_option", required=False)
+            note = await form_text(request, "note", required=False)
+            desk.record_concession(
+                viewer, slug, party, issue, direction, from_option or None, to_option or None, note
+            )
+        except (Conflict, InputError, Forbidden) as exc:
+            return ledger_page(request, viewer, slug, error=exc, values=values)
+        return see_other(f"/cases/{slug}/ledger?done=recorded")
 
     @router.get("/cases/{slug}/audit", response_class=HTMLResponse)
     async def audit(request: Request, slug: str) -> Response:
