@@ -34,6 +34,7 @@ SETS = (
     "heldout3-2022-talks.jsonl",
     "heldout4-2022-talks.jsonl",
     "heldout5-2022-talks.jsonl",
+    "heldout6-2022-talks.jsonl",
 )
 
 
