@@ -142,6 +142,15 @@ def _rows() -> list[Row]:
                 "source_id": "wapo-2022-03-11",
             },
         ),
+        # confirming a statement stores its position: the mediator's; the analyst adds only
+        Row(
+            "POST",
+            "/cases/{slug}/statements/{key}/confirm",
+            f"{c}/statements/ru-initial-demand/confirm",
+            (MED,),
+            (UA, RU, OBS, AN, OFF),
+            "statement.confirm",
+        ),
         Row("GET", "/cases/{slug}/crisis", f"{c}/crisis", crisis_read),
         Row("GET", "/cases/{slug}/crisis/channels", f"{c}/crisis/channels", crisis_read),
         Row("GET", "/cases/{slug}/crisis/commitments", f"{c}/crisis/commitments", crisis_read),

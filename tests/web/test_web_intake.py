@@ -164,3 +164,70 @@ def test_a_txt_upload_is_read(web: Web) -> None:
     )
     assert page.status_code == 200
     assert 'data-party="UA" data-issue="donbas"' in page.text
+
+
+ADD = {
+    "speaker": "zelensky",
+    "party": "UA",
+    "issue": "donbas",
+    "stance": "consider",
+    "option": "compromise",
+    "quote": "compromise",
+    "date": "2022-03-11",
+    "date_basis": "article date 2022-03-11",
+    "rule": "cue:consider(consider)",
+    "source_id": "wapo-2022-03-11",
+}
+KEY = "ua-donbas-2022-03-11"
+
+
+def _row(web: Web, key: str) -> Any:
+    mediator = web.desk.accounts.get_actor("mediator")
+    return next(r for r in web.desk.cases.list_statements(mediator, CASE) if r.statement.id == key)
+
+
+def test_the_mediator_confirms_what_the_analyst_added_and_the_position_follows(web: Web) -> None:
+    assert web.as_("analyst").post(f"{PAGE}/statements", ADD).status_code == 303
+    waiting = web.http.get(PAGE)
+    assert f'data-statement="{KEY}"' in waiting.text
+    assert f"/statements/{KEY}/confirm" not in waiting.text  # the analyst may not confirm
+    before = web.state()
+    refused = web.post(f"/cases/{CASE}/statements/{KEY}/confirm", {})
+    assert refused.status_code == 403 and "statement.confirm" in refused.text
+    assert web.state() == before and _row(web, KEY).confirmed_at is None
+
+    page = web.as_("mediator").http.get(PAGE)
+    assert f"/statements/{KEY}/confirm" in page.text
+    got = web.post(f"/cases/{CASE}/statements/{KEY}/confirm", {})
+    assert got.status_code == 303
+    assert got.headers["location"] == f"{PAGE}?confirmed={KEY}"
+    row = _row(web, KEY)
+    assert row.confirmed_at is not None and row.confirmed_by == "mediator"
+    _, heads, positions = web.state()
+    assert heads != before[1]  # the confirmation is in the audit log
+    added = [p for p in positions if KEY in p.get("statements", [])]
+    assert [(p["party"], p["issue"]) for p in added] == [("UA", "donbas")]
+    seq, _ = web.desk.audit.head(CASE)
+    [event] = web.desk.audit.events(web.desk.accounts.get_actor("mediator"), CASE, after=seq - 1)
+    assert event.action == "statement.confirm" and event.payload["statement"] == KEY
+    done = web.http.get(got.headers["location"])
+    assert f"Statement {KEY} confirmed" in done.text
+    assert f'data-statement="{KEY}"' not in done.text  # no longer waiting
+
+    again_before = web.state()
+    again = web.post(f"/cases/{CASE}/statements/{KEY}/confirm", {})
+    assert again.status_code == 409 and "already confirmed by mediator" in again.text
+    assert web.state() == again_before
+
+
+def test_confirming_is_refused_to_delegates_and_observers_and_unknown_ids_are_404(
+    web: Web,
+) -> None:
+    assert web.as_("analyst").post(f"{PAGE}/statements", ADD).status_code == 303
+    before = web.state()
+    for persona in ("delegate_ua", "observer"):
+        got = web.as_(persona).post(f"/cases/{CASE}/statements/{KEY}/confirm", {})
+        assert got.status_code == 403 and "statement.confirm" in got.text, persona
+    missing = web.as_("mediator").post(f"/cases/{CASE}/statements/no-such/confirm", {})
+    assert missing.status_code == 404 and 'data-error="not-found"' in missing.text
+    assert web.state() == before and _row(web, KEY).confirmed_at is None

@@ -23,16 +23,21 @@ from typing import Any
 from spacy.language import Language
 
 from offramp.casefile import case_to_data, parse_case
-from offramp.errors import InputError
+from offramp.errors import Conflict, InputError
 from offramp.extract import Extractor, Lexicon, Proposal, load_pipeline
 from offramp.model import Case
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.cases import CaseService
+from offramp.store.repository import StatementRow
 from offramp.store.uow import UowFactory
 
 MAX_TEXT = 200_000
 """The longest text :meth:`IntakeService.propose` reads, in characters."""
+
+INTAKE_NOTE = "proposed by intake"
+RECORDED_NOTE = "recorded through intake"
+"""How a statement recorded through intake is marked (its ``note``)."""
 
 
 @dataclass(frozen=True)
@@ -143,7 +148,7 @@ class IntakeService:
             "issue": issue,
             "option": option,
             "date_basis": date_basis,
-            "note": f"proposed by intake rule {rule}" if rule else "recorded through intake",
+            "note": f"{INTAKE_NOTE} rule {rule}" if rule else RECORDED_NOTE,
         }
         data = {k: v for k, v in data.items() if v not in (None, "")}
         _check(case, new_source, data)  # before anything is written
@@ -151,6 +156,38 @@ class IntakeService:
             self._add_source(actor, slug, new_source)
         row = self.cases.add_statement(actor, slug, data)
         return row.statement.id
+
+    def waiting(self, actor: Actor | None, slug: str) -> list[StatementRow]:
+        """Statements recorded through intake and not yet confirmed, newest date first."""
+        self._case(actor, slug)  # statement.create, like the rest of intake
+        rows = self.cases.list_statements(actor, slug)
+        return sorted(
+            (
+                r
+                for r in rows
+                if r.confirmed_at is None
+                and r.statement.note.startswith((INTAKE_NOTE, RECORDED_NOTE))
+            ),
+            key=lambda r: (r.statement.date, r.statement.id),
+            reverse=True,
+        )
+
+    def confirm(self, actor: Actor | None, slug: str, key: str) -> StatementRow:
+        """Confirm statement ``key`` (``statement.confirm``): the position it implies is
+        stored. A statement already confirmed is a :class:`Conflict`, not a second event."""
+        rows = {r.statement.id: r for r in self.cases.list_statements(actor, slug)}
+        row = rows.get(key)
+        if row is not None and row.confirmed_at is not None:
+            self._may_confirm(actor, slug)
+            by = row.confirmed_by or "someone"
+            raise Conflict(f"Statement {key} was already confirmed by {by}.")
+        return self.cases.confirm_statement(actor, slug, key)
+
+    def _may_confirm(self, actor: Actor | None, slug: str) -> None:
+        """Refuse (403) a caller who may not confirm, before saying anything else."""
+        with self.uow() as uow:
+            scope = self.policy.access_case(uow.repo, actor, slug)
+            self.policy.require(scope, Action.STATEMENT_CONFIRM, resource="intake")
 
     def _add_source(self, actor: Actor | None, slug: str, source: dict[str, Any]) -> None:
         with self.uow(write=True) as uow:

@@ -1,9 +1,11 @@
 """The evidence intake page: paste or upload an article, see proposed statements, add one.
 
-``GET /cases/{slug}/intake`` is the form; ``POST`` there shows what the extractor
-proposes (nothing is stored); ``POST /cases/{slug}/intake/statements`` records one
-proposal as an **unconfirmed** statement. Positions change only when a statement is
-confirmed, a separate step. Everything goes through ``offramp.services.intake``
+``GET /cases/{slug}/intake`` is the form, with the statements recorded through intake
+that wait for confirmation; ``POST`` there shows what the extractor proposes (nothing is
+stored); ``POST /cases/{slug}/intake/statements`` records one proposal as an
+**unconfirmed** statement. Positions change only when a statement is confirmed, a
+separate step by whoever may confirm (``statement.confirm``, the mediator):
+``POST /cases/{slug}/statements/{key}/confirm``. Everything goes through ``offramp.services.intake``
 (``statement.create``) and the web desk's one error handler
 (:class:`offramp.web.routes.WebRoute`: NotFound pages, CSRF on every POST).
 """
@@ -123,7 +125,11 @@ def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
         cv = web_desk.access_case(request.state.viewer, slug)
         if not cv.may(Action.STATEMENT_CREATE):
             raise NotFound("No such page.")
+        actor = Actor(
+            request.state.viewer.id, request.state.viewer.name, request.state.viewer.is_admin
+        )
         ctx = {
+            "waiting": intake.waiting(actor, slug),
             "cv": cv,
             "active": "intake",
             "Action": Action,
@@ -141,12 +147,28 @@ def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
         actor_of(request)
         added = request.query_params.get("added", "")
         done = None
+        confirmed = request.query_params.get("confirmed", "")
         if STATEMENT_ID.match(added):
             done = (
                 f"Statement {added} recorded, unconfirmed. No position has changed: "
                 "a position changes only when someone confirms the statement."
             )
+        elif STATEMENT_ID.match(confirmed):
+            done = f"Statement {confirmed} confirmed; the position it states is now recorded."
         return page(request, slug, done=done)
+
+    @router.post("/cases/{slug}/statements/{key}/confirm", response_class=HTMLResponse)
+    async def confirm(request: Request, slug: str, key: str) -> Response:
+        actor = actor_of(request)
+        cv = web_desk.access_case(request.state.viewer, slug)
+        if not cv.may(Action.STATEMENT_CONFIRM):
+            action = Action.STATEMENT_CONFIRM.value
+            raise Forbidden(action, f"You may not {action} in case {slug}.")
+        try:
+            await run_in_threadpool(intake.confirm, actor, slug, key)
+        except (InputError, Conflict) as exc:
+            return page(request, slug, error=exc)
+        return see_other(f"/cases/{slug}/intake?confirmed={key}")
 
     @router.post("/cases/{slug}/intake", response_class=HTMLResponse)
     async def propose(request: Request, slug: str) -> Response:
