@@ -112,6 +112,20 @@ def test_a_bearer_token_write_needs_no_origin_and_a_cookie_read_is_fine(
     assert [n["title"] for n in c.get("/api/cases/small/notes").json()] == ["Draft"]
 
 
+def test_a_statement_is_confirmed_once_and_a_second_confirmation_is_a_409(
+    client: TestClient, world: World
+) -> None:
+    bearer = {"Authorization": f"Bearer {world.tokens['mediator_il']}"}
+    path = "/api/cases/small/statements/ua-bloc-free/confirm"
+    first = client.post(path, headers=bearer)
+    assert first.status_code == 200 and first.json()["confirmed_by"] == "mediator_il"
+    head = world.desk.audit.head("small")
+    second = client.post(path, headers=bearer)
+    assert second.status_code == 409
+    assert "already confirmed by mediator_il" in second.json()["detail"]
+    assert world.desk.audit.head("small") == head  # no second event
+
+
 # -- offramp serve ---------------------------------------------------------------------------
 
 

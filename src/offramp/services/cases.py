@@ -193,13 +193,17 @@ class CaseService:
         return row
 
     def confirm_statement(self, actor: Actor | None, slug: str, key: str) -> StatementRow:
-        """Mark a statement confirmed; the position it implies is stored."""
+        """Mark a statement confirmed; the position it implies is stored. Confirming it
+        again is a :class:`Conflict`: one confirmation, one audit event."""
         with self.uow(write=True) as uow:
             scope = self.scope(uow, actor, slug)
             row = uow.repo.get_statement(scope.case.id, key)
             if row is None:
                 raise NotFound("No such statement.")
             self.policy.require(scope, Action.STATEMENT_CONFIRM, resource=f"statement/{key}")
+            if row.confirmed_at is not None:
+                by = row.confirmed_by or "someone"
+                raise Conflict(f"Statement {key} was already confirmed by {by}.")
             confirm_in(uow, scope, key)
             uow.commit()
             row = uow.repo.get_statement(scope.case.id, key)

@@ -23,7 +23,7 @@ from typing import Any
 from spacy.language import Language
 
 from offramp.casefile import case_to_data, parse_case
-from offramp.errors import Conflict, InputError
+from offramp.errors import InputError
 from offramp.extract import Extractor, Lexicon, Proposal, load_pipeline
 from offramp.model import Case
 from offramp.model.access import Action
@@ -174,20 +174,8 @@ class IntakeService:
 
     def confirm(self, actor: Actor | None, slug: str, key: str) -> StatementRow:
         """Confirm statement ``key`` (``statement.confirm``): the position it implies is
-        stored. A statement already confirmed is a :class:`Conflict`, not a second event."""
-        rows = {r.statement.id: r for r in self.cases.list_statements(actor, slug)}
-        row = rows.get(key)
-        if row is not None and row.confirmed_at is not None:
-            self._may_confirm(actor, slug)
-            by = row.confirmed_by or "someone"
-            raise Conflict(f"Statement {key} was already confirmed by {by}.")
+        stored; see :meth:`CaseService.confirm_statement`."""
         return self.cases.confirm_statement(actor, slug, key)
-
-    def _may_confirm(self, actor: Actor | None, slug: str) -> None:
-        """Refuse (403) a caller who may not confirm, before saying anything else."""
-        with self.uow() as uow:
-            scope = self.policy.access_case(uow.repo, actor, slug)
-            self.policy.require(scope, Action.STATEMENT_CONFIRM, resource="intake")
 
     def _add_source(self, actor: Actor | None, slug: str, source: dict[str, Any]) -> None:
         with self.uow(write=True) as uow:
