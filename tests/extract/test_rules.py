@@ -448,3 +448,13 @@ def test_an_actor_open_to_something_is_not_judging_it(propose):
     [p] = propose.full(text)
     assert (p.party, p.issue, str(p.stance), p.speaker) == ("UA", "donbas", "consider", "zelensky")
     assert "evaluation" not in p.rule
+
+
+def test_coordinated_verbs_share_the_first_ones_obligation(propose):
+    text = (
+        "Putin said Kyiv should recognise Crimea as Russian and abandon its ambition to join NATO."
+    )
+    assert set(propose(text)) == {("RU", "crimea", "demand"), ("RU", "alignment", "demand")}
+    # a conjunct with a subject of its own is its own clause
+    text = "Putin said Kyiv should recognise Crimea, but Ukraine could drop its bid to join NATO."
+    assert ("UA", "alignment", "offer") in set(propose(text))

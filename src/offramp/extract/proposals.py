@@ -891,7 +891,18 @@ def _owned(root: Token) -> bool:
 def _obliged(chain: list[Token]) -> bool:
     """A deontic modal ("must", "should") or "have to" / "need to" on the cue's clause."""
     for below, token in zip([None, *chain], chain, strict=False):
-        if any(c.dep_ == "aux" and c.lower_ in P.DEONTIC_MODALS for c in token.children):
+        # coordinated verbs share the first one's modal: "should recognise ... and abandon"
+        head = token
+        while (
+            head.dep_ == "conj"
+            and head.head.i != head.i
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in head.children)
+        ):
+            head = head.head
+        if any(
+            c.dep_ == "aux" and c.lower_ in P.DEONTIC_MODALS
+            for c in (*token.children, *head.children)
+        ):
             return True
         if (
             below is not None
