@@ -474,10 +474,7 @@ def incident(
     data = Remote(url, token, case).get(
         f"/incidents/{_id(incident_id)}", at=parse_instant(at, "--at")
     )
-    if json:
-        print_json(data)
-        return
-    show_incident(data)
+    _show(data, json, show_incident)
 
 
 @crisis_app.command("commitments")
@@ -487,10 +484,7 @@ def commitments(
 ) -> None:
     """Declared restraints, red lines and rules of engagement, with violations."""
     data = Remote(url, token, case).get("/commitments")
-    if json:
-        print_json(data)
-        return
-    show_commitments(data)
+    _show(data, json, show_commitments)
 
 
 @crisis_app.command("notifications")
@@ -504,10 +498,7 @@ def notifications(
 ) -> None:
     """Notifications sent by --at, with their acknowledgement status."""
     data = Remote(url, token, case).get("/notifications", at=parse_instant(at, "--at"))
-    if json:
-        print_json(data)
-        return
-    show_notifications(data)
+    _show(data, json, show_notifications)
 
 
 @crisis_app.command("channels")
@@ -517,10 +508,7 @@ def channels(
 ) -> None:
     """Channels per pair of counterparts, highest level first, with their last use."""
     data = Remote(url, token, case).get("/channels")
-    if json:
-        print_json(data)
-        return
-    show_channels(data)
+    _show(data, json, show_channels)
 
 
 @crisis_app.command("assurances")
@@ -570,10 +558,7 @@ def escalation(
 def alerts(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
     """Every jump on the escalation ladder that the case's alert rule flags."""
     data = Remote(url, token, case).get("/alerts")
-    if json:
-        print_json(data)
-        return
-    show_alerts(data)
+    _show(data, json, show_alerts)
 
 
 # -- writes ---------------------------------------------------------------------------------
