@@ -477,18 +477,22 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
 def _crisis_ids(desk: Desk) -> dict[str, str]:
     """A pending step of a running playbook, and a new threat and notification to act on."""
     officer = desk.accounts.get_actor(OFF)
-    desk.crisis.log_incident(
-        officer,
-        CASE,
-        key="matrix-threat",
-        type=IncidentType.THREAT,
-        title="A threat logged for the matrix",
-        raised_by="RU",
-        against="US",
-        claim="A claim.",
-        level=2,
-        arrivals=[ArrivalIn("ru-us-public", datetime(2022, 10, 27, 9, tzinfo=UTC))],
-    )
+
+    def threat(key: str, title: str) -> None:
+        desk.crisis.log_incident(
+            officer,
+            CASE,
+            key=key,
+            type=IncidentType.THREAT,
+            title=title,
+            raised_by="RU",
+            against="US",
+            claim="A claim.",
+            level=2,
+            arrivals=[ArrivalIn("ru-us-public", datetime(2022, 10, 27, 9, tzinfo=UTC))],
+        )
+
+    threat("matrix-threat", "A threat logged for the matrix")
     desk.crisis.send_notification(
         officer,
         CASE,
@@ -512,18 +516,7 @@ def _crisis_ids(desk: Desk) -> dict[str, str]:
     step = next(s.spec.id for s in running.run.steps if s.done_at is None)
     fresh = next(b.incident.id for b in boards if b.run is None)
     # an incident whose playbook has every step waived: ready to close
-    desk.crisis.log_incident(
-        officer,
-        CASE,
-        key="matrix-closable",
-        type=IncidentType.THREAT,
-        title="A threat to close from the matrix",
-        raised_by="RU",
-        against="US",
-        claim="A claim.",
-        level=2,
-        arrivals=[ArrivalIn("ru-us-public", datetime(2022, 10, 27, 9, tzinfo=UTC))],
-    )
+    threat("matrix-closable", "A threat to close from the matrix")
     run = desk.crisis.start_playbook(officer, CASE, "matrix-closable", "threat")
     for s in run.steps:
         desk.crisis.waive_step(officer, CASE, "matrix-closable", s.spec.id, "Not needed.")

@@ -584,7 +584,7 @@ class Extractor:
         else:
             agent, passive = self._agent(cue, chain, at, memory, who)
             # the verb's conjoined subjects share its stance, not a possessed noun cue's
-            subject = None if _owned(cue.root) else _subject(chain)
+            subject = None if _owned(cue.root) else judged
         if (
             agent is None
             and not passive

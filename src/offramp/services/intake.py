@@ -159,8 +159,10 @@ class IntakeService:
 
     def waiting(self, actor: Actor | None, slug: str) -> list[StatementRow]:
         """Statements recorded through intake and not yet confirmed, newest date first."""
-        self._case(actor, slug)  # statement.create, like the rest of intake
-        rows = self.cases.list_statements(actor, slug)
+        with self.uow() as uow:
+            scope = self.policy.access_case(uow.repo, actor, slug)
+            self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
+            rows = uow.repo.list_statements(scope.case.id)
         return sorted(
             (
                 r
@@ -171,11 +173,6 @@ class IntakeService:
             key=lambda r: (r.statement.date, r.statement.id),
             reverse=True,
         )
-
-    def confirm(self, actor: Actor | None, slug: str, key: str) -> StatementRow:
-        """Confirm statement ``key`` (``statement.confirm``): the position it implies is
-        stored; see :meth:`CaseService.confirm_statement`."""
-        return self.cases.confirm_statement(actor, slug, key)
 
     def _add_source(self, actor: Actor | None, slug: str, source: dict[str, Any]) -> None:
         with self.uow(write=True) as uow:

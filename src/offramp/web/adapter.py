@@ -38,7 +38,8 @@ from offramp.web.desk import (
 )
 
 
-def _actor(v: Viewer) -> Actor:
+def actor_of(v: Viewer) -> Actor:
+    """The services' actor for a signed-in viewer."""
     return Actor(v.id, v.name, v.is_admin)
 
 
@@ -67,11 +68,11 @@ class ServicesDesk:
     def my_cases(self, viewer: Viewer) -> Sequence[CaseSummary]:
         return [
             CaseSummary(c.slug, c.title, DeskRole(c.role), c.party)
-            for c in self.s.cases.list_my_cases(_actor(viewer))
+            for c in self.s.cases.list_my_cases(actor_of(viewer))
         ]
 
     def access_case(self, viewer: Viewer, slug: str) -> CaseView:
-        record = self.s.cases.public_record(_actor(viewer), slug)
+        record = self.s.cases.public_record(actor_of(viewer), slug)
         return CaseView(
             slug=record.slug,
             case=record.case,
@@ -82,7 +83,7 @@ class ServicesDesk:
 
     def analysis(self, viewer: Viewer, slug: str, at: datetime) -> Mapping[str, Any]:
         # the service checks analysis.read (shared or not) and raises if refused
-        report = self.s.analysis.report(_actor(viewer), slug, at.date())
+        report = self.s.analysis.report(actor_of(viewer), slug, at.date())
         result: Mapping[str, Any] = report.to_dict()
         return result
 
@@ -90,7 +91,7 @@ class ServicesDesk:
     def channels(self, viewer: Viewer, slug: str) -> Sequence[Channel]:
         return [
             Channel(c.key, ChannelKind(c.kind), c.party)
-            for c in self.s.shuttle.list_channels(_actor(viewer), slug)
+            for c in self.s.shuttle.list_channels(actor_of(viewer), slug)
         ]
 
     def channel_pages(
@@ -102,7 +103,7 @@ class ServicesDesk:
         limit: int,
         before: int | None = None,
     ) -> Sequence[ChannelPage]:
-        actor = _actor(viewer)
+        actor = actor_of(viewer)
         views = self.s.shuttle.list_channels(actor, slug)
         if only is not None:
             views = [c for c in views if c.key == only]
@@ -124,7 +125,7 @@ class ServicesDesk:
     def post_message(
         self, viewer: Viewer, slug: str, key: str, body: str, mark: HandlingMark
     ) -> Message:
-        return _shown(self.s.shuttle.post(_actor(viewer), slug, key, body, mark))
+        return _shown(self.s.shuttle.post(actor_of(viewer), slug, key, body, mark))
 
     def relay(
         self,
@@ -135,32 +136,32 @@ class ServicesDesk:
         mode: RelayMode,
         paraphrase: str | None,
     ) -> Message:
-        view = self.s.shuttle.relay(_actor(viewer), slug, message_id, to, mode, paraphrase)
+        view = self.s.shuttle.relay(actor_of(viewer), slug, message_id, to, mode, paraphrase)
         return _shown(view)
 
     def claims(self, viewer: Viewer, slug: str) -> Sequence[Claim]:
-        return [c.claim for c in self.s.shuttle.list_claims(_actor(viewer), slug)]
+        return [c.claim for c in self.s.shuttle.list_claims(actor_of(viewer), slug)]
 
     def state_claim(self, viewer: Viewer, slug: str, party: str, text: str) -> Claim:
-        return self.s.shuttle.create_claim(_actor(viewer), slug, party=party, text=text).claim  # type: ignore[no-any-return]
+        return self.s.shuttle.create_claim(actor_of(viewer), slug, party=party, text=text).claim  # type: ignore[no-any-return]
 
     def request_assurance(self, viewer: Viewer, slug: str, claim_id: int) -> Claim:
-        return self.s.shuttle.request_assurance(_actor(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
+        return self.s.shuttle.request_assurance(actor_of(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
 
     def answer_assurance(self, viewer: Viewer, slug: str, claim_id: int, assure: bool) -> Claim:
-        return self.s.shuttle.respond_to_claim(_actor(viewer), slug, claim_id, assure).claim  # type: ignore[no-any-return]
+        return self.s.shuttle.respond_to_claim(actor_of(viewer), slug, claim_id, assure).claim  # type: ignore[no-any-return]
 
     def relay_claim(
         self, viewer: Viewer, slug: str, claim_id: int, to: str, label: RelayLabel
     ) -> Claim:
-        return self.s.shuttle.relay_claim(_actor(viewer), slug, claim_id, to, label).claim  # type: ignore[no-any-return]
+        return self.s.shuttle.relay_claim(actor_of(viewer), slug, claim_id, to, label).claim  # type: ignore[no-any-return]
 
     def acknowledge_claim(self, viewer: Viewer, slug: str, claim_id: int) -> Claim:
-        return self.s.shuttle.acknowledge_claim(_actor(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
+        return self.s.shuttle.acknowledge_claim(actor_of(viewer), slug, claim_id).claim  # type: ignore[no-any-return]
 
     def proposals(self, viewer: Viewer, slug: str) -> Sequence[Proposal]:
         out = []
-        for v in self.s.shuttle.list_proposals(_actor(viewer), slug):
+        for v in self.s.shuttle.list_proposals(actor_of(viewer), slug):
             p: Proposal = v.proposal
             out.append(_with_responses(p, v.responses))
         return out
@@ -174,7 +175,7 @@ class ServicesDesk:
         parties: Sequence[str],
     ) -> Proposal:
         view = self.s.shuttle.table_proposal(
-            _actor(viewer), slug, title, dict(package), tuple(parties) or None
+            actor_of(viewer), slug, title, dict(package), tuple(parties) or None
         )
         return view.proposal  # type: ignore[no-any-return]
 
@@ -182,16 +183,16 @@ class ServicesDesk:
         self, viewer: Viewer, slug: str, proposal_id: int, accept: bool, note: str
     ) -> Proposal:
         answer = Response.ACCEPTED if accept else Response.REJECTED
-        view = self.s.shuttle.respond_to_proposal(_actor(viewer), slug, proposal_id, answer, note)
+        view = self.s.shuttle.respond_to_proposal(actor_of(viewer), slug, proposal_id, answer, note)
         return view.proposal  # type: ignore[no-any-return]
 
     def withdraw_proposal(self, viewer: Viewer, slug: str, proposal_id: int) -> Proposal:
-        view = self.s.shuttle.withdraw_proposal(_actor(viewer), slug, proposal_id)
+        view = self.s.shuttle.withdraw_proposal(actor_of(viewer), slug, proposal_id)
         return view.proposal  # type: ignore[no-any-return]
 
     # -- ledger and audit ----------------------------------------------------------------
     def ledger(self, viewer: Viewer, slug: str) -> Sequence[Concession]:
-        return [e.concession for e in self.s.shuttle.ledger(_actor(viewer), slug)]
+        return [e.concession for e in self.s.shuttle.ledger(actor_of(viewer), slug)]
 
     def record_concession(
         self,
@@ -205,12 +206,12 @@ class ServicesDesk:
         note: str,
     ) -> Concession:
         entry = self.s.shuttle.record_concession(
-            _actor(viewer), slug, party, issue, direction, from_option, to_option, note
+            actor_of(viewer), slug, party, issue, direction, from_option, to_option, note
         )
         return entry.concession  # type: ignore[no-any-return]
 
     def audit(self, viewer: Viewer, slug: str, *, limit: int, verify: bool = False) -> AuditView:
-        actor = _actor(viewer)
+        actor = actor_of(viewer)
         # verify_as checks audit.read first; it re-hashes what is new since the last
         # check, or (``verify``) the whole chain
         report = self.s.audit.verify_as(actor, slug, full=verify)

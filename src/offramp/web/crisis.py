@@ -21,7 +21,7 @@ from fastapi import APIRouter, FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError, Unauthenticated
+from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
 from offramp.model.access import Action
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
@@ -203,18 +203,14 @@ def timeline_svg(
 
 def build_crisis_router(services: Any, web_desk: Any) -> APIRouter:
     """The crisis pages over ``services.crisis``, signed in through ``web_desk``."""
-    from offramp.web.routes import WebRoute, form_text, render, see_other
+    from offramp.web.adapter import actor_of as viewer_actor
+    from offramp.web.routes import WebRoute, form_text, render, see_other, signed_in
 
     router = APIRouter(route_class=WebRoute, include_in_schema=False)
     crisis = services.crisis
 
     def actor_of(request: Request) -> Actor:
-        token = request.cookies.get(security.SESSION_COOKIE)
-        viewer = web_desk.viewer(token) if token else None
-        if viewer is None:
-            raise Unauthenticated("Sign in to use the desk.")
-        request.state.viewer = viewer
-        return Actor(viewer.id, viewer.name, viewer.is_admin)
+        return viewer_actor(signed_in(request, web_desk))
 
     def page(request: Request, slug: str, active: str) -> tuple[Actor, dict[str, Any]]:
         actor = actor_of(request)

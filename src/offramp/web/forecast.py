@@ -21,11 +21,9 @@ from fastapi import APIRouter, FastAPI
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import InputError, NotFound, Unauthenticated
+from offramp.errors import InputError, NotFound
 from offramp.model import Case
 from offramp.model.access import Action
-from offramp.services.access import Actor
-from offramp.web import security
 from offramp.web.svg import _fmt, _label
 
 WIDTH, HEIGHT = 720, 440
@@ -162,18 +160,15 @@ def parse_rounds(value: str | None) -> int:
 
 def build_forecast_router(services: Any, web_desk: Any) -> APIRouter:
     """The forecast page over ``services.forecasting``, signed in through ``web_desk``."""
-    from offramp.web.routes import WebRoute, render
+    from offramp.web.adapter import actor_of as viewer_actor
+    from offramp.web.routes import WebRoute, render, signed_in
 
     router = APIRouter(route_class=WebRoute, include_in_schema=False)
     forecasting = services.forecasting
 
     @router.get("/cases/{slug}/forecast", response_class=HTMLResponse)
     async def forecast(request: Request, slug: str) -> Response:
-        token = request.cookies.get(security.SESSION_COOKIE)
-        viewer = web_desk.viewer(token) if token else None
-        if viewer is None:
-            raise Unauthenticated("Sign in to use the desk.")
-        request.state.viewer = viewer
+        viewer = signed_in(request, web_desk)
         cv = web_desk.access_case(viewer, slug)
         if not cv.may(Action.ANALYSIS_READ):
             raise NotFound("No such page.")
@@ -196,9 +191,7 @@ def build_forecast_router(services: Any, web_desk: Any) -> APIRouter:
         }
         try:
             rounds = parse_rounds(rounds_text)
-            report = forecasting.forecast(
-                Actor(viewer.id, viewer.name, viewer.is_admin), slug, issue, at or None, rounds
-            )
+            report = forecasting.forecast(viewer_actor(viewer), slug, issue, at or None, rounds)
         except InputError as exc:
             return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
         ctx.update(report=report, svg=forecast_svg(report))

@@ -28,12 +28,10 @@ from offramp.errors import (
     InputError,
     NotFound,
     OfframpError,
-    Unauthenticated,
 )
 from offramp.model.access import Action
 from offramp.services.access import Actor
 from offramp.services.intake import MAX_TEXT, NewSource
-from offramp.web import security
 
 STATEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
 
@@ -91,18 +89,14 @@ async def _text(form: FormData) -> str:
 
 def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
     """The intake pages over ``services.intake``, signed in through ``web_desk``."""
-    from offramp.web.routes import WebRoute, render, see_other
+    from offramp.web.adapter import actor_of as viewer_actor
+    from offramp.web.routes import WebRoute, render, see_other, signed_in
 
     router = APIRouter(route_class=WebRoute, include_in_schema=False)
     intake = services.intake
 
     def actor_of(request: Request) -> Actor:
-        token = request.cookies.get(security.SESSION_COOKIE)
-        viewer = web_desk.viewer(token) if token else None
-        if viewer is None:
-            raise Unauthenticated("Sign in to use the desk.")
-        request.state.viewer = viewer
-        return Actor(viewer.id, viewer.name, viewer.is_admin)
+        return viewer_actor(signed_in(request, web_desk))
 
     def writer(request: Request, slug: str) -> Actor:
         """The actor of a form, refused (403) before its fields are read unless allowed."""
@@ -125,11 +119,8 @@ def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
         cv = web_desk.access_case(request.state.viewer, slug)
         if not cv.may(Action.STATEMENT_CREATE):
             raise NotFound("No such page.")
-        actor = Actor(
-            request.state.viewer.id, request.state.viewer.name, request.state.viewer.is_admin
-        )
         ctx = {
-            "waiting": intake.waiting(actor, slug),
+            "waiting": intake.waiting(viewer_actor(request.state.viewer), slug),
             "cv": cv,
             "active": "intake",
             "Action": Action,
@@ -165,7 +156,7 @@ def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
             action = Action.STATEMENT_CONFIRM.value
             raise Forbidden(action, f"You may not {action} in case {slug}.")
         try:
-            await run_in_threadpool(intake.confirm, actor, slug, key)
+            await run_in_threadpool(services.cases.confirm_statement, actor, slug, key)
         except (InputError, Conflict) as exc:
             return page(request, slug, error=exc)
         return see_other(f"/cases/{slug}/intake?confirmed={key}")

@@ -150,17 +150,23 @@ async def form_text(request: Request, name: str, *, required: bool = True) -> st
     return text
 
 
+def signed_in(request: Request, desk: Desk) -> Viewer:
+    """The signed-in viewer of ``request``, kept on ``request.state``; a 303 to the
+    sign-in page when there is none."""
+    token = request.cookies.get(security.SESSION_COOKIE)
+    viewer = desk.viewer(token) if token else None
+    if viewer is None:
+        raise Unauthenticated("Sign in to use the desk.")
+    request.state.viewer = viewer
+    return viewer
+
+
 def build_router(desk: Desk) -> APIRouter:
     """All pages of the web desk, bound to ``desk``."""
     router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
     def current(request: Request) -> Viewer:
-        token = request.cookies.get(security.SESSION_COOKIE)
-        viewer = desk.viewer(token) if token else None
-        if viewer is None:
-            raise Unauthenticated("Sign in to use the desk.")
-        request.state.viewer = viewer
-        return viewer
+        return signed_in(request, desk)
 
     def nav(cv: CaseView, active: str) -> dict[str, Any]:
         def words(issue_id: str, option_id: str) -> tuple[str, str]:
