@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench docs clean
+.PHONY: demo test lint bench reader docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,17 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	scripts/bench.sh
+
+# The intake's reader for the example case, trained on every labelled set but the unseen
+# heldout7 (benchmarks/data/intake/README.md); deterministic, about a minute.
+INTAKE := benchmarks/data/intake
+reader: $(VENV)/.runtime
+	$(BIN)/offramp train-reader --case examples/ukraine-2022.yaml \
+	  --people $(INTAKE)/people-2022-talks.yaml --phrases $(INTAKE)/phrases-2022-talks.yaml \
+	  --out src/offramp/data/intake/ukraine-2022.reader.json.gz \
+	  $(INTAKE)/seeds-2022.jsonl $(INTAKE)/heldout-2022-talks.jsonl \
+	  $(foreach n,2 3 4 5 6,$(INTAKE)/heldout$(n)-2022-talks.jsonl) \
+	  $(sort $(wildcard $(INTAKE)/train/t*-2022-talks.jsonl))
 
 clean:
 	rm -rf $(VENV) .venv-bench .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,11 +1,13 @@
 """Evidence-intake benchmark: precision and recall of proposed statements, and speed.
 
-    .venv/bin/python benchmarks/intake.py [--case examples/ukraine-2022.yaml] [--errors]
+    .venv/bin/python benchmarks/intake.py [--case examples/ukraine-2022.yaml] [--errors] [--cross]
 
 Scores (party, issue, stance) triples against hand labels on each JSONL set in
-``benchmarks/data/intake/`` (see its README for provenance), the speaker where one is
+``benchmarks/data/intake/`` (see its README for provenance), for the rules alone and for
+the shipped reader (marking the sets it was trained on), the speaker where one is
 labelled, actor attribution on PLOVER gold-standard records (CC BY-SA 4.0, Open Event
-Data Alliance), and sentences per second through the whole extractor.
+Data Alliance), and sentences per second through the whole extractor. ``--cross`` also
+trains a reader without each independently written set and scores it on that set.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any
 import yaml
 
 from offramp.casefile import load_case
-from offramp.extract import Extractor, Lexicon, load_pipeline
+from offramp.extract import Extractor, Lexicon, Reader, find_reader, load_pipeline
+from offramp.extract.training import item_rows
 from offramp.model import Case, Person
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,6 +38,7 @@ SETS = (
     "heldout4-2022-talks.jsonl",
     "heldout5-2022-talks.jsonl",
     "heldout6-2022-talks.jsonl",
+    "heldout7-2022-talks.jsonl",
 )
 
 
@@ -152,41 +156,95 @@ def parse_speed(extractor: Extractor, items: list[dict[str, Any]], repeat: int) 
     return sentences / (time.perf_counter() - wall)
 
 
+def training_sets() -> list[str]:
+    """The training sets (``train/tN-*.jsonl``), by name relative to the data folder."""
+    return sorted(f"train/{p.name}" for p in (DATA / "train").glob("t*-2022-talks.jsonl"))
+
+
+def cross(
+    lexicon: Lexicon, nlp: Any, reader: Reader, names: list[str], held: list[str]
+) -> dict[str, Any]:
+    """Leave one set out: for each of ``held``, a reader trained on every other set.
+
+    Same settings and word lists as ``reader``; the held-out set's score is then a score
+    on sentences that reader never saw, written by an annotator it never learnt from.
+    """
+    wider = reader.extend(lexicon)
+    rows_of = {
+        name: [r for rows in item_rows(Extractor(wider, nlp), read_set(DATA / name)) for r in rows]
+        for name in names
+    }
+    out: dict[str, Any] = {}
+    for name in held:
+        rows = [row for other, rows in rows_of.items() if other != name for row in rows]
+        fold = Reader.train(
+            rows,
+            issues=reader.issues,
+            parties=reader.parties,
+            threshold=reader.threshold,
+            people=reader.people,
+            phrases=reader.phrases,
+        )
+        out[name] = score(Extractor(lexicon, nlp, reader=fold), read_set(DATA / name), False)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", default=str(ROOT / "examples" / "ukraine-2022.yaml"))
     parser.add_argument(
         "--people",
         default=str(DATA / "people-2022-talks.yaml"),
-        help="extra people to add to the case ('' for none)",
+        help="extra people to add to the case for the rules ('' for none)",
     )
     parser.add_argument(
         "--phrases",
         default=str(DATA / "phrases-2022-talks.yaml"),
-        help="extra issue phrases to add to the case ('' for none)",
+        help="extra issue phrases to add to the case for the rules ('' for none)",
     )
     parser.add_argument("--errors", action="store_true", help="print every disagreement")
+    parser.add_argument(
+        "--cross",
+        action="store_true",
+        help="also train a reader without each independent set and score it on that set",
+    )
     parser.add_argument("--repeat", type=int, default=20, help="copies of the text timed")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
 
-    case = load_case(args.case)
+    plain = load_case(args.case)
+    case = plain
     if args.people:
         case = with_people(case, Path(args.people))
     if args.phrases:
         case = with_phrases(case, Path(args.phrases))
     nlp = load_pipeline()
     extractor = Extractor(Lexicon.from_case(case), nlp)
+    shipped = find_reader(Lexicon.from_case(plain))
+    read = Extractor(Lexicon.from_case(plain), nlp, reader=shipped) if shipped else None
+    names = [*SETS, *training_sets()]
     results: dict[str, Any] = {
         "case": args.case,
         "people": args.people,
         "phrases": args.phrases,
+        "reader_trained_on": shipped.trained_on if shipped else None,
         "sets": {},
+        "reader": {},
     }
-    for name in SETS:
+    for name in names:
         if args.errors:
-            print(f"{name}:")
+            print(f"{name} (rules):")
         results["sets"][name] = score(extractor, read_set(DATA / name), args.errors)
+        if read is not None:
+            if args.errors:
+                print(f"{name} (reader):")
+            results["reader"][name] = score(read, read_set(DATA / name), args.errors)
+    if args.cross and shipped is not None:
+        independent = [n for n in names if n.startswith(("heldout4", "heldout5", "heldout6"))]
+        trained = [n for n in names if Path(n).name in shipped.trained_on]
+        results["cross"] = cross(
+            Lexicon.from_case(plain), nlp, shipped, trained, [*independent, *training_sets()]
+        )
     plover = DATA / "plover-gsr.jsonl"
     if plover.exists():
         from plover_actors import score_plover  # type: ignore[import-not-found]
@@ -203,38 +261,72 @@ def main(argv: list[str] | None = None) -> int:
         "sentences_per_second_2_processes": rate2,
         "spacy_parse_only_sentences_per_second": parse_only,
     }
+    if read is not None:
+        _, rrate, _ = speed(read, items, args.repeat)
+        _, rrate2, _ = speed(read, items, args.repeat, processes=2)
+        results["speed"]["reader_sentences_per_second"] = rrate
+        results["speed"]["reader_sentences_per_second_2_processes"] = rrate2
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
-    print(f"case: {args.case}")
-    print(f"  + people from {args.people or 'nothing'}")
-    print(f"  + issue phrases from {args.phrases or 'nothing'}")
-    print(f"{'set':28} {'items':>5} {'gold':>5} {'prop':>5} {'P':>6} {'R':>6} {'F1':>6} {'spk':>6}")
+    print_results(results, nlp)
+    return 0
+
+
+def print_results(results: dict[str, Any], nlp: Any) -> None:
+    print(f"case: {results['case']}")
+    print(f"  rules: + people from {results['people'] or 'nothing'}")
+    print(f"  rules: + issue phrases from {results['phrases'] or 'nothing'}")
+    trained_on = results["reader_trained_on"] or ""
+    print(f"  reader: trained on {trained_on or '(no reader for this case)'}")
+    head = f"{'P':>6} {'R':>6} {'F1':>6}"
+    print(f"{'set':36} {'items':>5} {'gold':>5} | rules {head} | reader {head} {'spk':>5}")
     for name, r in results["sets"].items():
-        spk = "-" if r["speaker_accuracy"] is None else f"{r['speaker_accuracy']:.2f}"
-        print(
-            f"{name:28} {r['items']:5d} {r['gold']:5d} {r['proposed']:5d} "
-            f"{r['precision']:6.2f} {r['recall']:6.2f} {r['f1']:6.2f} {spk:>6}"
+        rd = results["reader"].get(name)
+        seen = "*" if Path(name).name in trained_on else " "
+        line = (
+            f"{name + seen:36} {r['items']:5d} {r['gold']:5d} | "
+            f"      {r['precision']:6.2f} {r['recall']:6.2f} {r['f1']:6.2f} |"
         )
-        b = r["issueless"]
-        print(
-            f"{'':28} issue-less (party, stance): {b['tp']} right, {b['fp']} unlabelled"
-            f" or wrong, {b['fn']} missed"
-        )
+        if rd is not None:
+            spk = "-" if rd["speaker_accuracy"] is None else f"{rd['speaker_accuracy']:.2f}"
+            line += f"        {rd['precision']:6.2f} {rd['recall']:6.2f} {rd['f1']:6.2f} {spk:>5}"
+        print(line)
+        for label, x in (("rules", r), ("reader", rd)):
+            if x is not None:
+                b = x["issueless"]
+                print(
+                    f"{'':36} {label} issue-less (party, stance): {b['tp']} right, "
+                    f"{b['fp']} unlabelled or wrong, {b['fn']} missed"
+                )
+    print("  * the shipped reader was trained on this set: its reader score is fit, not a test")
+    if "cross" in results:
+        print("leave one set out (a reader trained on every other set, scored on this one):")
+        for name, r in results["cross"].items():
+            print(
+                f"  {name:34} gold {r['gold']:4d}  P {r['precision']:.2f}  R {r['recall']:.2f}"
+                f"  F1 {r['f1']:.2f}"
+            )
     if "plover" in results:
         r = results["plover"]
         print(
-            f"{'plover-gsr (actor)':28} {r['items']:5d} {r['gold']:5d} {r['proposed']:5d} "
-            f"{r['precision']:6.2f} {r['recall']:6.2f} {r['f1']:6.2f}"
+            f"{'plover-gsr (actor, rules)':36} {r['items']:5d} {r['gold']:5d} "
+            f"P {r['precision']:.2f} R {r['recall']:.2f} F1 {r['f1']:.2f}"
         )
+    sp = results["speed"]
     print(
-        f"speed: {rate:.0f} sentences/s wall clock in one process ({rate2:.0f} with two "
-        f"worker processes; the spaCy pipeline alone, one process: {parse_only:.0f}), "
-        f"{cpu_rate:.0f} per CPU second "
-        f"({n} sentences, spaCy {nlp.meta['name']} "
+        f"speed, rules: {sp['sentences_per_second']:.0f} sentences/s wall clock in one process "
+        f"({sp['sentences_per_second_2_processes']:.0f} with two worker processes; the spaCy "
+        f"pipeline alone, one process: {sp['spacy_parse_only_sentences_per_second']:.0f}), "
+        f"{sp['sentences_per_cpu_second']:.0f} per CPU second "
+        f"({sp['sentences']} sentences, spaCy {nlp.meta['name']} "
         f"{nlp.meta['version']}, pipes {','.join(nlp.pipe_names)})"
     )
-    return 0
+    if "reader_sentences_per_second" in sp:
+        print(
+            f"speed, reader: {sp['reader_sentences_per_second']:.0f} sentences/s in one process, "
+            f"{sp['reader_sentences_per_second_2_processes']:.0f} with two worker processes"
+        )
 
 
 if __name__ == "__main__":

@@ -141,11 +141,12 @@ def schema() -> None:
 
 def _register_optional() -> None:
     """Attach the verbs that live in their own modules."""
-    from offramp import cli_analyze, cli_crisis, cli_desk, cli_forecast, cli_ingest
+    from offramp import cli_analyze, cli_crisis, cli_desk, cli_forecast, cli_ingest, cli_train
 
     for module in (cli_analyze, cli_forecast, cli_desk, cli_crisis):
         module.register(app)
     app.command("ingest")(cli_ingest.ingest)
+    app.command("train-reader")(cli_train.train_reader)
 
 
 _register_optional()

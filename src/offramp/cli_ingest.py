@@ -23,7 +23,7 @@ from offramp.casefile import load_case
 from offramp.errors import InputError, OfframpError
 
 if TYPE_CHECKING:  # spaCy takes a second to import: only ``ingest`` pays for it
-    from offramp.extract import Proposal
+    from offramp.extract import Lexicon, Proposal, Reader
 
 _DATELINE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|"
@@ -40,10 +40,24 @@ def ingest(
         typer.Option("--date", help="The article's date (YYYY-MM-DD); default: its dateline."),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    rules_only: Annotated[
+        bool,
+        typer.Option("--rules-only", help="Use the rules alone, not the case's trained reader."),
+    ] = False,
+    reader: Annotated[
+        Path | None,
+        typer.Option("--reader", help="A reader file from `offramp train-reader` to use."),
+    ] = None,
 ) -> None:
-    """Read an article and propose statements for a person to confirm. Nothing is recorded."""
+    """Read an article and propose statements for a person to confirm. Nothing is recorded.
+
+    Where offramp ships a reader trained for the case (the example case has one), it
+    decides which proposals to make, with the rules' among its evidence; ``--reader``
+    names another (trained with ``offramp train-reader``); ``--rules-only`` shows what the
+    rules alone propose.
+    """
     try:
-        proposals, day = run_ingest(file, case, date)
+        proposals, day = run_ingest(file, case, date, rules_only=rules_only, reader=reader)
     except OfframpError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -54,7 +68,14 @@ def ingest(
     Console().print(as_table(proposals, file, day))
 
 
-def run_ingest(file: Path, case: Path, date: str | None) -> tuple[list[Proposal], Date]:
+def run_ingest(
+    file: Path,
+    case: Path,
+    date: str | None,
+    *,
+    rules_only: bool = False,
+    reader: Path | None = None,
+) -> tuple[list[Proposal], Date]:
     """Load, date and extract; raises :class:`InputError` on bad input."""
     try:
         text = file.read_text(encoding="utf-8")
@@ -64,9 +85,33 @@ def run_ingest(file: Path, case: Path, date: str | None) -> tuple[list[Proposal]
         raise InputError(str(file), f"cannot be read as UTF-8 text: {exc}") from None
     loaded = load_case(case)
     day = article_date(text, date, str(file))
-    from offramp.extract import Extractor, Lexicon
+    from offramp.extract import Extractor, Lexicon, find_reader
 
-    return Extractor(Lexicon.from_case(loaded)).extract(text, day), day
+    lexicon = Lexicon.from_case(loaded)
+    chosen = None
+    if not rules_only:
+        chosen = load_reader(reader, lexicon) if reader else find_reader(lexicon)
+    return Extractor(lexicon, reader=chosen).extract(text, day), day
+
+
+def load_reader(path: Path, lexicon: Lexicon) -> Reader:
+    """A reader file for this case's lexicon; :class:`InputError` if it is not one."""
+    from offramp.extract import Reader
+
+    try:
+        found = Reader.load(path)
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise InputError(str(path), f"not a reader from `offramp train-reader`: {exc}") from None
+    issues = [i.id for i in lexicon.issues]
+    if not found.fits(issues, [a.id for a in lexicon.actors]):
+        raise InputError(
+            str(path),
+            f"trained for issues {', '.join(found.issues)} and parties "
+            f"{', '.join(found.parties)}, which this case does not match",
+        )
+    return found
 
 
 def article_date(text: str, given: str | None, where: str) -> Date:
@@ -116,7 +161,7 @@ def as_table(proposals: list[Proposal], file: Path, day: Date) -> Table:
             p.issue or "-",
             str(p.stance),
             quote,
-            p.rule,
+            p.rule if p.confidence is None else f"{p.rule} ({p.confidence:.2f})",
         )
         table.add_row(*(escape(c) for c in cells))
     return table

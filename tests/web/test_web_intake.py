@@ -80,7 +80,8 @@ def test_propose_shows_the_seed_sentence_and_stores_nothing(web: Web) -> None:
     assert page.status_code == 200, page.text[:500]
     assert 'data-party="UA" data-issue="donbas" data-stance="consider"' in page.text
     assert "<mark data-quote>compromise</mark>" in page.text
-    assert "cue:consider(consider)" in page.text
+    assert "cue:consider(consider)+reader" in page.text
+    assert "data-confidence>reader: 0.9" in page.text  # the example case's reader agrees
     assert "Nothing changes a position until a person confirms it" in page.text
     assert "Add as statement" in page.text
     assert web.state() == before

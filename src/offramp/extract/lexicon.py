@@ -8,8 +8,8 @@ for a stance are added to them (a case lists the wordings its sources use, such 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from offramp.extract.patterns import DEFAULT_CUES
@@ -104,6 +104,18 @@ class Lexicon:
             ),
             stance_cues=cues,
         )
+
+    def widened(
+        self, people: Iterable[PersonTerms] = (), phrases: Mapping[str, Iterable[str]] | None = None
+    ) -> Lexicon:
+        """This lexicon with more people (those not already known by id) and issue phrases."""
+        known = {p.id for p in self.people}
+        extra = phrases or {}
+        issues = tuple(
+            replace(i, phrases=_unique((*i.phrases, *extra.get(i.id, ())))) for i in self.issues
+        )
+        more = tuple(p for p in people if p.id not in known)
+        return replace(self, people=self.people + more, issues=issues)
 
     def cues(self, stance: Stance) -> tuple[str, ...]:
         """The cue phrases of a stance (the defaults when the lexicon names none)."""

