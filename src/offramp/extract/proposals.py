@@ -32,6 +32,7 @@ Nothing here changes a position: a :class:`Proposal` is for a person to confirm.
 from __future__ import annotations
 
 import functools
+import multiprocessing
 import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
@@ -269,15 +270,15 @@ class Extractor:
     ) -> Iterator[list[Proposal]]:
         """Proposals for many articles, parsed in batches (much faster than one by one).
 
-        ``n_process`` > 1 parses in that many worker processes (spaCy's own pool; each
-        loads the pipeline once), in input order; the rules run in this process.
+        ``n_process`` > 1 runs the whole extraction (parse, rules, reader) in that many
+        forked worker processes, each with this extractor, and yields in input order.
+        Workers return proposals, not parsed documents, which are slow to send back.
         """
         pairs = list(items)
-        docs = self.nlp.pipe(
-            (t for t, _ in pairs),
-            batch_size=1 if n_process > 1 else batch_size,
-            n_process=n_process,
-        )
+        if n_process > 1 and len(pairs) > 1:
+            yield from _in_workers(self, pairs, n_process)
+            return
+        docs = self.nlp.pipe((t for t, _ in pairs), batch_size=batch_size)
         for doc, (_, day) in zip(docs, pairs, strict=True):
             yield self._from_doc(doc, day)
 
@@ -910,6 +911,29 @@ class Extractor:
                         memory.speaker = found
                         if found.person:
                             memory.person = found
+
+
+# -- worker processes ----------------------------------------------------------------------
+
+_WORKER: list[Extractor] = []  # the extractor a forked worker inherited
+
+
+def _in_workers(
+    extractor: Extractor, pairs: list[tuple[str, date]], n_process: int
+) -> Iterator[list[Proposal]]:
+    """``extract_many`` in forked workers: they inherit the extractor, no pickling of it."""
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(16, len(pairs) // (n_process * 4)))
+    with context.Pool(n_process, initializer=_adopt, initargs=(extractor,)) as pool:
+        yield from pool.imap(_extract_one, pairs, chunksize=chunk)
+
+
+def _adopt(extractor: Extractor) -> None:
+    _WORKER[:] = [extractor]
+
+
+def _extract_one(pair: tuple[str, date]) -> list[Proposal]:
+    return _WORKER[0].extract(*pair)
 
 
 # -- helpers on the parse ----------------------------------------------------------------
