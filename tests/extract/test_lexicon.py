@@ -50,3 +50,18 @@ def test_example_case_builds_a_lexicon_with_its_surface_cues():
     )
     # a cue that contains its own negator ("doesn’t seek") is not negated again
     assert [str(p.stance) for p in found] == ["assure"]
+
+
+def test_a_two_capital_alias_matches_only_as_written(case):
+    from dataclasses import replace as swap
+    from datetime import date as day
+
+    from offramp.extract import Extractor, Lexicon
+
+    parties = tuple(
+        swap(p, aliases=(*p.aliases, "US")) if p.id == "US" else p for p in case.parties
+    )
+    extractor = Extractor(Lexicon.from_case(swap(case, parties=parties)))
+    found = extractor.extract("The US demanded a neutral status.", day(2022, 3, 11))
+    assert [(p.party, p.issue, str(p.stance)) for p in found] == [("US", "alignment", "demand")]
+    assert extractor.extract("Let us demand a neutral status.", day(2022, 3, 11)) == []

@@ -30,8 +30,8 @@ def shipped(lexicon: Lexicon) -> Reader:
 def test_it_was_trained_on_every_training_set_and_never_on_the_unseen_one(shipped):
     trained = set(shipped.trained_on.split(", "))
     assert {p.name for p in (DATA / "train").glob("t*-2022-talks.jsonl")} <= trained
-    assert "heldout7-2022-talks.jsonl" not in trained
-    assert (DATA / "heldout7-2022-talks.jsonl").exists()
+    assert "heldout8-2022-talks.jsonl" not in trained
+    assert (DATA / "heldout8-2022-talks.jsonl").exists()
 
 
 def test_it_reads_a_position_without_a_stance_word(shipped, lexicon, extractor):

@@ -287,6 +287,11 @@ def split_cue(cue: str) -> list[tuple[str, str]]:
     return out
 
 
+def is_short_acronym(word: str) -> bool:
+    """A name of two capitals ("US", "UK", "UN"), matched only as written."""
+    return len(word) == 2 and word.isalpha() and word.isupper()
+
+
 def phrase_variants(words: list[str]) -> list[list[str]]:
     """Forms of a tokenized case phrase to match (case-insensitively): as given, with the
     last word in plural, and with the other -ize/-ise spelling of each word."""

@@ -226,6 +226,7 @@ class Extractor:
         for cue in P.CONCESSION_VERBS:
             self._add_cue(f"concede|{cue}", cue)
         self._terms = PhraseMatcher(vocab, attr="LOWER")
+        self._terms_exact = PhraseMatcher(vocab, attr="ORTH")
         for actor in lexicon.actors:
             self._add_terms(f"actor|{actor.id}|", actor.forms)
         for person in lexicon.people:
@@ -250,15 +251,21 @@ class Extractor:
         self._cue_lower.add(key, [self.nlp.make_doc(" ".join(v)) for v in variants])
 
     def _add_terms(self, key: str, phrases: Iterable[str]) -> None:
-        docs = []
+        docs, exact = [], []
         for phrase in phrases:
             words = [t.text for t in self.nlp.make_doc(phrase)]
             if not words:
+                continue
+            if len(words) == 1 and P.is_short_acronym(words[0]):
+                # "US", "UK": as written only, or every "us" would name the United States
+                exact.append(Doc(self.nlp.vocab, words=words))
                 continue
             for variant in P.phrase_variants(words):
                 docs.append(Doc(self.nlp.vocab, words=variant))
         if docs:
             self._terms.add(key, docs)
+        if exact:
+            self._terms_exact.add(key, exact)
 
     # -- public ----------------------------------------------------------------------------
     def extract(self, text: str, article_date: date) -> list[Proposal]:
@@ -408,7 +415,7 @@ class Extractor:
     def _match_terms(self, doc: Doc, day: date) -> list[_Term]:
         strings = self.nlp.vocab.strings
         found: list[_Term] = []
-        for match_id, start, end in self._terms(doc):
+        for match_id, start, end in [*self._terms(doc), *self._terms_exact(doc)]:
             kind, term_id, issue = strings[match_id].split("|")
             if kind == "person":
                 person = self.lexicon.person(term_id)
@@ -813,7 +820,8 @@ class Extractor:
         self, token: Token, at: dict[int, list[_Term]], memory: _Memory, who: _Actor | None
     ) -> _Actor | None:
         """The actor a subject phrase names: a person of the case, else an actor."""
-        lower = token.lower_
+        # a case's name is no pronoun, even where it is spelt like one ("US")
+        lower = "" if at.get(token.i) else token.lower_
         if lower in P.SPEAKER_PRONOUNS:
             return who or memory.speaker
         if lower in P.PERSON_PRONOUNS:
