@@ -26,6 +26,11 @@ For each sentence (spaCy's parser splits them):
    resolved against the article's date (:mod:`.dates`); the quoted words in the clause, or
    the clause itself; and ``rule``, which names every step that fired.
 
+7. **The reader.** With a trained reader (:mod:`.reader`), the rules' proposals become
+   evidence: the reader weighs every (party, issue) pair of the sentence and keeps,
+   drops or adds proposals (``rule`` ends in ``reader``, ``confidence`` is its
+   probability).
+
 Nothing here changes a position: a :class:`Proposal` is for a person to confirm.
 """
 
