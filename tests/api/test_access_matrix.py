@@ -152,6 +152,15 @@ ROUTES: list[Route] = [
         body=NEW_STATEMENT,
     ),
     Route(
+        "intake_propose",
+        "POST",
+        "/api/cases/small/intake/proposals",
+        (M, A),
+        (UA, RU, F, OB, D),
+        "statement.create",
+        body={"text": "Russia demanded a neutral status.", "article_date": "2022-03-11"},
+    ),
+    Route(
         "statement_confirm",
         "POST",
         "/api/cases/small/statements/ua-bloc-free/confirm",

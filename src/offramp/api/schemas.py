@@ -154,6 +154,36 @@ class StatementIn(In):
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
+class IntakeIn(In):
+    text: Annotated[str, Field(max_length=200_000, description="The article or statement.")]
+    article_date: dt.date
+
+
+class ProposedStatementOut(BaseModel):
+    """A proposed statement: nothing is stored until a person adds and confirms it."""
+
+    speaker: str
+    party: str
+    issue: str | None
+    stance: str
+    option: str | None
+    quote: str
+    quoted: bool
+    sentence: str
+    date: dt.date
+    date_basis: str
+    condition: str
+    rule: str
+    confidence: float | None
+    start: int
+    end: int
+
+
+class IntakeOut(BaseModel):
+    article_date: dt.date
+    proposals: list[ProposedStatementOut]
+
+
 class StatementOut(BaseModel):
     id: str
     date: dt.date

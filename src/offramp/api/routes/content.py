@@ -12,6 +12,8 @@ from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import position_out, statement_out
 from offramp.api.schemas import (
     AnalysisOut,
+    IntakeIn,
+    IntakeOut,
     PositionOut,
     PositionPatch,
     StatementIn,
@@ -70,6 +72,21 @@ def confirm_statement(
 ) -> StatementOut:
     """Confirm a statement; the position it implies is stored."""
     return statement_out(desk.cases.confirm_statement(actor, case, statement))
+
+
+@router.post(
+    "/cases/{case}/intake/proposals",
+    name="intake_propose",
+    response_model=IntakeOut,
+    tags=["statements"],
+)
+def propose_statements(
+    case: CaseSlug, body: IntakeIn, actor: MaybeActor, desk: Services
+) -> dict[str, Any]:
+    """Proposed statements in a text, read with the case's word lists (and its trained
+    reader, where one ships). Stores nothing: add one with ``POST .../statements``."""
+    found = desk.intake.propose(actor, case, body.text, body.article_date)
+    return {"article_date": body.article_date, "proposals": [p.to_dict() for p in found]}
 
 
 @router.get(
