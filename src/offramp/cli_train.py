@@ -70,9 +70,13 @@ def run_train(
     labelled = sum(len(item["labels"]) for item in items)
     if not labelled:
         raise InputError(str(labels[0]), "no labelled positions to learn from")
+    listed = _yaml_list(people)
+    for k, p in enumerate(listed):
+        if p["party"] not in party_ids:
+            raise InputError(f"{people}: [{k}].party", f"{p['party']!r} is not a party of the case")
     extra_people = [
         PersonTerms(p["id"], p["name"], p["party"], tuple(p.get("aliases", ())), p.get("title", ""))
-        for p in _yaml_list(people)
+        for p in listed
     ]
     extra_phrases = _yaml_mapping(phrases, issue_ids)
     reader = train(

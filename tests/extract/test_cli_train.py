@@ -85,6 +85,8 @@ def test_settings_and_reader_files_are_checked(tmp_path, keen_items):
     listed, unknown = tmp_path / "listed.yaml", tmp_path / "unknown.yaml"
     listed.write_text("- neutrality\n", encoding="utf-8")
     unknown.write_text("tariffs: [customs duties]\n", encoding="utf-8")
+    stranger = tmp_path / "people.yaml"
+    stranger.write_text("- {id: li, name: Li Hui, party: CN}\n", encoding="utf-8")
     for args, message in (
         (["--out", str(tmp_path / "x.json")], "--out: name the file <something>.reader.json.gz"),
         (
@@ -98,6 +100,10 @@ def test_settings_and_reader_files_are_checked(tmp_path, keen_items):
         (
             ["--out", str(tmp_path / "x.reader.json.gz"), "--phrases", str(unknown)],
             f"{unknown}: tariffs: not an issue of the case",
+        ),
+        (
+            ["--out", str(tmp_path / "x.reader.json.gz"), "--people", str(stranger)],
+            f"{stranger}: [0].party: 'CN' is not a party of the case",
         ),
     ):
         result = runner.invoke(app, ["train-reader", str(labels), "--case", str(EXAMPLE), *args])

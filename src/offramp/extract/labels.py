@@ -15,10 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from offramp.errors import InputError, Problem
+from offramp.extract.patterns import ISSUELESS
 from offramp.model import Stance
-
-ISSUELESS = frozenset({"threaten", "allege", "deny", "assure"})
-"""Stances a record may take with no issue (``"issue": null``)."""
 
 
 def read_labelled(

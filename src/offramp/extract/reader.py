@@ -27,9 +27,9 @@ from pathlib import Path
 from typing import Any
 
 from offramp.extract.candidates import NO_ISSUE, Candidate, flat
-from offramp.extract.labels import ISSUELESS
 from offramp.extract.lexicon import Lexicon, PersonTerms
 from offramp.extract.linear import LinearModel
+from offramp.extract.patterns import ISSUELESS
 
 MODELS = Path(__file__).resolve().parent.parent / "data" / "intake"
 """Where readers shipped with offramp live (``<name>.reader.json.gz``)."""
