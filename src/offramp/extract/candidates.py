@@ -1,15 +1,17 @@
 """Candidate (party, issue) pairs of one sentence, and the features the reader weighs.
 
-Every party the sentence names (people count for their party), its reporting speaker and,
-for a sentence whose subject is a pronoun, the last actor named before it, is paired with
-every issue of the case and with "no issue" (for allegations, denials, threats and
-assurances). Each pair gets two feature lists:
+Every party the sentence names (people count for their party), its reporting speaker,
+for a sentence whose subject is a pronoun the last actor named before it, and every party
+the rules proposed for, is paired with every issue of the case and with "no issue" (for
+allegations, denials, threats and assurances). Each pair gets two feature lists, in
+blocks that the pairs of one sentence share where they can:
 
 - **relevance**: does this party take a position on this issue here? The party's place in
-  the parse (subject of which verb, speaker, object of "from"), the issue's words in the
-  sentence (each word joined to the issue, so the model learns an issue's vocabulary
-  beyond the case's phrase lists), the verb joining the party's mention to the issue's
-  (their lowest common ancestor in the parse), and what the rules proposed;
+  the parse (subject of which verb, speaker, object of "from"), the sentence's nouns,
+  names, adjectives and verbs each joined to the issue (so the model learns an issue's
+  vocabulary beyond the case's phrase lists), whether the case's phrases name the issue,
+  the verb joining the party's mention to the issue's (their lowest common ancestor in
+  the parse), and what the rules proposed;
 - **stance**: which stance? The sentence's words, the words around the issue's mention,
   that verb and its negation and modal, and the rules' stance.
 
