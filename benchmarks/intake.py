@@ -170,9 +170,9 @@ def cross(
     Same settings and word lists as ``reader``; the held-out set's score is then a score
     on sentences that reader never saw, written by an annotator it never learnt from.
     """
-    wider = reader.extend(lexicon)
+    reading = Extractor(reader.extend(lexicon), nlp)
     rows_of = {
-        name: [r for rows in item_rows(Extractor(wider, nlp), read_set(DATA / name)) for r in rows]
+        name: [r for rows in item_rows(reading, read_set(DATA / name)) for r in rows]
         for name in names
     }
     out: dict[str, Any] = {}

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from offramp.model.access import DeskRole
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
+from offramp.services.intake import MAX_TEXT
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 Short = Annotated[str, Field(min_length=1, max_length=200)]
@@ -155,7 +156,7 @@ class StatementIn(In):
 
 
 class IntakeIn(In):
-    text: Annotated[str, Field(max_length=200_000, description="The article or statement.")]
+    text: Annotated[str, Field(max_length=MAX_TEXT, description="The article or statement.")]
     article_date: dt.date
 
 

@@ -385,6 +385,7 @@ class Extractor:
         assert self.reader is not None
         found = candidates(facts, self.reader.issues)
         by_triple = {(p.party, p.issue, str(p.stance)): p for p in ruled}
+        when: tuple[date, str] | None = None  # the sentence's date, once a proposal needs it
         out: list[Proposal] = []
         for reading in self.reader.read(found):
             key = (reading.party, reading.issue, reading.stance)
@@ -398,7 +399,8 @@ class Extractor:
                 speaker = facts.speaker_id
             elif reading.party in facts.people:
                 speaker = facts.people[reading.party]
-            day, basis = _date_of(sent, sent.root, article_date)
+            when = when or _date_of(sent, sent.root, article_date)
+            day, basis = when
             out.append(
                 Proposal(
                     speaker=speaker,
