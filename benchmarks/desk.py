@@ -2,7 +2,7 @@
 
     python benchmarks/desk.py [--pg postgresql://...] [--seconds 5]
 
-Runs the real server (``python -m offramp.cli_desk serve``) on SQLite and, with ``--pg``
+Runs the real server (``python -m offramp.cli.desk serve``) on SQLite and, with ``--pg``
 or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL, beside a bare FastAPI endpoint served by the
 same uvicorn in the same run; prints messages/s, p50/p99 latency and the overhead ratio.
 """

@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 import httpx
+from offramp.demo import CASE, USERS, seed
 
 from offramp.bootstrap import bootstrap
 from offramp.model.shuttle import PLENARY, HandlingMark
-from offramp.web.demo import CASE, USERS, seed
 
 PASSWORD = "bench-password"
 BAR_MS = 200.0
@@ -125,8 +125,9 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "offramp.web.demo",
-                "--serve-only",
+                "offramp",
+                "demo",
+                "--keep",
                 "--db",
                 str(db),
                 "--port",

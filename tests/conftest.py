@@ -29,7 +29,7 @@ def example_path() -> Path:
 
 @pytest.fixture(scope="session")
 def example_case():  # type: ignore[no-untyped-def]
-    from offramp.casefile import load_case
+    from offramp.files.case import load_case
 
     return load_case(EXAMPLE)
 

@@ -6,7 +6,7 @@ Imported by the desk's test packages (model, store, services, api) through their
 
 from __future__ import annotations
 
-from offramp.casefile import parse_case
+from offramp.files.case import parse_case
 from offramp.model import Case
 
 SMALL_CASE_YAML = """\
@@ -89,7 +89,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 
-from offramp.bootstrap import Desk, bootstrap  # noqa: E402
+from offramp.bootstrap import Services, bootstrap  # noqa: E402
 from offramp.services.access import Actor  # noqa: E402
 from offramp.services.accounts import SYSTEM  # noqa: E402
 
@@ -119,7 +119,7 @@ PG_ENV = "OFFRAMP_TEST_DATABASE_URL"
 class World:
     """A desk on a fresh database with the personas signed up and their tokens."""
 
-    desk: Desk
+    desk: Services
     url: str
     actors: dict[str, Actor]
     tokens: dict[str, str]

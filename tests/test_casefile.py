@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from offramp.casefile import case_schema, dump_case, load_case, parse_case
 from offramp.errors import InputError
+from offramp.files.case import case_schema, dump_case, load_case, parse_case
 
 GOOD = textwrap.dedent(
     """\

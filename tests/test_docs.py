@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offramp.casefile import parse_case
+from offramp.files.case import parse_case
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -36,7 +36,7 @@ def test_casefile_how_to_example_is_a_valid_case() -> None:
 def test_every_cli_verb_is_documented() -> None:
     import typer.main
 
-    from offramp.cli import app
+    from offramp.cli.app import app
 
     group = typer.main.get_group(app)
     documented = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
-from offramp.model.deadlines import Clock
+from offramp.model.deadlines import Clock, SystemClock
 from offramp.services.access import AccessPolicy
 from offramp.services.accounts import AccountService
 from offramp.services.analysis import AnalysisService
 from offramp.services.audit import AuditService
 from offramp.services.cases import CaseService
-from offramp.services.crisis import CrisisService, clock_from_env
+from offramp.services.crisis import CrisisService
 from offramp.services.forecasting import ForecastService
 from offramp.services.intake import IntakeService
 from offramp.services.shuttle import ShuttleService
@@ -31,10 +31,11 @@ DEFAULT_DB = "offramp.db"
 
 
 @dataclass
-class Desk:
+class Services:
     """Every service of the desk, sharing one engine and one access policy."""
 
     engine: Engine
+    clock: Clock
     uow: UowFactory
     policy: AccessPolicy
     accounts: AccountService
@@ -65,19 +66,21 @@ def bootstrap(
     migrate_first: bool = True,
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
-) -> Desk:
+) -> Services:
     """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
 
-    ``clock`` is where the crisis desk reads "now"; by default the system clock, or a
-    fixed instant from ``OFFRAMP_FIXED_NOW`` (tests only; see docs/crisis.md).
+    ``clock`` is where every service reads "now" (the system clock by default; the
+    demo and the tests pass a fixed or started one).
     """
     if migrate_first:
         migrate(url)
     engine = make_engine(url)
     uow = uow_factory(engine)
     policy = AccessPolicy()
-    return Desk(
+    clock = clock or SystemClock()
+    return Services(
         engine=engine,
+        clock=clock,
         uow=uow,
         policy=policy,
         accounts=AccountService(uow, policy, hasher or PasswordHasher()),
@@ -85,7 +88,7 @@ def bootstrap(
         shuttle=ShuttleService(uow, policy),
         audit=AuditService(uow, policy),
         analysis=AnalysisService(uow, policy),
-        crisis=CrisisService(uow, policy, clock or clock_from_env()),
+        crisis=CrisisService(uow, policy, clock),
         forecasting=ForecastService(uow, policy),
         intake=IntakeService(uow, policy, CaseService(uow, policy)),
     )

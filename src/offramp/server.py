@@ -14,14 +14,16 @@ import os
 from fastapi import FastAPI
 
 from offramp.api.app import Settings, create_app
-from offramp.bootstrap import DEFAULT_DB, Desk
+from offramp.bootstrap import DEFAULT_DB, Services
 from offramp.web.routes import mount_web
 
 
-def create_desk_app(settings: Settings | None = None, *, desk: Desk | None = None) -> FastAPI:
+def create_desk_app(
+    settings: Settings | None = None, *, services: Services | None = None
+) -> FastAPI:
     """The API app (``create_app``) with the web desk mounted on the same services."""
-    app = create_app(settings, desk=desk)
-    mount_web(app, app.state.desk)
+    app = create_app(settings, services=services)
+    mount_web(app, app.state.services)
     return app
 
 

@@ -41,11 +41,11 @@ class Server:
 
 
 def start_server(db: str, *, timeout: float = 30.0) -> Server:
-    """``python -m offramp.cli_desk serve`` on a free port; its output is shown on failure."""
+    """``offramp serve`` on a free port; its output is shown on failure."""
     port = free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "offramp.cli_desk", "serve", "--db", db, "--port", str(port)],
+        [sys.executable, "-m", "offramp", "serve", "--db", db, "--port", str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         env=env,

@@ -26,7 +26,7 @@ from desk_fixtures import (
     fresh_database,
 )
 from offramp.api.app import api_routes, create_app
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.model.shuttle import HandlingMark, RelayLabel
 
 M, UA, RU, F, OB, A, D = (
@@ -372,7 +372,7 @@ ROUTES += crisis_routes(Route)
 BY_NAME = {r.name: r for r in ROUTES}
 
 
-def seed(desk: Desk) -> dict[str, str]:
+def seed(desk: Services) -> dict[str, str]:
     """Objects the routes act on, made by the people who would make them."""
     get = desk.accounts.get_actor
     med, ua, ru = get(M), get(UA), get(RU)
@@ -423,7 +423,7 @@ def seeded(
 @dataclass
 class Client:
     http: TestClient
-    desk: Desk
+    desk: Services
     tokens: dict[str, str]
     ids: dict[str, str]
 
@@ -444,7 +444,7 @@ class Client:
 def app_client(seeded: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for the module; each test points it at its own fresh desk."""
     placeholder = bootstrap(str(tmp_path_factory.mktemp("app") / "placeholder.db"))
-    with TestClient(create_app(desk=placeholder), raise_server_exceptions=False) as http:
+    with TestClient(create_app(services=placeholder), raise_server_exceptions=False) as http:
         yield http
     placeholder.close()
 
@@ -456,14 +456,14 @@ def client(
     templates, ids = seeded
     url, tokens, dbname = fresh_database(request.param, templates, tmp_path)
     desk = bootstrap(url, migrate_first=False, hasher=FAST_HASHER)
-    app_client.app.state.desk = desk  # type: ignore[attr-defined]
+    app_client.app.state.services = desk  # type: ignore[attr-defined]
     yield Client(app_client, desk, tokens, ids[request.param])
     desk.close()
     if dbname:
         _pg_exec(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 
 
-def _state(desk: Desk) -> tuple[dict[str, int], tuple[int, str]]:
+def _state(desk: Services) -> tuple[dict[str, int], tuple[int, str]]:
     with desk.uow() as uow:
         counts = uow.repo.count_rows()
     counts.pop("credentials", None)  # signing in opens a session; nothing else may change

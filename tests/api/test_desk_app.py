@@ -21,7 +21,7 @@ NOTE = {"title": "Draft", "body": "text"}
 
 @pytest.fixture
 def client(world: World) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(desk=world.desk), follow_redirects=False) as c:
+    with TestClient(create_desk_app(services=world.desk), follow_redirects=False) as c:
         yield c
 
 

@@ -17,7 +17,7 @@ URL = "/api/cases/small/intake/proposals"
 
 @pytest.fixture
 def client(world: World) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(desk=world.desk), follow_redirects=False) as c:
+    with TestClient(create_desk_app(services=world.desk), follow_redirects=False) as c:
         yield c
 
 

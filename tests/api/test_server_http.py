@@ -149,7 +149,7 @@ def test_sigkill_during_posting_loses_no_acknowledged_message(world: World, tmp_
     finally:
         again.stop()
     verify = subprocess.run(
-        [sys.executable, "-m", "offramp.cli_desk", "audit", "verify", "small", "--db", world.url],
+        [sys.executable, "-m", "offramp", "audit", "verify", "small", "--db", world.url],
         capture_output=True,
         text=True,
         check=False,

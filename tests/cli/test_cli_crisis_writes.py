@@ -3,7 +3,7 @@
 ``alert-rule``.
 
 As in ``tests/crisis_desk/test_crisis_cli.py``: the real desk server (``python -m
-offramp.web.demo``) on a loopback port, its clock fixed by ``OFFRAMP_FIXED_NOW``, and each
+offramp demo``) on a loopback port, its clock fixed by ``offramp demo --clock fixed:...``, and each
 verb run as a subprocess with a user's bearer token. What a verb changed is read back
 through the API itself; a refused or bad call must leave the whole board as it was.
 """
@@ -50,12 +50,12 @@ class Ran:
 
 
 @dataclass(frozen=True)
-class Desk:
+class Services:
     base: str
     tokens: dict[str, str]
 
     def cli(self, *args: str, user: str = "crisis_officer", main: bool = False) -> Ran:
-        module = ["offramp", "crisis"] if main else ["offramp.cli_crisis"]
+        module = ["offramp", "crisis"] if main else ["offramp.cli.crisis"]
         env = {
             **os.environ,
             "OFFRAMP_URL": self.base,
@@ -95,19 +95,19 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The demo desk on a fresh database, its clock at :data:`NOW`, with bearer tokens
     for the crisis officer, the mediator (reads the crisis desk only) and a delegate."""
     port = _free_port()
     db = tmp_path_factory.mktemp("cli-crisis") / "desk.db"
     log = (db.parent / "server.log").open("w")  # a file: a full pipe would stall the server
     proc = subprocess.Popen(
-        [sys.executable, "-m", "offramp.web.demo", "--port", str(port), "--db", str(db),
+        [sys.executable, "-m", "offramp", "demo", "--clock", f"fixed:{NOW}", "--port", str(port), "--db", str(db),
          "--password", "cli-crisis-password"],
         stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", "OFFRAMP_FIXED_NOW": NOW},
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
         cwd=ROOT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -130,7 +130,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
             }
         finally:
             services.close()
-        yield Desk(base, tokens)
+        yield Services(base, tokens)
     finally:
         proc.terminate()
         try:
@@ -140,7 +140,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
         log.close()
 
 
-def _incident(desk: Desk, key: str, type_: str, channel: str, at: str) -> None:
+def _incident(desk: Services, key: str, type_: str, channel: str, at: str) -> None:
     desk.api("POST", "/incidents", {
         "id": key, "type": type_, "title": key, "raised_by": "RU", "against": "US",
         "claim": f"the claim of {key}", "level": 3, "evidence": [f"seen by {channel}"],
@@ -151,7 +151,7 @@ def _incident(desk: Desk, key: str, type_: str, channel: str, at: str) -> None:
 # -- the crisis officer's calls change the desk -------------------------------------------
 
 
-def test_add_channel_records_a_channel_with_its_endpoints(desk: Desk) -> None:
+def test_add_channel_records_a_channel_with_its_endpoints(desk: Services) -> None:
     ran = desk.cli(
         "add-channel", CASE, "--id", "ru-us-hotline", "--between", "us-ru", "--level", "hotline",
         "--endpoint", "RU=the Kremlin", "--endpoint", "us=the White House",
@@ -170,7 +170,7 @@ def test_add_channel_records_a_channel_with_its_endpoints(desk: Desk) -> None:
     )
 
 
-def test_merge_folds_an_incident_logged_separately_into_another(desk: Desk) -> None:
+def test_merge_folds_an_incident_logged_separately_into_another(desk: Services) -> None:
     _incident(desk, "merge-keep", "threat", "ru-us-defence", "2022-10-30T10:00Z")
     _incident(desk, "merge-fold", "threat", "ru-unsc", "2022-10-30T11:00Z")
     ran = desk.cli("merge", CASE, "merge-keep", "--from", "merge-fold")
@@ -195,7 +195,7 @@ def test_merge_folds_an_incident_logged_separately_into_another(desk: Desk) -> N
     )
 
 
-def test_report_violation_links_the_incident_to_the_commitment(desk: Desk) -> None:
+def test_report_violation_links_the_incident_to_the_commitment(desk: Services) -> None:
     _incident(desk, "airspace-violation", "violation", "ru-us-defence", "2022-10-31T08:00Z")
     ran = desk.cli(
         "report-violation", CASE, "us-planes-out-of-russian-airspace",
@@ -216,7 +216,7 @@ def test_report_violation_links_the_incident_to_the_commitment(desk: Desk) -> No
     )
 
 
-def test_propose_then_promote_an_assurance(desk: Desk) -> None:
+def test_propose_then_promote_an_assurance(desk: Services) -> None:
     ran = desk.cli(
         "propose", CASE, "--id", "hotline-use", "--title", "Use the hotline in a crisis",
         "--proposed-by", "us", "--to", "RU,UA", "--option", "none=No use",
@@ -257,7 +257,7 @@ def test_propose_then_promote_an_assurance(desk: Desk) -> None:
     )
 
 
-def test_alert_rule_sets_and_replaces_the_cases_rule(desk: Desk) -> None:
+def test_alert_rule_sets_and_replaces_the_cases_rule(desk: Services) -> None:
     assert desk.board()["alert_rule"] == {"jump": 2, "window_hours": None}
     ran = desk.cli("alert-rule", CASE, "--jump", "3", "--window-hours", "24", main=True)
     assert (ran.code, ran.err) == (0, "")
@@ -279,7 +279,7 @@ def test_alert_rule_sets_and_replaces_the_cases_rule(desk: Desk) -> None:
 
 
 @pytest.fixture(scope="module")
-def refusable(desk: Desk) -> Desk:
+def refusable(desk: Services) -> Services:
     """Records each refused call would act on, were its persona allowed to."""
     _incident(desk, "refused-keep", "threat", "ru-us-defence", "2022-10-29T10:00Z")
     _incident(desk, "refused-fold", "threat", "ru-unsc", "2022-10-29T11:00Z")
@@ -303,7 +303,7 @@ VALID_CALLS = {
 @pytest.mark.parametrize("user", sorted(REFUSED))
 @pytest.mark.parametrize("verb", sorted(VALID_CALLS))
 def test_a_persona_who_may_not_write_the_desk_is_refused_and_nothing_changes(
-    refusable: Desk, verb: str, user: str
+    refusable: Services, verb: str, user: str
 ) -> None:
     before = refusable.board()
     ran = refusable.cli(*VALID_CALLS[verb], user=user)
@@ -365,7 +365,7 @@ def test_a_persona_who_may_not_write_the_desk_is_refused_and_nothing_changes(
     ids=lambda v: "-".join(v[:1] + v[2:4]) if isinstance(v, tuple) else "",
 )  # fmt: skip
 def test_bad_input_is_one_error_line_and_exit_1_and_nothing_changes(
-    desk: Desk, args: tuple[str, ...], err: str
+    desk: Services, args: tuple[str, ...], err: str
 ) -> None:
     before = desk.board()
     ran = desk.cli(*args)

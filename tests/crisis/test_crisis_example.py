@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from offramp.casefile import load_case
-from offramp.crisisfile import CrisisIn, crisis_to_data, parse_crisis_section, to_crisis
 from offramp.errors import InputError
+from offramp.files.case import load_case
+from offramp.files.crisis import CrisisIn, crisis_to_data, parse_crisis_section, to_crisis
+from offramp.files.playbooks import builtin_playbooks
 from offramp.model.crisis import (
     ChannelLevel,
     CrisisDesk,
@@ -21,7 +22,6 @@ from offramp.model.crisis import (
     PlaybookRun,
     StepStatus,
 )
-from offramp.playbooks import builtin_playbooks
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "examples" / "ukraine-2022.yaml"

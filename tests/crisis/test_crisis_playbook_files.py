@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from offramp.errors import InputError
-from offramp.model.crisis import IncidentType
-from offramp.playbooks import (
+from offramp.files.playbooks import (
     DEFAULT_PLAYBOOK,
     builtin_playbooks,
     load_playbook,
     parse_playbook,
     playbook_to_data,
 )
+from offramp.model.crisis import IncidentType
 
 GOOD = """\
 playbook: 1

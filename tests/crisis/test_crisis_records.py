@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from offramp.errors import Conflict
+from offramp.files.playbooks import builtin_playbooks
 from offramp.model import Issue
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
@@ -32,7 +33,6 @@ from offramp.model.crisis import (
     missed_acknowledgements,
 )
 from offramp.model.issues import Option
-from offramp.playbooks import builtin_playbooks
 
 T0 = datetime(2022, 10, 23, 9, 0, tzinfo=UTC)
 

@@ -30,7 +30,7 @@ from desk_fixtures import (
     _pg_url_for,
     backends,
 )
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from offramp.services.accounts import SYSTEM
@@ -87,7 +87,7 @@ def crisis_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[
 
 @dataclass
 class CrisisWorld:
-    desk: Desk
+    desk: Services
     clock: FixedClock
     actors: dict[str, Actor]
 
@@ -155,17 +155,20 @@ class Server:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The desk server (``python -m offramp.web.demo``: the API and the web pages) on a
+    """The desk server (``offramp demo``: the API and the web pages) on a
     free loopback port, on a fresh example database, with its clock fixed at
-    ``OFFRAMP_FIXED_NOW`` = :data:`SERVER_NOW`."""
+    ``--clock fixed:`` :data:`SERVER_NOW`."""
     port = web.free_port()
     db = tmp_path_factory.mktemp("crisis-server") / "desk.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1", "OFFRAMP_FIXED_NOW": SERVER_NOW}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "offramp.web.demo",
+            "offramp",
+            "demo",
+            "--clock",
+            f"fixed:{SERVER_NOW}",
             "--port",
             str(port),
             "--db",

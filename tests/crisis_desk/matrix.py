@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from offramp.bootstrap import Desk
+from offramp.bootstrap import Services
 from offramp.model.crisis import (
     ChannelLevel,
     CommitmentKind,
@@ -25,7 +25,7 @@ BASE = "/api/cases/small/crisis"
 HIDDEN = "/api/cases/no-such-case/crisis"
 
 
-def seed_crisis(desk: Desk) -> None:
+def seed_crisis(desk: Services) -> None:
     """Channels, incidents in each state, a commitment, a notification and an assurance."""
     officer = desk.accounts.get_actor(OFFICER)
     c = desk.crisis

@@ -1,5 +1,5 @@
 """The crisis board in Debian's Chromium, on the real server with its clock fixed at
-Friday 4 November 2022, 12:00 UTC (``OFFRAMP_FIXED_NOW``)."""
+Friday 4 November 2022, 12:00 UTC (``offramp demo --clock fixed:...``)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
 """``offramp crisis``: the CLI as an HTTP client of the real server on loopback, its clock
-fixed by ``OFFRAMP_FIXED_NOW`` at Friday 4 November 2022, 12:00 UTC.
+fixed by ``offramp demo --clock fixed:...`` at Friday 4 November 2022, 12:00 UTC.
 
 Each verb runs as a subprocess with the user's bearer token, made by ``offramp token
 create``, so the server applies the access policy it applies to the API. Most runs use
-``python -m offramp.cli_crisis`` (the sub-app alone, quick to start); the board test runs
+``python -m offramp.cli.crisis`` (the sub-app alone, quick to start); the board test runs
 ``python -m offramp crisis`` to prove the verbs are registered on the main command.
 """
 
@@ -44,7 +44,7 @@ class Cli:
     token: str
 
     def __call__(self, *args: str, main: bool = False, token: str | None = None) -> Ran:
-        module = ["offramp", "crisis"] if main else ["offramp.cli_crisis"]
+        module = ["offramp", "crisis"] if main else ["offramp.cli.crisis"]
         env = {
             **os.environ,
             "OFFRAMP_URL": self.base,

@@ -1,5 +1,5 @@
 """The October 2022 "dirty bomb" allegation through the HTTP API of the real server on
-loopback, its clock fixed by ``OFFRAMP_FIXED_NOW`` at Friday 4 November 2022, 12:00 UTC.
+loopback, its clock fixed by ``offramp demo --clock fixed:...`` at Friday 4 November 2022, 12:00 UTC.
 
 The example case already holds the record as the column tells it (incident
 ``dirty-bomb``); here the desk lives it again step by step as ``dirty-bomb-replay``,

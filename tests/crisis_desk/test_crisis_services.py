@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from offramp.analysis.problem import problem_from_case
-from offramp.casefile import parse_case
 from offramp.errors import Conflict, Forbidden, InputError, NotFound
+from offramp.files.case import parse_case
 from offramp.model.crisis import (
     AckStatus,
     CommitmentKind,
@@ -19,7 +19,9 @@ from offramp.model.crisis import (
     ScoreKind,
     StepStatus,
 )
-from offramp.services.crisis import ArrivalIn, clock_from_env
+from offramp.model.deadlines import SystemClock
+from offramp.model.parse import parse_clock
+from offramp.services.crisis import ArrivalIn
 
 from .conftest import CASE, NOW, CrisisWorld
 
@@ -397,19 +399,23 @@ def test_every_write_is_in_the_audit_chain(cw: CrisisWorld) -> None:
     assert cw.desk.audit.verify_as(cw["mediator"], CASE).ok
 
 
-def test_the_fixed_clock_setting_is_read_from_the_environment() -> None:
-    assert clock_from_env({"OFFRAMP_FIXED_NOW": "2022-10-23T09:00:00Z"}).now() == t(23, 9)
-    assert clock_from_env({}).now().tzinfo is not None
+def test_the_desk_clock_is_read_from_what_the_operator_typed() -> None:
+    assert parse_clock("fixed:2022-10-23T09:00:00Z", "--clock").now() == t(23, 9)
+    started = parse_clock("2022-10-23T09:00:00Z", "--clock").now()
+    assert t(23, 9) <= started < t(23, 9) + timedelta(minutes=1)
+    assert parse_clock("real", "--clock").now().year >= 2026
+    assert isinstance(parse_clock(None, "--clock"), SystemClock)
     with pytest.raises(InputError) as err:
-        clock_from_env({"OFFRAMP_FIXED_NOW": "2022-10-23T09:00:00"})
-    assert err.value.where == "OFFRAMP_FIXED_NOW"
+        parse_clock("fixed:2022-10-23T09:00:00", "--clock")
+    assert err.value.where == "--clock"
+    assert "no time zone" in str(err.value)
 
 
 # -- export ----------------------------------------------------------------------------
 
 
 def test_export_carries_what_the_desk_recorded_since_import(cw: CrisisWorld) -> None:
-    from offramp.casefile import parse_case
+    from offramp.files.case import parse_case
 
     log_allegation(cw, key="logged-on-the-desk")
     exported = cw.desk.cases.export_case(cw["mediator"], CASE, "yaml")
@@ -423,7 +429,7 @@ def test_export_carries_what_the_desk_recorded_since_import(cw: CrisisWorld) -> 
 
 
 def test_replacing_the_case_file_replaces_the_desk(cw: CrisisWorld) -> None:
-    from offramp.casefile import dump_case, parse_case
+    from offramp.files.case import dump_case, parse_case
 
     log_allegation(cw, key="logged-on-the-desk")
     exported = cw.desk.cases.export_case(cw["mediator"], CASE, "yaml")

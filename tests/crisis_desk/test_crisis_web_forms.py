@@ -37,7 +37,7 @@ LOG = {
 
 @pytest.fixture
 def app_client(cw: CrisisWorld) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(desk=cw.desk), follow_redirects=False) as c:
+    with TestClient(create_desk_app(services=cw.desk), follow_redirects=False) as c:
         yield c
 
 

@@ -1,7 +1,7 @@
 """Waiving a playbook step and closing an incident through the crisis board's forms, over
 real HTTP: the desk server on loopback, its clock fixed at Friday 4 November 2022, 12:00
 UTC. Each test logs its own incident and starts its playbook through the board's forms,
-then reads what was stored back through the services (a second ``Desk`` on the server's
+then reads what was stored back through the services (a second ``Services`` on the server's
 file) and through the board. A refused form changes no table and no audit chain.
 """
 
@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from desk_fixtures import FAST_HASHER
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.model.crisis import PlaybookRun, StepStatus
 from offramp.model.deadlines import FixedClock
 from offramp.store.audit import AuditEvent
@@ -28,7 +28,7 @@ BOARD = f"/cases/{CASE}/crisis"
 
 
 @pytest.fixture(scope="module")
-def desk(server: Server) -> Iterator[Desk]:
+def desk(server: Server) -> Iterator[Services]:
     """The services over the server's database, to read back what the forms stored."""
     d = bootstrap(str(server.db), migrate_first=False, hasher=FAST_HASHER, clock=FixedClock(NOW))
     try:
@@ -57,17 +57,17 @@ def flash(page: httpx.Response) -> str:
     return html.unescape(page.text[start : page.text.index("</div>", start)])
 
 
-def state(desk: Desk) -> tuple[dict[str, int], tuple[int, str]]:
+def state(desk: Services) -> tuple[dict[str, int], tuple[int, str]]:
     with desk.uow() as uow:
         counts = uow.repo.count_rows()
     return counts, desk.audit.head(CASE)
 
 
-def events_since(desk: Desk, seq: int) -> list[AuditEvent]:
+def events_since(desk: Services, seq: int) -> list[AuditEvent]:
     return list(desk.audit.events(desk.accounts.get_actor("mediator"), CASE, after=seq))
 
 
-def run_of(desk: Desk, key: str) -> PlaybookRun:
+def run_of(desk: Services, key: str) -> PlaybookRun:
     run = desk.crisis.incident(desk.accounts.get_actor("crisis_officer"), CASE, key).run
     assert run is not None
     return run
@@ -105,7 +105,7 @@ def waive(http: httpx.Client, key: str, step: str, reason: str) -> httpx.Respons
 # -- waive a step ---------------------------------------------------------------------------
 
 
-def test_the_officer_waives_a_step_through_the_board(server: Server, desk: Desk) -> None:
+def test_the_officer_waives_a_step_through_the_board(server: Server, desk: Services) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
         step = run_of(desk, key).steps[0].spec.id
@@ -145,7 +145,7 @@ def test_the_officer_waives_a_step_through_the_board(server: Server, desk: Desk)
     ],
 )
 def test_a_refused_waiver_re_renders_the_board_and_stores_nothing(
-    server: Server, desk: Desk, target: str, reason: str, status: int, message: str
+    server: Server, desk: Services, target: str, reason: str, status: int, message: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer, playbook=target != "no-playbook")
@@ -162,7 +162,7 @@ def test_a_refused_waiver_re_renders_the_board_and_stores_nothing(
         assert state(desk) == before
 
 
-def test_an_unknown_incident_is_the_404_page(server: Server, desk: Desk) -> None:
+def test_an_unknown_incident_is_the_404_page(server: Server, desk: Services) -> None:
     with signed_in(server, "crisis_officer") as officer:
         before = state(desk)
         for path, form in [
@@ -179,7 +179,7 @@ def test_an_unknown_incident_is_the_404_page(server: Server, desk: Desk) -> None
 
 
 def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
-    server: Server, desk: Desk
+    server: Server, desk: Services
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
@@ -230,7 +230,7 @@ def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
     ],
 )
 def test_a_refused_close_re_renders_the_board_with_the_outcome_and_stores_nothing(
-    server: Server, desk: Desk, form: dict[str, str], status: int, message: str
+    server: Server, desk: Services, form: dict[str, str], status: int, message: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
@@ -250,7 +250,7 @@ def test_a_refused_close_re_renders_the_board_with_the_outcome_and_stores_nothin
 # -- who may not ---------------------------------------------------------------------------------
 
 
-def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(server: Server, desk: Desk) -> None:
+def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(server: Server, desk: Services) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
         step = run_of(desk, key).steps[0].spec.id
@@ -271,7 +271,7 @@ def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(server: Server, desk
 
 @pytest.mark.parametrize("persona", ["delegate_ua", "observer", "analyst"])
 def test_who_may_not_read_the_desk_gets_the_404_and_nothing_changes(
-    server: Server, desk: Desk, persona: str
+    server: Server, desk: Services, persona: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 
 from desk_fixtures import SMALL_CASE_YAML, World, small_case
-from offramp.casefile import dump_case
 from offramp.errors import Conflict
+from offramp.files.case import dump_case
 from offramp.store import audit
 from offramp.store.engine import make_engine, normalise_url
 from offramp.store.migrations import current

@@ -1,6 +1,6 @@
 """The real desk server as a subprocess, and Debian's Chromium driven by Playwright.
 
-The server is ``python -m offramp.web.demo`` (what ``offramp demo`` runs) on a free
+The server is ``offramp demo`` on a free
 loopback port with a fresh SQLite file and the example case; if it does not answer
 within 60 s its output is printed. Each test gets a fresh Chromium profile.
 """
@@ -62,15 +62,21 @@ def wait_for_server(url: str, proc: subprocess.Popen[str], timeout: float = 60.0
 
 @contextmanager
 def demo_server(
-    db: Path, password: str = PASSWORD, env: dict[str, str] | None = None
+    db: Path,
+    password: str = PASSWORD,
+    env: dict[str, str] | None = None,
+    clock: str = "real",
 ) -> Iterator[str]:
-    """``python -m offramp.web.demo`` on a free loopback port over ``db``; its base URL."""
+    """``offramp demo`` on a free loopback port over ``db``, on ``clock``; its base URL."""
     port = free_port()
     proc = subprocess.Popen(
         [
             sys.executable,
             "-m",
-            "offramp.web.demo",
+            "offramp",
+            "demo",
+            "--clock",
+            clock,
             "--port",
             str(port),
             "--db",

@@ -25,17 +25,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from offramp.demo import CASE, USERS, seed
 from sqlalchemy import func, select, text
 
 from desk_fixtures import FAST_HASHER, SMALL_CASE_YAML
 from offramp.api.app import api_routes
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.model.crisis import IncidentType, NotificationKind
 from offramp.model.shuttle import PLENARY
 from offramp.server import create_desk_app
 from offramp.services.accounts import SYSTEM
 from offramp.services.crisis import ArrivalIn
-from offramp.web.demo import CASE, USERS, seed
 from offramp.web.routes import WebRoute
 
 PASSWORD = "matrix-password"
@@ -474,7 +474,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
     return Seeded(path, sessions, ids)
 
 
-def _crisis_ids(desk: Desk) -> dict[str, str]:
+def _crisis_ids(desk: Services) -> dict[str, str]:
     """A pending step of a running playbook, and a new threat and notification to act on."""
     officer = desk.accounts.get_actor(OFF)
 
@@ -531,7 +531,7 @@ def _crisis_ids(desk: Desk) -> dict[str, str]:
 
 @dataclass
 class Web:
-    desk: Desk
+    desk: Services
     http: TestClient
     seeded: Seeded
 
@@ -570,7 +570,7 @@ def _web(seeded: Seeded, tmp_path: Path) -> Iterator[Web]:
     shutil.copyfile(seeded.path, target)
     desk = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER)
     try:
-        with TestClient(create_desk_app(desk=desk), follow_redirects=False) as http:
+        with TestClient(create_desk_app(services=desk), follow_redirects=False) as http:
             yield Web(desk, http, seeded)
     finally:
         desk.close()

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from offramp.demo import CASE, USERS, seed
 
 from desk_fixtures import FAST_HASHER
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.server import create_desk_app
-from offramp.web.demo import CASE, USERS, seed
 
 PASSWORD = "forecast-password"
 CSRF = "forecast-csrf-token"
@@ -28,7 +28,7 @@ DONBAS = f"{PAGE}?issue=donbas&at=2022-03-11&rounds=10"
 
 
 class Web:
-    def __init__(self, desk: Desk, http: TestClient) -> None:
+    def __init__(self, desk: Services, http: TestClient) -> None:
         self.desk = desk
         self.http = http
         self.sessions = {u.name: desk.accounts.sign_in(u.name, PASSWORD)[1] for u in USERS}
@@ -46,7 +46,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     desk = bootstrap(str(path), hasher=FAST_HASHER)
     try:
         seed(desk, {u.name: PASSWORD for u in USERS})
-        with TestClient(create_desk_app(desk=desk), follow_redirects=False) as http:
+        with TestClient(create_desk_app(services=desk), follow_redirects=False) as http:
             yield Web(desk, http)
     finally:
         desk.close()

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from offramp.demo import CASE, USERS, seed
 from sqlalchemy import text
 
 from desk_fixtures import FAST_HASHER
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.server import create_desk_app
 from offramp.services.intake import MAX_TEXT
-from offramp.web.demo import CASE, USERS, seed
 
 PASSWORD = "intake-password"
 CSRF = "intake-csrf-token"
@@ -24,7 +24,7 @@ PAGE = f"/cases/{CASE}/intake"
 
 
 class Web:
-    def __init__(self, desk: Desk, http: TestClient, sessions: dict[str, str]) -> None:
+    def __init__(self, desk: Services, http: TestClient, sessions: dict[str, str]) -> None:
         self.desk, self.http, self.sessions = desk, http, sessions
 
     def as_(self, persona: str) -> Web:
@@ -56,7 +56,7 @@ def web(tmp_path: Path) -> Iterator[Web]:
             for u in USERS
             if u.name in ("mediator", "analyst", "delegate_ua", "observer")
         }
-        with TestClient(create_desk_app(desk=desk), follow_redirects=False) as http:
+        with TestClient(create_desk_app(services=desk), follow_redirects=False) as http:
             yield Web(desk, http, sessions)
     finally:
         desk.close()

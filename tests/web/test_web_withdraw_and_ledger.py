@@ -1,8 +1,8 @@
 """Withdrawing a proposal (shuttle page) and recording a concession by hand (ledger page),
-over real HTTP: the demo server (``python -m offramp.web.demo``) on its own loopback port
+over real HTTP: the demo server (``offramp demo``) on its own loopback port
 and SQLite file, its forms posted with the CSRF token as a browser sends them.
 
-What a form stored is read back through the services (a second ``Desk`` on the same
+What a form stored is read back through the services (a second ``Services`` on the same
 file) and through the page; a refused form changes no table and no audit chain.
 """
 
@@ -20,7 +20,7 @@ import httpx
 import pytest
 
 from desk_fixtures import FAST_HASHER
-from offramp.bootstrap import Desk, bootstrap
+from offramp.bootstrap import Services, bootstrap
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import ProposalStatus
 from offramp.store.audit import AuditEvent
@@ -43,7 +43,7 @@ _titles = itertools.count(1)
 @dataclass
 class Live:
     base: str
-    desk: Desk
+    desk: Services
 
     def state(self) -> tuple[dict[str, int], tuple[int, str]]:
         """Row counts of every table and the case's audit head."""

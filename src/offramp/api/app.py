@@ -15,9 +15,8 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from offramp.api import errors
-from offramp.api.routes import cases, content, crisis, misc, shuttle
-from offramp.api.routes import desk as desk_routes
-from offramp.bootstrap import DEFAULT_DB, Desk, bootstrap
+from offramp.api.routes import accounts, audit, cases, content, crisis, notes, shuttle
+from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
 
 PREFIX = "/api"
 
@@ -30,17 +29,17 @@ class Settings:
     migrate: bool = True
 
 
-def create_app(settings: Settings | None = None, *, desk: Desk | None = None) -> FastAPI:
-    """The FastAPI app on a desk built from ``settings`` (or on ``desk`` if given)."""
+def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
+    """The FastAPI app on services built from ``settings`` (or on ``services`` if given)."""
     settings = settings or Settings()
-    own = desk is None
-    the_desk = desk or bootstrap(settings.db, migrate_first=settings.migrate)
+    own = services is None
+    services = services or bootstrap(settings.db, migrate_first=settings.migrate)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
         if own:
-            the_desk.close()
+            services.close()
 
     app = FastAPI(
         title="offramp desk",
@@ -48,9 +47,9 @@ def create_app(settings: Settings | None = None, *, desk: Desk | None = None) ->
         summary="The mediation desk: confidential shuttle, verify-then-relay, proposals, audit.",
         lifespan=lifespan,
     )
-    app.state.desk = the_desk
+    app.state.services = services
     errors.install(app)
-    for module in (misc, cases, content, shuttle, desk_routes, crisis):
+    for module in (accounts, cases, content, shuttle, notes, audit, crisis):
         app.include_router(module.router, prefix=PREFIX)
     _problem_media_type(app)
     return app

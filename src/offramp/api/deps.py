@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
-from offramp.bootstrap import Desk
+from offramp.bootstrap import Services
 from offramp.errors import Forbidden, Unauthenticated
 from offramp.services.access import Actor
 
@@ -17,12 +17,12 @@ _bearer = HTTPBearer(auto_error=False, description="A token from `offramp token 
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A web session.")
 
 
-async def get_desk(request: Request) -> Desk:  # async: no I/O, so no threadpool hop
-    desk: Desk = request.app.state.desk
-    return desk
+async def get_desk(request: Request) -> Services:  # async: no I/O, so no threadpool hop
+    services: Services = request.app.state.services
+    return services
 
 
-Services = Annotated[Desk, Depends(get_desk)]
+ServicesDep = Annotated[Services, Depends(get_desk)]
 
 
 def cross_site(request: Request) -> bool:
@@ -42,7 +42,7 @@ def cross_site(request: Request) -> bool:
 
 def get_actor(
     request: Request,
-    desk: Services,
+    services: ServicesDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> Actor | None:
@@ -56,7 +56,7 @@ def get_actor(
     secret = bearer.credentials if bearer else cookie
     if not secret:
         return None
-    actor = desk.accounts.actor_for_secret(secret)
+    actor = services.accounts.actor_for_secret(secret)
     if not bearer and request.method not in SAFE_METHODS and cross_site(request):
         raise Forbidden(
             "csrf",

@@ -88,6 +88,18 @@ class FixedClock:
         return self._at
 
 
+class StartedClock:
+    """A clock that starts at ``at`` and runs on in real time from when it was made:
+    the demo's clock, set on the example case's own timeline."""
+
+    def __init__(self, at: datetime, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self._offset = require_aware(at, "clock time") - self._base.now()
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset
+
+
 def due_after(arrival: datetime, hours: float) -> datetime:
     """``arrival + hours`` in absolute time, in UTC."""
     if hours < 0:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from offramp.casefile import case_to_data, dump_case, parse_case
 from offramp.errors import Conflict, InputError, NotFound
+from offramp.files.case import case_to_data, dump_case, parse_case
 from offramp.model import Case
 from offramp.model.access import Action, AdminAction, DeskRole
 from offramp.model.shuttle import position_from_statement

@@ -14,16 +14,16 @@ clock's now and may not be later than it: the desk records what has happened.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from offramp.casefile import case_to_data, parse_case
-from offramp.crisisfile import StepDoneIn
 from offramp.errors import Conflict, InputError, NotFound
+from offramp.files.case import case_to_data, parse_case
+from offramp.files.crisis import StepDoneIn
+from offramp.files.playbooks import builtin_playbooks
 from offramp.model import Case
 from offramp.model.access import Action
 from offramp.model.crisis import (
@@ -51,32 +51,16 @@ from offramp.model.crisis import (
     Stake,
     dyad,
 )
-from offramp.model.deadlines import Clock, FixedClock, SystemClock, require_aware
+from offramp.model.deadlines import Clock, require_aware
 from offramp.model.issues import Option
-from offramp.playbooks import builtin_playbooks
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
 from offramp.store.crisis_repository import CrisisRepository
 from offramp.store.uow import UnitOfWork, UowFactory
 
-FIXED_NOW_ENV = "OFFRAMP_FIXED_NOW"
 NO_INCIDENT = "No such incident."
 NO_COMMITMENT = "No such commitment."
 NO_NOTIFICATION = "No such notification."
 NO_ASSURANCE = "No such assurance."
-
-
-def clock_from_env(environ: dict[str, str] | None = None) -> Clock:
-    """A :class:`FixedClock` at ``OFFRAMP_FIXED_NOW`` (an ISO instant with its offset; for
-    tests and replays only), else the system clock."""
-    value = (os.environ if environ is None else environ).get(FIXED_NOW_ENV, "").strip()
-    if not value:
-        return SystemClock()
-    try:
-        return FixedClock(datetime.fromisoformat(value))
-    except ValueError as exc:
-        raise InputError(
-            FIXED_NOW_ENV, f"{value!r} is not an ISO instant with an offset: {exc}"
-        ) from None
 
 
 def import_crisis(uow: UnitOfWork, case: Case) -> None:

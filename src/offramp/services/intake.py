@@ -1,7 +1,7 @@
 """Evidence intake on the desk: an article in, proposed statements out; a person decides.
 
 :meth:`IntakeService.propose` runs the extractor (``offramp.extract``) over a text with
-the case's word lists and returns :class:`~offramp.extract.Proposal` s. It stores
+the case's word lists and returns :class:`~offramp.extract.ProposedStatement` s. It stores
 nothing. :meth:`IntakeService.accept` records one proposal, as a person edited or
 left it, as an **unconfirmed** statement through :meth:`CaseService.add_statement`
 (with a new source first, when one is described). Positions change only when someone
@@ -22,9 +22,9 @@ from typing import Any
 
 from spacy.language import Language
 
-from offramp.casefile import case_to_data, parse_case
 from offramp.errors import InputError
-from offramp.extract import Extractor, Lexicon, Proposal, find_reader, load_pipeline
+from offramp.extract import Extractor, Lexicon, ProposedStatement, find_reader, load_pipeline
+from offramp.files.case import case_to_data, parse_case
 from offramp.model import Case
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
@@ -88,7 +88,7 @@ class IntakeService:
     # -- propose ---------------------------------------------------------------------------
     def propose(
         self, actor: Actor | None, slug: str, text: str, article_date: date
-    ) -> list[Proposal]:
+    ) -> list[ProposedStatement]:
         """Proposed statements in ``text`` (an article of ``article_date``). Stores nothing."""
         key, case = self._case(actor, slug)
         if not text.strip():

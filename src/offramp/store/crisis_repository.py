@@ -1,7 +1,7 @@
 """The crisis desk's rows in, :class:`~offramp.model.crisis.CrisisDesk` out. No access checks.
 
 Records are written in the shape of the case file's ``crisis:`` section and read back
-through :func:`offramp.crisisfile.to_crisis`, so a stored desk and a desk read from a
+through :func:`offramp.files.crisis.to_crisis`, so a stored desk and a desk read from a
 file are built by the same code: runs are started again from their playbook and
 ``started_at`` and their step records replayed in time order.
 """
@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from offramp.crisisfile import CrisisIn, StepDoneIn, crisis_to_data, to_crisis
+from offramp.files.crisis import CrisisIn, StepDoneIn, crisis_to_data, to_crisis
 from offramp.model.crisis import (
     AlertRule,
     Arrival,

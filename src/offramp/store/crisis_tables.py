@@ -2,10 +2,10 @@
 
 Each record keeps the columns the desk filters and orders by, and its full content in
 ``data``: the record in the shape of the case file's ``crisis:`` section
-(:mod:`offramp.crisisfile`), so the desk is rebuilt by the same code that reads a file.
+(:mod:`offramp.files.crisis`), so the desk is rebuilt by the same code that reads a file.
 Arrivals, step records and violation links are rows of their own. Due times are not
 stored: a run is rebuilt from its playbook and ``started_at``, and its step records
-are replayed in time order (as :func:`offramp.crisisfile.to_crisis` does).
+are replayed in time order (as :func:`offramp.files.crisis.to_crisis` does).
 Migration ``0002_crisis`` creates these tables.
 """
 

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
-from offramp.casefile import case_to_data, parse_case
+from offramp.files.case import case_to_data, parse_case
 from offramp.model import Case, Statement
 from offramp.model.concessions import Concession, Direction
 from offramp.model.shuttle import (

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from offramp.api.deps import MaybeActor, Services
+from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import position_out, statement_out
 from offramp.api.schemas import (
@@ -37,12 +37,12 @@ Parties = Annotated[
 def list_statements(
     case: CaseSlug,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     party: str | None = Filter,
     issue: str | None = Filter,
 ) -> list[StatementOut]:
     """Public statements with their sources, optionally by party or issue."""
-    rows = desk.cases.list_statements(actor, case, party=party, issue=issue)
+    rows = services.cases.list_statements(actor, case, party=party, issue=issue)
     return [statement_out(r) for r in rows]
 
 
@@ -54,11 +54,11 @@ def list_statements(
     tags=["statements"],
 )
 def create_statement(
-    case: CaseSlug, body: StatementIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: StatementIn, actor: MaybeActor, services: ServicesDep
 ) -> StatementOut:
-    """Add a statement typed in by the desk; checked like a case file's."""
+    """Add a statement typed in by the services; checked like a case file's."""
     data = body.model_dump(mode="json", exclude_defaults=True)
-    return statement_out(desk.cases.add_statement(actor, case, data))
+    return statement_out(services.cases.add_statement(actor, case, data))
 
 
 @router.post(
@@ -68,10 +68,10 @@ def create_statement(
     tags=["statements"],
 )
 def confirm_statement(
-    case: CaseSlug, statement: str, actor: MaybeActor, desk: Services
+    case: CaseSlug, statement: str, actor: MaybeActor, services: ServicesDep
 ) -> StatementOut:
     """Confirm a statement; the position it implies is stored."""
-    return statement_out(desk.cases.confirm_statement(actor, case, statement))
+    return statement_out(services.cases.confirm_statement(actor, case, statement))
 
 
 @router.post(
@@ -81,11 +81,11 @@ def confirm_statement(
     tags=["statements"],
 )
 def propose_statements(
-    case: CaseSlug, body: IntakeIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: IntakeIn, actor: MaybeActor, services: ServicesDep
 ) -> dict[str, Any]:
     """Proposed statements in a text, read with the case's word lists (and its trained
     reader, where one ships). Stores nothing: add one with ``POST .../statements``."""
-    found = desk.intake.propose(actor, case, body.text, body.article_date)
+    found = services.intake.propose(actor, case, body.text, body.article_date)
     return {"article_date": body.article_date, "proposals": [p.to_dict() for p in found]}
 
 
@@ -98,13 +98,14 @@ def propose_statements(
 def list_positions(
     case: CaseSlug,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     party: str | None = Filter,
     issue: str | None = Filter,
 ) -> list[PositionOut]:
     """Coded positions over time (mediator, analyst, or shared)."""
     return [
-        position_out(p) for p in desk.cases.list_positions(actor, case, party=party, issue=issue)
+        position_out(p)
+        for p in services.cases.list_positions(actor, case, party=party, issue=issue)
     ]
 
 
@@ -115,11 +116,13 @@ def list_positions(
     tags=["positions"],
 )
 def update_position(
-    case: CaseSlug, position: Id, body: PositionPatch, actor: MaybeActor, desk: Services
+    case: CaseSlug, position: Id, body: PositionPatch, actor: MaybeActor, services: ServicesDep
 ) -> PositionOut:
     """Edit a position; a stale ``version`` gets 409 and nothing is overwritten."""
     changes = body.model_dump(exclude={"version"}, exclude_none=True)
-    return position_out(desk.cases.update_position(actor, case, position, changes, body.version))
+    return position_out(
+        services.cases.update_position(actor, case, position, changes, body.version)
+    )
 
 
 @router.get(
@@ -128,7 +131,7 @@ def update_position(
 def analysis(
     case: CaseSlug,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     at: dt.date | None = None,
     parties: Parties = None,
 ) -> dict[str, Any]:
@@ -136,5 +139,5 @@ def analysis(
 
     The same report as ``offramp analyze --json`` (mediator, analyst, or shared).
     """
-    report = desk.analysis.report(actor, case, at, tuple(parties) if parties else None)
+    report = services.analysis.report(actor, case, at, tuple(parties) if parties else None)
     return report.to_dict()

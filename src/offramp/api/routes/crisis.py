@@ -1,4 +1,4 @@
-"""The crisis desk under ``/cases/{case}/crisis``: channels, incidents and their arrivals,
+"""The crisis services under ``/cases/{case}/crisis``: channels, incidents and their arrivals,
 playbook runs (start, complete or waive a step, close), commitments and violations,
 notifications and acknowledgements, assurances, escalation scores and alerts, and the
 board at an instant (``?at=``, default the server's clock).
@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from offramp.api.deps import MaybeActor, Services
+from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
@@ -520,91 +520,97 @@ def _commitments(views: tuple[CommitmentView, ...]) -> list[CommitmentOut]:
 
 
 @router.get("/board", name="crisis_board", response_model=BoardOut)
-def board(case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None) -> BoardOut:
+def board(case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None) -> BoardOut:
     """The crisis board at ``at``: incidents with their steps (due, overdue by how long,
     done by whom) and outcome, channels, commitments, notifications, assurances, alerts."""
-    return board_out(desk.crisis.crisis_board(actor, case, at))
+    return board_out(services.crisis.crisis_board(actor, case, at))
 
 
 @router.get("/channels", name="crisis_channel_list", response_model=list[DyadOut])
-def list_channels(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[DyadOut]:
+def list_channels(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[DyadOut]:
     """For each pair of counterparts, its channels (highest level first) and last use."""
-    return [dyad_out(d) for d in desk.crisis.channels(actor, case)]
+    return [dyad_out(d) for d in services.crisis.channels(actor, case)]
 
 
 @router.get("/incidents", name="crisis_incident_list", response_model=list[IncidentOut])
 def list_incidents(
-    case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None
+    case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None
 ) -> list[IncidentOut]:
     """Incidents that had arrived by ``at``, newest first, with their steps' status."""
-    return [incident_out(i) for i in desk.crisis.crisis_board(actor, case, at).incidents]
+    return [incident_out(i) for i in services.crisis.crisis_board(actor, case, at).incidents]
 
 
 @router.get("/incidents/{incident}", name="crisis_incident_read", response_model=IncidentOut)
 def read_incident(
-    case: CaseSlug, incident: PathKey, actor: MaybeActor, desk: Services, at: At = None
+    case: CaseSlug, incident: PathKey, actor: MaybeActor, services: ServicesDep, at: At = None
 ) -> IncidentOut:
     """One incident with its steps' status at ``at``."""
-    return incident_out(desk.crisis.incident(actor, case, incident, at))
+    return incident_out(services.crisis.incident(actor, case, incident, at))
 
 
 @router.get("/commitments", name="crisis_commitment_list", response_model=list[CommitmentOut])
-def list_commitments(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[CommitmentOut]:
+def list_commitments(
+    case: CaseSlug, actor: MaybeActor, services: ServicesDep
+) -> list[CommitmentOut]:
     """Declared restraints, red lines and rules of engagement, with violations linked."""
-    return _commitments(desk.crisis.crisis_board(actor, case).commitments)
+    return _commitments(services.crisis.crisis_board(actor, case).commitments)
 
 
 @router.get("/notifications", name="crisis_notification_list", response_model=list[NotificationOut])
 def list_notifications(
-    case: CaseSlug, actor: MaybeActor, desk: Services, at: At = None
+    case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None
 ) -> list[NotificationOut]:
     """Notifications sent by ``at`` with their acknowledgement status."""
-    return [notification_out(n) for n in desk.crisis.crisis_board(actor, case, at).notifications]
+    return [
+        notification_out(n) for n in services.crisis.crisis_board(actor, case, at).notifications
+    ]
 
 
 @router.get("/assurances", name="crisis_assurance_list", response_model=list[AssuranceOut])
-def list_assurances(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[AssuranceOut]:
+def list_assurances(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[AssuranceOut]:
     """Proposed security assurances, and whether each is a candidate issue yet."""
-    return [assurance_out(a) for a in desk.crisis.crisis_board(actor, case).assurances]
+    return [assurance_out(a) for a in services.crisis.crisis_board(actor, case).assurances]
 
 
 @router.get("/escalation", name="crisis_escalation_timeline", response_model=list[ScoreOut])
 def timeline(
     case: CaseSlug,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     between: str = Query(
         ..., pattern=r"^[A-Z][A-Z0-9_]*,[A-Z][A-Z0-9_]*$", description="Two party ids: RU,US"
     ),
 ) -> list[ScoreOut]:
     """One dyad's escalation scores in time order (the timeline chart's series)."""
-    return [score_out(s) for s in desk.crisis.timeline(actor, case, between.split(","))]
+    return [score_out(s) for s in services.crisis.timeline(actor, case, between.split(","))]
 
 
 @router.get("/alerts", name="crisis_alert_list", response_model=list[AlertOut])
-def list_alerts(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[AlertOut]:
+def list_alerts(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[AlertOut]:
     """Every jump on the ladder the case's alert rule flags."""
-    return [alert_out(a) for a in desk.crisis.alerts(actor, case)]
+    return [alert_out(a) for a in services.crisis.alerts(actor, case)]
 
 
 # -- writes -------------------------------------------------------------------------------
 
 
 @router.post("/channels", name="crisis_channel_add", response_model=DyadOut, status_code=201)
-def add_channel(case: CaseSlug, body: ChannelIn, actor: MaybeActor, desk: Services) -> DyadOut:
+def add_channel(
+    case: CaseSlug, body: ChannelIn, actor: MaybeActor, services: ServicesDep
+) -> DyadOut:
     """Record a channel between two counterparts."""
-    ch = desk.crisis.add_channel(
+    ch = services.crisis.add_channel(
         actor, case, body.id, body.between, body.level, dict(body.endpoints), body.provenance()
     )
-    return next(dyad_out(d) for d in desk.crisis.channels(actor, case) if d.dyad == ch.dyad)
+    return next(dyad_out(d) for d in services.crisis.channels(actor, case) if d.dyad == ch.dyad)
 
 
 @router.post("/incidents", name="crisis_incident_log", response_model=IncidentOut, status_code=201)
 def log_incident(
-    case: CaseSlug, body: IncidentIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: IncidentIn, actor: MaybeActor, services: ServicesDep
 ) -> IncidentOut:
     """Log an incident with every arrival known (one incident, many channels)."""
-    inc = desk.crisis.log_incident(
+    inc = services.crisis.log_incident(
         actor,
         case,
         key=body.id,
@@ -618,7 +624,7 @@ def log_incident(
         evidence=body.evidence,
         provenance=body.provenance(),
     )
-    return incident_out(desk.crisis.incident(actor, case, inc.id))
+    return incident_out(services.crisis.incident(actor, case, inc.id))
 
 
 @router.post(
@@ -628,22 +634,22 @@ def log_incident(
     status_code=201,
 )
 def add_arrival(
-    case: CaseSlug, incident: PathKey, body: ArrivalBody, actor: MaybeActor, desk: Services
+    case: CaseSlug, incident: PathKey, body: ArrivalBody, actor: MaybeActor, services: ServicesDep
 ) -> IncidentOut:
     """The incident arrived again, through another channel or the same one."""
-    desk.crisis.add_arrival(actor, case, incident, body.arrival())
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    services.crisis.add_arrival(actor, case, incident, body.arrival())
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 @router.post(
     "/incidents/{incident}/merge", name="crisis_incident_merge", response_model=IncidentOut
 )
 def merge(
-    case: CaseSlug, incident: PathKey, body: MergeIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, incident: PathKey, body: MergeIn, actor: MaybeActor, services: ServicesDep
 ) -> IncidentOut:
-    """Fold an incident logged separately into this one; the desk shows one."""
-    desk.crisis.merge_incidents(actor, case, incident, body.other)
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    """Fold an incident logged separately into this one; the services shows one."""
+    services.crisis.merge_incidents(actor, case, incident, body.other)
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 @router.post(
@@ -653,11 +659,15 @@ def merge(
     status_code=201,
 )
 def start_playbook(
-    case: CaseSlug, incident: PathKey, body: PlaybookStartIn, actor: MaybeActor, desk: Services
+    case: CaseSlug,
+    incident: PathKey,
+    body: PlaybookStartIn,
+    actor: MaybeActor,
+    services: ServicesDep,
 ) -> IncidentOut:
     """Start a playbook: its steps are instantiated with due times."""
-    desk.crisis.start_playbook(actor, case, incident, body.playbook, body.at, body.note)
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    services.crisis.start_playbook(actor, case, incident, body.playbook, body.at, body.note)
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 StepId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
@@ -674,10 +684,10 @@ def complete_step(
     step: StepId,
     body: StepDoneIn,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
 ) -> IncidentOut:
     """Record that a step was done, by whom and when."""
-    desk.crisis.complete_step(
+    services.crisis.complete_step(
         actor,
         case,
         incident,
@@ -688,7 +698,7 @@ def complete_step(
         note=body.note,
         provenance=body.provenance(),
     )
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 @router.post(
@@ -700,32 +710,32 @@ def waive_step(
     step: StepId,
     body: StepWaiveIn,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
 ) -> IncidentOut:
     """Mark a step as not needed, with the reason."""
-    desk.crisis.waive_step(actor, case, incident, step, body.reason, body.at)
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    services.crisis.waive_step(actor, case, incident, step, body.reason, body.at)
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 @router.post(
     "/incidents/{incident}/close", name="crisis_incident_close", response_model=IncidentOut
 )
 def close(
-    case: CaseSlug, incident: PathKey, body: CloseIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, incident: PathKey, body: CloseIn, actor: MaybeActor, services: ServicesDep
 ) -> IncidentOut:
     """Close the incident with its outcome once every step is done or waived."""
-    desk.crisis.close_incident(actor, case, incident, body.outcome, body.at)
-    return incident_out(desk.crisis.incident(actor, case, incident))
+    services.crisis.close_incident(actor, case, incident, body.outcome, body.at)
+    return incident_out(services.crisis.incident(actor, case, incident))
 
 
 @router.post(
     "/commitments", name="crisis_commitment_declare", response_model=CommitmentOut, status_code=201
 )
 def declare_commitment(
-    case: CaseSlug, body: CommitmentIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: CommitmentIn, actor: MaybeActor, services: ServicesDep
 ) -> CommitmentOut:
     """Record a restraint, red line or rule of engagement."""
-    cm = desk.crisis.declare_commitment(
+    cm = services.crisis.declare_commitment(
         actor,
         case,
         key=body.id,
@@ -747,10 +757,10 @@ def declare_commitment(
     status_code=201,
 )
 def report_violation(
-    case: CaseSlug, commitment: PathKey, body: ViolationIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, commitment: PathKey, body: ViolationIn, actor: MaybeActor, services: ServicesDep
 ) -> CommitmentOut:
     """Link a violation incident to the commitment it breaks."""
-    return commitment_out(desk.crisis.report_violation(actor, case, commitment, body.incident))
+    return commitment_out(services.crisis.report_violation(actor, case, commitment, body.incident))
 
 
 @router.post(
@@ -760,10 +770,10 @@ def report_violation(
     status_code=201,
 )
 def send_notification(
-    case: CaseSlug, body: NotificationIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: NotificationIn, actor: MaybeActor, services: ServicesDep
 ) -> NotificationOut:
     """Record a notification sent, with its acknowledgement deadline."""
-    n = desk.crisis.send_notification(
+    n = services.crisis.send_notification(
         actor,
         case,
         key=body.id,
@@ -780,19 +790,19 @@ def send_notification(
         ends=body.ends,
         provenance=body.provenance(),
     )
-    return _notification(desk, actor, case, n.id)
+    return _notification(services, actor, case, n.id)
 
 
-def _notification(desk: Services, actor: MaybeActor, case: str, key: str) -> NotificationOut:
-    views = desk.crisis.crisis_board(actor, case).notifications
+def _notification(services: ServicesDep, actor: MaybeActor, case: str, key: str) -> NotificationOut:
+    views = services.crisis.crisis_board(actor, case).notifications
     return notification_out(next(v for v in views if v.notification.id == key))
 
 
 @router.post("/notifications/sweep", name="crisis_ack_sweep", response_model=list[IncidentOut])
-def sweep(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[IncidentOut]:
+def sweep(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[IncidentOut]:
     """Raise an incident for every acknowledgement overdue now (once each)."""
-    raised = desk.crisis.sweep_acknowledgements(actor, case)
-    return [incident_out(desk.crisis.incident(actor, case, i.id)) for i in raised]
+    raised = services.crisis.sweep_acknowledgements(actor, case)
+    return [incident_out(services.crisis.incident(actor, case, i.id)) for i in raised]
 
 
 @router.post(
@@ -801,21 +811,25 @@ def sweep(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[IncidentOut
     response_model=NotificationOut,
 )
 def acknowledge(
-    case: CaseSlug, notification: PathKey, body: AcknowledgeIn, actor: MaybeActor, desk: Services
+    case: CaseSlug,
+    notification: PathKey,
+    body: AcknowledgeIn,
+    actor: MaybeActor,
+    services: ServicesDep,
 ) -> NotificationOut:
     """Record the counterpart's acknowledgement."""
-    desk.crisis.acknowledge_notification(actor, case, notification, body.by, body.at)
-    return _notification(desk, actor, case, notification)
+    services.crisis.acknowledge_notification(actor, case, notification, body.by, body.at)
+    return _notification(services, actor, case, notification)
 
 
 @router.post(
     "/assurances", name="crisis_assurance_propose", response_model=AssuranceOut, status_code=201
 )
 def propose_assurance(
-    case: CaseSlug, body: AssuranceIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: AssuranceIn, actor: MaybeActor, services: ServicesDep
 ) -> AssuranceOut:
     """Record a proposed mutual security assurance and each party's stake in it."""
-    a = desk.crisis.propose_assurance(
+    a = services.crisis.propose_assurance(
         actor,
         case,
         key=body.id,
@@ -834,20 +848,20 @@ def propose_assurance(
     "/assurances/{assurance}/promote", name="crisis_assurance_promote", response_model=AssuranceOut
 )
 def promote(
-    case: CaseSlug, assurance: PathKey, body: PromoteIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, assurance: PathKey, body: PromoteIn, actor: MaybeActor, services: ServicesDep
 ) -> AssuranceOut:
     """Make the assurance a candidate issue of the case, so "enlarge the problem" sees it."""
-    desk.crisis.promote_assurance(actor, case, assurance, body.on)
-    views = desk.crisis.crisis_board(actor, case).assurances
+    services.crisis.promote_assurance(actor, case, assurance, body.on)
+    views = services.crisis.crisis_board(actor, case).assurances
     return assurance_out(next(v for v in views if v.assurance.id == assurance))
 
 
 @router.post(
     "/escalation", name="crisis_escalation_score", response_model=ScoredOut, status_code=201
 )
-def score(case: CaseSlug, body: ScoreIn, actor: MaybeActor, desk: Services) -> ScoredOut:
+def score(case: CaseSlug, body: ScoreIn, actor: MaybeActor, services: ServicesDep) -> ScoredOut:
     """Score a dyad on the ladder; the answer lists the alerts the score raises."""
-    s, alerts = desk.crisis.score_escalation(
+    s, alerts = services.crisis.score_escalation(
         actor,
         case,
         key=body.id,
@@ -864,7 +878,7 @@ def score(case: CaseSlug, body: ScoreIn, actor: MaybeActor, desk: Services) -> S
 
 @router.put("/alert-rule", name="crisis_alert_rule", response_model=AlertRuleOut)
 def set_alert_rule(
-    case: CaseSlug, body: AlertRuleIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: AlertRuleIn, actor: MaybeActor, services: ServicesDep
 ) -> AlertRuleOut:
     """Set the jump (and optional window) at which an escalation alert fires."""
-    return rule_out(desk.crisis.set_alert_rule(actor, case, body.jump, body.window_hours))
+    return rule_out(services.crisis.set_alert_rule(actor, case, body.jump, body.window_hours))

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from offramp.api.deps import MaybeActor, Services
+from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import claim_out, ledger_out, message_out, proposal_out
 from offramp.api.schemas import (
@@ -35,9 +35,9 @@ ChannelKey = Annotated[
 @router.get(
     "/cases/{case}/channels", name="channel_list", response_model=list[ChannelOut], tags=["shuttle"]
 )
-def list_channels(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[ChannelOut]:
+def list_channels(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ChannelOut]:
     """The channels the caller may read, with message counts."""
-    return [ChannelOut(**vars(c)) for c in desk.shuttle.list_channels(actor, case)]
+    return [ChannelOut(**vars(c)) for c in services.shuttle.list_channels(actor, case)]
 
 
 @router.get(
@@ -50,14 +50,14 @@ def list_messages(
     case: CaseSlug,
     channel: ChannelKey,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     after: int = Query(0, ge=0, le=2_000_000_000),
     before: int | None = Query(None, ge=1, le=2_000_000_000),
     newest: bool = Query(False, description="The last `limit` messages (before `before`)."),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[MessageOut]:
     """Messages of a channel, oldest first: after a message id, or the newest ones."""
-    views = desk.shuttle.list_messages(
+    views = services.shuttle.list_messages(
         actor, case, channel, after=after, before=before, newest=newest, limit=limit
     )
     return [message_out(v) for v in views]
@@ -71,10 +71,10 @@ def list_messages(
     tags=["shuttle"],
 )
 def post_message(
-    case: CaseSlug, channel: ChannelKey, body: MessageIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, channel: ChannelKey, body: MessageIn, actor: MaybeActor, services: ServicesDep
 ) -> MessageOut:
     """Post a message with its handling mark."""
-    return message_out(desk.shuttle.post(actor, case, channel, body.body, body.mark))
+    return message_out(services.shuttle.post(actor, case, channel, body.body, body.mark))
 
 
 @router.get(
@@ -86,12 +86,12 @@ def post_message(
 def search_messages(
     case: CaseSlug,
     actor: MaybeActor,
-    desk: Services,
+    services: ServicesDep,
     q: str = Query(..., min_length=1, max_length=200),
     limit: int = Query(100, ge=1, le=1000),
 ) -> list[MessageOut]:
     """Search the messages of the channels the caller may read."""
-    return [message_out(v) for v in desk.shuttle.search_messages(actor, case, q, limit=limit)]
+    return [message_out(v) for v in services.shuttle.search_messages(actor, case, q, limit=limit)]
 
 
 @router.get(
@@ -100,9 +100,11 @@ def search_messages(
     response_model=MessageOut,
     tags=["shuttle"],
 )
-def read_message(case: CaseSlug, message: Id, actor: MaybeActor, desk: Services) -> MessageOut:
+def read_message(
+    case: CaseSlug, message: Id, actor: MaybeActor, services: ServicesDep
+) -> MessageOut:
     """One message, if the caller may read its channel."""
-    return message_out(desk.shuttle.get_message(actor, case, message))
+    return message_out(services.shuttle.get_message(actor, case, message))
 
 
 @router.post(
@@ -113,10 +115,10 @@ def read_message(case: CaseSlug, message: Id, actor: MaybeActor, desk: Services)
     tags=["shuttle"],
 )
 def relay(
-    case: CaseSlug, message: Id, body: RelayIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, message: Id, body: RelayIn, actor: MaybeActor, services: ServicesDep
 ) -> MessageOut:
     """Relay a message to another channel, as its handling mark allows."""
-    view = desk.shuttle.relay(
+    view = services.shuttle.relay(
         actor, case, message, body.to_channel, body.mode, body.body, body.mark
     )
     return message_out(view)
@@ -125,9 +127,9 @@ def relay(
 @router.get(
     "/cases/{case}/claims", name="claim_list", response_model=list[ClaimOut], tags=["claims"]
 )
-def list_claims(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[ClaimOut]:
+def list_claims(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ClaimOut]:
     """Claims the caller may see."""
-    return [claim_out(c) for c in desk.shuttle.list_claims(actor, case)]
+    return [claim_out(c) for c in services.shuttle.list_claims(actor, case)]
 
 
 @router.post(
@@ -137,9 +139,11 @@ def list_claims(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[Claim
     status_code=201,
     tags=["claims"],
 )
-def create_claim(case: CaseSlug, body: ClaimIn, actor: MaybeActor, desk: Services) -> ClaimOut:
+def create_claim(
+    case: CaseSlug, body: ClaimIn, actor: MaybeActor, services: ServicesDep
+) -> ClaimOut:
     """Turn a public statement (or typed-in text) into a claim to verify."""
-    view = desk.shuttle.create_claim(
+    view = services.shuttle.create_claim(
         actor, case, party=body.party, text=body.text, statement=body.statement
     )
     return claim_out(view)
@@ -148,9 +152,9 @@ def create_claim(case: CaseSlug, body: ClaimIn, actor: MaybeActor, desk: Service
 @router.get(
     "/cases/{case}/claims/{claim}", name="claim_read", response_model=ClaimOut, tags=["claims"]
 )
-def read_claim(case: CaseSlug, claim: Id, actor: MaybeActor, desk: Services) -> ClaimOut:
+def read_claim(case: CaseSlug, claim: Id, actor: MaybeActor, services: ServicesDep) -> ClaimOut:
     """One claim with its dated, attributed history."""
-    return claim_out(desk.shuttle.get_claim(actor, case, claim))
+    return claim_out(services.shuttle.get_claim(actor, case, claim))
 
 
 @router.post(
@@ -160,10 +164,10 @@ def read_claim(case: CaseSlug, claim: Id, actor: MaybeActor, desk: Services) -> 
     tags=["claims"],
 )
 def request_assurance(
-    case: CaseSlug, claim: Id, body: NoteIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, claim: Id, body: NoteIn, actor: MaybeActor, services: ServicesDep
 ) -> ClaimOut:
     """Ask the claim's party, in its channel, to confirm or deny."""
-    return claim_out(desk.shuttle.request_assurance(actor, case, claim, body.note))
+    return claim_out(services.shuttle.request_assurance(actor, case, claim, body.note))
 
 
 @router.post(
@@ -173,10 +177,10 @@ def request_assurance(
     tags=["claims"],
 )
 def respond_to_claim(
-    case: CaseSlug, claim: Id, body: ClaimResponseIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, claim: Id, body: ClaimResponseIn, actor: MaybeActor, services: ServicesDep
 ) -> ClaimOut:
     """The claim's own party confirms or denies it."""
-    return claim_out(desk.shuttle.respond_to_claim(actor, case, claim, body.confirm, body.note))
+    return claim_out(services.shuttle.respond_to_claim(actor, case, claim, body.confirm, body.note))
 
 
 @router.post(
@@ -186,10 +190,10 @@ def respond_to_claim(
     tags=["claims"],
 )
 def relay_claim(
-    case: CaseSlug, claim: Id, body: ClaimRelayIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, claim: Id, body: ClaimRelayIn, actor: MaybeActor, services: ServicesDep
 ) -> ClaimOut:
     """Relay to another party: ``affirmed`` needs an assurance, else ``unverified``."""
-    return claim_out(desk.shuttle.relay_claim(actor, case, claim, body.to_party, body.label))
+    return claim_out(services.shuttle.relay_claim(actor, case, claim, body.to_party, body.label))
 
 
 @router.post(
@@ -198,9 +202,11 @@ def relay_claim(
     response_model=ClaimOut,
     tags=["claims"],
 )
-def acknowledge_claim(case: CaseSlug, claim: Id, actor: MaybeActor, desk: Services) -> ClaimOut:
+def acknowledge_claim(
+    case: CaseSlug, claim: Id, actor: MaybeActor, services: ServicesDep
+) -> ClaimOut:
     """The recipient acknowledges receipt of a relayed claim."""
-    return claim_out(desk.shuttle.acknowledge_claim(actor, case, claim))
+    return claim_out(services.shuttle.acknowledge_claim(actor, case, claim))
 
 
 @router.get(
@@ -209,9 +215,9 @@ def acknowledge_claim(case: CaseSlug, claim: Id, actor: MaybeActor, desk: Servic
     response_model=list[ProposalOut],
     tags=["proposals"],
 )
-def list_proposals(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[ProposalOut]:
+def list_proposals(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ProposalOut]:
     """Proposals tabled to the caller's party (all of them for the mediator)."""
-    return [proposal_out(p) for p in desk.shuttle.list_proposals(actor, case)]
+    return [proposal_out(p) for p in services.shuttle.list_proposals(actor, case)]
 
 
 @router.post(
@@ -222,11 +228,11 @@ def list_proposals(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[Pr
     tags=["proposals"],
 )
 def table_proposal(
-    case: CaseSlug, body: ProposalIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, body: ProposalIn, actor: MaybeActor, services: ServicesDep
 ) -> ProposalOut:
     """Table a package (issue -> option) to parties (default: all negotiating parties)."""
     parties = tuple(body.parties) if body.parties else None
-    view = desk.shuttle.table_proposal(actor, case, body.title, dict(body.package), parties)
+    view = services.shuttle.table_proposal(actor, case, body.title, dict(body.package), parties)
     return proposal_out(view)
 
 
@@ -236,9 +242,11 @@ def table_proposal(
     response_model=ProposalOut,
     tags=["proposals"],
 )
-def read_proposal(case: CaseSlug, proposal: Id, actor: MaybeActor, desk: Services) -> ProposalOut:
+def read_proposal(
+    case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
+) -> ProposalOut:
     """One proposal."""
-    return proposal_out(desk.shuttle.get_proposal(actor, case, proposal))
+    return proposal_out(services.shuttle.get_proposal(actor, case, proposal))
 
 
 @router.post(
@@ -248,10 +256,10 @@ def read_proposal(case: CaseSlug, proposal: Id, actor: MaybeActor, desk: Service
     tags=["proposals"],
 )
 def respond_to_proposal(
-    case: CaseSlug, proposal: Id, body: ProposalResponseIn, actor: MaybeActor, desk: Services
+    case: CaseSlug, proposal: Id, body: ProposalResponseIn, actor: MaybeActor, services: ServicesDep
 ) -> ProposalOut:
     """Accept or reject for your own party (never the mediator)."""
-    view = desk.shuttle.respond_to_proposal(actor, case, proposal, body.response, body.note)
+    view = services.shuttle.respond_to_proposal(actor, case, proposal, body.response, body.note)
     return proposal_out(view)
 
 
@@ -262,18 +270,18 @@ def respond_to_proposal(
     tags=["proposals"],
 )
 def withdraw_proposal(
-    case: CaseSlug, proposal: Id, actor: MaybeActor, desk: Services
+    case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
 ) -> ProposalOut:
     """Withdraw an open proposal (the mediator)."""
-    return proposal_out(desk.shuttle.withdraw_proposal(actor, case, proposal))
+    return proposal_out(services.shuttle.withdraw_proposal(actor, case, proposal))
 
 
 @router.get(
     "/cases/{case}/ledger", name="ledger_read", response_model=list[LedgerOut], tags=["ledger"]
 )
-def ledger(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[LedgerOut]:
+def ledger(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[LedgerOut]:
     """The concession ledger: what each side gave and received, by issue, over time."""
-    return [ledger_out(e) for e in desk.shuttle.ledger(actor, case)]
+    return [ledger_out(e) for e in services.shuttle.ledger(actor, case)]
 
 
 @router.post(
@@ -283,9 +291,9 @@ def ledger(case: CaseSlug, actor: MaybeActor, desk: Services) -> list[LedgerOut]
     status_code=201,
     tags=["ledger"],
 )
-def record(case: CaseSlug, body: LedgerIn, actor: MaybeActor, desk: Services) -> LedgerOut:
+def record(case: CaseSlug, body: LedgerIn, actor: MaybeActor, services: ServicesDep) -> LedgerOut:
     """Record a concession by hand (the mediator)."""
-    entry = desk.shuttle.record_concession(
+    entry = services.shuttle.record_concession(
         actor,
         case,
         body.party,

@@ -17,7 +17,7 @@ so the server applies the same access policy, audit log and clock as for the web
 the API. Every verb takes ``--json`` (the API's answer, unchanged). The API's problems
 (RFC 9457) print as ``error: <where>: <message>``, with ``where`` named after this
 command's option when there is one; the exit status is then 1, never a traceback.
-``python -m offramp.cli_crisis`` runs the verbs standalone.
+``python -m offramp.cli.crisis`` runs the verbs standalone.
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from offramp.cli_common import JsonOpt, friendly, out, parse_date, print_json
+from offramp.cli.common import JsonOpt, friendly, out, print_json
 from offramp.errors import InputError, OfframpError, Problem
+from offramp.model.parse import parse_day
+from offramp.model.parse import parse_instant as read_instant
 
 if TYPE_CHECKING:
     import httpx
@@ -82,17 +84,8 @@ class RemoteError(OfframpError):
 
 def parse_instant(text: str | None, option: str) -> str | None:
     """An ISO instant with its offset, checked here so the error names the option."""
-    if text is None or not text.strip():
-        return None
-    try:
-        at = datetime.fromisoformat(text.strip().replace(" ", "T"))
-    except ValueError:
-        raise InputError(
-            option, f"{text!r} is not a date and time like 2022-10-23T16:00Z"
-        ) from None
-    if at.tzinfo is None:
-        raise InputError(option, f"{text!r} has no time zone; end it with Z or an offset")
-    return at.isoformat()
+    at = read_instant(text, option)
+    return at.isoformat() if at else None
 
 
 def _where(where: str, options: Mapping[str, str]) -> str:
@@ -766,7 +759,7 @@ def declare(
     json: JsonOpt = False,
 ) -> None:
     """Record a restraint, red line or rule of engagement."""
-    day = parse_date(on, "--date")
+    day = parse_day(on, "--date")
     body = {
         "id": commitment_id, "kind": kind, "text": text, "declared_by": declared_by,
         "to": _parties(to), "date": day.isoformat() if day else None, "channel": channel,
@@ -1052,7 +1045,7 @@ def promote(
     json: JsonOpt = False,
 ) -> None:
     """Make an assurance a candidate issue of the case, so "enlarge the problem" weighs it."""
-    day = parse_date(on, "--on")
+    day = parse_day(on, "--on")
     data = Remote(url, token, case).post(
         f"/assurances/{_id(assurance_id)}/promote",
         {"on": day.isoformat() if day else None},

@@ -1,37 +1,22 @@
-"""``offramp analyze`` (the deal space of a case file at a date) and ``offramp demo``."""
+"""``offramp analyze``: the deal space of a case file at a date."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from offramp.analysis.report import AnalysisReport, analyze
-from offramp.casefile import load_case
-from offramp.cli_common import JsonOpt, friendly, out, parse_date, print_json
+from offramp.cli.common import JsonOpt, friendly, out, print_json
 from offramp.errors import InputError
+from offramp.files.case import load_case
 from offramp.model import Case
+from offramp.model.parse import parse_day, parse_parties
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
-
-
-def parse_parties(text: str | None, case: Case) -> tuple[str, ...] | None:
-    """``"RU,UA"`` -> ``("RU", "UA")``, each checked against the case."""
-    if not text:
-        return None
-    chosen = tuple(p.strip().upper() for p in text.split(",") if p.strip())
-    known = {p.id for p in case.parties}
-    for p in chosen:
-        if p not in known:
-            raise InputError(
-                "--parties", f"unknown party {p!r}; the case has {', '.join(sorted(known))}"
-            )
-    if len(set(chosen)) != len(chosen):
-        raise InputError("--parties", "a party is named twice")
-    return chosen
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "ukraine-2022.yaml"
 
 
 def default_date(case: Case) -> date:
@@ -88,7 +73,7 @@ def print_report(report: AnalysisReport) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    """Attach ``analyze`` and ``demo`` to the main app."""
+    """Attach ``analyze`` to the main app."""
 
     @app.command("analyze")
     @friendly
@@ -105,30 +90,9 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """The deal space at a date: zone of agreement, ripeness, frontier, solutions."""
         case = load_case(file)
-        day = parse_date(at, "--at") or default_date(case)
-        report = analyze(case, day, parse_parties(parties, case), top=top)
+        day = parse_day(at, "--at") or default_date(case)
+        report = analyze(case, day, parse_parties(parties, case, "--parties"), top=top)
         if as_json:
             print_json(report.to_dict())
         else:
             print_report(report)
-
-    @app.command("demo")
-    @friendly
-    def demo_cmd(
-        host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-        port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-        db: Annotated[Path, typer.Option(help="SQLite file for the demo.")] = Path("var/demo.db"),
-    ) -> None:
-        """Open the desk on the example case, with demo accounts for every role."""
-        run_demo(host, port, db)
-
-
-def run_demo(host: str, port: int, db: Path) -> Any:
-    """Serve the web desk on the example case (see ``offramp.web.demo``)."""
-    from offramp.web.demo import demo
-
-    try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError("--db", f"cannot create {db.parent}: {exc.strerror}") from None
-    return demo(host, port, db)

@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 import yaml
 
-from offramp.casefile import load_case
 from offramp.errors import InputError, OfframpError
+from offramp.files.case import load_case
 
 
 def train_reader(

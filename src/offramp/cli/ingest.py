@@ -19,11 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from offramp.casefile import load_case
 from offramp.errors import InputError, OfframpError
+from offramp.files.case import load_case
 
 if TYPE_CHECKING:  # spaCy takes a second to import: only ``ingest`` pays for it
-    from offramp.extract import Lexicon, Proposal, Reader
+    from offramp.extract import Lexicon, ProposedStatement, Reader
 
 _DATELINE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|"
@@ -75,7 +75,7 @@ def run_ingest(
     *,
     rules_only: bool = False,
     reader: Path | None = None,
-) -> tuple[list[Proposal], Date]:
+) -> tuple[list[ProposedStatement], Date]:
     """Load, date and extract; raises :class:`InputError` on bad input."""
     try:
         text = file.read_text(encoding="utf-8")
@@ -136,7 +136,9 @@ def _strp(raw: str, fmt: str) -> Date:
     return datetime.strptime(raw, fmt).replace(tzinfo=UTC).date()
 
 
-def as_json(file: Path, case: Path, day: Date, proposals: list[Proposal]) -> dict[str, Any]:
+def as_json(
+    file: Path, case: Path, day: Date, proposals: list[ProposedStatement]
+) -> dict[str, Any]:
     return {
         "file": str(file),
         "case": str(case),
@@ -145,7 +147,7 @@ def as_json(file: Path, case: Path, day: Date, proposals: list[Proposal]) -> dic
     }
 
 
-def as_table(proposals: list[Proposal], file: Path, day: Date) -> Table:
+def as_table(proposals: list[ProposedStatement], file: Path, day: Date) -> Table:
     table = Table(
         title=f"{len(proposals)} proposed statements from {file.name} ({day.isoformat()})",
         caption="Proposals only: nothing changes a position until a person confirms it.",

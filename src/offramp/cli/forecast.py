@@ -43,7 +43,7 @@ RoundsOpt = Annotated[int, typer.Option("--rounds", min=0, max=1000, help="Round
 
 def register(app: typer.Typer) -> None:
     """Attach ``forecast`` and ``sensitivity`` to the main app."""
-    from offramp.cli_common import friendly
+    from offramp.cli.common import friendly
 
     app.command("forecast")(friendly(forecast_cmd))
     app.command("sensitivity")(friendly(sensitivity_cmd))
@@ -57,11 +57,12 @@ def forecast_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """Forecast how an issue settles: the expected-utility model, round by round."""
-    from offramp.casefile import load_case
-    from offramp.cli_common import out, parse_date, print_json
+    from offramp.cli.common import out, print_json
+    from offramp.files.case import load_case
+    from offramp.model.parse import parse_day
 
     case = load_case(file)
-    report = forecast_report(case, issue, parse_date(at, "--at"), rounds)
+    report = forecast_report(case, issue, parse_day(at, "--at"), rounds)
     if as_json:
         print_json(report)
         return
@@ -106,13 +107,14 @@ def sensitivity_cmd(
     as_json: JsonOpt = False,
 ) -> None:
     """How much the verdicts depend on the coded judgement: a Monte Carlo study."""
-    from offramp.casefile import load_case
-    from offramp.cli_common import out, parse_date, print_json
+    from offramp.cli.common import out, print_json
+    from offramp.files.case import load_case
+    from offramp.model.parse import parse_day
 
     if backend not in ("local", "ray"):
         raise InputError("--backend", f"{backend!r} is not a backend: use local or ray")
     case = load_case(file)
-    when = _default_date(case, parse_date(at, "--at"))
+    when = _default_date(case, parse_day(at, "--at"))
     chosen = tuple(p.strip() for p in parties.split(",") if p.strip()) if parties else None
     study, warnings = study_from_case(case, when, chosen, rounds=rounds)
     kind: Backend = "ray" if backend == "ray" else "local"

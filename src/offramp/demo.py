@@ -3,26 +3,24 @@
 :func:`demo` creates a fresh SQLite file, imports ``examples/ukraine-2022.yaml``, adds
 one account per desk role, seeds the shuttle (messages, claims in each state of the
 verification queue, a package tabled to both parties), prints how to sign in as each,
-and serves the desk. ``python -m offramp.web.demo --help`` runs it directly.
+and serves the desk (:func:`offramp.server.create_desk_app`) on the clock it is given.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import secrets
-import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime, time
 from pathlib import Path
-from typing import Any
 
-from fastapi import FastAPI
-
+from offramp.bootstrap import Services, bootstrap
+from offramp.files.case import load_case
+from offramp.model.deadlines import Clock
 from offramp.model.shuttle import PLENARY, HandlingMark
 from offramp.services.accounts import SYSTEM
 
 CASE = "ukraine-2022"
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "ukraine-2022.yaml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
 
 
 @dataclass(frozen=True)
@@ -83,13 +81,20 @@ def example_path() -> Path:
     return EXAMPLE
 
 
+def timeline_start() -> datetime:
+    """Where the demo's clock starts: noon UTC on the example case's last date, so that
+    its deadlines read as they did then, not as years overdue."""
+    last = load_case(example_path()).dates()[-1]
+    return datetime.combine(last, time(12), tzinfo=UTC)
+
+
 def fresh_database(db_path: Path) -> None:
     """Remove a previous demo database and its WAL files."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
 
 
-def seed(services: Any, passwords: dict[str, str]) -> None:
+def seed(services: Services, passwords: dict[str, str]) -> None:
     """Import the example case, add the demo accounts and seed the shuttle."""
     services.cases.import_case(SYSTEM, example_path().read_text("utf-8"), str(EXAMPLE.name))
     for u in USERS:
@@ -140,80 +145,58 @@ def seed(services: Any, passwords: dict[str, str]) -> None:
     sh.table_proposal(med, CASE, "March framework", MARCH_PACKAGE, ("UA", "RU"))
 
 
-def make_app(services: Any) -> FastAPI:
-    """The desk server's app (``offramp.api.app.create_app``) with the web pages mounted."""
-    from offramp.web.routes import mount_web
+@dataclass(frozen=True)
+class DemoDesk:
+    """A demo database ready to serve: its services, and each account's password
+    (empty when an existing database was kept)."""
 
-    try:
-        create_app = importlib.import_module("offramp.api.app").create_app
-        app: FastAPI = create_app(desk=services)
-    except Exception as exc:  # the API is being built beside the web desk
-        print(f"warning: serving the web pages without the API ({exc})", file=sys.stderr)
-        app = FastAPI(title="offramp desk", docs_url=None, redoc_url=None, openapi_url=None)
-    mount_web(app, services)
-    return app
+    services: Services
+    passwords: dict[str, str]
+    db: Path
 
 
-def demo(
-    host: str = "127.0.0.1",
-    port: int = 8000,
-    db_path: str | Path = "offramp-demo.db",
+def prepare(
+    db_path: str | Path,
     *,
     password: str | None = None,
-) -> None:
-    """Create the demo database, print how to sign in, and serve the desk."""
-    import uvicorn
-
-    from offramp.bootstrap import bootstrap
-
+    clock: Clock | None = None,
+    keep: bool = False,
+) -> DemoDesk:
+    """A fresh demo database at ``db_path`` (kept as it is if ``keep`` and it exists),
+    its services running on ``clock``."""
     db = Path(db_path).resolve()
-    fresh_database(db)
-    services = bootstrap(str(db))
+    reuse = keep and db.exists()
+    if not reuse:
+        fresh_database(db)
+    services = bootstrap(str(db), clock=clock)
+    if reuse:
+        return DemoDesk(services, {}, db)
     passwords = {u.name: password or secrets.token_urlsafe(9) for u in USERS}
     seed(services, passwords)
-    url = f"http://{host}:{port}"
+    return DemoDesk(services, passwords, db)
+
+
+def banner(desk: DemoDesk, url: str) -> str:
+    """What ``offramp demo`` prints: where the desk is and how to sign in."""
     width = max(len(u.name) for u in USERS)
-    lines = [
-        "",
-        f"offramp desk: {url}   (database {db}, fresh on every run)",
-        "",
-        "Sign in with one of these demo accounts:",
-        *(f"  {u.name:<{width}}  {passwords[u.name]:<14}  {u.sees}" for u in USERS),
-        "",
-        f"The example case's deal space: {url}/cases/{CASE}/deal-space  (sign in as mediator)",
-        "Stop with Ctrl-C.",
-        "",
-    ]
-    print("\n".join(lines), flush=True)
-    app = make_app(services)
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
-
-
-def serve(host: str, port: int, db_path: str | Path) -> None:
-    """Serve the desk on an existing database (no seeding, nothing printed)."""
-    import uvicorn
-
-    from offramp.bootstrap import bootstrap
-
-    app = make_app(bootstrap(str(Path(db_path).resolve())))
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
-
-
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m offramp.web.demo", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--db", default="offramp-demo.db")
-    parser.add_argument("--password", default=None, help="one password for every demo account")
-    parser.add_argument(
-        "--serve-only", action="store_true", help="serve an existing database as it is"
+    if desk.passwords:
+        accounts = [f"  {u.name:<{width}}  {desk.passwords[u.name]:<14}  {u.sees}" for u in USERS]
+        fresh = ", fresh on every run"
+    else:
+        accounts = ["  the accounts already in that database"]
+        fresh = ", kept as it was"
+    now = desk.services.clock.now().strftime("%Y-%m-%d %H:%M UTC")
+    return "\n".join(
+        [
+            "",
+            f"offramp desk: {url}   (database {desk.db}{fresh})",
+            f"The desk's clock: {now}",
+            "",
+            "Sign in with one of these demo accounts:",
+            *accounts,
+            "",
+            f"The example case's deal space: {url}/cases/{CASE}/deal-space  (sign in as mediator)",
+            "Stop with Ctrl-C.",
+            "",
+        ]
     )
-    args = parser.parse_args(argv)
-    if args.serve_only:
-        serve(args.host, args.port, args.db)
-        return
-    demo(args.host, args.port, args.db, password=args.password)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from offramp.errors import Problem
-from offramp.sourcemap import SourceMap
+from offramp.files.located import SourceMap
 
 _FORMATS = {"date": "YYYY-MM-DD", "datetime": "YYYY-MM-DDTHH:MM:SSZ"}
 

@@ -25,6 +25,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from offramp.errors import Conflict, InputError, Problem
+from offramp.files.located import SourceMap, load_located
+from offramp.files.playbooks import builtin_playbooks
+from offramp.files.problems import validation_problems
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
     AlertRule,
@@ -48,9 +51,6 @@ from offramp.model.crisis import (
     dyad,
 )
 from offramp.model.issues import Option
-from offramp.playbooks import builtin_playbooks
-from offramp.problems import validation_problems
-from offramp.sourcemap import SourceMap, load_located
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
@@ -152,7 +152,7 @@ class NotificationIn(_Sourced):
     acknowledged_by: str = ""
 
 
-class OptionIn(_In):
+class AssuranceOptionIn(_In):
     id: Slug
     label: str
 
@@ -168,7 +168,7 @@ class AssuranceIn(_Sourced):
     title: str
     proposed_by: PartyId
     to: Annotated[list[PartyId], Field(min_length=1)]
-    options: Annotated[list[OptionIn], Field(min_length=2)]
+    options: Annotated[list[AssuranceOptionIn], Field(min_length=2)]
     stakes: dict[str, StakeIn] = Field({}, description="Party id -> values (analyst judgement).")
     precedent: str = ""
 
@@ -658,7 +658,7 @@ def crisis_to_data(desk: CrisisDesk) -> dict[str, Any]:
                 title=a.title,
                 proposed_by=a.proposed_by,
                 to=list(a.to),
-                options=[OptionIn(id=o.id, label=o.label) for o in a.options],
+                options=[AssuranceOptionIn(id=o.id, label=o.label) for o in a.options],
                 stakes={
                     s.party: StakeIn(
                         salience=s.salience, values=dict(s.values), acceptable=list(s.acceptable)

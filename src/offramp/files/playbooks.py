@@ -47,10 +47,10 @@ from pydantic import (
 )
 
 from offramp.errors import InputError, Problem
+from offramp.files.located import SourceMap, load_located
+from offramp.files.problems import validation_problems
 from offramp.model.crisis import IncidentType, Playbook, StepSpec, playbook_problems
 from offramp.model.deadlines import WallDeadline, zone
-from offramp.problems import validation_problems
-from offramp.sourcemap import SourceMap, load_located
 
 FORMAT_VERSION: Final = 1
 

@@ -1,16 +1,16 @@
 """The desk's CLI verbs, as Typer sub-apps for ``offramp.cli`` to register.
 
-    serve [--db URL] [--host] [--port] [--case-file FILE]
+    serve [--db URL] [--host] [--port] [--case-file FILE] [--clock]
+    demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
     db upgrade | user add NAME | member add CASE USER ROLE [--party]
     token create USER | case import FILE | case export CASE [--out] | audit verify CASE
 
 ``register(app)`` adds them all to a Typer app. Errors print ``error: <where>: <message>``
-and exit 1, never a traceback. ``python -m offramp.cli_desk`` runs them standalone.
+and exit 1, never a traceback.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,9 +18,11 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
+from fastapi import FastAPI
 
-from offramp.bootstrap import DEFAULT_DB, Desk, bootstrap, migrate
+from offramp.bootstrap import DEFAULT_DB, Services, bootstrap, migrate
 from offramp.errors import OfframpError
+from offramp.model.parse import parse_clock
 from offramp.services.accounts import SYSTEM
 
 DbOption = Annotated[
@@ -44,13 +46,29 @@ def _errors() -> Iterator[None]:
 
 
 @contextmanager
-def _desk(db: str) -> Iterator[Desk]:
+def _desk(db: str) -> Iterator[Services]:
     with _errors():
         desk = bootstrap(db)
         try:
             yield desk
         finally:
             desk.close()
+
+
+ClockOption = Annotated[
+    str | None,
+    typer.Option(
+        "--clock",
+        help="Where the desk reads 'now': 'real', an instant to start from "
+        "(2022-10-28T19:00Z, then running), or 'fixed:INSTANT' (standing still).",
+    ),
+]
+
+
+def _run(app: FastAPI, host: str, port: int) -> None:
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
 def serve(
@@ -60,24 +78,60 @@ def serve(
     case_file: Annotated[
         Path | None, typer.Option("--case-file", help="Import this case file if not stored yet.")
     ] = None,
+    clock: ClockOption = None,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
-    import uvicorn
-
     from offramp.server import create_desk_app
 
     with _errors():
-        desk = bootstrap(db)
+        desk = bootstrap(db, clock=parse_clock(clock, "--clock"))
         if case_file is not None:
-            from offramp.casefile import load_case
+            from offramp.files.case import load_case
 
             case = load_case(case_file)
             if not desk.cases.exists(case.id):
                 desk.cases.create_case(SYSTEM, case)
                 typer.echo(f"imported case {case.id}")
-    app = create_desk_app(desk=desk)
+    app = create_desk_app(services=desk)
     typer.echo(f"offramp desk on http://{host}:{port}/ (API at /api, its docs at /docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    _run(app, host, port)
+
+
+def demo(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: Annotated[Path, typer.Option(help="SQLite file for the demo.")] = Path("var/demo.db"),
+    password: Annotated[
+        str | None, typer.Option(help="One password for every demo account (default: random).")
+    ] = None,
+    clock: Annotated[
+        str | None,
+        typer.Option(
+            "--clock",
+            help="'real', an instant to start from (then running), or 'fixed:INSTANT'; "
+            "default: the example case's own timeline, from its last date.",
+        ),
+    ] = None,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Serve an existing demo database as it is.")
+    ] = False,
+) -> None:
+    """Open the desk on the example case, with demo accounts for every role."""
+    from offramp import demo as example
+    from offramp.server import create_desk_app
+
+    with _errors():
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _input("--db", f"cannot create {db.parent}: {exc.strerror}") from None
+        start = example.timeline_start()
+        prepared = example.prepare(
+            db, password=password, clock=parse_clock(clock, "--clock", start=start), keep=keep
+        )
+    url = f"http://{host}:{port}"
+    typer.echo(example.banner(prepared, url))
+    _run(create_desk_app(services=prepared.services), host, port)
 
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)
@@ -201,7 +255,7 @@ SUBAPPS: dict[str, typer.Typer] = {
     "case": case_app,
     "audit": audit_app,
 }
-COMMANDS: dict[str, Callable[..., None]] = {"serve": serve}
+COMMANDS: dict[str, Callable[..., None]] = {"serve": serve, "demo": demo}
 
 
 def register(app: typer.Typer) -> None:
@@ -210,14 +264,3 @@ def register(app: typer.Typer) -> None:
         app.command(name)(fn)
     for name, sub in SUBAPPS.items():
         app.add_typer(sub, name=name)
-
-
-def main() -> None:
-    app = typer.Typer(help="The offramp desk.", no_args_is_help=True)
-    register(app)
-    app()
-
-
-if __name__ == "__main__":
-    os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    main()

@@ -1,18 +1,21 @@
-"""Helpers every CLI module shares: consoles, error handling, dates, JSON output."""
+"""Helpers every CLI module shares: consoles, error handling, JSON output.
+
+Values typed by people (dates, instants, choices) are read by :mod:`offramp.model.parse`,
+as the web desk reads them.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from offramp.errors import InputError, OfframpError
+from offramp.errors import OfframpError
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -33,16 +36,6 @@ def friendly(fn: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-def parse_date(text: str | None, field: str) -> date | None:
-    """An ISO date from the command line, or an InputError naming the option."""
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def print_json(data: Any) -> None:

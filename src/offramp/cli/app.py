@@ -12,9 +12,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from offramp.casefile import case_schema, load_case
-from offramp.cli_common import JsonOpt, friendly, out, parse_date, print_json
+from offramp.cli.common import JsonOpt, friendly, out, print_json
+from offramp.files.case import case_schema, load_case
 from offramp.model.changes import changes_between
+from offramp.model.parse import parse_day
 
 __all__ = ["app", "friendly", "main"]
 
@@ -62,7 +63,7 @@ def timeline(
 ) -> None:
     """Statements in date order, and what changed in the positions between two dates."""
     case = load_case(file)
-    start, end = parse_date(since, "--from"), parse_date(until, "--to")
+    start, end = parse_day(since, "--from"), parse_day(until, "--to")
     dates = case.dates()
     first = start or (dates[0] if dates else None)
     last = end or (dates[-1] if dates else None)
@@ -141,12 +142,12 @@ def schema() -> None:
 
 def _register_optional() -> None:
     """Attach the verbs that live in their own modules."""
-    from offramp import cli_analyze, cli_crisis, cli_desk, cli_forecast, cli_ingest, cli_train
+    from offramp.cli import analyze, crisis, desk, forecast, ingest, train
 
-    for module in (cli_analyze, cli_forecast, cli_desk, cli_crisis):
+    for module in (analyze, forecast, desk, crisis):
         module.register(app)
-    app.command("ingest")(cli_ingest.ingest)
-    app.command("train-reader")(cli_train.train_reader)
+    app.command("ingest")(ingest.ingest)
+    app.command("train-reader")(train.train_reader)
 
 
 _register_optional()

@@ -21,8 +21,10 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from offramp.crisisfile import CrisisIn, check_crisis, crisis_to_data, to_crisis
 from offramp.errors import InputError, Problem
+from offramp.files.crisis import CrisisIn, check_crisis, crisis_to_data, to_crisis
+from offramp.files.located import SourceMap, load_located
+from offramp.files.problems import validation_problems
 from offramp.model import (
     Case,
     Issue,
@@ -39,8 +41,6 @@ from offramp.model import (
     Track,
 )
 from offramp.model.positions import distance_values
-from offramp.problems import validation_problems
-from offramp.sourcemap import SourceMap, load_located
 
 FORMAT_VERSION = 1
 

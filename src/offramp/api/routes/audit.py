@@ -1,0 +1,54 @@
+"""The case's hash-chained audit log: verify it, read its events."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from offramp.api.deps import MaybeActor, ServicesDep
+from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.schemas import AuditEventOut, AuditOut
+
+router = APIRouter(responses=PROBLEMS)
+
+
+@router.get("/cases/{case}/audit", name="audit_verify", response_model=AuditOut, tags=["audit"])
+def verify(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> AuditOut:
+    """Verify the case's hash chain (the mediator)."""
+    r = services.audit.verify_as(actor, case)
+    return AuditOut(
+        case=case,
+        ok=r.ok,
+        events=r.events,
+        head_seq=r.head_seq,
+        bad_seq=r.bad_seq,
+        problem=r.problem,
+        message=r.message,
+    )
+
+
+@router.get(
+    "/cases/{case}/audit/events",
+    name="audit_events",
+    response_model=list[AuditEventOut],
+    tags=["audit"],
+)
+def events(
+    case: CaseSlug,
+    actor: MaybeActor,
+    services: ServicesDep,
+    after: int = Query(0, ge=0, le=2_000_000_000),
+    limit: int = Query(200, ge=1, le=1000),
+) -> list[AuditEventOut]:
+    """Events of the case's audit log, in order (the mediator)."""
+    return [
+        AuditEventOut(
+            seq=e.seq,
+            actor=e.actor,
+            action=e.action,
+            payload=e.payload,
+            at=e.at,
+            prev_hash=e.prev_hash,
+            hash=e.hash,
+        )
+        for e in services.audit.events(actor, case, after=after, limit=limit)
+    ]

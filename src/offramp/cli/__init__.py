@@ -1,0 +1,1 @@
+"""The command line: `offramp <verb>`, one module a group of verbs."""

@@ -1,0 +1,1 @@
+"""Every file format offramp reads and writes: case files, crisis sections, playbooks."""
