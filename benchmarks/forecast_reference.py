@@ -1,8 +1,9 @@
 """The expected-utility model of ``offramp.analysis.forecast`` as plain Python loops.
 
-Written independently of the numpy version, equation by equation (E1-E9, see that
-module and docs/forecasting.md), for one scenario, with lists and floats only. It is
-the peer in ``benchmarks/forecast.py`` and the oracle in tests/analysis/test_forecast.py.
+Written independently of the numpy version, equation by equation (the ``printed``
+variant, with SCS2011's equation numbers; see that module and docs/forecasting.md),
+for one scenario, with lists and floats only. It is the peer in ``benchmarks/forecast.py``
+and the oracle in tests/analysis/test_forecast.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ TIE_RTOL = 1e-9
 
 
 def median(x: list[float], c: list[float], s: list[float]) -> float:
-    """(E2) Black's weighted median among the held positions; midpoint of ties."""
+    """(sec. 3.2) Black's weighted median among the held positions; midpoint of ties."""
     if not x:
         return float("nan")
     f = []
@@ -26,7 +27,7 @@ def median(x: list[float], c: list[float], s: list[float]) -> float:
 
 
 def mean(x: list[float], c: list[float], s: list[float]) -> float:
-    """(E3) The c*s weighted mean."""
+    """(sec. 3.2) The c*s weighted mean."""
     w = [ck * sk for ck, sk in zip(c, s, strict=True)]
     total = sum(w)
     if total == 0:
@@ -35,7 +36,7 @@ def mean(x: list[float], c: list[float], s: list[float]) -> float:
 
 
 def probability(x: list[float], c: list[float], s: list[float], i: int, j: int) -> float:
-    """(E4) Share of the discriminating c*s weighted votes cast for i against j."""
+    """(eq. 30) Share of the discriminating c*s weighted votes cast for i against j."""
     num = 0.0
     den = 0.0
     for xk, ck, sk in zip(x, c, s, strict=True):
@@ -51,7 +52,7 @@ def utility(base: float, r: float) -> float:
 
 
 def eu(d: float, m: float, p: float, s_target: float, r: float, q: float, t: float) -> float:
-    """(E5-E6) Expected utility of a challenge."""
+    """(eqs. 15-25a) Expected utility of a challenge."""
     u_s = utility(0.5 - 0.5 * d, r)
     u_f = utility(0.5 + 0.5 * d, r)
     u_sq = utility(0.5, r)
@@ -83,7 +84,7 @@ def run(
         p = [[probability(x, c, s, i, j) for j in range(n)] for i in range(n)]
         d = [[abs(x[i] - x[j]) / scale for j in range(n)] for i in range(n)]
         m = [abs(x[i] - mu) / scale for i in range(n)]
-        # (E7-E8) risk exponents from security levels at r = 1
+        # (eqs. 32-33) risk exponents from the danger at r = 1
         security = []
         for i in range(n):
             total = 0.0
@@ -96,7 +97,7 @@ def run(
         for i in range(n):
             big_r = (2 * security[i] - hi - lo) / (hi - lo) if hi > lo else 0.0
             r.append((1 - big_r / 3) / (1 + big_r / 3))
-        # (E9) proposals from each proposer's view, then each target's choice
+        # (sec. 6) proposals from each proposer's view, then each target's choice
         offers: list[list[tuple[float, int]]] = [[] for _ in range(n)]
         for i in range(n):
             for j in range(n):

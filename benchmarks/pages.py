@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 
 import httpx
-from offramp.demo import CASE, USERS, seed
 
 from offramp.bootstrap import bootstrap
+from offramp.demo import CASE, USERS, seed
 from offramp.model.shuttle import PLENARY, HandlingMark
 
 PASSWORD = "bench-password"

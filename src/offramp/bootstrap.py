@@ -9,20 +9,29 @@ Used by the API, the web desk, the CLI and the tests alike::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
+from offramp.files.precedents import load_library
 from offramp.model.deadlines import Clock, SystemClock
 from offramp.services.access import AccessPolicy
 from offramp.services.accounts import AccountService
 from offramp.services.analysis import AnalysisService
 from offramp.services.audit import AuditService
 from offramp.services.cases import CaseService
+from offramp.services.codings import CodingService
 from offramp.services.crisis import CrisisService
+from offramp.services.crisis_records import SectionRecords
+from offramp.services.events import EventService
 from offramp.services.forecasting import ForecastService
 from offramp.services.intake import IntakeService
+from offramp.services.operations import OperationsService
+from offramp.services.precedents import PrecedentService
+from offramp.services.rounds import RoundService
 from offramp.services.shuttle import ShuttleService
+from offramp.services.sweeps import SweepService
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
 from offramp.store.uow import UowFactory, uow_factory
@@ -46,6 +55,12 @@ class Services:
     crisis: CrisisService
     forecasting: ForecastService
     intake: IntakeService
+    operations: OperationsService
+    rounds: RoundService
+    codings: CodingService
+    events: EventService  # the live desk's streams (services/events.py)
+    sweeps: SweepService  # the scheduled deadline sweeps (services/sweeps.py)
+    precedents: PrecedentService  # the library and links to it (services/precedents.py)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -66,29 +81,42 @@ def bootstrap(
     migrate_first: bool = True,
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
+    precedents: str | Path | None = None,
 ) -> Services:
     """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
 
-    ``clock`` is where every service reads "now" (the system clock by default; the
-    demo and the tests pass a fixed or started one).
+    ``clock`` is where every service, and every row and audit event the store stamps,
+    reads "now" (the system clock by default; the demo and the tests pass a fixed or
+    started one). Nothing else reads the system clock. ``precedents`` is a team's own
+    library file, added to the shipped library (read once, here).
     """
     if migrate_first:
         migrate(url)
     engine = make_engine(url)
-    uow = uow_factory(engine)
-    policy = AccessPolicy()
     clock = clock or SystemClock()
+    uow = uow_factory(engine, clock, SectionRecords())
+    policy = AccessPolicy()
+    audit = AuditService(uow, policy)
+    cases = CaseService(uow, policy, clock)
+    shuttle = ShuttleService(uow, policy, clock)
+    library = load_library(precedents)
     return Services(
         engine=engine,
         clock=clock,
         uow=uow,
         policy=policy,
-        accounts=AccountService(uow, policy, hasher or PasswordHasher()),
-        cases=CaseService(uow, policy),
-        shuttle=ShuttleService(uow, policy),
-        audit=AuditService(uow, policy),
-        analysis=AnalysisService(uow, policy),
+        accounts=AccountService(uow, policy, hasher or PasswordHasher(), clock),
+        cases=cases,
+        shuttle=shuttle,
+        audit=audit,
+        analysis=AnalysisService(uow, policy, clock),
         crisis=CrisisService(uow, policy, clock),
         forecasting=ForecastService(uow, policy),
-        intake=IntakeService(uow, policy, CaseService(uow, policy)),
+        intake=IntakeService(uow, policy, cases),
+        operations=OperationsService(engine, uow, policy, audit),
+        rounds=RoundService(uow, policy, clock, AnalysisService(uow, policy, clock)),
+        codings=CodingService(uow, policy, clock),
+        events=EventService(uow, policy, clock),
+        sweeps=SweepService(uow, clock),
+        precedents=PrecedentService(uow, policy, clock, library, shuttle),
     )

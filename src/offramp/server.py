@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from offramp.api.app import Settings, create_app
 from offramp.bootstrap import DEFAULT_DB, Services
-from offramp.web.routes import mount_web
+from offramp.web.app import mount_web
 
 
 def create_desk_app(

@@ -1,9 +1,10 @@
 """The expected-utility model (Scholz, Calbert & Smith 2011): a hand-solved case and invariants.
 
-The paper's own worked example (BDM 1994's EC emissions case, replicated in SCS2011)
-could not be checked here: its table was not available while this was written. The
-worked example below is a three-actor case solved by hand from equations (E1)-(E9) as
-written in ``offramp.analysis.forecast``; each step of the derivation is in comments.
+These test the ``printed`` variant (the default). The paper's worked example is checked
+against the ``scholz-code`` variant in ``test_forecast_scholz.py``. The case below is a
+three-actor case solved by hand from the printed equations (SCS2011's numbers: votes and
+median sec. 3.2, eqs. 15, 16, 24, 25a, 30, 32, 33, offers sec. 6) as written in
+``offramp.analysis.forecast``; each step of the derivation is in comments.
 
 The oracle for the property tests is the plain-loop implementation in
 ``benchmarks/forecast_reference.py``, loaded by path.
@@ -51,15 +52,15 @@ S = np.array([1.0, 1.0, 1.0])
 
 
 def test_median_of_hand_case_is_b_and_mean_is_weighted():
-    # (E2) F(y) = sum_k w_k |x_k - y|: F(0) = 100 + 150 = 250, F(50) = 50 + 75 = 125,
+    # (median, sec. 3.2) F(y) = sum_k w_k |x_k - y|: F(0) = 100 + 150 = 250, F(50) = 50 + 75 = 125,
     # F(100) = 100 + 100 = 200, so B's 50 is the Condorcet winner.
     assert weighted_median(X, C, S) == 50.0
-    # (E3) (1*0 + 2*50 + 1.5*100) / 4.5 = 250 / 4.5
+    # (mean) (1*0 + 2*50 + 1.5*100) / 4.5 = 250 / 4.5
     assert weighted_mean(X, C, S) == pytest.approx(250 / 4.5, rel=1e-15)
 
 
 def test_win_probabilities_of_hand_case():
-    # (E4) A vs B: only A votes for A, margin 50*1; B and C vote against, 50*2 + 50*1.5.
+    # (eq. 30) A vs B: only A votes for A, margin 50*1; B and C vote against, 50*2 + 50*1.5.
     # P_AB = 50 / 225 = 2/9. A vs C: A 100*1 for, B indifferent, C 100*1.5 against:
     # P_AC = 100 / 250 = 2/5. B vs C: A 50*1 and B 50*2 for, C 50*1.5 against:
     # P_BC = 150 / 225 = 2/3. And P_ji = 1 - P_ij.
@@ -69,15 +70,15 @@ def test_win_probabilities_of_hand_case():
 
 
 def test_hand_case_first_round():
-    # (E5-E6) at r = 1 with s = 1 and Q = 1: U_s = 2d, U_f = -2d, U_sq = 0, so
+    # (eqs. 15, 16, 24, 25a) at r = 1 with s = 1 and Q = 1: U_s = 2d, U_f = -2d, U_sq = 0, so
     # EU_i|j = 2 d (2 P_ij - 1), d = |x_i - x_j| / 100:
     #   EU_A|B = -5/9, EU_B|A = 5/9, EU_A|C = -2/5, EU_C|A = 2/5, EU_B|C = 1/3, EU_C|B = -1/3.
-    # (E7) security S_i = sum_j EU_j|i: S_A = 5/9 + 2/5 = 43/45, S_B = -5/9 - 1/3 = -40/45,
+    # (eq. 32) danger S_i = sum_j EU_j|i: S_A = 5/9 + 2/5 = 43/45, S_B = -5/9 - 1/3 = -40/45,
     # S_C = -2/5 + 1/3 = -3/45; R_A = 1, R_B = -1, R_C = (-6 - 43 + 40) / 83 = -9/83.
-    # (E8) r = (1 - R/3) / (1 + R/3): r_A = 1/2, r_B = 2, r_C = (86/83) / (80/83) = 43/40.
+    # (eq. 33) r = (1 - R/3) / (1 + R/3): r_A = 1/2, r_B = 2, r_C = (86/83) / (80/83) = 43/40.
     f = forecast(X, C, S, rounds=2)
     np.testing.assert_allclose(f.risk[0], [0.5, 2.0, 43 / 40], rtol=1e-13)
-    # (E9), each proposer with its own exponent (all targets resist, s = 1):
+    # (sec. 6), each proposer with its own exponent (all targets resist, s = 1):
     # A (r = 1/2): to B, EU_A|B = 7/9 (2 - 2 sqrt 3) - (2 - 2 sqrt 2) = -0.31 < 0: nothing;
     #   to C, EU_A|C = 0.8 - 1.2 - U_sq = 0.43 < EU_C|A = 1.2 - 0.8 - U_sq = 1.23: nothing.
     # B (r = 2, U_sq = 1): to A (d = 1/2, U_s = 1.75, U_f = -0.25), EU_B|A = 2.75/9 > 0 and
@@ -104,7 +105,7 @@ def test_hand_case_first_round():
 
 
 def test_decision_rules_conflict_compromise_capitulation():
-    # (E9) on chosen expected utilities, proposer i = row 0, target j = column 1.
+    # (sec. 6) on chosen expected utilities, proposer i = row 0, target j = column 1.
     x = np.array([[10.0, 30.0]] * 4)
     a = np.array([0.6, 0.6, 0.2, 0.6])  # EU_i|j
     b = np.array([0.3, -0.15, -0.5, 0.9])  # EU_j|i as i sees it
@@ -271,7 +272,7 @@ def test_example_case_forecast_report_maps_ideals_to_the_scale():
 
     from offramp.analysis.case_inputs import forecast_inputs
     from offramp.analysis.forecast_report import forecast_report
-    from offramp.casefile import load_case
+    from offramp.files.case import load_case
 
     case = load_case(EXAMPLE)
     issue = case.issue("donbas")

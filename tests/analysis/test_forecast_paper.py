@@ -11,14 +11,11 @@ What these tests check, and what they do not:
 * That the vectorised model and the loop reference (``benchmarks/forecast_reference.py``)
   give the same positions, medians and means, round by round, on this table.
 
-NOT checked: the numbers SCS2011 print (their Table 1 as printed, their per-round
-predicted outcome, their figures). Only the paper's title, abstract and the start of its
-introduction could be retrieved when this was written, so neither its equations nor its
-printed results could be read. The table comes from two public replications that agree
-with each other. It has not been compared with the paper. A test that the model
-"reproduces the paper" would need those printed numbers. It has not been written,
-because without them it could only be invented. ``docs/forecasting.md`` ("The worked
-example") says what is needed to finish this.
+The paper's worked example, round by round, is checked in ``test_forecast_scholz.py``
+against the ``scholz-code`` variant (the oracle: a re-run of a public re-implementation
+claimed to reproduce the paper; the paper's own per-round table was not available).
+These tests run the default ``printed`` variant, which does not reproduce it.
+``docs/forecasting.md`` ("The worked example") says what is and is not checked.
 """
 
 from __future__ import annotations

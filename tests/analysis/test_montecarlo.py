@@ -236,7 +236,7 @@ def test_example_case_zone_is_likelier_in_march_than_in_october():
     from pathlib import Path
 
     from offramp.analysis.case_inputs import study_from_case
-    from offramp.casefile import load_case
+    from offramp.files.case import load_case
 
     case = load_case(Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml")
     march, _ = study_from_case(case, date(2022, 3, 11), rounds=3)

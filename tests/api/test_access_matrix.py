@@ -25,6 +25,8 @@ from desk_fixtures import (
     backends,
     fresh_database,
 )
+from desk_precedents import precedent_routes, seed_precedents
+from desk_rounds import rounds_routes, seed_rounds
 from offramp.api.app import api_routes, create_app
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.shuttle import HandlingMark, RelayLabel
@@ -56,12 +58,15 @@ class Route:
 
     def expected(self, persona: str) -> str:
         if persona == "anonymous":
-            return "ok" if self.name == "health" else "unauth"
+            return "ok" if self.name in PUBLIC else "unauth"
         if persona in self.ok:
             return "ok"
         if persona in self.forbidden:
             return "forbidden"
         return "hidden"
+
+
+PUBLIC = frozenset({"health", "health_live", "health_ready", "docs"})  # no sign-in needed
 
 
 def hidden_rest(*ok: str) -> tuple[str, ...]:
@@ -80,6 +85,12 @@ NEW_STATEMENT = {
 
 ROUTES: list[Route] = [
     Route("health", "GET", "/api/health", (*ALL, "outsider"), everyone=True),
+    Route("health_live", "GET", "/api/health/live", (*ALL, "outsider"), everyone=True),
+    Route("health_ready", "GET", "/api/health/ready", (*ALL, "outsider"), everyone=True),
+    # Prometheus text, outside /api and the OpenAPI document: a server admin's token only
+    Route("metrics", "GET", "/metrics", (), (*ALL, "outsider"), "metrics.read", everyone=True),
+    # the interactive API docs (HTML, outside /api and the OpenAPI document)
+    Route("docs", "GET", "/docs", (*ALL, "outsider"), everyone=True),
     Route("session_open", "POST", "/api/session", (*ALL, "outsider"), everyone=True, body="login"),
     Route("me", "GET", "/api/me", (*ALL, "outsider"), everyone=True),
     Route(
@@ -367,8 +378,11 @@ ROUTES: list[Route] = [
         (UA, RU, F, OB, A, D),
         "audit.read",
     ),
+    Route("case_events", "GET", "/api/cases/small/events", ALL),
 ]
 ROUTES += crisis_routes(Route)
+ROUTES += rounds_routes(Route)
+ROUTES += precedent_routes(Route)
 BY_NAME = {r.name: r for r in ROUTES}
 
 
@@ -388,7 +402,11 @@ def seed(desk: Services) -> dict[str, str]:
     note = desk.cases.add_note(med, "small", "Private", "Mediator's own thoughts").id
     position = desk.cases.list_positions(med, "small")[0].id
     seed_crisis(desk)
+    rounds = seed_rounds(desk)
+    links = seed_precedents(desk)
     return {
+        **rounds,
+        **links,
         "msg": str(msg),
         "claim_stated": str(stated),
         "claim_requested": str(requested),
@@ -506,7 +524,7 @@ def test_every_route_has_a_row_in_the_matrix(app_client: TestClient) -> None:
     assert names == set(BY_NAME), f"rows missing: {names - set(BY_NAME)}"
     spec = app_client.get("/openapi.json").json()
     operations = [(m.upper(), p) for p, ops in spec["paths"].items() for m in ops]
-    assert len(operations) == len(ROUTES)
+    assert len(operations) == len([r for r in ROUTES if r.path.startswith("/api/")])
 
 
 def test_the_roles_of_the_matrix_reach_every_outcome() -> None:

@@ -16,10 +16,10 @@ from offramp.model.crisis import (
     AlertRule,
     Arrival,
     Assurance,
-    Channel,
     ChannelLevel,
     Commitment,
     CommitmentKind,
+    CrisisChannel,
     EscalationScore,
     Incident,
     IncidentType,
@@ -189,13 +189,13 @@ def test_merging_a_separately_logged_report_keeps_one_incident() -> None:
 
 
 def test_channel_invariants_and_last_use() -> None:
-    ch = Channel(
+    ch = CrisisChannel(
         "ru-us-defence", dyad("US", "RU"), ChannelLevel.DEFENCE_MINISTERS, {"RU": "shoigu"}
     )
     assert ch.dyad == ("RU", "US")
     assert ch.used(T0).used(h(-5)).last_used == T0
     with pytest.raises(ValueError, match="is not one of"):
-        Channel("x", ("RU", "US"), ChannelLevel.HOTLINE, {"UA": "someone"})
+        CrisisChannel("x", ("RU", "US"), ChannelLevel.HOTLINE, {"UA": "someone"})
 
 
 # -- notifications ------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from offramp.extract import Extractor, Lexicon, Proposal
+from offramp.extract import Extractor, Lexicon, ProposedStatement
 from offramp.model import Case, Issue, IssueKind, Option, Party, Person, Role
 
 
@@ -65,7 +65,7 @@ def propose(extractor: Extractor):  # type: ignore[no-untyped-def]
     def run(text: str, day: date = date(2022, 3, 11)) -> list[tuple[str, str | None, str]]:
         return [(p.party, p.issue, str(p.stance)) for p in extractor.extract(text, day)]
 
-    def full(text: str, day: date = date(2022, 3, 11)) -> list[Proposal]:
+    def full(text: str, day: date = date(2022, 3, 11)) -> list[ProposedStatement]:
         return extractor.extract(text, day)
 
     run.full = full  # type: ignore[attr-defined]

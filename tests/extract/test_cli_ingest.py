@@ -9,7 +9,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from offramp.cli_ingest import ingest
+from offramp.cli.ingest import ingest
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
 SEED = next(

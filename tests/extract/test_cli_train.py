@@ -9,8 +9,8 @@ from typing import Any
 import typer
 from typer.testing import CliRunner
 
-from offramp.cli_ingest import ingest
-from offramp.cli_train import train_reader
+from offramp.cli.ingest import ingest
+from offramp.cli.train import train_reader
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from offramp.casefile import load_case
 from offramp.extract import Extractor, Lexicon, Reader, find_reader
+from offramp.files.case import load_case
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "benchmarks" / "data" / "intake"
@@ -32,6 +32,10 @@ def test_it_was_trained_on_every_training_set_and_never_on_the_unseen_one(shippe
     assert {p.name for p in (DATA / "train").glob("t*-2022-talks.jsonl")} <= trained
     assert "heldout8-2022-talks.jsonl" not in trained
     assert (DATA / "heldout8-2022-talks.jsonl").exists()
+    # real news: trained on the development articles, never on the test articles
+    assert "real-dev-2022.jsonl" in trained
+    assert "real-test-2022.jsonl" not in trained
+    assert (DATA / "real" / "real-test-2022.jsonl").exists()
 
 
 def test_it_reads_a_position_without_a_stance_word(shipped, lexicon, extractor):

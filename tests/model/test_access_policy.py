@@ -42,7 +42,10 @@ def test_mediator_never_answers_for_a_party(action: Action) -> None:
 
 
 def test_mediator_sees_everything_in_the_case() -> None:
+    """Except a party's private coding of its own preferences, until the party shares it."""
     reads = [a for a in Action if a.value.endswith((".read", ".origin", ".history", ".responses"))]
+    reads.remove(Action.CODING_READ)
+    assert grant(DeskRole.MEDIATOR, Action.CODING_READ) is Grant.IF_SHARED
     assert all(grant(DeskRole.MEDIATOR, a) is Grant.ALWAYS for a in reads)
 
 

@@ -341,7 +341,9 @@ def test_newest_messages_read_through_the_channel_index(world: World) -> None:
         statements: list[tuple[str, Any]] = []
         keep = _keep(statements)
         sqlalchemy_event.listen(conn, "before_cursor_execute", keep)
-        Repository(conn).list_messages(1, ["UA"], before=99, newest=True, limit=41)
+        Repository(conn, world.desk.clock).list_messages(
+            1, ["UA"], before=99, newest=True, limit=41
+        )
         sqlalchemy_event.remove(conn, "before_cursor_execute", keep)
         sql, params = statements[-1]
         if conn.dialect.name == "sqlite":

@@ -17,7 +17,7 @@ from offramp.store.tables import audit_events
 
 
 def test_database_is_migrated_to_the_newest_revision(world: World) -> None:
-    assert current(world.desk.engine) == "0002"
+    assert current(world.desk.engine) == "0004"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:

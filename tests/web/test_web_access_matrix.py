@@ -25,18 +25,18 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from offramp.demo import CASE, USERS, seed
 from sqlalchemy import func, select, text
 
 from desk_fixtures import FAST_HASHER, SMALL_CASE_YAML
 from offramp.api.app import api_routes
 from offramp.bootstrap import Services, bootstrap
+from offramp.demo import CASE, USERS, seed
 from offramp.model.crisis import IncidentType, NotificationKind
 from offramp.model.shuttle import PLENARY
 from offramp.server import create_desk_app
 from offramp.services.accounts import SYSTEM
 from offramp.services.crisis import ArrivalIn
-from offramp.web.routes import WebRoute
+from offramp.web.pages import WebRoute
 
 PASSWORD = "matrix-password"
 CSRF = "matrix-csrf-token"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from offramp.demo import CASE, USERS, seed
 from sqlalchemy import text
 
 from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
+from offramp.demo import CASE, USERS, seed
 from offramp.server import create_desk_app
 from offramp.services.intake import MAX_TEXT
 

@@ -14,11 +14,23 @@ Gains are measured from the reservation values ``r`` (the disagreement point).
 - Utilitarian: maximise ``sum_p u_p`` over the zone when it is non-empty, else over the
   whole frontier (``Solution.in_zone`` says which); it never returns None.
 
-Nash, Kalai-Smorodinsky and egalitarian return None when the zone is empty. Ties are
+Nash, Kalai-Smorodinsky and egalitarian return None when the zone is empty (or, on a
+thinned frontier, when no zone package was found: ``zone.ripeness`` says whether that is
+certain). Ties are
 broken by the lexicographically smallest package (the first maximiser in the frontier's
 row order, which is lexicographic). Objectives are computed in floating point with no
 tolerance; the Nash product is a plain product, so with many parties and tiny gains it
 can underflow to 0 (the parties and issues of a mediation are few).
+
+On an exact frontier the answer is read off its rows. On a thinned one (``Frontier.exact``
+is False) each solution runs its own search (``_solve``): a branch and bound inside the
+merge that drops partial packages which cannot reach the zone or cannot beat the best
+package known so far (their optimistic completion, each party's best on the issues left,
+scores below it). When that search fits in ``max_points`` the answer is exact; otherwise
+``Solution.error_bound`` certifies how far the optimum can be above the value returned,
+``max over kept v of f(v + epsilon) - f(answer)`` (f is non-decreasing in every utility
+and every wanted package has a kept row within epsilon of it). The utilitarian optimum
+over all packages is separable, one best option per issue, and needs no frontier.
 
 References
 ----------
@@ -31,13 +43,19 @@ comparisons. Econometrica 45(7), 1623-1630.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from offramp.analysis.frontier import Frontier, pareto_frontier
 from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
-from offramp.analysis.zone import zone_mask
+from offramp.analysis.zone import BoolArray, reachable, remaining_best, zone_mask
+
+#: Scores rows (K, P) of utilities; higher is better.
+Score = Callable[[FloatArray], FloatArray]
+#: ``optimistic(points, merged)``: no completion of these partial points scores higher.
+Optimistic = Callable[[FloatArray, int], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -54,10 +72,15 @@ class Solution:
     value : float
         The maximised objective (Nash product, KS ratio, smallest gain, utility sum).
     row : int
-        Row of the frontier.
+        Row of the frontier it was computed from, or -1 when a search found a package
+        that frontier (thinned) does not hold.
     in_zone : bool
         Whether the package is in the zone of agreement (False only for a utilitarian
         point computed over the whole frontier because the zone is empty).
+    exact : bool
+        The package is an optimum (ties aside). When False, ``error_bound`` holds.
+    error_bound : float
+        The optimum is at most ``value + error_bound`` (0.0 when exact).
     """
 
     name: str
@@ -66,6 +89,8 @@ class Solution:
     value: float
     row: int
     in_zone: bool
+    exact: bool = True
+    error_bound: float = 0.0
 
 
 def nash_products(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
@@ -80,6 +105,15 @@ def zone_ideal(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     return np.asarray(inside.max(axis=0))
 
 
+def _ks_scores(utilities: FloatArray, reservation: FloatArray, ideal: FloatArray) -> FloatArray:
+    """``min_p (u_p - r_p) / (ideal_p - r_p)`` per row, ratio 1 for a flat party."""
+    span = ideal - reservation
+    flat = span <= 0
+    ratios = (utilities - reservation) / np.where(flat, 1.0, span)
+    ratios[:, flat] = 1.0
+    return np.asarray(ratios.min(axis=1)) if ratios.shape[1] else np.ones(len(utilities))
+
+
 def ks_ratios(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     """Smallest fraction of a party's best zone gain, per row; ``-inf`` outside the zone.
 
@@ -87,11 +121,8 @@ def ks_ratios(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     ratio 1 (it is at ``r_p`` throughout the zone).
     """
     inside = zone_mask(utilities, reservation)
-    span = zone_ideal(utilities, reservation) - reservation
-    flat = span <= 0
-    ratios = (utilities - reservation) / np.where(flat, 1.0, span)
-    ratios[:, flat] = 1.0
-    return np.where(inside, ratios.min(axis=1), -np.inf)
+    scores = _ks_scores(utilities, reservation, zone_ideal(utilities, reservation))
+    return np.where(inside, scores, -np.inf)
 
 
 def egalitarian_levels(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
@@ -112,12 +143,79 @@ def _best(name: str, front: Frontier, scores: FloatArray, in_zone: bool) -> Solu
     )
 
 
-def _front_and_zone(problem: BargainingProblem, frontier: Frontier | None) -> tuple[Frontier, bool]:
-    front = pareto_frontier(problem) if frontier is None else frontier
-    return front, bool(zone_mask(front.utilities, problem.reservation).any())
+def _row_of(front: Frontier, package: IntArray) -> int:
+    match = np.flatnonzero((front.packages == package).all(axis=1))
+    return int(match[0]) if match.size else -1
 
 
-def nash_point(problem: BargainingProblem, frontier: Frontier | None = None) -> Solution | None:
+def _solve(
+    name: str,
+    problem: BargainingProblem,
+    front: Frontier,
+    score: Score,
+    optimistic: Optimistic,
+    max_points: int | None,
+) -> Solution | None:
+    """The zone package maximising ``score``: read off an exact frontier, else searched.
+
+    ``optimistic`` bounds from above the score of any completion of a partial point and
+    is non-decreasing in it. Returns None when no zone package was found.
+    """
+    r = problem.reservation
+    inside = zone_mask(front.utilities, r)
+    if front.exact:
+        if not inside.any():
+            return None
+        return _best(name, front, np.where(inside, score(front.utilities), -np.inf), True)
+    known = score(front.utilities[inside]) if inside.any() else np.zeros(0)
+    incumbent = float(known.max()) if known.size else -np.inf
+    tolerance = 1e-9 * (1.0 + abs(incumbent)) if np.isfinite(incumbent) else 0.0
+    reach = reachable(problem)
+
+    def restrict(points: FloatArray, merged: int, slack: FloatArray) -> BoolArray:
+        ok = reach(points, merged, slack)
+        if np.isfinite(incumbent):
+            ok &= optimistic(points + slack, merged) >= incumbent - tolerance
+        return ok
+
+    search = pareto_frontier(problem, max_points=max_points, restrict=restrict)
+    s_inside = zone_mask(search.utilities, r)
+    found = np.where(s_inside, score(search.utilities), -np.inf)
+    if s_inside.any() and float(found.max()) >= incumbent:
+        row = int(np.argmax(found))
+        package, utilities, value = search.packages[row], search.utilities[row], float(found[row])
+    elif inside.any():
+        row = int(np.flatnonzero(inside)[int(np.argmax(known))])
+        package, utilities, value = front.packages[row], front.utilities[row], incumbent
+    else:
+        return None
+    if search.exact:
+        return Solution(name, package, utilities, value, _row_of(front, package), True)
+    eps = search.epsilon_vector
+    relaxed = search.utilities + eps
+    possible = zone_mask(relaxed, r)
+    upper = float(score(relaxed[possible]).max()) if possible.any() else value
+    return Solution(
+        name,
+        package,
+        utilities,
+        value,
+        _row_of(front, package),
+        True,
+        exact=False,
+        error_bound=max(upper - value, 0.0),
+    )
+
+
+def _front(
+    problem: BargainingProblem, frontier: Frontier | None, max_points: int | None
+) -> Frontier:
+    return pareto_frontier(problem, max_points=max_points) if frontier is None else frontier
+
+
+def nash_point(
+    problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
+) -> Solution | None:
     """Nash bargaining solution: the zone package with the largest product of gains.
 
     Examples
@@ -135,51 +233,157 @@ def nash_point(problem: BargainingProblem, frontier: Frontier | None = None) -> 
     >>> point.utilities.tolist(), point.package.tolist(), point.value
     ([2.0, 1.0], [0, 0, 1], 2.0)
     """
-    front, has_zone = _front_and_zone(problem, frontier)
-    if not has_zone:
+    r = problem.reservation
+    rem = remaining_best(problem)
+
+    def score(u: FloatArray) -> FloatArray:
+        return np.asarray((u - r).prod(axis=1))
+
+    def optimistic(points: FloatArray, merged: int) -> FloatArray:
+        return np.asarray(np.maximum(points + rem[merged] - r, 0.0).prod(axis=1))
+
+    front = _front(problem, frontier, max_points)
+    return _solve("nash", problem, front, score, optimistic, max_points)
+
+
+def _zone_best_per_party(
+    problem: BargainingProblem, max_points: int | None
+) -> tuple[FloatArray, FloatArray] | None:
+    """Each party's best zone utility, as (attained, upper bound); None without a zone.
+
+    One search for the frontier's zone part (``zone.reachable``): its zone rows give
+    what is attained, and its rows raised by epsilon bound what is not seen.
+    """
+    r = problem.reservation
+    search = pareto_frontier(problem, max_points=max_points, restrict=reachable(problem))
+    inside = zone_mask(search.utilities, r)
+    if not inside.any():
         return None
-    return _best("nash", front, nash_products(front.utilities, problem.reservation), True)
+    low = np.asarray(search.utilities[inside].max(axis=0))
+    if search.exact:
+        return low, low
+    relaxed = search.utilities + search.epsilon_vector
+    possible = zone_mask(relaxed, r)
+    return low, np.maximum(low, relaxed[possible].max(axis=0))
 
 
 def kalai_smorodinsky_point(
-    problem: BargainingProblem, frontier: Frontier | None = None
+    problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> Solution | None:
-    """Discrete Kalai-Smorodinsky point: the largest common fraction of each best zone gain."""
-    front, has_zone = _front_and_zone(problem, frontier)
-    if not has_zone:
+    """Discrete Kalai-Smorodinsky point: the largest common fraction of each best zone gain.
+
+    The ideal point is each party's best utility over the zone of agreement, not over
+    all packages (``docs/analysis.md`` compares this with NegMAS's ``ks_points``).
+    """
+    front = _front(problem, frontier, max_points)
+    r = problem.reservation
+    if front.exact:
+        inside = zone_mask(front.utilities, r)
+        if not inside.any():
+            return None
+        return _best("kalai_smorodinsky", front, ks_ratios(front.utilities, r), True)
+    ideal = _zone_best_per_party(problem, max_points)
+    if ideal is None:
         return None
-    scores = ks_ratios(front.utilities, problem.reservation)
-    return _best("kalai_smorodinsky", front, scores, True)
+    low, high = ideal
+    rem = remaining_best(problem)
+
+    def score(u: FloatArray) -> FloatArray:
+        return _ks_scores(u, r, low)
+
+    def optimistic(points: FloatArray, merged: int) -> FloatArray:
+        return _ks_scores(points + rem[merged], r, low)
+
+    point = _solve("kalai_smorodinsky", problem, front, score, optimistic, max_points)
+    if point is None or (high == low).all():
+        return point
+    # The true ideal lies in [low, high]: the chosen package's true ratio is at least its
+    # ratio against ``high``, and no package's exceeds the bound computed against ``low``.
+    floor = float(_ks_scores(point.utilities[None, :], r, high)[0])
+    return Solution(
+        point.name,
+        point.package,
+        point.utilities,
+        point.value,
+        point.row,
+        True,
+        exact=False,
+        error_bound=point.error_bound + point.value - floor,
+    )
 
 
 def egalitarian_point(
-    problem: BargainingProblem, frontier: Frontier | None = None
+    problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> Solution | None:
     """Egalitarian point: the zone package whose smallest gain is largest."""
-    front, has_zone = _front_and_zone(problem, frontier)
-    if not has_zone:
-        return None
-    scores = egalitarian_levels(front.utilities, problem.reservation)
-    return _best("egalitarian", front, scores, True)
+    r = problem.reservation
+    rem = remaining_best(problem)
+
+    def score(u: FloatArray) -> FloatArray:
+        return np.asarray((u - r).min(axis=1))
+
+    def optimistic(points: FloatArray, merged: int) -> FloatArray:
+        return np.asarray((points + rem[merged] - r).min(axis=1))
+
+    front = _front(problem, frontier, max_points)
+    return _solve("egalitarian", problem, front, score, optimistic, max_points)
 
 
-def utilitarian_point(problem: BargainingProblem, frontier: Frontier | None = None) -> Solution:
+def separable_utilitarian(problem: BargainingProblem) -> IntArray:
+    """The package maximising ``sum_p u_p`` over all packages: per issue, the best option.
+
+    The sum is separable over issues, so no frontier is needed; ties go to the smallest
+    option index, which makes the package the lexicographically smallest maximiser.
+    """
+    return np.array(
+        [int(np.argmax(problem.contribution(i).sum(axis=1))) for i in range(problem.n_issues)],
+        dtype=np.int64,
+    )
+
+
+def utilitarian_point(
+    problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
+) -> Solution:
     """Utilitarian point: the largest sum of utilities, over the zone if it is non-empty."""
-    front, has_zone = _front_and_zone(problem, frontier)
-    totals = front.utilities.sum(axis=1)
-    if has_zone:
-        totals = np.where(zone_mask(front.utilities, problem.reservation), totals, -np.inf)
-    return _best("utilitarian", front, totals, has_zone)
+    front = _front(problem, frontier, max_points)
+    r = problem.reservation
+    if front.exact:
+        has_zone = bool(zone_mask(front.utilities, r).any())
+        totals = front.utilities.sum(axis=1)
+        if has_zone:
+            totals = np.where(zone_mask(front.utilities, r), totals, -np.inf)
+        return _best("utilitarian", front, totals, has_zone)
+    best = separable_utilitarian(problem)
+    utilities = problem.utility(best.tolist())
+    if (utilities >= r).all():
+        value = float(utilities.sum())
+        return Solution("utilitarian", best, utilities, value, _row_of(front, best), True)
+    steps = np.array([problem.contribution(i).sum(axis=1).max() for i in range(problem.n_issues)])
+    tail = np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]]) if steps.size else np.zeros(1)
+
+    def score(u: FloatArray) -> FloatArray:
+        return np.asarray(u.sum(axis=1))
+
+    def optimistic(points: FloatArray, merged: int) -> FloatArray:
+        return np.asarray(points.sum(axis=1) + tail[merged])
+
+    point = _solve("utilitarian", problem, front, score, optimistic, max_points)
+    if point is not None:
+        return point
+    # No zone package found: the optimum over all packages, flagged out of the zone.
+    return Solution(
+        "utilitarian", best, utilities, float(utilities.sum()), _row_of(front, best), False
+    )
 
 
 def bargaining_solutions(
-    problem: BargainingProblem, frontier: Frontier | None = None
+    problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> dict[str, Solution | None]:
     """All four solutions, keyed by name, computing the frontier at most once."""
-    front = pareto_frontier(problem) if frontier is None else frontier
+    front = _front(problem, frontier, max_points)
     return {
-        "nash": nash_point(problem, front),
-        "kalai_smorodinsky": kalai_smorodinsky_point(problem, front),
-        "egalitarian": egalitarian_point(problem, front),
-        "utilitarian": utilitarian_point(problem, front),
+        "nash": nash_point(problem, front, max_points=max_points),
+        "kalai_smorodinsky": kalai_smorodinsky_point(problem, front, max_points=max_points),
+        "egalitarian": egalitarian_point(problem, front, max_points=max_points),
+        "utilitarian": utilitarian_point(problem, front, max_points=max_points),
     }

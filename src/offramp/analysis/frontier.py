@@ -48,12 +48,14 @@ Bentley, J. L. (1980). Multidimensional divide-and-conquer. Communications of th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
+from offramp.analysis.thinning import thin
 
 BoolArray = NDArray[np.bool_]
 
@@ -68,7 +70,7 @@ _DIRECT = 1024
 
 @dataclass(frozen=True)
 class Frontier:
-    """The Pareto frontier of a bargaining problem.
+    """The Pareto frontier of a bargaining problem, exact or certified.
 
     Attributes
     ----------
@@ -82,20 +84,52 @@ class Frontier:
         How many packages the outcome space holds (a Python int: it may be huge).
     candidates_examined : int
         How many candidate points the merges generated, the work actually done.
+    exact : bool
+        True when the rows are the whole Pareto frontier. False when the frontier was
+        larger than ``max_points`` and was thinned: the rows are then an epsilon-Pareto
+        set, real packages with their true utilities such that every Pareto-optimal
+        package has a row within ``epsilon_by_party[p]`` of it for every party p.
+    epsilon_by_party : (P,) float array
+        The certified coverage error per party (zeros when exact).
+    frontier_size : int or None
+        The true frontier's size (distinct utility vectors) when known: ``len(self)``
+        when exact, else None.
+    frontier_size_bound : int
+        An upper bound on the true frontier's size, computed without enumerating it.
+    pareto_packages : int or None
+        How many packages are Pareto-optimal, when it is known without enumeration:
+        the whole outcome space when every package is (see ``every_package_efficient``).
     """
 
     utilities: FloatArray
     packages: IntArray
     outcome_space_size: int
     candidates_examined: int
+    exact: bool = True
+    epsilon_by_party: FloatArray = field(default_factory=lambda: np.zeros(0))
+    frontier_size: int | None = None
+    frontier_size_bound: int = 0
+    pareto_packages: int | None = None
 
     def __len__(self) -> int:
         return int(self.utilities.shape[0])
 
     @property
     def size(self) -> int:
-        """Number of frontier points K."""
+        """Number of rows K (the frontier points kept)."""
         return len(self)
+
+    @property
+    def epsilon(self) -> float:
+        """The largest certified coverage error over the parties (0.0 when exact)."""
+        return float(self.epsilon_by_party.max()) if self.epsilon_by_party.size else 0.0
+
+    @property
+    def epsilon_vector(self) -> FloatArray:
+        """``epsilon_by_party`` with the right shape even on a hand-built frontier."""
+        if self.epsilon_by_party.shape == (self.utilities.shape[1],):
+            return self.epsilon_by_party
+        return np.zeros(self.utilities.shape[1])
 
 
 # --- step 1 -----------------------------------------------------------------------------
@@ -341,12 +375,107 @@ def recover_packages(parents: list[IntArray], choices: list[IntArray]) -> IntArr
     return packages
 
 
-def pareto_frontier(problem: BargainingProblem) -> Frontier:
-    """The exact Pareto frontier of ``problem``, with one package per utility vector.
+#: The default ``max_points`` per number of parties (more parties: costlier pruning).
+DEFAULT_MAX_POINTS = {1: 1, 2: 20_000, 3: 4_000, 4: 2_000}
+#: ... for five parties or more.
+DEFAULT_MAX_POINTS_MANY = 1_000
+#: A merge generates at most ``max_points * CANDIDATE_FACTOR`` candidates: the current
+#: frontier is thinned first when an issue has more options than that allows.
+CANDIDATE_FACTOR = 8
+#: Candidates over the whole run, per number of parties: with many issues or options
+#: the frontier is held smaller so that the merges together fit the time bar (pruning
+#: costs about 0.3, 1.2 and 9 microseconds per candidate for 2, 3 and 4 parties here).
+CANDIDATE_BUDGET = {1: 10**9, 2: 600_000, 3: 150_000, 4: 25_000}
+#: ... for five parties or more.
+CANDIDATE_BUDGET_MANY = 10_000
+#: ``default_max_points`` never goes below this.
+MIN_MAX_POINTS = 16
+
+#: ``restrict(points, merged, slack)``: which partial points (after ``merged`` issues)
+#: may still lead to a wanted package. It must be upward closed (a point above an
+#: admissible one is admissible) and is asked about ``points + slack``, the error so far,
+#: so that thinning and restricting together keep the certificate.
+Restriction = Callable[[FloatArray, int, FloatArray], BoolArray]
+
+
+def default_max_points(problem: BargainingProblem) -> int:
+    """The frontier size above which ``pareto_frontier`` thins, for this problem.
+
+    Chosen so that the deal space (frontier, solutions, ripeness) of any problem answers
+    in about a second and under 200 MB on a two-core machine (``benchmarks/frontier.py``).
+    """
+    p = problem.n_parties
+    cap = DEFAULT_MAX_POINTS.get(p, DEFAULT_MAX_POINTS_MANY)
+    options = sum(len(o) for o in problem.options)
+    if options:
+        budget = CANDIDATE_BUDGET.get(p, CANDIDATE_BUDGET_MANY)
+        cap = min(cap, max(budget // options, MIN_MAX_POINTS))
+    return max(cap, 1)
+
+
+def every_package_efficient(problem: BargainingProblem) -> bool:
+    """True when every package is Pareto-optimal (the frontier is the whole space).
+
+    That holds when some strictly positive weighting ``lam`` gives every option of an
+    issue the same weighted contribution (constant-sum utilities and their rescalings):
+    then every package has the same ``lam . u`` and none can dominate another. Decided
+    by a linear feasibility problem, ``D lam = 0, lam >= 1``, over the option differences.
+    """
+    if problem.n_parties < 2:
+        return False
+    rows = [c[1:] - c[:1] for c in (problem.contribution(i) for i in range(problem.n_issues))]
+    diffs = np.concatenate([r for r in rows if r.size] or [np.zeros((0, problem.n_parties))])
+    if diffs.shape[0] == 0:
+        return True
+    if not diffs.any():
+        return True
+    # The weightings that equalise every issue form the null space of ``diffs``; with
+    # one dimension (the usual case) the question is whether it points into the
+    # positive orthant; otherwise it is a linear feasibility problem.
+    scale = float(np.abs(diffs).max())
+    _, singular, vt = np.linalg.svd(diffs / scale)
+    rank = int((singular > 1e-9 * max(diffs.shape)).sum())
+    null = vt[rank:]
+    if null.shape[0] == 0:
+        return False
+    if null.shape[0] == 1:
+        lam = null[0] * np.sign(null[0][np.argmax(np.abs(null[0]))])
+        return bool((lam > 1e-12).all())
+    from scipy.optimize import linprog  # imported here: scipy.optimize is slow to import
+
+    result = linprog(
+        np.zeros(problem.n_parties),
+        A_eq=diffs / scale,
+        b_eq=np.zeros(diffs.shape[0]),
+        bounds=[(1.0, None)] * problem.n_parties,
+        method="highs",
+    )
+    return bool(result.status == 0)
+
+
+def _thin_rows(current: FloatArray, target: int) -> tuple[IntArray, FloatArray]:
+    keep, error = thin(current, target)
+    survivors = keep[prune_dominated(current[keep])]
+    return survivors, error
+
+
+def pareto_frontier(
+    problem: BargainingProblem,
+    *,
+    max_points: int | None = None,
+    restrict: Restriction | None = None,
+) -> Frontier:
+    """The Pareto frontier of ``problem``: exact up to ``max_points``, certified beyond.
 
     Works for any number of parties >= 1 (with one party the frontier is the single
     best utility, represented by the lexicographically smallest best package) and any
-    number of issues (with none, the empty package).
+    number of issues (with none, the empty package). While the frontier has at most
+    ``max_points`` points (default ``default_max_points(problem)``) it is exact; past
+    that, each merge's result is thinned to ``max_points`` (``thinning.thin``) and the
+    errors add up into ``epsilon_by_party``, a certificate that every Pareto-optimal
+    package has a kept row within epsilon of it for every party. ``restrict`` drops
+    partial points that cannot lead to a wanted package (used by the bargaining
+    solutions, for example to keep only what can still reach the zone of agreement).
 
     Examples
     --------
@@ -358,24 +487,49 @@ def pareto_frontier(problem: BargainingProblem) -> Frontier:
     ...     values=(np.array([[1.0, 0.0], [0.0, 1.0]]), np.array([[1.0, 0.0], [0.0, 1.0]])),
     ...     reservation=np.zeros(2))
     >>> front = pareto_frontier(problem)
-    >>> front.utilities.tolist(), front.packages.tolist()
-    ([[2.0, 0.0], [1.0, 1.0], [0.0, 2.0]], [[0, 0], [0, 1], [1, 1]])
+    >>> front.utilities.tolist(), front.packages.tolist(), front.exact
+    ([[2.0, 0.0], [1.0, 1.0], [0.0, 2.0]], [[0, 0], [0, 1], [1, 1]], True)
     """
     p = problem.n_parties
+    cap = default_max_points(problem) if max_points is None else max(int(max_points), 1)
     current = np.zeros((1, p))
     parents: list[IntArray] = []
     choices: list[IntArray] = []
     examined = 0
+    error = np.zeros(p)
+    exact = True
+    bound = 1  # upper bound on the true partial frontier's size
     for issue in range(problem.n_issues):
         contributions = issue_contributions(problem, issue)
         kept_options = prune_dominated(contributions)
-        examined += current.shape[0] * kept_options.size
+        m = kept_options.size
+        if parents and current.shape[0] * m > cap * CANDIDATE_FACTOR:
+            rows, step = _thin_rows(current, max(cap * CANDIDATE_FACTOR // m, 1))
+            current, error, exact = current[rows], error + step, False
+            parents[-1], choices[-1] = parents[-1][rows], choices[-1][rows]
+        examined += current.shape[0] * m
         current, parent, option = merge(current, contributions[kept_options])
+        bound = current.shape[0] if exact else bound * m
+        if restrict is not None:
+            alive = np.flatnonzero(restrict(current, issue + 1, error))
+            current, parent, option = current[alive], parent[alive], option[alive]
+            bound = current.shape[0] if exact else bound
+        if current.shape[0] > cap:
+            rows, step = _thin_rows(current, cap)
+            current, parent, option = current[rows], parent[rows], option[rows]
+            error, exact = error + step, False
         parents.append(parent)
         choices.append(kept_options[option])
+    every = (not exact) and restrict is None and every_package_efficient(problem)
+    size_bound = min(bound, problem.size) if restrict is None else bound
     return Frontier(
         utilities=current,
         packages=recover_packages(parents, choices),
         outcome_space_size=problem.size,
         candidates_examined=examined,
+        exact=exact,
+        epsilon_by_party=error,
+        frontier_size=len(current) if exact else None,
+        frontier_size_bound=len(current) if exact else size_bound,
+        pareto_packages=problem.size if every else None,
     )

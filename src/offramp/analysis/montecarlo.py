@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from offramp.analysis.forecast import forecast
+from offramp.analysis.forecast_options import PRINTED, ModelOptions
 from offramp.analysis.space import BargainingProblem, FloatArray
 
 IntArray = NDArray[np.int64]
@@ -59,7 +60,10 @@ class Ranges:
     they are renormalised), ``capability`` (relative: c * (1 + u), u in +-h),
     ``position`` (points on the 0..100 issue scale), ``values`` and ``reservation``
     (absolute, on [0, 1]); ``drop_actor`` is the probability that each actor is
-    left out of a scenario's forecasts. Perturbed values are clipped to their domain.
+    left out of a scenario's forecasts. ``salience_sd``, when above 0, perturbs the
+    forecast saliences by N(0, salience_sd) instead of uniformly, as the replications
+    of SCS2011 did (N(0, 0.05), in ``dmasad/bdm-scholz-expected-utility-model``,
+    ``Example Analysis.ipynb``). Perturbed values are clipped to their domain.
     """
 
     salience: float = 0.1
@@ -68,9 +72,10 @@ class Ranges:
     values: float = 0.1
     reservation: float = 0.05
     drop_actor: float = 0.0
+    salience_sd: float = 0.0
 
     def __post_init__(self) -> None:
-        for name in ("salience", "capability", "position", "values", "reservation"):
+        for name in ("salience", "capability", "position", "values", "reservation", "salience_sd"):
             v = getattr(self, name)
             if not (math.isfinite(v) and v >= 0):
                 raise ValueError(f"sensitivity.{name} must be a half-width >= 0, not {v}")
@@ -102,12 +107,13 @@ class ForecastIssue:
 
 @dataclass(frozen=True)
 class Study:
-    """What a sensitivity run perturbs and evaluates."""
+    """What a sensitivity run perturbs and evaluates; ``options``: the forecast's reading."""
 
     problem: BargainingProblem | None
     forecasts: tuple[ForecastIssue, ...] = ()
     ranges: Ranges = field(default_factory=Ranges)
     rounds: int = 10
+    options: ModelOptions = PRINTED
 
     @property
     def actors(self) -> tuple[str, ...]:
@@ -145,6 +151,7 @@ class Chunk:
     nash_utility: FloatArray
     forecast_median: FloatArray
     forecast_mean: FloatArray
+    forecast_settled: BoolArray
     inputs: FloatArray
 
 
@@ -244,20 +251,32 @@ def run_chunk(study: Study, seed: int, index: int, size: int, chunk: int = CHUNK
     slot = {a: k for k, a in enumerate(actors)}
     med = np.full((m, len(study.forecasts)), np.nan)
     mean = np.full((m, len(study.forecasts)), np.nan)
+    settled = np.ones((m, len(study.forecasts)), dtype=bool)
     for f_i, f in enumerate(study.forecasts):
         cols = [slot[a] for a in f.actors]
         n = len(f.actors)
         x = np.clip(f.positions[None] + ranges.position * _uniform(rng, (m, n)), 0.0, 100.0)
-        s = np.clip(f.salience[None] + ranges.salience * _uniform(rng, (m, n)), 0.0, 1.0)
+        if ranges.salience_sd > 0:
+            noise = ranges.salience_sd * rng.standard_normal((m, n))
+        else:
+            noise = ranges.salience * _uniform(rng, (m, n))
+        s = np.clip(f.salience[None] + noise, 0.0, 1.0)
         c = f.capability[None] * factor[:, cols]
-        result = forecast(x, c, s, rounds=study.rounds, active=present[:, cols])
+        result = forecast(
+            x, c, s, rounds=study.rounds, active=present[:, cols], options=study.options
+        )
         med[:, f_i] = result.median[:, -1]
         mean[:, f_i] = result.mean[:, -1]
+        if study.rounds:
+            step = np.abs(result.positions[:, -1] - result.positions[:, -2])
+            settled[:, f_i] = np.all(
+                step <= 1e-9 * np.maximum(np.ptp(x, axis=1), 1.0)[:, None], axis=1
+            )
         columns += [x, s]
     start = index * chunk
     keep = max(0, min(m, IMPORTANCE_LIMIT - start))
     inputs = np.concatenate([c[:keep] for c in columns], axis=1) if columns else np.zeros((keep, 0))
-    return Chunk(index, zone, nash, util, med, mean, inputs)
+    return Chunk(index, zone, nash, util, med, mean, settled, inputs)
 
 
 @dataclass(frozen=True)
@@ -266,6 +285,7 @@ class Sensitivity:
 
     ``zone`` (n,), ``nash`` (n,) package index or -1, ``nash_utility`` (n, P),
     ``forecast_median`` and ``forecast_mean`` (n, F) after the last round;
+    ``forecast_settled`` (n, F) whether no actor moved in the last round;
     ``inputs`` (min(n, IMPORTANCE_LIMIT), K) the perturbed inputs named ``input_names``.
     """
 
@@ -278,6 +298,7 @@ class Sensitivity:
     nash_utility: FloatArray
     forecast_median: FloatArray
     forecast_mean: FloatArray
+    forecast_settled: BoolArray
     inputs: FloatArray
     input_names: tuple[str, ...]
 
@@ -314,6 +335,27 @@ class Sensitivity:
             col = self.forecast_median[:, f_i]
             col = col[np.isfinite(col)]
             out[f.issue] = [float(v) for v in np.quantile(col, q)] if col.size else []
+        return out
+
+    def forecast_distribution(
+        self, q: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95)
+    ) -> dict[str, dict[str, Any]]:
+        """Per issue: quantiles of the last round's median and mean over the draws, and
+        the share of draws in which some actor still moved in the last round."""
+        out: dict[str, dict[str, Any]] = {}
+        names = [f"p{round(v * 100):02d}" for v in q]
+        for f_i, f in enumerate(self.study.forecasts):
+            entry: dict[str, Any] = {}
+            for label, data in (("median", self.forecast_median), ("mean", self.forecast_mean)):
+                col = data[:, f_i]
+                col = col[np.isfinite(col)]
+                entry[label] = (
+                    dict(zip(names, (float(v) for v in np.quantile(col, q)), strict=True))
+                    if col.size
+                    else {}
+                )
+            entry["unsettled_share"] = float(1.0 - self.forecast_settled[:, f_i].mean())
+            out[f.issue] = entry
         return out
 
     def verdicts(self) -> dict[str, FloatArray]:
@@ -430,6 +472,7 @@ def run_sensitivity(
         nash_utility=np.concatenate([c.nash_utility for c in chunks]),
         forecast_median=np.concatenate([c.forecast_median for c in chunks]),
         forecast_mean=np.concatenate([c.forecast_mean for c in chunks]),
+        forecast_settled=np.concatenate([c.forecast_settled for c in chunks]),
         inputs=np.concatenate([c.inputs for c in chunks]),
         input_names=study.input_names(),
     )
@@ -507,3 +550,22 @@ def _run_ray(
     finally:
         if started:
             ray.shutdown()
+
+
+#: The salience perturbation of the replications' sensitivity study (Masad 2014).
+REPLICATION_SALIENCE_SD = 0.05
+
+
+def salience_study(
+    issue: ForecastIssue,
+    *,
+    rounds: int = 10,
+    options: ModelOptions = PRINTED,
+    sd: float = REPLICATION_SALIENCE_SD,
+) -> Study:
+    """The sensitivity study the replications of SCS2011 ran: salience perturbed by
+    N(0, ``sd``), clipped to [0, 1]; nothing else varies (Masad, "BDM model
+    sensitivity analysis", davidmasad.com, 2014; ``Example Analysis.ipynb``)."""
+    still = Ranges(salience=0.0, capability=0.0, position=0.0, values=0.0, reservation=0.0)
+    ranges = Ranges(**{**still.__dict__, "salience_sd": sd})
+    return Study(None, (issue,), ranges, rounds, options)

@@ -10,18 +10,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from offramp.analysis.bargaining import Solution, bargaining_solutions
 from offramp.analysis.enlarge import Enlargement, enlarge
 from offramp.analysis.frontier import Frontier, pareto_frontier
 from offramp.analysis.packages import RankedPackage, best_packages
 from offramp.analysis.problem import CaseProblem, problem_from_case
 from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
-from offramp.analysis.zone import Ripeness, ripeness, zone_mask
+from offramp.analysis.zone import Ripeness, ripeness, zone_frontier, zone_mask
 from offramp.model import Case
 from offramp.model.changes import changes_between
 
 #: Bump when a key of ``to_dict()`` changes meaning or disappears.
 REPORT_VERSION = 1
+#: ``to_dict()`` lists at most this many frontier points (evenly spread over the rows),
+#: so that a huge frontier never makes a huge response; ``frontier_listed`` says how many.
+FRONTIER_LISTED = 2_000
 
 
 @dataclass(frozen=True)
@@ -50,7 +55,9 @@ class AnalysisReport:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data; keys are stable (see ``docs/cli.md``)."""
         p = self.problem
-        in_zone = zone_mask(self.frontier.utilities, p.reservation)
+        front = self.frontier
+        listed = _listed_rows(len(front))
+        in_zone = zone_mask(front.utilities[listed], p.reservation)
         r = self.ripeness
         return {
             "version": REPORT_VERSION,
@@ -71,9 +78,17 @@ class AnalysisReport:
                 "concessions": _by_party(p, r.concessions),
                 "package": _options(p, r.package),
                 "utilities": _by_party(p, r.utilities),
+                "exact": r.exact,
             },
-            "outcome_space_size": self.frontier.outcome_space_size,
-            "frontier_size": len(self.frontier),
+            "outcome_space_size": front.outcome_space_size,
+            "frontier_size": len(front),
+            "frontier_exact": front.exact,
+            "frontier_epsilon": front.epsilon,
+            "frontier_epsilon_by_party": _by_party(p, front.epsilon_vector),
+            "frontier_true_size": front.frontier_size,
+            "frontier_true_size_bound": front.frontier_size_bound or len(front),
+            "pareto_packages": front.pareto_packages,
+            "frontier_listed": int(listed.size),
             "frontier": [
                 {
                     "options": _options(p, pkg),
@@ -81,7 +96,7 @@ class AnalysisReport:
                     "in_zone": bool(z),
                 }
                 for pkg, u, z in zip(
-                    self.frontier.packages, self.frontier.utilities, in_zone, strict=True
+                    front.packages[listed], front.utilities[listed], in_zone, strict=True
                 )
             ],
             **{name: _solution(p, s) for name, s in self.solutions.items()},
@@ -89,7 +104,7 @@ class AnalysisReport:
             "enlarge": _enlargement(self.enlargement, self.source),
             "history": [h.to_dict() for h in self.history],
             "why": list(self.why),
-            "warnings": list(self.source.warnings),
+            "warnings": [*self.source.warnings, *approximation_warnings(self)],
         }
 
 
@@ -118,7 +133,8 @@ def analyze(
     source = problem_from_case(case, at, parties)
     problem = source.problem
     front = pareto_frontier(problem)
-    ripe = ripeness(problem, front)
+    zone = front if front.exact else zone_frontier(problem)
+    ripe = ripeness(problem, front if not len(zone) else zone)
     history = ripeness_history(case, source.problem.parties, until=at)
     return AnalysisReport(
         case_id=case.id,
@@ -127,11 +143,42 @@ def analyze(
         frontier=front,
         solutions=bargaining_solutions(problem, front),
         ripeness=ripe,
-        packages=best_packages(problem, front, top),
+        packages=best_packages(problem, zone, top),
         enlargement=enlarge(problem, source.linked) if source.linked else None,
         history=history,
         why=() if ripe.ripe else why_not_ripe(case, source.problem.parties, at, history),
     )
+
+
+def approximation_warnings(report: AnalysisReport) -> tuple[str, ...]:
+    """Sentences saying what was approximated, for the CLI, API and web to show."""
+    front = report.frontier
+    if front.exact:
+        return ()
+    size = (
+        f"{front.frontier_size:,}"
+        if front.frontier_size is not None
+        else f"at most {front.frontier_size_bound:,}"
+    )
+    out = [
+        f"The Pareto frontier ({size} points) is larger than the {len(front):,} kept: every "
+        f"Pareto-efficient package is within {front.epsilon:.3g} of a kept one, for every "
+        "party."
+    ]
+    if front.pareto_packages is not None:
+        out.append(f"Every one of the {front.pareto_packages:,} packages is Pareto-efficient.")
+    for name, s in report.solutions.items():
+        if s is not None and not s.exact:
+            out.append(
+                f"{name} is approximate: the optimum is at most {s.error_bound:.3g} above it."
+            )
+    return tuple(out)
+
+
+def _listed_rows(n: int) -> IntArray:
+    if n <= FRONTIER_LISTED:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, FRONTIER_LISTED).round().astype(np.int64))
 
 
 def ripeness_history(
@@ -199,6 +246,8 @@ def _solution(p: BargainingProblem, s: Solution | None) -> dict[str, Any] | None
         "utilities": _by_party(p, s.utilities),
         "value": float(s.value),
         "in_zone": s.in_zone,
+        "exact": s.exact,
+        "error_bound": float(s.error_bound),
     }
 
 

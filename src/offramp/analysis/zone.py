@@ -21,12 +21,12 @@ Ties are broken by the lexicographically smallest frontier package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from offramp.analysis.frontier import Frontier, pareto_frontier
+from offramp.analysis.frontier import Frontier, Restriction, pareto_frontier
 from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
 
 BoolArray = NDArray[np.bool_]
@@ -35,6 +35,43 @@ BoolArray = NDArray[np.bool_]
 def zone_mask(utilities: FloatArray, reservation: FloatArray) -> BoolArray:
     """Which rows of ``utilities`` (K, P) give every party at least ``reservation`` (P,)."""
     return np.asarray((utilities >= reservation).all(axis=1))
+
+
+def remaining_best(problem: BargainingProblem) -> FloatArray:
+    """``rem[j, p]``: the most party p can still gain from issues j, j+1, ..., shape (I+1, P).
+
+    The optimistic completion of a partial package after ``j`` issues: no completion gives
+    party p more than ``partial_p + rem[j, p]``.
+    """
+    best = np.zeros((problem.n_issues + 1, problem.n_parties))
+    for issue in range(problem.n_issues - 1, -1, -1):
+        best[issue] = best[issue + 1] + problem.contribution(issue).max(axis=0)
+    return best
+
+
+def reachable(problem: BargainingProblem) -> Restriction:
+    """A ``pareto_frontier`` restriction: partial points that can still reach the zone."""
+    rem = remaining_best(problem)
+    r = problem.reservation
+
+    def restrict(points: FloatArray, merged: int, slack: FloatArray) -> BoolArray:
+        return np.asarray((points + slack + rem[merged] >= r).all(axis=1))
+
+    return restrict
+
+
+def zone_frontier(problem: BargainingProblem, max_points: int | None = None) -> Frontier:
+    """The frontier's part inside the zone of agreement, searched for directly.
+
+    Partial packages that cannot reach every reservation value are dropped during the
+    merge (``reachable``), so the search is often far smaller than the whole frontier,
+    and exact whenever the zone's part fits in ``max_points``. Every row is in the zone.
+    """
+    front = pareto_frontier(problem, max_points=max_points, restrict=reachable(problem))
+    inside = np.flatnonzero(zone_mask(front.utilities, problem.reservation))
+    if inside.size == len(front):
+        return front
+    return replace(front, utilities=front.utilities[inside], packages=front.packages[inside])
 
 
 def concession_shortfalls(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
@@ -81,6 +118,11 @@ class Ripeness:
         Each party's utility for ``package``.
     parties, labels : tuple of str
         Party names, and the package as ``issue=option`` labels, for sentences.
+    exact : bool
+        Computed on an exact frontier. When False (a thinned one), ``ripe`` is certain if
+        True (a real package is in the zone), ``zone_size_on_frontier`` counts kept
+        points, and ``opening_concession`` is attained by ``package`` but may not be
+        the smallest.
     """
 
     ripe: bool
@@ -92,6 +134,7 @@ class Ripeness:
     utilities: FloatArray
     parties: tuple[str, ...]
     labels: tuple[str, ...]
+    exact: bool = True
 
     def explain(self) -> str:
         """One sentence a mediator can read."""
@@ -154,4 +197,5 @@ def ripeness(problem: BargainingProblem, frontier: Frontier | None = None) -> Ri
         utilities=front.utilities[row],
         parties=problem.parties,
         labels=package_labels(problem, package),
+        exact=front.exact,
     )

@@ -14,8 +14,23 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from offramp.api import errors
-from offramp.api.routes import accounts, audit, cases, content, crisis, notes, shuttle
+from offramp.api import errors, metrics
+from offramp.api.docs import install_docs
+from offramp.api.routes import (
+    accounts,
+    audit,
+    cases,
+    codings,
+    content,
+    crisis,
+    events,
+    health,
+    notes,
+    precedents,
+    rounds,
+    shuttle,
+)
+from offramp.api.sweeps import sweeping
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
 
 PREFIX = "/api"
@@ -23,10 +38,13 @@ PREFIX = "/api"
 
 @dataclass(frozen=True)
 class Settings:
-    """What the server needs: the database URL and whether to migrate on start."""
+    """What the server needs: the database URL, whether to migrate on start, and
+    whether ``/metrics`` answers unauthenticated requests from the loopback address."""
 
     db: str = DEFAULT_DB
     migrate: bool = True
+    metrics_loopback: bool = False
+    sweep_seconds: float = 0.0  # run the deadline sweeps this often (0: never)
 
 
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
@@ -36,8 +54,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     services = services or bootstrap(settings.db, migrate_first=settings.migrate)
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        yield
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
+        async with sweeping(served, settings.sweep_seconds):
+            yield
         if own:
             services.close()
 
@@ -46,12 +65,18 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         version="1",
         summary="The mediation desk: confidential shuttle, verify-then-relay, proposals, audit.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.services = services
     errors.install(app)
-    for module in (accounts, cases, content, shuttle, notes, audit, crisis):
+    metrics.install(app, loopback=settings.metrics_loopback)
+    for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
+        app.include_router(module.router, prefix=PREFIX)
+    for module in (rounds, codings, precedents):
         app.include_router(module.router, prefix=PREFIX)
     _problem_media_type(app)
+    install_docs(app)
     return app
 
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
+from offramp.api.precedent_schemas import PrecedentLinkOut
+from offramp.files.located import text_problem
 from offramp.model.access import DeskRole
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
@@ -19,8 +22,29 @@ PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
 Version = Annotated[int, Field(ge=1, le=2_000_000_000)]
 
 
+def plain_text(value: Any) -> Any:
+    """``value`` if every string in it is plain text (:func:`text_problem`), else a
+    ValueError naming the first bad character."""
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is not None:
+            raise PydanticCustomError("value_error", problem)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            plain_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            plain_text(key)
+            plain_text(item)
+    return value
+
+
 class In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """A request body: no unknown fields, finite numbers, and text without control
+    characters (but tab and line breaks) or lone surrogates, which no store keeps."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _plain_text = field_validator("*")(plain_text)
 
 
 class ProblemItem(BaseModel):
@@ -328,6 +352,9 @@ class ProposalOut(BaseModel):
     at: dt.datetime
     status: str | None
     responses: list[PartyResponseOut]
+    precedents: list[PrecedentLinkOut] = Field(
+        [], description="Precedents linked to the package's options, as the caller sees them."
+    )
 
 
 class LedgerIn(In):

@@ -142,9 +142,9 @@ def schema() -> None:
 
 def _register_optional() -> None:
     """Attach the verbs that live in their own modules."""
-    from offramp.cli import analyze, crisis, desk, forecast, ingest, train
+    from offramp.cli import analyze, crisis, desk, forecast, ingest, ops, precedents, train
 
-    for module in (analyze, forecast, desk, crisis):
+    for module in (analyze, forecast, desk, ops, crisis, precedents):
         module.register(app)
     app.command("ingest")(ingest.ingest)
     app.command("train-reader")(train.train_reader)

@@ -1,6 +1,7 @@
 """The desk's CLI verbs, as Typer sub-apps for ``offramp.cli`` to register.
 
-    serve [--db URL] [--host] [--port] [--case-file FILE] [--clock]
+    serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
+          [--metrics-loopback]
     demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
     db upgrade | user add NAME | member add CASE USER ROLE [--party]
     token create USER | case import FILE | case export CASE [--out] | audit verify CASE
@@ -14,6 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -71,6 +73,13 @@ def _run(app: FastAPI, host: str, port: int) -> None:
     uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
 
 
+class LogFormat(StrEnum):
+    """How ``serve`` logs requests: not at all (``text``), or one JSON line each."""
+
+    TEXT = "text"
+    JSON = "json"
+
+
 def serve(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -79,10 +88,41 @@ def serve(
         Path | None, typer.Option("--case-file", help="Import this case file if not stored yet.")
     ] = None,
     clock: ClockOption = None,
+    log_format: Annotated[
+        LogFormat,
+        typer.Option(
+            "--log-format",
+            help="'json': one JSON line per request on stderr (method, route, status, "
+            "duration, request id; never bodies or secrets).",
+        ),
+    ] = LogFormat.TEXT,
+    metrics_loopback: Annotated[
+        bool,
+        typer.Option(
+            "--metrics-loopback",
+            envvar="OFFRAMP_METRICS_LOOPBACK",
+            help="Let /metrics answer requests from 127.0.0.1/::1 that no proxy relayed, "
+            "without a token.",
+        ),
+    ] = False,
+    sweep_seconds: Annotated[
+        float,
+        typer.Option(
+            "--sweep-seconds",
+            envvar="OFFRAMP_SWEEP_SECONDS",
+            min=0,
+            help="Check acknowledgement and step deadlines this often (0: never).",
+        ),
+    ] = 30.0,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
+    from offramp.api.app import Settings
     from offramp.server import create_desk_app
 
+    if log_format is LogFormat.JSON:
+        from offramp.api.requestlog import use_json_lines
+
+        use_json_lines()
     with _errors():
         desk = bootstrap(db, clock=parse_clock(clock, "--clock"))
         if case_file is not None:
@@ -92,7 +132,10 @@ def serve(
             if not desk.cases.exists(case.id):
                 desk.cases.create_case(SYSTEM, case)
                 typer.echo(f"imported case {case.id}")
-    app = create_desk_app(services=desk)
+    app = create_desk_app(
+        Settings(db=db, metrics_loopback=metrics_loopback, sweep_seconds=sweep_seconds),
+        services=desk,
+    )
     typer.echo(f"offramp desk on http://{host}:{port}/ (API at /api, its docs at /docs)")
     _run(app, host, port)
 

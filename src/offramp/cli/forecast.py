@@ -50,42 +50,90 @@ def register(app: typer.Typer) -> None:
 
 
 def forecast_cmd(
-    file: CaseArg,
-    issue: Annotated[str, typer.Option("--issue", help="The issue id to forecast.")],
+    file: Annotated[Path | None, typer.Argument(help="A case file (.yaml, .yml or .json).")] = None,
+    issue: Annotated[
+        str | None, typer.Option("--issue", help="The issue id to forecast (with a case).")
+    ] = None,
     at: AtOpt = None,
     rounds: RoundsOpt = 10,
+    actors: Annotated[
+        Path | None,
+        typer.Option(
+            "--actors",
+            help="An actor table (CSV: actor, capability, position, salience) instead of a case.",
+        ),
+    ] = None,
+    variant: Annotated[
+        str, typer.Option("--variant", help="printed (the paper's equations) or scholz-code.")
+    ] = "printed",
     as_json: JsonOpt = False,
 ) -> None:
     """Forecast how an issue settles: the expected-utility model, round by round."""
+    from offramp.analysis.actor_table import load_actor_table
+    from offramp.analysis.forecast_options import variant as model_variant
+    from offramp.analysis.forecast_report import table_report
     from offramp.cli.common import out, print_json
     from offramp.files.case import load_case
     from offramp.model.parse import parse_day
 
-    case = load_case(file)
-    report = forecast_report(case, issue, parse_day(at, "--at"), rounds)
+    try:
+        options = model_variant(variant)
+    except ValueError as exc:
+        raise InputError("--variant", str(exc)) from None
+    if actors is not None:
+        if file is not None or issue is not None or at is not None:
+            raise InputError("--actors", "give either an actor table or a case file, not both")
+        report = table_report(load_actor_table(actors), rounds, options)
+        title = f"Forecast of {report['source']} ({report['variant']})"
+    else:
+        if file is None or issue is None:
+            raise InputError("forecast", "give a case file and --issue, or --actors TABLE.csv")
+        case = load_case(file)
+        report = forecast_report(case, issue, parse_day(at, "--at"), rounds, options)
+        title = f"Forecast of {report['issue']} from {report['at']} ({report['variant']})"
     if as_json:
         print_json(report)
         return
-    actors = [a["id"] for a in report["actors"]]
-    table = Table(title=f"Forecast of {report['issue']} from {report['at']}")
+    names = [a["id"] for a in report["actors"]]
+    table = Table(title=title)
     table.add_column("round", justify="right")
-    for a in actors:
+    wide = len(names) > 6  # then one column lists the moves instead of one per actor
+    for a in [] if wide else names:
         table.add_column(a, justify="right")
     table.add_column("median", justify="right", style="bold")
     table.add_column("mean", justify="right")
+    if wide:
+        table.add_column("moves")
     for row in report["rounds"]:
+        moved = row.get("moved", row["moves"])
         cells = []
-        for a in actors:
-            move = row["moves"].get(a, "none")
-            mark = "" if move == "none" else f" {move[:4]}."
-            cells.append(f"{row['positions'][a]:.1f}{mark}")
-        table.add_row(str(row["round"]), *cells, f"{row['median']:.1f}", f"{row['mean']:.1f}")
+        if wide:
+            text = "; ".join(
+                f"{m['actor']} {m['from']:.2f} -> {m['to']:.2f} ({m['kind']}, {m['with']})"
+                for m in moved
+            )
+        else:
+            kinds = {m["actor"]: m["kind"] for m in moved}
+            for a in names:
+                mark = f" {kinds[a][:4]}." if a in kinds else ""
+                cells.append(f"{row['positions'][a]:.2f}{mark}")
+        tail = [text] if wide else []
+        table.add_row(
+            str(row["round"]), *cells, f"{row['median']:.2f}", f"{row['mean']:.2f}", *tail
+        )
     out.print(table)
-    if report["scale"]:
+    if report.get("note"):
+        out.print(report["note"], markup=False)
+    if report.get("scale"):
         out.print(
             f"scale: 0 = {report['scale']['0']}, 100 = {report['scale']['100']}", markup=False
         )
-    out.print(f"forecast: {report['outcome']:.1f} ({report['outcome_option']})", markup=False)
+    lo, hi = report["outcome_range"]
+    if report["settlement"]["status"] == "converged" or hi - lo <= 1e-9 * max(abs(hi), 1.0):
+        option = f" ({report['outcome_option']})" if report.get("outcome_option") else ""
+        out.print(f"forecast: {report['outcome']:.2f}{option}", markup=False)
+    else:
+        out.print(f"forecast: the range {lo:.2f} to {hi:.2f} (does not converge)", markup=False)
     for w in report["warnings"]:
         out.print(f"warning: {w}", markup=False)
 

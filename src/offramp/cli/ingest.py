@@ -1,14 +1,19 @@
-"""``offramp ingest FILE.txt --case CASEFILE [--date D] [--json]``: propose, change nothing.
+"""``offramp ingest FILE.txt|DIR --case CASEFILE [--date D] [--json]``: propose, change nothing.
 
 :func:`ingest` is written for Typer registration (``app.command("ingest")(ingest)``). It
 prints a table (speaker, party, issue, stance, quote, rule) or JSON; bad input becomes
-``error: <where>: <message>`` on stderr and exit code 1, never a traceback.
+``error: <where>: <message>`` on stderr and exit code 1, never a traceback. Given a
+folder, it reads every ``*.txt`` in it (a progress bar on stderr), each dated by its
+dateline or ``--date``, and prints one table or one JSON document for all of them; a file
+that cannot be read or dated is one ``error: <file>: <what>`` line, and the others are
+still read.
 """
 
 from __future__ import annotations
 
 import json as jsonlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import Path
@@ -17,13 +22,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from offramp.errors import InputError, OfframpError
 from offramp.files.case import load_case
 
 if TYPE_CHECKING:  # spaCy takes a second to import: only ``ingest`` pays for it
-    from offramp.extract import Lexicon, ProposedStatement, Reader
+    from offramp.extract import Extractor, Lexicon, ProposedStatement, Reader
+    from offramp.model import Case
 
 _DATELINE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}|(?:January|February|March|April|May|June|July|August|September|"
@@ -33,11 +40,18 @@ _DATELINE = re.compile(
 
 
 def ingest(
-    file: Annotated[Path, typer.Argument(help="A plain-text article or statement.")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="A plain-text article or statement, or a folder of .txt articles."),
+    ],
     case: Annotated[Path, typer.Option("--case", help="The case file whose word lists to use.")],
     date: Annotated[
         str | None,
-        typer.Option("--date", help="The article's date (YYYY-MM-DD); default: its dateline."),
+        typer.Option(
+            "--date",
+            help="The article's date (YYYY-MM-DD); default: its dateline. For a folder, "
+            "the date of the articles that have no dateline.",
+        ),
     ] = None,
     json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     rules_only: Annotated[
@@ -54,8 +68,11 @@ def ingest(
     Where offramp ships a reader trained for the case (the example case has one), it
     decides which proposals to make, with the rules' among its evidence; ``--reader``
     names another (trained with ``offramp train-reader``); ``--rules-only`` shows what the
-    rules alone propose.
+    rules alone propose. Given a folder, every ``*.txt`` in it is read.
     """
+    if file.is_dir():
+        ingest_folder(file, case, date, as_json_out=json, rules_only=rules_only, reader=reader)
+        return
     try:
         proposals, day = run_ingest(file, case, date, rules_only=rules_only, reader=reader)
     except OfframpError as exc:
@@ -85,13 +102,168 @@ def run_ingest(
         raise InputError(str(file), f"cannot be read as UTF-8 text: {exc}") from None
     loaded = load_case(case)
     day = article_date(text, date, str(file))
+    return build_extractor(loaded, rules_only=rules_only, reader=reader).extract(text, day), day
+
+
+def build_extractor(loaded: Case, *, rules_only: bool, reader: Path | None) -> Extractor:
+    """The case's extractor: its shipped reader, the ``reader`` file, or the rules alone."""
     from offramp.extract import Extractor, Lexicon, find_reader
 
     lexicon = Lexicon.from_case(loaded)
     chosen = None
     if not rules_only:
         chosen = load_reader(reader, lexicon) if reader else find_reader(lexicon)
-    return Extractor(lexicon, reader=chosen).extract(text, day), day
+    return Extractor(lexicon, reader=chosen)
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    """What ``offramp ingest DIR`` read: each article's proposals, and each file's error."""
+
+    articles: list[tuple[Path, Date, list[ProposedStatement]]]
+    errors: list[tuple[Path, str]]
+
+
+def run_ingest_folder(
+    folder: Path,
+    case: Path,
+    default_date: str | None,
+    *,
+    rules_only: bool = False,
+    reader: Path | None = None,
+    console: Console | None = None,
+) -> FolderResult:
+    """Read every ``*.txt`` in ``folder`` (sorted by name) with one extractor.
+
+    Each article is dated by its dateline, else by ``default_date``. A file that cannot
+    be read or dated is recorded in ``errors`` and the others are still read. Raises
+    :class:`InputError` for what spoils them all: an empty folder, a bad case, reader or
+    ``--date``. ``console`` shows a progress bar (stderr in the command).
+    """
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    if not files:
+        raise InputError(str(folder), "no .txt files in this folder")
+    fallback = article_date("", default_date, "--date") if default_date is not None else None
+    extractor = build_extractor(load_case(case), rules_only=rules_only, reader=reader)
+    result = FolderResult([], [])
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=console is None,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("reading articles", total=len(files))
+        for path in files:
+            progress.update(task, description=escape(path.name))
+            try:
+                text = path.read_text(encoding="utf-8")
+                day = _dated(text, fallback, path)
+                result.articles.append((path, day, extractor.extract(text, day)))
+            except OfframpError as exc:
+                result.errors.append((path, "; ".join(pr.message for pr in exc.problems)))
+            except UnicodeDecodeError:
+                result.errors.append((path, "not UTF-8 text"))
+            except OSError as exc:
+                result.errors.append((path, f"cannot be read: {exc.strerror or exc}"))
+            progress.advance(task)
+    return result
+
+
+def _dated(text: str, fallback: Date | None, path: Path) -> Date:
+    """The article's dateline, else ``fallback``; :class:`InputError` if neither."""
+    try:
+        return article_date(text, None, str(path))
+    except InputError:
+        if fallback is None:
+            raise InputError(
+                str(path), "no dateline found in the first lines; give --date YYYY-MM-DD"
+            ) from None
+        return fallback
+
+
+def ingest_folder(
+    folder: Path,
+    case: Path,
+    default_date: str | None,
+    *,
+    as_json_out: bool,
+    rules_only: bool,
+    reader: Path | None,
+) -> None:
+    """The folder form of the command: one output, errors per file, exit 1 if any."""
+    errors = Console(stderr=True)
+    try:
+        result = run_ingest_folder(
+            folder,
+            case,
+            default_date,
+            rules_only=rules_only,
+            reader=reader,
+            console=errors if errors.is_terminal else None,
+        )
+    except OfframpError as exc:
+        for problem in exc.problems:
+            typer.echo(f"error: {problem}", err=True)
+        raise typer.Exit(1) from None
+    for path, what in result.errors:
+        typer.echo(f"error: {path}: {what}", err=True)
+    if as_json_out:
+        typer.echo(jsonlib.dumps(folder_json(folder, case, result), indent=2, ensure_ascii=False))
+    else:
+        Console().print(folder_table(folder, result))
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def folder_json(folder: Path, case: Path, result: FolderResult) -> dict[str, Any]:
+    return {
+        "folder": str(folder),
+        "case": str(case),
+        "articles": [
+            {
+                "file": str(path),
+                "article_date": day.isoformat(),
+                "proposals": [p.to_dict() for p in proposals],
+            }
+            for path, day, proposals in result.articles
+        ],
+        "errors": [{"file": str(path), "error": what} for path, what in result.errors],
+    }
+
+
+def folder_table(folder: Path, result: FolderResult) -> Table:
+    count = sum(len(p) for _, _, p in result.articles)
+    table = Table(
+        title=f"{count} proposed statements from {len(result.articles)} articles in {folder}",
+        caption="Proposals only: nothing changes a position until a person confirms it."
+        + (
+            f" {len(result.errors)} files could not be read (see the errors)."
+            if result.errors
+            else ""
+        ),
+    )
+    for column in ("file", "date", "speaker", "party", "issue", "stance", "quote", "rule"):
+        table.add_column(column, overflow="fold")
+    for path, _, proposals in result.articles:
+        for p in proposals:
+            table.add_row(escape(path.name), *(escape(c) for c in _cells(p)))
+    return table
+
+
+def _cells(p: ProposedStatement) -> tuple[str, ...]:
+    quote = f"“{p.quote}”" if p.quoted else p.quote
+    return (
+        p.date.isoformat(),
+        p.speaker,
+        p.party,
+        p.issue or "-",
+        str(p.stance),
+        quote,
+        p.rule if p.confidence is None else f"{p.rule} ({p.confidence:.2f})",
+    )
 
 
 def load_reader(path: Path, lexicon: Lexicon) -> Reader:
@@ -155,15 +327,5 @@ def as_table(proposals: list[ProposedStatement], file: Path, day: Date) -> Table
     for column in ("date", "speaker", "party", "issue", "stance", "quote", "rule"):
         table.add_column(column, overflow="fold")
     for p in proposals:
-        quote = f"“{p.quote}”" if p.quoted else p.quote
-        cells = (
-            p.date.isoformat(),
-            p.speaker,
-            p.party,
-            p.issue or "-",
-            str(p.stance),
-            quote,
-            p.rule if p.confidence is None else f"{p.rule} ({p.confidence:.2f})",
-        )
-        table.add_row(*(escape(c) for c in cells))
+        table.add_row(*(escape(c) for c in _cells(p)))
     return table

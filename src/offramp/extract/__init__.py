@@ -13,7 +13,7 @@ Nothing in this package changes a case: it proposes, a person decides.
 
 from offramp.extract.dates import DateMention, find_dates, resolve
 from offramp.extract.lexicon import ActorTerms, IssueTerms, Lexicon, OptionTerms, PersonTerms
-from offramp.extract.proposals import PIPELINE, Extractor, Proposal, extract, load_pipeline
+from offramp.extract.proposals import PIPELINE, Extractor, ProposedStatement, extract, load_pipeline
 from offramp.extract.reader import Reader, Reading, find_reader
 
 __all__ = [
@@ -25,7 +25,7 @@ __all__ = [
     "Lexicon",
     "OptionTerms",
     "PersonTerms",
-    "Proposal",
+    "ProposedStatement",
     "Reader",
     "Reading",
     "extract",

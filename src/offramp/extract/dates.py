@@ -89,6 +89,30 @@ def find_dates(text: str, article_date: date) -> list[DateMention]:
     return sorted(mentions, key=lambda d: d.start)
 
 
+_IN_YEAR = re.compile(
+    rf"\b(?:back )?in (?:(?:early|late|mid-?)[ -]?)?(?:{_MONTH}\s+)?(?P<year>(?:19|20)\d{{2}})\b"
+    r"(?!\s*[-–]\d)",
+    re.IGNORECASE,
+)
+
+
+def find_years(text: str) -> list[DateMention]:
+    """Past times given by a year alone: "in 2014", "in March 2014" (not "since 2014").
+
+    The day is unknown, so the date is the first of the month (or of the year) and the
+    basis says so. "Since 2014" and "by 2014" describe a state that lasts, not an act,
+    and are not found.
+    """
+    out: list[DateMention] = []
+    for m in _IN_YEAR.finditer(text):
+        month = _month_number(m.group("month")) if m.group("month") else 1
+        day = date(int(m.group("year")), month, 1)
+        span = m.group(0)
+        basis = f"{span!r}: the year (and month) only; the day is not known"
+        out.append(DateMention(span, m.start(), m.end(), day, basis))
+    return out
+
+
 def _resolve_match(m: re.Match[str], article: date) -> date | None:
     groups = m.groupdict()
     if groups.get("day"):

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from offramp.extract.names import spellings
 from offramp.extract.patterns import DEFAULT_CUES
 from offramp.model import Case, Stance
 
@@ -43,9 +44,14 @@ class PersonTerms:
 
     @property
     def forms(self) -> tuple[str, ...]:
-        """Full name, surname, and aliases ("Volodymyr Zelensky", "Zelensky", "Zelenskyy")."""
+        """Full name, surname and aliases, each in its common romanisations.
+
+        "Volodymyr Zelensky" is also found as "Zelenskyy" and "Zelenskiy"
+        (:func:`offramp.extract.names.spellings`); other spellings go in ``aliases``.
+        """
         surname = self.name.split()[-1] if self.name.split() else self.name
-        return _unique((self.name, surname, *self.aliases))
+        written = (self.name, surname, *self.aliases)
+        return _unique((*written, *(v for w in written for v in spellings(w)[1:])))
 
     def serves_on(self, day: date) -> bool:
         return (self.since is None or self.since <= day) and (

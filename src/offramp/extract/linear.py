@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy
 from numpy.typing import NDArray
-from scipy import optimize, sparse
+
+if TYPE_CHECKING:  # SciPy takes half a second to import; reading needs only NumPy
+    from scipy import sparse
 
 Features = Sequence[str]
 
@@ -67,6 +69,8 @@ class LinearModel:
             grad = x.T @ (p - y) + l2 * penalty * w
             return value, numpy.asarray(grad).ravel()
 
+        from scipy import optimize
+
         found = optimize.minimize(
             loss,
             model.weights.ravel(),
@@ -79,6 +83,8 @@ class LinearModel:
 
     def matrix(self, rows: Sequence[Features]) -> sparse.csr_matrix:
         """The design matrix: a row per feature list, counting each known feature, and a bias."""
+        from scipy import sparse
+
         bias = len(self.index)
         cols: list[int] = []
         ptr = [0]

@@ -160,6 +160,9 @@ REPORTING_VERBS = frozenset(
 )
 """Verbs whose subject is the speaker of what their complement says."""
 
+QUOTING_VERBS = frozenset({"quote", "cite"})
+"""Verbs of reporting chains, whose object or passive subject is the speaker."""
+
 NEGATED: dict[Stance, Stance | None] = {
     Stance.ACCEPT: Stance.REJECT,  # "did not accept", "not prepared to accept"
     Stance.CONSIDER: Stance.REJECT,  # "will not discuss"

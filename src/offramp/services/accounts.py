@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from offramp.errors import Conflict, InputError, Unauthenticated
 from offramp.model.access import AdminAction
+from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
 from offramp.store.audit import SERVER_CHAIN
 from offramp.store.uow import UowFactory
@@ -32,10 +33,13 @@ def _digest(secret: str) -> str:
 class AccountService:
     """Create users, sign them in, and resolve a session or token to an actor."""
 
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, hasher: PasswordHasher) -> None:
+    def __init__(
+        self, uow: UowFactory, policy: AccessPolicy, hasher: PasswordHasher, clock: Clock
+    ) -> None:
         self.uow = uow
         self.policy = policy
         self.hasher = hasher
+        self.clock = clock
 
     def add_user(self, actor: Actor, name: str, password: str, *, admin: bool = False) -> Actor:
         """Create an account (server admins only; ``SYSTEM`` is the CLI operator)."""
@@ -71,7 +75,7 @@ class AccountService:
         except (VerificationError, InvalidHashError):
             raise Unauthenticated("Wrong user name or password.") from None
         secret = secrets.token_urlsafe(32)
-        expires = datetime.now(UTC) + timedelta(days=SESSION_DAYS)
+        expires = self.clock.now() + timedelta(days=SESSION_DAYS)
         with self.uow(write=True) as uow:
             uow.repo.add_credential(row.id, "session", _digest(secret), expires)
             uow.audit(SERVER_CHAIN, row.name, "session.open", {"user": row.name})
@@ -98,7 +102,7 @@ class AccountService:
     def actor_for_secret(self, secret: str) -> Actor:
         """The actor a session or token belongs to, or Unauthenticated."""
         with self.uow() as uow:
-            row = uow.repo.get_user_by_secret(_digest(secret), datetime.now(UTC))
+            row = uow.repo.get_user_by_secret(_digest(secret), self.clock.now())
         if row is None:
             raise Unauthenticated("The session or token is not valid; sign in again.")
         return Actor(row.id, row.name, row.is_admin)

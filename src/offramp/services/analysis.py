@@ -16,16 +16,19 @@ from threading import Lock
 
 from offramp.analysis.report import AnalysisReport, analyze
 from offramp.model.access import Action
+from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.stored_case import read_case
 from offramp.store.uow import UowFactory
 
 KEEP = 64
 
 
 class AnalysisService:
-    def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
+    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
         self.uow = uow
         self.policy = policy
+        self.clock = clock
         self._kept: OrderedDict[tuple[int, int, date, tuple[str, ...] | None], AnalysisReport]
         self._kept = OrderedDict()
         self._lock = Lock()
@@ -41,8 +44,8 @@ class AnalysisService:
         with self.uow() as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.ANALYSIS_READ, shared=scope.shared("analysis"))
-            case = uow.repo.get_case(scope.case)
-        day = at or max(case.dates(), default=date.today())  # noqa: DTZ011
+            case = read_case(uow, scope.case)
+        day = at or max(case.dates(), default=self.clock.now().date())
         key = (scope.case.id, scope.case.version, day, parties or None)
         with self._lock:
             kept = self._kept.get(key)

@@ -6,18 +6,20 @@ position the statement implies (``offramp.model.shuttle.position_from_statement`
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from offramp.errors import Conflict, InputError, NotFound
-from offramp.files.case import case_to_data, dump_case, parse_case
+from offramp.files.case import checked_position, dump_case, new_statement, parse_case
 from offramp.model import Case
 from offramp.model.access import Action, AdminAction, DeskRole
+from offramp.model.checks import Known
+from offramp.model.deadlines import Clock
 from offramp.model.shuttle import position_from_statement
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
 from offramp.services.crisis import import_crisis, replace_crisis, with_live_desk
+from offramp.services.stored_case import add_case, keep, read_case
+from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.repository import (
     CaseRow,
     MembershipRow,
@@ -63,9 +65,10 @@ class CaseExport:
 class CaseService:
     """Use cases on a case and its content."""
 
-    def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
+    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
         self.uow = uow
         self.policy = policy
+        self.clock = clock
 
     # -- helpers ------------------------------------------------------------------------
     def scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
@@ -78,7 +81,7 @@ class CaseService:
         with self.uow(write=True) as uow:
             if uow.repo.get_case_row(case.id) is not None:
                 raise Conflict(f"There is already a case {case.id}.")
-            uow.repo.add_case(case)
+            add_case(uow, case)
             import_crisis(uow, case)
             uow.audit(case.id, actor.name, "case.create", {"case": case.id, "title": case.title})
             uow.commit()
@@ -107,7 +110,7 @@ class CaseService:
                     f"Case {slug} is at version {scope.case.version}, not {version}; "
                     "reload it and try again."
                 )
-            uow.repo.replace_case(scope.case.id, case)
+            store_replacement(uow, scope.case.id, case)
             replace_crisis(uow, scope.case.id, case)
             uow.audit(slug, scope.actor.name, "case.import", {"version": version + 1})
             uow.commit()
@@ -122,7 +125,7 @@ class CaseService:
         with self.uow() as uow:
             scope = self.scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_EXPORT)
-            case = with_live_desk(uow, scope.case.id, uow.repo.get_case(scope.case))
+            case = with_live_desk(uow, scope.case.id, read_case(uow, scope.case))
         return CaseExport(slug, scope.case.version, dump_case(case, fmt))
 
     def export_case_as_operator(self, slug: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
@@ -131,7 +134,7 @@ class CaseService:
             row = uow.repo.get_case_row(slug)
             if row is None:
                 raise NotFound(NO_CASE)
-            return dump_case(with_live_desk(uow, row.id, uow.repo.get_case(row)), fmt)
+            return dump_case(with_live_desk(uow, row.id, read_case(uow, row)), fmt)
 
     def exists(self, slug: str) -> bool:
         """Whether a case is stored (for the operator's CLI)."""
@@ -148,7 +151,7 @@ class CaseService:
         """The case as every member may read it, with the caller's role and permissions."""
         with self.uow() as uow:
             scope = self.scope(uow, actor, slug)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
         return PublicRecord(
             slug,
             scope.case.title,
@@ -182,12 +185,16 @@ class CaseService:
         with self.uow(write=True) as uow:
             scope = self.scope(uow, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             clean = {k: v for k, v in data.items() if v not in (None, "")}
-            _check_with(case, "statements", clean)
-            uow.repo.add_statement(scope.case.id, clean)
+            statement = new_statement(clean, Known.of(case))
+            version = uow.repo.add_statement(scope.case.id, clean)
             uow.audit(slug, scope.actor.name, "statement.create", {"statement": clean})
             uow.commit()
+            # the stored case is now exactly this one: the next read need not rebuild it
+            keep(
+                uow, scope.case.id, version, replace(case, statements=(*case.statements, statement))
+            )
             row = uow.repo.get_statement(scope.case.id, clean["id"])
         assert row is not None
         return row
@@ -204,7 +211,7 @@ class CaseService:
             if row.confirmed_at is not None:
                 by = row.confirmed_by or "someone"
                 raise Conflict(f"Statement {key} was already confirmed by {by}.")
-            confirm_in(uow, scope, key)
+            confirm_in(uow, scope, key, self.clock)
             uow.commit()
             row = uow.repo.get_statement(scope.case.id, key)
         assert row is not None
@@ -249,10 +256,13 @@ class CaseService:
                 data.pop("values", None)
             if "ideal" in changes and "acceptable" not in changes:
                 data["acceptable"] = sorted({*data.get("acceptable", []), data["ideal"]})
-            case = uow.repo.get_case(scope.case)
+            for key in ("party", "issue", "date"):
+                if data.get(key) != current.value.get(key):
+                    raise InputError(key, "the party, issue and date of a position cannot change")
+            position = checked_position(data, Known.of(read_case(uow, scope.case)))
             if "values" not in data or "acceptable" in changes:
-                data = _normalise_position(case, data)
-            _check_position(case, current.value, data)
+                # fill derived values as the case file would, so the record is complete
+                data = {**data, "values": position.values, "acceptable": list(position.acceptable)}
             if not uow.repo.update_position(scope.case.id, position_id, data, version):
                 raise Conflict(f"Position {position_id} changed meanwhile; reload it.")
             uow.audit(
@@ -284,7 +294,7 @@ class CaseService:
             target = uow.repo.get_user_by_name(user)
             if target is None:
                 raise InputError("user", f"no user named {user!r}")
-            negotiating = uow.repo.get_case(row).negotiating_parties()
+            negotiating = read_case(uow, row).negotiating_parties()
             if desk_role is DeskRole.DELEGATE:
                 if party not in negotiating:
                     raise InputError(
@@ -404,11 +414,12 @@ class CaseService:
         return got
 
 
-def confirm_in(uow: UnitOfWork, scope: Scope, key: str) -> None:
-    """Confirm statement ``key`` inside ``uow`` and store the position it implies."""
-    case = uow.repo.get_case(scope.case)
+def confirm_in(uow: UnitOfWork, scope: Scope, key: str, clock: Clock) -> None:
+    """Confirm statement ``key`` inside ``uow`` (at ``clock``'s now) and store the
+    position it implies."""
+    case = read_case(uow, scope.case)
     statement = case.statement(key)
-    uow.repo.confirm_statement(scope.case.id, key, scope.actor.name, datetime.now(UTC))
+    uow.repo.confirm_statement(scope.case.id, key, scope.actor.name, clock.now())
     position = position_from_statement(case, statement)
     payload: dict[str, Any] = {"statement": key}
     if position is not None:
@@ -424,31 +435,3 @@ def confirm_in(uow: UnitOfWork, scope: Scope, key: str) -> None:
         }
         payload["position"] = uow.repo.put_position(scope.case.id, data)
     uow.audit(scope.case.slug, scope.actor.name, "statement.confirm", payload)
-
-
-def _check_with(case: Case, section: str, item: dict[str, Any]) -> None:
-    """Validate one new record by parsing the case with it appended."""
-    data = case_to_data(case)
-    data.setdefault(section, []).append(item)
-    parse_case(json.dumps(data), "request")
-
-
-def _normalise_position(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    """Fill derived values as the case file would, so the stored record is complete."""
-    trial = case_to_data(case)
-    trial["positions"] = [data]
-    try:
-        parsed = parse_case(json.dumps(trial), "request")
-    except InputError:
-        return data
-    p = parsed.positions[0]
-    return {**data, "values": p.values, "acceptable": list(p.acceptable)}
-
-
-def _check_position(case: Case, old: dict[str, Any], new: dict[str, Any]) -> None:
-    for key in ("party", "issue", "date"):
-        if new.get(key) != old.get(key):
-            raise InputError(key, "the party, issue and date of a position cannot change")
-    data = case_to_data(case)
-    data["positions"] = [new if p == old else p for p in data.get("positions", [])]
-    parse_case(json.dumps(data), "request")

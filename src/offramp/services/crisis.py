@@ -13,7 +13,6 @@ clock's now and may not be later than it: the desk records what has happened.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,21 +20,21 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from offramp.errors import Conflict, InputError, NotFound
-from offramp.files.case import case_to_data, parse_case
-from offramp.files.crisis import StepDoneIn
+from offramp.files.case import checked_issue, checked_position, position_record
 from offramp.files.playbooks import builtin_playbooks
 from offramp.model import Case
 from offramp.model.access import Action
+from offramp.model.checks import Known, second_position
 from offramp.model.crisis import (
     NO_PROVENANCE,
     AckStatus,
     AlertRule,
     Arrival,
     Assurance,
-    Channel,
     ChannelLevel,
     Commitment,
     CommitmentKind,
+    CrisisChannel,
     CrisisDesk,
     Dyad,
     EscalationAlert,
@@ -52,8 +51,11 @@ from offramp.model.crisis import (
     dyad,
 )
 from offramp.model.deadlines import Clock, require_aware
-from offramp.model.issues import Option
+from offramp.model.issues import Issue, Option
+from offramp.model.positions import Position
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.services.stored_case import read_case
+from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.crisis_repository import CrisisRepository
 from offramp.store.uow import UnitOfWork, UowFactory
 
@@ -69,12 +71,12 @@ def import_crisis(uow: UnitOfWork, case: Case) -> None:
         return
     row = uow.repo.get_case_row(case.id)
     assert row is not None, "import the case before its crisis section"
-    CrisisRepository(uow.conn).import_desk(row.id, case.crisis)
+    uow.crisis.import_desk(row.id, case.crisis)
 
 
 def replace_crisis(uow: UnitOfWork, case_id: int, case: Case) -> None:
     """Make the desk what a replacing case file says (called by case replace)."""
-    repo = CrisisRepository(uow.conn)
+    repo = uow.crisis
     repo.clear(case_id)
     if case.crisis is not None:
         repo.import_desk(case_id, case.crisis)
@@ -87,7 +89,7 @@ def with_live_desk(uow: UnitOfWork, case_id: int, case: Case) -> Case:
     scores recorded since live in the crisis tables. A case that never had a crisis
     section and has nothing on its desk keeps none, so its round trip stays exact.
     """
-    desk = CrisisRepository(uow.conn).load(case_id)
+    desk = uow.crisis.load(case_id)
     recorded = (
         desk.channels, desk.incidents, desk.runs, desk.commitments,
         desk.notifications, desk.assurances, desk.scores,
@@ -104,7 +106,7 @@ def with_live_desk(uow: UnitOfWork, case_id: int, case: Case) -> Case:
 class ChannelView:
     """A channel and when it was last used (its record, arrivals through it, steps on it)."""
 
-    channel: Channel
+    channel: CrisisChannel
     last_used: datetime | None
 
 
@@ -214,8 +216,7 @@ class CrisisService:
 
     @staticmethod
     def _desk(uow: UnitOfWork, scope: Scope) -> tuple[CrisisRepository, CrisisDesk]:
-        repo = CrisisRepository(uow.conn)
-        return repo, repo.load(scope.case.id)
+        return uow.crisis, uow.crisis.load(scope.case.id)
 
     @staticmethod
     def _incident(repo: CrisisRepository, scope: Scope, desk: CrisisDesk, key: str) -> Incident:
@@ -235,7 +236,7 @@ class CrisisService:
         return run
 
     @staticmethod
-    def _channel(desk: CrisisDesk, key: str, where: str) -> Channel:
+    def _channel(desk: CrisisDesk, key: str, where: str) -> CrisisChannel:
         try:
             return desk.channel(key)
         except KeyError:
@@ -365,12 +366,12 @@ class CrisisService:
         level: ChannelLevel,
         endpoints: dict[str, str] | None = None,
         provenance: Provenance = NO_PROVENANCE,
-    ) -> Channel:
+    ) -> CrisisChannel:
         """Record a channel between two counterparts."""
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             if len(between) != 2:
                 raise InputError("between", "give the two parties the channel joins")
             for k, p in enumerate(between):
@@ -378,7 +379,9 @@ class CrisisService:
             if any(c.id == key for c in desk.channels):
                 raise Conflict(f"There is already a channel {key}.")
             with _as_input("between"):
-                ch = Channel(key, dyad(*between), level, dict(endpoints or {}), None, provenance)
+                ch = CrisisChannel(
+                    key, dyad(*between), level, dict(endpoints or {}), None, provenance
+                )
             repo.add_channel(scope.case.id, ch)
             self._audit(
                 uow, scope, "crisis.channel.add", {"channel": key, "between": list(ch.dyad)}
@@ -409,7 +412,7 @@ class CrisisService:
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             self._party(case, raised_by, "raised_by")
             self._party(case, against, "against")
             self._level(desk, level)
@@ -535,16 +538,7 @@ class CrisisService:
             when = self._when(at)
             who = by.strip() or scope.actor.name
             run = run.complete(step, who, when, channel=channel, note=note, provenance=provenance)
-            record = StepDoneIn(
-                done_by=who,
-                done_at=when,
-                channel=channel,
-                quote=provenance.quote,
-                source=provenance.source,
-                date_basis=provenance.date_basis,
-                note=note,
-            )
-            repo.add_step_record(scope.case.id, incident, step, record)
+            repo.add_step_record(scope.case.id, incident, run.step(step))
             self._audit(
                 uow,
                 scope,
@@ -571,8 +565,7 @@ class CrisisService:
             run = self._run(desk, incident)
             when = self._when(at)
             run = run.waive(step, scope.actor.name, when, reason)
-            record = StepDoneIn(done_by=scope.actor.name, waived=reason, waived_at=when)
-            repo.add_step_record(scope.case.id, incident, step, record)
+            repo.add_step_record(scope.case.id, incident, run.step(step))
             self._audit(
                 uow,
                 scope,
@@ -624,7 +617,7 @@ class CrisisService:
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             self._party(case, declared_by, "declared_by")
             for k, p in enumerate(to):
                 self._party(case, p, f"to[{k}]")
@@ -693,7 +686,7 @@ class CrisisService:
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             self._party(case, sender, "sender")
             self._party(case, to, "to")
             self._channel(desk, channel, "channel")
@@ -777,7 +770,7 @@ class CrisisService:
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             self._party(case, proposed_by, "proposed_by")
             for k, p in enumerate(to):
                 self._party(case, p, f"to[{k}]")
@@ -815,19 +808,16 @@ class CrisisService:
                 raise NotFound(NO_ASSURANCE)
             if assurance in repo.promotions(scope.case.id):
                 raise Conflict(f"Assurance {assurance} is already a candidate issue.")
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             if any(i.id == a.id for i in case.issues):
                 raise Conflict(f"The case already has an issue {a.id}.")
+            issue = a.to_issue()
+            positions = a.positions(day)
+            _check_candidate(case, issue, positions)
             new = replace(
-                case,
-                issues=(*case.issues, a.to_issue()),
-                positions=(*case.positions, *a.positions(day)),
+                case, issues=(*case.issues, issue), positions=(*case.positions, *positions)
             )
-            try:
-                parse_case(json.dumps(case_to_data(new), default=str), f"case {slug}")
-            except InputError as exc:
-                raise InputError("assurance", f"it cannot join the case: {exc}") from None
-            uow.repo.replace_case(scope.case.id, new)
+            store_replacement(uow, scope.case.id, new)
             repo.mark_promoted(scope.case.id, assurance, self._now(), scope.actor.name)
             self._audit(
                 uow,
@@ -857,12 +847,17 @@ class CrisisService:
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             repo, desk = self._desk(uow, scope)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             if len(between) != 2:
                 raise InputError("between", "give the two parties of the dyad")
             for k, p in enumerate(between):
                 self._party(case, p, f"between[{k}]")
             self._level(desk, level)
+            known = {i.id for i in desk.incidents} | {s.id for s in case.statements}
+            if subject and subject not in known:
+                raise InputError(
+                    "subject", f"unknown subject {subject!r}: name an incident or a statement"
+                )
             if any(s.id == key for s in desk.scores):
                 raise Conflict(f"There is already a score {key}.")
             when = self._when(at)
@@ -892,12 +887,30 @@ class CrisisService:
             rule = AlertRule(jump, timedelta(hours=window_hours) if window_hours else None)
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
-            CrisisRepository(uow.conn).put_settings(scope.case.id, rule)
+            uow.crisis.put_settings(scope.case.id, rule)
             self._audit(
                 uow, scope, "crisis.alert.rule", {"jump": jump, "window_hours": window_hours}
             )
             uow.commit()
         return rule
+
+
+def _check_candidate(case: Case, issue: Issue, positions: Sequence[Position]) -> None:
+    """An assurance's issue and its stakes' positions can join ``case`` (the rules of a
+    case file, checked for these records alone)."""
+    known = Known.of(case)
+    try:
+        checked_issue(issue, known, "issue")
+        known = known.with_issue(issue.id, issue.option_ids)
+        taken = {(p.party, p.issue, p.date) for p in case.positions}
+        for k, p in enumerate(positions):
+            where = f"positions[{k}]"
+            checked_position(position_record(p), known, where)
+            for _, message in second_position(p.party, p.issue, p.date, taken):
+                raise InputError(where, message)
+            taken.add((p.party, p.issue, p.date))
+    except InputError as exc:
+        raise InputError("assurance", f"it cannot join the case: {exc}") from None
 
 
 def _as_of(board: IncidentBoard, when: datetime) -> IncidentBoard:

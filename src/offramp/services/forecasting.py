@@ -17,10 +17,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from offramp.analysis.forecast_options import variant as model_variant
 from offramp.analysis.forecast_report import forecast_report
 from offramp.errors import InputError
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.stored_case import read_case
 from offramp.store.uow import UowFactory
 
 MAX_ROUNDS = 100
@@ -50,12 +52,14 @@ class ForecastService:
         issue: str,
         at: date | str | None = None,
         rounds: int = 10,
+        variant: str = "printed",
     ) -> dict[str, Any]:
-        """The forecast of ``issue`` of case ``slug`` from ``at`` (default: its last date)."""
+        """The forecast of ``issue`` of case ``slug`` from ``at`` (default: its last date),
+        under the named reading of the model (``printed`` or ``scholz-code``)."""
         with self.uow() as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.ANALYSIS_READ, shared=scope.shared("analysis"))
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
         day = parse_at(at)
         if not 0 <= rounds <= MAX_ROUNDS:
             raise InputError("rounds", f"rounds must be between 0 and {MAX_ROUNDS}")
@@ -67,7 +71,11 @@ class ForecastService:
         if day is None and not case.dates():
             raise InputError("at", "the case has no dated positions: choose a date")
         try:
-            report = forecast_report(case, the_issue.id, day, rounds)
+            options = model_variant(variant)
+        except ValueError as exc:
+            raise InputError("variant", str(exc)) from None
+        try:
+            report = forecast_report(case, the_issue.id, day, rounds, options)
         except InputError as exc:  # the CLI names its option --issue / --at
             raise InputError(exc.where.lstrip("-"), exc.problems[0].message) from None
         labels = {o.id: o.label for o in the_issue.options}

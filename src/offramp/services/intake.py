@@ -13,7 +13,6 @@ loaded on the first proposal, not at start-up, and kept for the process.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,11 +23,13 @@ from spacy.language import Language
 
 from offramp.errors import InputError
 from offramp.extract import Extractor, Lexicon, ProposedStatement, find_reader, load_pipeline
-from offramp.files.case import case_to_data, parse_case
+from offramp.files.case import new_source, new_statement
 from offramp.model import Case
 from offramp.model.access import Action
+from offramp.model.checks import Known
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.cases import CaseService
+from offramp.services.stored_case import read_case
 from offramp.store.repository import StatementRow
 from offramp.store.uow import UowFactory
 
@@ -72,7 +73,7 @@ class IntakeService:
         with self.uow() as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
-            return (scope.case.id, scope.case.version), uow.repo.get_case(scope.case)
+            return (scope.case.id, scope.case.version), read_case(uow, scope.case)
 
     def _extractor(self, key: tuple[int, int], case: Case) -> Extractor:
         found = self._extractors.get(key)
@@ -177,11 +178,44 @@ class IntakeService:
             reverse=True,
         )
 
+    def training_items(self, actor: Actor | None, slug: str) -> tuple[Case, list[dict[str, Any]]]:
+        """The case, and its confirmed statements as labelled items for the reader.
+
+        Each confirmed statement with a party and a stance is one item in the format of
+        ``offramp train-reader``'s label files: its quote as ``text``, its date as
+        ``article_date``, and one label (party, issue, stance, speaker); statements with
+        the same quote and date are one item with several labels. The store keeps the
+        quote, not the sentence around it, and records no discarded proposals (a
+        proposal nobody added is never stored), so there are no negative items. Needs
+        ``reader.train`` (the mediator and the analyst).
+        """
+        with self.uow() as uow:
+            scope = self.policy.access_case(uow.repo, actor, slug)
+            self.policy.require(scope, Action.READER_TRAIN, resource="reader")
+            case = read_case(uow, scope.case)
+            rows = uow.repo.list_statements(scope.case.id)
+        items: dict[tuple[str, str], dict[str, Any]] = {}
+        for row in sorted(rows, key=lambda r: (r.statement.date, r.statement.id)):
+            s = row.statement
+            if row.confirmed_at is None or s.party is None or s.stance is None:
+                continue
+            label = {"party": s.party, "issue": s.issue, "stance": str(s.stance)}
+            if s.speaker in {p.id for p in case.people}:
+                label["speaker"] = s.speaker
+            item = items.setdefault(
+                (s.quote, s.date.isoformat()),
+                {"id": f"desk-{s.id}", "article_date": s.date.isoformat(), "text": s.quote},
+            )
+            labels = item.setdefault("labels", [])
+            if label not in labels:
+                labels.append(label)
+        return case, list(items.values())
+
     def _add_source(self, actor: Actor | None, slug: str, source: dict[str, Any]) -> None:
         with self.uow(write=True) as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             if source["id"] in {s.id for s in case.sources}:
                 return  # added meanwhile by the same article's other proposal
             uow.repo.add_source(scope.case.id, source)
@@ -230,9 +264,8 @@ def _source_entry(case: Case, source: NewSource) -> tuple[str, dict[str, Any] | 
 
 
 def _check(case: Case, source: dict[str, Any] | None, statement: dict[str, Any]) -> None:
-    """Validate the new source and statement by parsing the case with them appended."""
-    data = case_to_data(case)
+    """Check the new source and statement against the case, as a case file would."""
+    known = Known.of(case)
     if source is not None:
-        data.setdefault("sources", []).append(source)
-    data.setdefault("statements", []).append(statement)
-    parse_case(json.dumps(data), "request")
+        known = known.with_source(new_source(source, known).id)
+    new_statement(statement, known)

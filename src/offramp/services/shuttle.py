@@ -9,11 +9,12 @@ may see.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from offramp.errors import Conflict, InputError, NotFound, Problem
 from offramp.model.access import Action, DeskRole
 from offramp.model.concessions import Concession, Direction, concessions_for_package
+from offramp.model.deadlines import Clock
 from offramp.model.shuttle import (
     Claim,
     ClaimState,
@@ -31,6 +32,7 @@ from offramp.model.shuttle import (
 )
 from offramp.services.access import AccessPolicy, Actor, Scope
 from offramp.services.cases import confirm_in
+from offramp.services.stored_case import read_case
 from offramp.store.repository import Repository, Versioned
 from offramp.store.uow import UnitOfWork, UowFactory
 
@@ -83,9 +85,10 @@ class LedgerEntry:
 class ShuttleService:
     """Use cases of the confidential shuttle."""
 
-    def __init__(self, uow: UowFactory, policy: AccessPolicy) -> None:
+    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
         self.uow = uow
         self.policy = policy
+        self.clock = clock
 
     def _scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
         return self.policy.access_case(uow.repo, actor, slug)
@@ -294,7 +297,7 @@ class ShuttleService:
                 )
             if not text or not text.strip():
                 raise InputError("text", "a claim needs the text of what was stated")
-            now = datetime.now(UTC)
+            now = self.clock.now()
             claim = Claim.state_new(0, party, text, scope.actor.name, now, statement)
             got = uow.repo.add_claim(scope.case.id, claim)
             uow.audit(
@@ -344,7 +347,7 @@ class ShuttleService:
             scope = self._scope(uow, actor, slug)
             got = self._claim(uow.repo, scope, claim_id)
             self.policy.require(scope, Action.CLAIM_REQUEST, resource=f"claim/{claim_id}")
-            now = datetime.now(UTC)
+            now = self.clock.now()
             new = got.value.request_assurance(scope.actor.name, now, note)
             channel = uow.repo.get_channel(scope.case.id, new.party)
             assert channel is not None
@@ -375,7 +378,7 @@ class ShuttleService:
                 resource=f"claim/{claim_id}",
                 parties=frozenset({got.value.party}),
             )
-            now = datetime.now(UTC)
+            now = self.clock.now()
             c = got.value
             new = (
                 c.assure(scope.actor.name, now, note)
@@ -401,7 +404,7 @@ class ShuttleService:
                 {"claim": claim_id, "note": note},
             )
             if confirm and c.statement is not None:
-                confirm_in(uow, scope, c.statement)
+                confirm_in(uow, scope, c.statement, self.clock)
             uow.commit()
         return self._claim_view(scope, saved)
 
@@ -417,7 +420,7 @@ class ShuttleService:
                 raise InputError(
                     "to_party", f"{to_party} is not a negotiating party of case {slug}"
                 )
-            new = got.value.relay(scope.actor.name, datetime.now(UTC), to_party, label)
+            new = got.value.relay(scope.actor.name, self.clock.now(), to_party, label)
             channel = uow.repo.get_channel(scope.case.id, to_party)
             assert channel is not None
             prefix = "Affirmed" if label is RelayLabel.AFFIRMED else "UNVERIFIED"
@@ -453,7 +456,7 @@ class ShuttleService:
                 parties=frozenset({recipient} if recipient else set()),
             )
             assert scope.party is not None
-            new = got.value.acknowledge(scope.actor.name, datetime.now(UTC), scope.party)
+            new = got.value.acknowledge(scope.actor.name, self.clock.now(), scope.party)
             saved = self._save_claim(uow, scope, got, new)
             uow.audit(slug, scope.actor.name, "claim.acknowledge", {"claim": claim_id})
             uow.commit()
@@ -493,7 +496,7 @@ class ShuttleService:
         with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.PROPOSAL_TABLE)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             to = tuple(parties) if parties else case.negotiating_parties()
             problems = check_package(case, package) + check_addressees(case, to)
             if not title.strip():
@@ -506,7 +509,7 @@ class ShuttleService:
                 dict(package),
                 tuple(PartyResponse(x) for x in to),
                 scope.actor.name,
-                datetime.now(UTC),
+                self.clock.now(),
             )
             got = uow.repo.add_proposal(scope.case.id, p)
             uow.audit(
@@ -521,25 +524,29 @@ class ShuttleService:
     def list_proposals(self, actor: Actor | None, slug: str) -> list[ProposalView]:
         with self.uow() as uow:
             scope = self._scope(uow, actor, slug)
-            if self.policy.can(scope, Action.PROPOSAL_READ, resource="proposals"):
-                rows = uow.repo.list_proposals(scope.case.id)
-            elif scope.role is DeskRole.DELEGATE and scope.party:
-                rows = uow.repo.list_proposals(scope.case.id, party=scope.party)
-            else:
-                ids = frozenset(i for k, i in scope.shares if k == "proposal" and i is not None)
-                rows = uow.repo.list_proposals(scope.case.id, ids=ids)
-            visible = [
-                r
-                for r in rows
-                if self.policy.can(
-                    scope,
-                    Action.PROPOSAL_READ,
-                    resource=f"proposal/{r.id}",
-                    parties=frozenset(r.value.parties),
-                    shared=scope.shared("proposal", r.id),
-                )
-            ]
+            visible = self.visible_proposals(uow.repo, scope)
         return [self._proposal_view(scope, r) for r in visible]
+
+    def visible_proposals(self, repo: Repository, scope: Scope) -> list[Versioned[Proposal]]:
+        """The proposals the member sees (also what decides the precedent links it sees)."""
+        if self.policy.can(scope, Action.PROPOSAL_READ, resource="proposals"):
+            rows = repo.list_proposals(scope.case.id)
+        elif scope.role is DeskRole.DELEGATE and scope.party:
+            rows = repo.list_proposals(scope.case.id, party=scope.party)
+        else:
+            ids = frozenset(i for k, i in scope.shares if k == "proposal" and i is not None)
+            rows = repo.list_proposals(scope.case.id, ids=ids)
+        return [
+            r
+            for r in rows
+            if self.policy.can(
+                scope,
+                Action.PROPOSAL_READ,
+                resource=f"proposal/{r.id}",
+                parties=frozenset(r.value.parties),
+                shared=scope.shared("proposal", r.id),
+            )
+        ]
 
     def get_proposal(self, actor: Actor | None, slug: str, proposal_id: int) -> ProposalView:
         with self.uow() as uow:
@@ -560,7 +567,7 @@ class ShuttleService:
                 parties=frozenset(got.value.parties),
             )
             assert scope.party is not None
-            now = datetime.now(UTC)
+            now = self.clock.now()
             new = got.value.respond(scope.party, response, scope.actor.name, now, note)
             if not uow.repo.save_proposal(scope.case.id, new, got.version):
                 raise Conflict(f"Proposal {proposal_id} changed meanwhile; reload it.")
@@ -571,7 +578,7 @@ class ShuttleService:
                 {"proposal": proposal_id, "party": scope.party, "response": response.value},
             )
             if new.status is ProposalStatus.AGREED:
-                case = uow.repo.get_case(scope.case)
+                case = read_case(uow, scope.case)
                 for c in concessions_for_package(
                     case, new.package, new.parties, _today(now), now, proposal_id
                 ):
@@ -614,7 +621,7 @@ class ShuttleService:
         with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.LEDGER_WRITE)
-            case = uow.repo.get_case(scope.case)
+            case = read_case(uow, scope.case)
             problems = []
             if party not in case.negotiating_parties():
                 problems.append(_problem("party", f"{party} is not a negotiating party"))
@@ -628,7 +635,7 @@ class ShuttleService:
                     problems.append(_problem(where, f"issue {issue!r} has no option {opt!r}"))
             if problems:
                 raise InputError.of(problems)
-            c = Concession(party, issue, direction, datetime.now(UTC), from_option, to_option, note)
+            c = Concession(party, issue, direction, self.clock.now(), from_option, to_option, note)
             entry = uow.repo.add_concession(scope.case.id, c, scope.actor.name)
             uow.audit(slug, scope.actor.name, "ledger.record", _entry_payload(entry, c))
             uow.commit()

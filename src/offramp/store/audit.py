@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select, text, update
 
 from offramp.store.tables import audit_events, chain_heads
 
@@ -84,23 +84,28 @@ def head(conn: Connection, chain: str, *, lock: bool = False) -> tuple[int, str]
 
 
 def append(
-    conn: Connection, chain: str, actor: str, action: str, payload: dict[str, Any]
+    conn: Connection,
+    chain: str,
+    actor: str,
+    action: str,
+    payload: dict[str, Any],
+    now: datetime,
 ) -> AuditEvent:
-    """Append one event to ``chain`` inside the caller's transaction."""
+    """Append one event to ``chain``, stamped ``now``, inside the caller's transaction."""
     ensure_chain(conn, chain)
     seq, prev = head(conn, chain, lock=True)
     seq += 1
-    now = datetime.now(UTC)
+    now = now.astimezone(UTC)
     at = now.isoformat(timespec="microseconds")
-    text = canonical(payload)
-    digest = event_hash(seq, chain, actor, action, text, at, prev)
+    body = canonical(payload)
+    digest = event_hash(seq, chain, actor, action, body, at, prev)
     conn.execute(
         insert(audit_events).values(
             chain=chain,
             seq=seq,
             actor=actor,
             action=action,
-            payload=text,
+            payload=body,
             at=at,
             prev_hash=prev,
             hash=digest,
@@ -109,6 +114,8 @@ def append(
     conn.execute(
         update(chain_heads).where(chain_heads.c.chain == chain).values(seq=seq, hash=digest)
     )
+    if conn.dialect.name == "postgresql":  # wakes other processes' event streams at commit
+        conn.execute(text("SELECT pg_notify('offramp_audit', :chain)"), {"chain": chain})
     return AuditEvent(chain, seq, actor, action, payload, now, prev, digest)
 
 

@@ -1,30 +1,30 @@
 """The crisis desk's rows in, :class:`~offramp.model.crisis.CrisisDesk` out. No access checks.
 
 Records are written in the shape of the case file's ``crisis:`` section and read back
-through :func:`offramp.files.crisis.to_crisis`, so a stored desk and a desk read from a
-file are built by the same code: runs are started again from their playbook and
-``started_at`` and their step records replayed in time order.
+through the :class:`CrisisRecords` the services give (``offramp.files.crisis`` behind
+it), so a stored desk and a desk read from a file are built by the same code: runs are
+started again from their playbook and ``started_at`` and their step records replayed in
+time order.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection, Row, delete, insert, select, update
 
-from offramp.files.crisis import CrisisIn, StepDoneIn, crisis_to_data, to_crisis
 from offramp.model.crisis import (
     AlertRule,
     Arrival,
     Assurance,
-    Channel,
     Commitment,
+    CrisisChannel,
     CrisisDesk,
     EscalationScore,
     Incident,
-    IncidentType,
     Notification,
+    StepRun,
 )
 from offramp.store import crisis_tables as ct
 
@@ -36,58 +36,32 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _one(section: str, desk: CrisisDesk) -> dict[str, Any]:
-    """The only record of ``section`` in ``desk``, as section data."""
-    records: list[dict[str, Any]] = crisis_to_data(desk)[section]
-    return records[0]
+class CrisisRecords(Protocol):
+    """How crisis records become the plain data kept in the tables, and back: the
+    ``crisis:`` section's shape, supplied by the services (the store parses no format)."""
 
-
-def channel_data(c: Channel) -> dict[str, Any]:
-    return _one("channels", CrisisDesk(channels=(c,)))
-
-
-def incident_data(i: Incident) -> dict[str, Any]:
-    """The incident without its arrivals (they are rows of their own) and without a run."""
-    data = _one("incidents", CrisisDesk(incidents=(i,)))
-    data.pop("arrivals", None)
-    data.pop("run", None)
-    return data
-
-
-def arrival_data(a: Arrival) -> dict[str, Any]:
-    probe = Incident("probe", IncidentType.ALLEGATION, "", "A", "B", "", (a,), 0)
-    arrivals: list[dict[str, Any]] = _one("incidents", CrisisDesk(incidents=(probe,)))["arrivals"]
-    return arrivals[0]
-
-
-def commitment_data(c: Commitment) -> dict[str, Any]:
-    data = _one("commitments", CrisisDesk(commitments=(c,)))
-    data.pop("violations", None)
-    return data
-
-
-def notification_data(n: Notification) -> dict[str, Any]:
-    return _one("notifications", CrisisDesk(notifications=(n,)))
-
-
-def assurance_data(a: Assurance) -> dict[str, Any]:
-    return _one("assurances", CrisisDesk(assurances=(a,)))
-
-
-def score_data(s: EscalationScore) -> dict[str, Any]:
-    return _one("escalation", CrisisDesk(scores=(s,)))
+    def desk(self, section: dict[str, Any]) -> CrisisDesk: ...
+    def channel(self, c: CrisisChannel) -> dict[str, Any]: ...
+    def incident(self, i: Incident) -> dict[str, Any]: ...
+    def arrival(self, a: Arrival) -> dict[str, Any]: ...
+    def step(self, s: StepRun) -> dict[str, Any]: ...
+    def commitment(self, c: Commitment) -> dict[str, Any]: ...
+    def notification(self, n: Notification) -> dict[str, Any]: ...
+    def assurance(self, a: Assurance) -> dict[str, Any]: ...
+    def score(self, s: EscalationScore) -> dict[str, Any]: ...
 
 
 class CrisisRepository:
     """Reads and writes one connection's crisis rows (inside the caller's transaction)."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, records: CrisisRecords) -> None:
         self.conn = conn
+        self.records = records
 
     # -- the whole desk ----------------------------------------------------------------
     def load(self, case_id: int) -> CrisisDesk:
         """The case's crisis desk as stored (an empty desk if nothing was recorded)."""
-        return to_crisis(CrisisIn.model_validate(self.section(case_id)))
+        return self.records.desk(self.section(case_id))
 
     def section(self, case_id: int) -> dict[str, Any]:
         """The stored desk as ``crisis:`` section data."""
@@ -193,19 +167,7 @@ class CrisisRepository:
                 (s for s in run.steps if s.finished),
                 key=lambda s: s.done_at or s.waived_at or run.started_at,
             ):
-                if s.waived_at is not None:
-                    record = StepDoneIn(done_by=s.done_by, waived=s.waived, waived_at=s.waived_at)
-                else:
-                    record = StepDoneIn(
-                        done_by=s.done_by,
-                        done_at=s.done_at,
-                        channel=s.channel,
-                        quote=s.provenance.quote,
-                        source=s.provenance.source,
-                        date_basis=s.provenance.date_basis,
-                        note=s.note,
-                    )
-                self.add_step_record(case_id, inc.id, s.id, record)
+                self.add_step_record(case_id, inc.id, s)
             if run.closed_at is not None:
                 self.close_run(case_id, inc.id, run.outcome, run.closed_at, run.closed_by)
         for cm in desk.commitments:
@@ -244,7 +206,7 @@ class CrisisRepository:
             )
 
     # -- channels ------------------------------------------------------------------------
-    def add_channel(self, case_id: int, ch: Channel) -> None:
+    def add_channel(self, case_id: int, ch: CrisisChannel) -> None:
         self.conn.execute(
             insert(ct.crisis_channels).values(
                 case_id=case_id,
@@ -252,7 +214,7 @@ class CrisisRepository:
                 party_a=ch.dyad[0],
                 party_b=ch.dyad[1],
                 level=ch.level.value,
-                data=channel_data(ch),
+                data=self.records.channel(ch),
             )
         )
 
@@ -274,7 +236,7 @@ class CrisisRepository:
                 raised_by=inc.raised_by,
                 against=inc.against,
                 level=inc.level,
-                data=incident_data(inc),
+                data=self.records.incident(inc),
             )
         )
         pk = int(res.inserted_primary_key[0])  # type: ignore[index]
@@ -284,7 +246,7 @@ class CrisisRepository:
     def _insert_arrival(self, incident_pk: int, a: Arrival) -> None:
         self.conn.execute(
             insert(ct.crisis_arrivals).values(
-                incident_id=incident_pk, channel=a.channel, at=a.at, data=arrival_data(a)
+                incident_id=incident_pk, channel=a.channel, at=a.at, data=self.records.arrival(a)
             )
         )
 
@@ -310,7 +272,7 @@ class CrisisRepository:
         self.conn.execute(
             update(ct.crisis_incidents)
             .where(ct.crisis_incidents.c.id == target)
-            .values(level=merged.level, data=incident_data(merged))
+            .values(level=merged.level, data=self.records.incident(merged))
         )
         self.conn.execute(
             update(ct.crisis_incidents)
@@ -343,14 +305,14 @@ class CrisisRepository:
             )
         )
 
-    def add_step_record(self, case_id: int, incident: str, step: str, record: StepDoneIn) -> None:
-        at = record.done_at or record.waived_at
+    def add_step_record(self, case_id: int, incident: str, step: StepRun) -> None:
+        """Record a step done or waived (``step`` as the run holds it afterwards)."""
         self.conn.execute(
             insert(ct.crisis_step_records).values(
                 run_id=self._run_pk(case_id, incident),
-                step=step,
-                at=at,
-                data=record.model_dump(mode="json", exclude_defaults=True),
+                step=step.id,
+                at=step.done_at or step.waived_at,
+                data=self.records.step(step),
             )
         )
 
@@ -369,7 +331,7 @@ class CrisisRepository:
                 key=cm.id,
                 kind=cm.kind.value,
                 declared_by=cm.declared_by,
-                data=commitment_data(cm),
+                data=self.records.commitment(cm),
             )
         )
 
@@ -389,7 +351,7 @@ class CrisisRepository:
                 recipient=n.to,
                 ack_due=n.ack_due,
                 acknowledged_at=n.acknowledged_at,
-                data=notification_data(n),
+                data=self.records.notification(n),
             )
         )
 
@@ -398,13 +360,13 @@ class CrisisRepository:
         self.conn.execute(
             update(t)
             .where(t.c.case_id == case_id, t.c.key == n.id)
-            .values(acknowledged_at=n.acknowledged_at, data=notification_data(n))
+            .values(acknowledged_at=n.acknowledged_at, data=self.records.notification(n))
         )
 
     def add_assurance(self, case_id: int, a: Assurance) -> None:
         self.conn.execute(
             insert(ct.crisis_assurances).values(
-                case_id=case_id, key=a.id, proposed_by=a.proposed_by, data=assurance_data(a)
+                case_id=case_id, key=a.id, proposed_by=a.proposed_by, data=self.records.assurance(a)
             )
         )
 
@@ -440,7 +402,7 @@ class CrisisRepository:
                 party_b=s.dyad[1],
                 at=s.at,
                 level=s.level,
-                data=score_data(s),
+                data=self.records.score(s),
             )
         )
 

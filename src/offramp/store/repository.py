@@ -7,16 +7,15 @@ and position as its own row in case-file order, queryable by party, issue and da
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
 
-from offramp.files.case import case_to_data, parse_case
 from offramp.model import Case, Statement
 from offramp.model.concessions import Concession, Direction
+from offramp.model.deadlines import Clock
 from offramp.model.shuttle import (
     Channel,
     ChannelKind,
@@ -36,17 +35,12 @@ from offramp.store import tables as t
 
 T = TypeVar("T")
 
-_CASE_CACHE: dict[tuple[str, int, int], Case] = {}
 _PARTIES_CACHE: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
 
 def utc(value: datetime) -> datetime:
     """Reattach UTC to a time SQLite returned without its zone."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -108,16 +102,23 @@ class NoteRow:
 
 
 class Repository:
-    """Every query the services need, over one connection (inside a unit of work)."""
+    """Every query the services need, over one connection (inside a unit of work).
 
-    def __init__(self, conn: Connection) -> None:
+    Rows it stamps (users, credentials, messages, notes) get ``clock``'s time.
+    """
+
+    def __init__(self, conn: Connection, clock: Clock) -> None:
         self.conn = conn
+        self.clock = clock
 
     # -- users and credentials --------------------------------------------------------
     def add_user(self, name: str, password_hash: str, is_admin: bool) -> int:
         res = self.conn.execute(
             insert(t.users).values(
-                name=name, password_hash=password_hash, is_admin=is_admin, created_at=now()
+                name=name,
+                password_hash=password_hash,
+                is_admin=is_admin,
+                created_at=self.clock.now(),
             )
         )
         return _pk(res)
@@ -138,7 +139,7 @@ class Repository:
                 user_id=user_id,
                 kind=kind,
                 secret_hash=secret_hash,
-                created_at=now(),
+                created_at=self.clock.now(),
                 expires_at=expires_at,
             )
         )
@@ -157,12 +158,18 @@ class Repository:
         self.conn.execute(delete(t.credentials).where(t.credentials.c.secret_hash == secret_hash))
 
     # -- cases --------------------------------------------------------------------------
-    def add_case(self, case: Case) -> int:
-        data = case_to_data(case)
-        statements, positions = data.pop("statements", []), data.pop("positions", [])
+    def add_case(self, case: Case, data: dict[str, Any]) -> int:
+        """Store a new case: ``data`` is its case-file data, ``case`` the same as a model
+        (its parties give the shuttle channels)."""
+        content = dict(data)
+        statements, positions = content.pop("statements", []), content.pop("positions", [])
         res = self.conn.execute(
             insert(t.cases).values(
-                slug=case.id, title=case.title, version=1, data=data, created_at=now()
+                slug=case.id,
+                title=case.title,
+                version=1,
+                data=content,
+                created_at=self.clock.now(),
             )
         )
         case_id = _pk(res)
@@ -170,14 +177,14 @@ class Repository:
         self._ensure_channels(case_id, case)
         return case_id
 
-    def replace_case(self, case_id: int, case: Case) -> None:
-        """Replace the case's content with ``case`` (same slug), bumping its version."""
-        data = case_to_data(case)
-        statements, positions = data.pop("statements", []), data.pop("positions", [])
+    def replace_case(self, case_id: int, case: Case, data: dict[str, Any]) -> None:
+        """Replace the case's content with ``data`` (same slug), bumping its version."""
+        content = dict(data)
+        statements, positions = content.pop("statements", []), content.pop("positions", [])
         self.conn.execute(delete(t.statements).where(t.statements.c.case_id == case_id))
         self.conn.execute(delete(t.positions).where(t.positions.c.case_id == case_id))
         self.conn.execute(
-            update(t.cases).where(t.cases.c.id == case_id).values(title=case.title, data=data)
+            update(t.cases).where(t.cases.c.id == case_id).values(title=case.title, data=content)
         )
         self._insert_content(case_id, statements, positions)
         self._ensure_channels(case_id, case)
@@ -249,20 +256,16 @@ class Repository:
         ).first()
         return CaseRow(row.id, row.slug, row.title, row.version) if row else None
 
-    def get_case(self, row: CaseRow) -> Case:
-        """The full case model, as a case file would give it (cached per version)."""
-        key = (self.conn.engine.url.render_as_string(), row.id, row.version)
-        cached = _CASE_CACHE.get(key)
-        if cached is not None:
-            return cached
+    def get_case_data(self, case_id: int) -> dict[str, Any]:
+        """The stored case as case-file data (statements and positions in file order)."""
         data = dict(
-            self.conn.execute(select(t.cases.c.data).where(t.cases.c.id == row.id)).scalar_one()
+            self.conn.execute(select(t.cases.c.data).where(t.cases.c.id == case_id)).scalar_one()
         )
         data["statements"] = [
             r.data
             for r in self.conn.execute(
                 select(t.statements.c.data)
-                .where(t.statements.c.case_id == row.id)
+                .where(t.statements.c.case_id == case_id)
                 .order_by(t.statements.c.ordinal)
             )
         ]
@@ -270,15 +273,11 @@ class Repository:
             r.data
             for r in self.conn.execute(
                 select(t.positions.c.data)
-                .where(t.positions.c.case_id == row.id)
+                .where(t.positions.c.case_id == case_id)
                 .order_by(t.positions.c.ordinal, t.positions.c.id)
             )
         ]
-        case = parse_case(json.dumps(data), f"case {row.slug}")
-        if len(_CASE_CACHE) > 256:
-            _CASE_CACHE.clear()
-        _CASE_CACHE[key] = case
-        return case
+        return data
 
     def list_cases_for_user(self, user_id: int) -> list[tuple[CaseRow, str, str | None]]:
         rows = self.conn.execute(
@@ -406,7 +405,8 @@ class Repository:
         self.conn.execute(update(t.cases).where(t.cases.c.id == case_id).values(data=case_data))
         self.bump_case(case_id)
 
-    def add_statement(self, case_id: int, data: dict[str, Any]) -> None:
+    def add_statement(self, case_id: int, data: dict[str, Any]) -> int:
+        """Append a statement (validated by the caller); the case's new version."""
         ordinal = self.conn.execute(
             select(func.coalesce(func.max(t.statements.c.ordinal), -1) + 1).where(
                 t.statements.c.case_id == case_id
@@ -423,7 +423,7 @@ class Repository:
                 data=data,
             )
         )
-        self.bump_case(case_id)
+        return self.bump_case(case_id)
 
     def confirm_statement(self, case_id: int, key: str, actor: str, at: datetime) -> None:
         self.conn.execute(
@@ -531,7 +531,7 @@ class Repository:
         label: RelayLabel | None = None,
         claim: int | None = None,
     ) -> Message:
-        at = now()
+        at = self.clock.now()
         res = self.conn.execute(
             insert(t.messages).values(
                 case_id=case_id,
@@ -726,7 +726,7 @@ class Repository:
 
     # -- notes ------------------------------------------------------------------------------
     def add_note(self, case_id: int, author: str, title: str, body: str) -> NoteRow:
-        at = now()
+        at = self.clock.now()
         res = self.conn.execute(
             insert(t.notes).values(
                 case_id=case_id, author=author, title=title, body=body, version=1, updated_at=at
@@ -756,7 +756,9 @@ class Repository:
                 t.notes.c.id == note_id,
                 t.notes.c.version == expected_version,
             )
-            .values(title=title, body=body, version=expected_version + 1, updated_at=now())
+            .values(
+                title=title, body=body, version=expected_version + 1, updated_at=self.clock.now()
+            )
         )
         return res.rowcount == 1
 

@@ -1,8 +1,8 @@
 """The unit of work: one connection and transaction; nothing persists without commit.
 
-    with uow_factory(write=True) as uow:
+    with uow_factory(engine, clock, records)(write=True) as uow:
         uow.repo.add_message(...)
-        uow.audit("message.post", actor, {...})
+        uow.audit(case_slug, actor, "message.post", {...})
         uow.commit()
 
 Leaving the block without ``commit()`` rolls back. An ``IntegrityError`` escaping the
@@ -21,20 +21,36 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DataError, IntegrityError
 
 from offramp.errors import Conflict, InputError
+from offramp.model.deadlines import Clock
 from offramp.store import audit as audit_log
+from offramp.store.crisis_repository import CrisisRecords, CrisisRepository
 from offramp.store.engine import WRITE_OPTION, writer_lock
+from offramp.store.precedent_repository import PrecedentRepository
 from offramp.store.repository import Repository
+from offramp.store.rounds_repository import RoundsRepository
 
 
 class UnitOfWork:
-    """A transaction on ``engine``; ``write=True`` takes SQLite's write lock up front."""
+    """A transaction on ``engine``; ``write=True`` takes SQLite's write lock up front.
+
+    ``repo`` holds the desk's rows, ``crisis`` the crisis desk's (its records turned
+    into data and back by ``records``); the rows and the audit chain are stamped with
+    ``clock``'s time (the composition root's one clock).
+    """
 
     conn: Connection
     repo: Repository
+    crisis: CrisisRepository
+    rounds: RoundsRepository
+    precedents: PrecedentRepository
     _lock: threading.RLock | None = None
 
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, clock: Clock, records: CrisisRecords, *, write: bool = False
+    ) -> None:
         self._engine = engine
+        self.clock = clock
+        self._records = records
         self._write = write
         self._committed = False
 
@@ -51,7 +67,10 @@ class UnitOfWork:
             conn = conn.execution_options(**{WRITE_OPTION: True})
         self.conn = conn
         self._tx = conn.begin()
-        self.repo = Repository(conn)
+        self.repo = Repository(conn, self.clock)
+        self.crisis = CrisisRepository(conn, self._records)
+        self.rounds = RoundsRepository(conn)
+        self.precedents = PrecedentRepository(conn)
         self._committed = False
         return self
 
@@ -93,17 +112,17 @@ class UnitOfWork:
         self, chain: str, actor: str, action: str, payload: dict[str, Any]
     ) -> audit_log.AuditEvent:
         """Record a write in the chain of its case (inside this transaction)."""
-        return audit_log.append(self.conn, chain, actor, action, payload)
+        return audit_log.append(self.conn, chain, actor, action, payload, self.clock.now())
 
 
 UowFactory = Callable[..., UnitOfWork]
 
 
-def uow_factory(engine: Engine) -> UowFactory:
-    """A callable that opens a unit of work on ``engine``."""
+def uow_factory(engine: Engine, clock: Clock, records: CrisisRecords) -> UowFactory:
+    """A callable that opens a unit of work on ``engine``, stamping times from ``clock``."""
 
     def make(*, write: bool = False) -> UnitOfWork:
-        return UnitOfWork(engine, write=write)
+        return UnitOfWork(engine, clock, records, write=write)
 
     return make
 

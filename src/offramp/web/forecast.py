@@ -17,13 +17,14 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import InputError, NotFound
+from offramp.errors import InputError
 from offramp.model import Case
 from offramp.model.access import Action
+from offramp.web.pages import ServicesDep, WebRoute, open_case, render
 from offramp.web.svg import _fmt, _label
 
 WIDTH, HEIGHT = 720, 440
@@ -32,10 +33,27 @@ DEFAULT_ROUNDS = 10
 # distinguishable on white, and for the common colour-vision deficiencies (Okabe-Ito)
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 MEDIAN_COLOUR = "#b00020"
+VARIANT_CHOICES = (
+    ("printed", "printed: the paper's equations"),
+    ("scholz-code", "scholz-code: the code that reproduces the paper's example"),
+)
 
 
-def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _wrapped(text: str, x: float, width: int = 30) -> str:
+    """The whole label, in lines of at most ``width`` characters (SVG tspans)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) <= 1:
+        return escape(text)
+    first = -0.6 * (len(lines) - 1)
+    return "".join(
+        f'<tspan x="{_fmt(x)}" dy="{first if k == 0 else 1.2:.1f}em">{escape(line)}</tspan>'
+        for k, line in enumerate(lines)
+    )
 
 
 def forecast_svg(report: Mapping[str, Any]) -> str:
@@ -77,7 +95,7 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         )
         out.append(
             f'<text class="tick" data-option="{escape(str(o["id"]))}" x="{LEFT - 8}" '
-            f'y="{_fmt(y + 4)}" text-anchor="end">{escape(_short(str(o["label"])))}'
+            f'y="{_fmt(y + 4)}" text-anchor="end">{_wrapped(str(o["label"]), LEFT - 8)}'
             f"<title>{escape(str(o['label']))} ({float(o['position']):.0f})</title></text>"
         )
     out.append(
@@ -98,8 +116,10 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
     )
     for k, a in enumerate(actors):
         colour = COLOURS[k % len(COLOURS)]
+        # a small offset per actor, so lines of actors at the same position stay visible
+        dy = (k - (len(actors) - 1) / 2) * min(2.0, 12.0 / max(len(actors), 1))
         points = " ".join(
-            f"{_fmt(sx(t))},{_fmt(sy(float(r['positions'][a])))}" for t, r in enumerate(rounds)
+            f"{_fmt(sx(t))},{_fmt(sy(float(r['positions'][a])) + dy)}" for t, r in enumerate(rounds)
         )
         trail = ", ".join(f"{float(r['positions'][a]):.1f}" for r in rounds)
         out.append(
@@ -158,50 +178,36 @@ def parse_rounds(value: str | None) -> int:
         raise InputError("rounds", f"{value!r} is not a whole number of rounds") from None
 
 
-def build_forecast_router(services: Any, web_desk: Any) -> APIRouter:
-    """The forecast page over ``services.forecasting``, signed in through ``web_desk``."""
-    from offramp.web.adapter import actor_of as viewer_actor
-    from offramp.web.routes import WebRoute, render, signed_in
-
-    router = APIRouter(route_class=WebRoute, include_in_schema=False)
-    forecasting = services.forecasting
-
-    @router.get("/cases/{slug}/forecast", response_class=HTMLResponse)
-    async def forecast(request: Request, slug: str) -> Response:
-        viewer = signed_in(request, web_desk)
-        cv = web_desk.access_case(viewer, slug)
-        if not cv.may(Action.ANALYSIS_READ):
-            raise NotFound("No such page.")
-        q = request.query_params
-        dates = cv.case.dates()
-        issue = (q.get("issue") or "").strip() or default_issue(cv.case)
-        at = (q.get("at") or "").strip() or (dates[-1].isoformat() if dates else "")
-        rounds_text = (q.get("rounds") or "").strip() or str(DEFAULT_ROUNDS)
-        ctx: dict[str, Any] = {
-            "cv": cv,
-            "active": "forecast",
-            "Action": Action,
-            "issues": issue_choices(cv.case),
-            "dates": [d.isoformat() for d in dates],
-            "issue": issue,
-            "at": at,
-            "rounds": rounds_text,
-            "report": None,
-            "svg": "",
-        }
-        try:
-            rounds = parse_rounds(rounds_text)
-            report = forecasting.forecast(viewer_actor(viewer), slug, issue, at or None, rounds)
-        except InputError as exc:
-            return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
-        ctx.update(report=report, svg=forecast_svg(report))
-        return render(request, "forecast.html", ctx)
-
-    return router
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
-def mount_forecast(app: FastAPI, services: Any) -> None:
-    """Add the forecast page to ``app`` (after :func:`offramp.web.routes.mount_web`)."""
-    if getattr(services, "forecasting", None) is None:
-        return
-    app.include_router(build_forecast_router(services, app.state.web_desk))
+@router.get("/cases/{slug}/forecast", response_class=HTMLResponse)
+async def forecast(request: Request, slug: str, services: ServicesDep) -> Response:
+    viewer, cv = open_case(request, services, slug, Action.ANALYSIS_READ)
+    q = request.query_params
+    dates = cv.case.dates()
+    issue = (q.get("issue") or "").strip() or default_issue(cv.case)
+    at = (q.get("at") or "").strip() or (dates[-1].isoformat() if dates else "")
+    rounds_text = (q.get("rounds") or "").strip() or str(DEFAULT_ROUNDS)
+    variant = (q.get("variant") or "").strip() or "printed"
+    ctx: dict[str, Any] = {
+        "cv": cv,
+        "active": "forecast",
+        "Action": Action,
+        "issues": issue_choices(cv.case),
+        "dates": [d.isoformat() for d in dates],
+        "issue": issue,
+        "at": at,
+        "rounds": rounds_text,
+        "variant": variant,
+        "variants": VARIANT_CHOICES,
+        "report": None,
+        "svg": "",
+    }
+    try:
+        rounds = parse_rounds(rounds_text)
+        report = services.forecasting.forecast(viewer, slug, issue, at or None, rounds, variant)
+    except InputError as exc:
+        return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
+    ctx.update(report=report, svg=forecast_svg(report))
+    return render(request, "forecast.html", ctx)

@@ -7,31 +7,34 @@ stored); ``POST /cases/{slug}/intake/statements`` records one proposal as an
 separate step by whoever may confirm (``statement.confirm``, the mediator):
 ``POST /cases/{slug}/statements/{key}/confirm``. Everything goes through ``offramp.services.intake``
 (``statement.create``) and the web desk's one error handler
-(:class:`offramp.web.routes.WebRoute`: NotFound pages, CSRF on every POST).
+(:class:`offramp.web.pages.WebRoute`: NotFound pages, CSRF on every POST).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import (
-    Conflict,
-    Forbidden,
-    InputError,
-    NotFound,
-    OfframpError,
-)
+from offramp.bootstrap import Services
+from offramp.errors import Conflict, InputError, OfframpError
+from offramp.extract import ProposedStatement
 from offramp.model.access import Action
 from offramp.services.access import Actor
 from offramp.services.intake import MAX_TEXT, NewSource
+from offramp.web.pages import (
+    ServicesDep,
+    WebRoute,
+    open_case,
+    render,
+    require,
+    see_other,
+)
 
 STATEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
 
@@ -87,155 +90,133 @@ async def _text(form: FormData) -> str:
     return text
 
 
-def build_intake_router(services: Any, web_desk: Any) -> APIRouter:
-    """The intake pages over ``services.intake``, signed in through ``web_desk``."""
-    from offramp.web.adapter import actor_of as viewer_actor
-    from offramp.web.routes import WebRoute, render, see_other, signed_in
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+SOURCE_FIELDS = ("article_date", "source_id", "publication", "title", "url")
+STATEMENT_FIELDS = (
+    "speaker",
+    "party",
+    "issue",
+    "stance",
+    "option",
+    "quote",
+    "date",
+    "date_basis",
+    "rule",
+    "source_id",
+    "publication",
+    "title",
+    "url",
+    "source_date",
+)
 
-    router = APIRouter(route_class=WebRoute, include_in_schema=False)
-    intake = services.intake
 
-    def actor_of(request: Request) -> Actor:
-        return viewer_actor(signed_in(request, web_desk))
+def writer(request: Request, services: Services, slug: str) -> Actor:
+    """The actor of a form, refused (403) before its fields are read unless allowed."""
+    viewer, cv = open_case(request, services, slug)
+    require(cv, Action.STATEMENT_CREATE)
+    return viewer
 
-    def writer(request: Request, slug: str) -> Actor:
-        """The actor of a form, refused (403) before its fields are read unless allowed."""
-        actor = actor_of(request)
-        cv = web_desk.access_case(request.state.viewer, slug)
-        if not cv.may(Action.STATEMENT_CREATE):
-            action = Action.STATEMENT_CREATE.value
-            raise Forbidden(action, f"You may not {action} in case {slug}.")
-        return actor
 
-    def page(
-        request: Request,
-        slug: str,
-        *,
-        values: dict[str, str] | None = None,
-        proposals: list[Any] | None = None,
-        error: OfframpError | None = None,
-        done: str | None = None,
-    ) -> HTMLResponse:
-        cv = web_desk.access_case(request.state.viewer, slug)
-        if not cv.may(Action.STATEMENT_CREATE):
-            raise NotFound("No such page.")
-        ctx = {
-            "waiting": intake.waiting(viewer_actor(request.state.viewer), slug),
-            "cv": cv,
-            "active": "intake",
-            "Action": Action,
-            "values": values or {},
-            "proposals": proposals,
-            "error": error,
-            "done": done,
-            "highlight": highlight,
-            "max_text": MAX_TEXT,
-        }
-        return render(request, "intake.html", ctx, status=error.status if error else 200)
+def intake_page(
+    request: Request,
+    services: Services,
+    slug: str,
+    *,
+    values: dict[str, str] | None = None,
+    proposals: list[ProposedStatement] | None = None,
+    error: OfframpError | None = None,
+    done: str | None = None,
+) -> Response:
+    viewer, cv = open_case(request, services, slug, Action.STATEMENT_CREATE)
+    ctx = {
+        "waiting": services.intake.waiting(viewer, slug),
+        "cv": cv,
+        "active": "intake",
+        "Action": Action,
+        "values": values or {},
+        "proposals": proposals,
+        "error": error,
+        "done": done,
+        "highlight": highlight,
+        "max_text": MAX_TEXT,
+    }
+    return render(request, "intake.html", ctx, status=error.status if error else 200)
 
-    @router.get("/cases/{slug}/intake", response_class=HTMLResponse)
-    async def form(request: Request, slug: str) -> Response:
-        actor_of(request)
-        added = request.query_params.get("added", "")
-        done = None
-        confirmed = request.query_params.get("confirmed", "")
-        if STATEMENT_ID.match(added):
-            done = (
-                f"Statement {added} recorded, unconfirmed. No position has changed: "
-                "a position changes only when someone confirms the statement."
+
+@router.get("/cases/{slug}/intake", response_class=HTMLResponse)
+async def form(request: Request, slug: str, services: ServicesDep) -> Response:
+    added = request.query_params.get("added", "")
+    done = None
+    confirmed = request.query_params.get("confirmed", "")
+    if STATEMENT_ID.match(added):
+        done = (
+            f"Statement {added} recorded, unconfirmed. No position has changed: "
+            "a position changes only when someone confirms the statement."
+        )
+    elif STATEMENT_ID.match(confirmed):
+        done = f"Statement {confirmed} confirmed; the position it states is now recorded."
+    return intake_page(request, services, slug, done=done)
+
+
+@router.post("/cases/{slug}/statements/{key}/confirm", response_class=HTMLResponse)
+async def confirm(request: Request, slug: str, key: str, services: ServicesDep) -> Response:
+    viewer, cv = open_case(request, services, slug)
+    require(cv, Action.STATEMENT_CONFIRM)
+    try:
+        await run_in_threadpool(services.cases.confirm_statement, viewer, slug, key)
+    except (InputError, Conflict) as exc:
+        return intake_page(request, services, slug, error=exc)
+    return see_other(f"/cases/{slug}/intake?confirmed={key}")
+
+
+@router.post("/cases/{slug}/intake", response_class=HTMLResponse)
+async def propose(request: Request, slug: str, services: ServicesDep) -> Response:
+    viewer = writer(request, services, slug)
+    data = await request.form()
+    values = {k: _field(data, k) for k in SOURCE_FIELDS}
+    values["text"] = str(data.get("text") or "")[:MAX_TEXT]
+    try:
+        text = await _text(data)
+        day = _day(values["article_date"], "article_date")
+        assert day is not None
+        proposals = await run_in_threadpool(services.intake.propose, viewer, slug, text, day)
+    except InputError as exc:
+        return intake_page(request, services, slug, values=values, error=exc)
+    return intake_page(request, services, slug, values=values, proposals=proposals)
+
+
+@router.post("/cases/{slug}/intake/statements", response_class=HTMLResponse)
+async def accept(request: Request, slug: str, services: ServicesDep) -> Response:
+    """Record one proposal as an unconfirmed statement (with a new source if none given)."""
+    viewer = writer(request, services, slug)
+    data = await request.form()
+    f = {k: _field(data, k) for k in STATEMENT_FIELDS}
+    try:
+        day = _day(f["date"], "date")
+        assert day is not None
+        source = None
+        if not f["source_id"]:
+            source = NewSource(
+                f["publication"],
+                f["title"],
+                date=_day(f["source_date"], "source_date", required=False),
+                url=f["url"],
             )
-        elif STATEMENT_ID.match(confirmed):
-            done = f"Statement {confirmed} confirmed; the position it states is now recorded."
-        return page(request, slug, done=done)
-
-    @router.post("/cases/{slug}/statements/{key}/confirm", response_class=HTMLResponse)
-    async def confirm(request: Request, slug: str, key: str) -> Response:
-        actor = actor_of(request)
-        cv = web_desk.access_case(request.state.viewer, slug)
-        if not cv.may(Action.STATEMENT_CONFIRM):
-            action = Action.STATEMENT_CONFIRM.value
-            raise Forbidden(action, f"You may not {action} in case {slug}.")
-        try:
-            await run_in_threadpool(services.cases.confirm_statement, actor, slug, key)
-        except (InputError, Conflict) as exc:
-            return page(request, slug, error=exc)
-        return see_other(f"/cases/{slug}/intake?confirmed={key}")
-
-    @router.post("/cases/{slug}/intake", response_class=HTMLResponse)
-    async def propose(request: Request, slug: str) -> Response:
-        actor = writer(request, slug)
-        data = await request.form()
-        values = {
-            k: _field(data, k) for k in ("article_date", "source_id", "publication", "title", "url")
-        }
-        values["text"] = str(data.get("text") or "")[:MAX_TEXT]
-        try:
-            text = await _text(data)
-            day = _day(values["article_date"], "article_date")
-            assert day is not None
-            proposals = await run_in_threadpool(intake.propose, actor, slug, text, day)
-        except InputError as exc:
-            return page(request, slug, values=values, error=exc)
-        return page(request, slug, values=values, proposals=proposals)
-
-    @router.post("/cases/{slug}/intake/statements", response_class=HTMLResponse)
-    async def accept(request: Request, slug: str) -> Response:
-        actor = writer(request, slug)
-        data = await request.form()
-        f = {
-            k: _field(data, k)
-            for k in (
-                "speaker",
-                "party",
-                "issue",
-                "stance",
-                "option",
-                "quote",
-                "date",
-                "date_basis",
-                "rule",
-                "source_id",
-                "publication",
-                "title",
-                "url",
-                "source_date",
-            )
-        }
-        try:
-            day = _day(f["date"], "date")
-            assert day is not None
-            source = None
-            if not f["source_id"]:
-                source = NewSource(
-                    f["publication"],
-                    f["title"],
-                    date=_day(f["source_date"], "source_date", required=False),
-                    url=f["url"],
-                )
-            key = intake.accept(
-                actor,
-                slug,
-                speaker=f["speaker"],
-                party=f["party"] or None,
-                issue=f["issue"] or None,
-                stance=f["stance"] or None,
-                quote=f["quote"],
-                date=day,
-                option=f["option"] or None,
-                date_basis=f["date_basis"],
-                rule=f["rule"],
-                source_id=f["source_id"] or None,
-                source=source,
-            )
-        except (InputError, Conflict) as exc:
-            return page(request, slug, error=exc)
-        return see_other(f"/cases/{slug}/intake?added={key}")
-
-    return router
-
-
-def mount_intake(app: FastAPI, services: Any) -> None:
-    """Add the intake page to ``app`` (after :func:`offramp.web.routes.mount_web`)."""
-    if getattr(services, "intake", None) is None:
-        return
-    app.include_router(build_intake_router(services, app.state.web_desk))
+        key = services.intake.accept(
+            viewer,
+            slug,
+            speaker=f["speaker"],
+            party=f["party"] or None,
+            issue=f["issue"] or None,
+            stance=f["stance"] or None,
+            quote=f["quote"],
+            date=day,
+            option=f["option"] or None,
+            date_basis=f["date_basis"],
+            rule=f["rule"],
+            source_id=f["source_id"] or None,
+            source=source,
+        )
+    except (InputError, Conflict) as exc:
+        return intake_page(request, services, slug, error=exc)
+    return see_other(f"/cases/{slug}/intake?added={key}")

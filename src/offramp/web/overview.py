@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from offramp.errors import InputError
 from offramp.model import Case, Issue, Position, Statement
 from offramp.model.changes import changes_between
 from offramp.web.svg import heat_colour
@@ -179,13 +178,3 @@ def build_overview(case: Case, at: date, since: date) -> Overview:
         timeline=tuple(timeline),
         dates=case.dates(),
     )
-
-
-def parse_day(text: str | None, fallback: date, field: str) -> date:
-    """An ISO date from a query string, ``fallback`` when absent, else InputError."""
-    if not text:
-        return fallback
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(field, f"{text!r} is not a date (use YYYY-MM-DD)") from None

@@ -1,4 +1,4 @@
-"""Health, sessions, users and tokens."""
+"""Sessions, users and tokens (health is in ``health.py``)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ from fastapi import APIRouter, Response
 
 from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
 from offramp.api.routes import PROBLEMS
-from offramp.api.schemas import ActorOut, HealthOut, LoginIn, TokenIn, TokenOut, UserIn
+from offramp.api.schemas import ActorOut, LoginIn, TokenIn, TokenOut, UserIn
 
 router = APIRouter(responses=PROBLEMS)
-
-
-@router.get("/health", name="health", response_model=HealthOut, tags=["server"])
-def health() -> HealthOut:
-    """Whether the server is up (no sign-in needed)."""
-    return HealthOut(ok=True)
 
 
 @router.post("/session", name="session_open", response_model=ActorOut, tags=["accounts"])

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
 from offramp.api import schemas as s
+from offramp.api.precedent_schemas import link_out
 from offramp.model import Statement
 from offramp.services.cases import PublicRecord
+from offramp.services.precedents import LinkView
 from offramp.services.shuttle import ClaimView, LedgerEntry, MessageView, ProposalView
 
 
@@ -154,7 +157,8 @@ def claim_out(v: ClaimView) -> s.ClaimOut:
     )
 
 
-def proposal_out(v: ProposalView) -> s.ProposalOut:
+def proposal_out(v: ProposalView, precedents: Sequence[LinkView] = ()) -> s.ProposalOut:
+    """``precedents``: the links on the package's options the caller sees."""
     p = v.proposal
     return s.ProposalOut(
         id=p.id,
@@ -171,6 +175,7 @@ def proposal_out(v: ProposalView) -> s.ProposalOut:
             )
             for r in v.responses
         ],
+        precedents=[link_out(x) for x in precedents],
     )
 
 

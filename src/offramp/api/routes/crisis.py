@@ -14,10 +14,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.schemas import plain_text
+from offramp.files.crisis import MAX_HOURS, MIN_WINDOW_HOURS, Moment
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
     AlertRule,
@@ -55,7 +57,7 @@ Short = Annotated[str, Field(min_length=1, max_length=200)]
 Pair = Annotated[list[Party], Field(min_length=2, max_length=2)]
 Level = Annotated[int, Field(ge=0, le=KAHN_1965_CONDENSED.top)]
 At = Annotated[
-    AwareDatetime | None,
+    Moment | None,
     Query(description="The instant to show, with its offset (default: the server's now)."),
 ]
 
@@ -64,7 +66,8 @@ At = Annotated[
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    _plain_text = field_validator("*")(plain_text)
 
 
 class SourcedIn(_In):
@@ -86,7 +89,7 @@ class ChannelIn(SourcedIn):
 
 class ArrivalBody(SourcedIn):
     channel: Key
-    at: AwareDatetime | None = Field(None, description="When it arrived (default: now).")
+    at: Moment | None = Field(None, description="When it arrived (default: now).")
 
     def arrival(self) -> ArrivalIn:
         return ArrivalIn(self.channel, self.at, self.provenance())
@@ -110,24 +113,24 @@ class MergeIn(_In):
 
 class PlaybookStartIn(_In):
     playbook: Key
-    at: AwareDatetime | None = Field(None, description="Start (default: the first arrival).")
+    at: Moment | None = Field(None, description="Start (default: the first arrival).")
     note: str = Field("", max_length=20_000)
 
 
 class StepDoneIn(SourcedIn):
     by: str = Field("", max_length=200, description="Who did it (default: you).")
-    at: AwareDatetime | None = Field(None, description="When (default: now).")
+    at: Moment | None = Field(None, description="When (default: now).")
     channel: Key | None = None
 
 
 class StepWaiveIn(_In):
     reason: Text
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class CloseIn(_In):
     outcome: Text
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class CommitmentIn(SourcedIn):
@@ -151,17 +154,17 @@ class NotificationIn(SourcedIn):
     to: Party
     what: Text
     where: Text
-    starts: AwareDatetime
-    ends: AwareDatetime | None = None
+    starts: Moment
+    ends: Moment | None = None
     size: Text
     channel: Key
-    ack_hours: Annotated[float, Field(ge=0, le=24 * 365)]
-    sent_at: AwareDatetime | None = Field(None, description="When it was sent (default: now).")
+    ack_hours: Annotated[float, Field(ge=0, le=MAX_HOURS)]
+    sent_at: Moment | None = Field(None, description="When it was sent (default: now).")
 
 
 class AcknowledgeIn(_In):
     by: Short
-    at: AwareDatetime | None = None
+    at: Moment | None = None
 
 
 class OptionIn(_In):
@@ -194,14 +197,14 @@ class ScoreIn(SourcedIn):
     between: Pair
     level: Level
     kind: ScoreKind
-    at: AwareDatetime | None = None
+    at: Moment | None = None
     subject: str = Field("", max_length=80)
     rationale: str = Field("", max_length=20_000)
 
 
 class AlertRuleIn(_In):
     jump: Annotated[int, Field(ge=1, le=KAHN_1965_CONDENSED.top)]
-    window_hours: Annotated[float, Field(gt=0, le=24 * 365)] | None = None
+    window_hours: Annotated[float, Field(ge=MIN_WINDOW_HOURS, le=MAX_HOURS)] | None = None
 
 
 # -- responses ----------------------------------------------------------------------------

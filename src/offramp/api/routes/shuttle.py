@@ -25,6 +25,9 @@ from offramp.api.schemas import (
     ProposalResponseIn,
     RelayIn,
 )
+from offramp.bootstrap import Services
+from offramp.services.access import Actor
+from offramp.services.shuttle import ProposalView
 
 router = APIRouter(responses=PROBLEMS)
 ChannelKey = Annotated[
@@ -209,6 +212,14 @@ def acknowledge_claim(
     return claim_out(services.shuttle.acknowledge_claim(actor, case, claim))
 
 
+def _tabled(
+    services: Services, actor: Actor | None, case: str, *views: ProposalView
+) -> list[ProposalOut]:
+    """Proposals with the precedents linked to their options, as the caller sees them."""
+    links = services.precedents.links_for_proposals(actor, case, views)
+    return [proposal_out(v, links[v.proposal.id]) for v in views]
+
+
 @router.get(
     "/cases/{case}/proposals",
     name="proposal_list",
@@ -217,7 +228,7 @@ def acknowledge_claim(
 )
 def list_proposals(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ProposalOut]:
     """Proposals tabled to the caller's party (all of them for the mediator)."""
-    return [proposal_out(p) for p in services.shuttle.list_proposals(actor, case)]
+    return _tabled(services, actor, case, *services.shuttle.list_proposals(actor, case))
 
 
 @router.post(
@@ -233,7 +244,7 @@ def table_proposal(
     """Table a package (issue -> option) to parties (default: all negotiating parties)."""
     parties = tuple(body.parties) if body.parties else None
     view = services.shuttle.table_proposal(actor, case, body.title, dict(body.package), parties)
-    return proposal_out(view)
+    return _tabled(services, actor, case, view)[0]
 
 
 @router.get(
@@ -246,7 +257,7 @@ def read_proposal(
     case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
 ) -> ProposalOut:
     """One proposal."""
-    return proposal_out(services.shuttle.get_proposal(actor, case, proposal))
+    return _tabled(services, actor, case, services.shuttle.get_proposal(actor, case, proposal))[0]
 
 
 @router.post(
@@ -260,7 +271,7 @@ def respond_to_proposal(
 ) -> ProposalOut:
     """Accept or reject for your own party (never the mediator)."""
     view = services.shuttle.respond_to_proposal(actor, case, proposal, body.response, body.note)
-    return proposal_out(view)
+    return _tabled(services, actor, case, view)[0]
 
 
 @router.post(
@@ -273,7 +284,8 @@ def withdraw_proposal(
     case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
 ) -> ProposalOut:
     """Withdraw an open proposal (the mediator)."""
-    return proposal_out(services.shuttle.withdraw_proposal(actor, case, proposal))
+    view = services.shuttle.withdraw_proposal(actor, case, proposal)
+    return _tabled(services, actor, case, view)[0]
 
 
 @router.get(

@@ -1,0 +1,174 @@
+"""Rounds of secret acceptances: the mediator opens, each party marks, the overlap shows.
+
+Every reader other than a party itself sees the same body whatever the parties marked
+outside the overlap (see :mod:`offramp.services.rounds`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter
+from pydantic import AwareDatetime, BaseModel, Field
+
+from offramp.api.deps import MaybeActor, ServicesDep
+from offramp.api.routes import PROBLEMS, CaseSlug, Id
+from offramp.api.schemas import In, PartyId, Short, Slug
+from offramp.model.rounds import MAX_PACKAGES, RoundState, Visibility
+from offramp.services.rounds import PackageSource, RoundView
+
+router = APIRouter(responses=PROBLEMS)
+PackageKey = Annotated[str, Field(pattern=r"^p[0-9]{1,3}$", max_length=4)]
+
+#: What every addressed party is told about the kind of round it is answering.
+VISIBILITY_NOTE = {
+    Visibility.SEALED: (
+        "Sealed: only your own delegation sees your marks; the mediator and the other "
+        "parties see only the packages every party marked, or that there is none."
+    ),
+    Visibility.OPEN_TO_MEDIATOR: (
+        "Open to the mediator: the mediator sees each party's marks; the other parties "
+        "see only the packages every party marked, or that there is none."
+    ),
+}
+
+
+class RoundIn(In):
+    """Open a round on typed packages, or on the frontier's or the solutions' packages
+    of the deal space on ``at`` (the case's last date by default)."""
+
+    title: Short
+    packages: list[dict[Slug, Slug]] = Field(default_factory=list, max_length=MAX_PACKAGES)
+    source: PackageSource = PackageSource.TYPED
+    at: dt.date | None = None
+    parties: list[PartyId] | None = Field(None, max_length=20)
+    deadline: AwareDatetime | None = None
+    open_to_mediator: bool = False
+
+
+class MarksIn(In):
+    """The packages the caller's party could accept (the rest it could not)."""
+
+    accepted: list[PackageKey] = Field(max_length=MAX_PACKAGES)
+
+
+class RoundPackageOut(BaseModel):
+    key: str
+    options: dict[str, str]
+    source: str
+
+
+class RoundOut(BaseModel):
+    """A round. ``mine`` is the caller's own party's marks (its delegates only);
+    ``marks`` every party's, for the mediator of a round open to the mediator;
+    ``overlap`` the keys of the packages every party marked, once revealed."""
+
+    id: int
+    version: int
+    title: str
+    packages: list[RoundPackageOut]
+    parties: list[str]
+    visibility: Visibility
+    visibility_note: str
+    opened_by: str
+    opened_at: dt.datetime
+    deadline: dt.datetime | None
+    state: RoundState
+    answered: list[str]
+    revealed_at: dt.datetime | None
+    overlap: list[str] | None
+    result: str
+    mine: list[str] | None
+    marks: dict[str, list[str] | None] | None
+
+
+def _result(v: RoundView) -> str:
+    if v.state is RoundState.EXPIRED:
+        return "The deadline passed before every party answered: nothing is revealed."
+    if v.state is RoundState.OPEN:
+        return f"{len(v.answered)} of {len(v.parties)} parties have answered."
+    if not v.overlap:
+        return "No package was marked acceptable by every party."
+    return "Marked acceptable by every party: " + ", ".join(v.overlap) + "."
+
+
+def round_out(v: RoundView) -> RoundOut:
+    return RoundOut(
+        id=v.id,
+        version=v.version,
+        title=v.title,
+        packages=[
+            RoundPackageOut(key=p.key, options=dict(p.options), source=p.source) for p in v.packages
+        ],
+        parties=list(v.parties),
+        visibility=v.visibility,
+        visibility_note=VISIBILITY_NOTE[v.visibility],
+        opened_by=v.opened_by,
+        opened_at=v.opened_at,
+        deadline=v.deadline,
+        state=v.state,
+        answered=list(v.answered),
+        revealed_at=v.revealed_at,
+        overlap=None if v.overlap is None else list(v.overlap),
+        result=_result(v),
+        mine=None if v.mine is None else list(v.mine),
+        marks=None
+        if v.marks is None
+        else {p: None if m is None else list(m) for p, m in v.marks.items()},
+    )
+
+
+@router.post(
+    "/cases/{case}/rounds",
+    name="round_open",
+    response_model=RoundOut,
+    status_code=201,
+    tags=["rounds"],
+)
+def open_round(case: CaseSlug, body: RoundIn, actor: MaybeActor, services: ServicesDep) -> RoundOut:
+    """Open a round of secret acceptances (the mediator); sealed unless ``open_to_mediator``."""
+    view = services.rounds.open_round(
+        actor,
+        case,
+        body.title,
+        packages=[dict(p) for p in body.packages],
+        source=body.source,
+        at=body.at,
+        parties=tuple(body.parties) if body.parties else None,
+        deadline=body.deadline,
+        open_to_mediator=body.open_to_mediator,
+    )
+    return round_out(view)
+
+
+@router.get(
+    "/cases/{case}/rounds", name="round_list", response_model=list[RoundOut], tags=["rounds"]
+)
+def list_rounds(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[RoundOut]:
+    """The rounds the caller may see (the mediator's team, and the addressed parties)."""
+    return [round_out(v) for v in services.rounds.list_rounds(actor, case)]
+
+
+@router.get(
+    "/cases/{case}/rounds/{round_id}",
+    name="round_read",
+    response_model=RoundOut,
+    tags=["rounds"],
+)
+def get_round(case: CaseSlug, round_id: Id, actor: MaybeActor, services: ServicesDep) -> RoundOut:
+    return round_out(services.rounds.get_round(actor, case, round_id))
+
+
+@router.put(
+    "/cases/{case}/rounds/{round_id}/marks",
+    name="round_mark",
+    response_model=RoundOut,
+    tags=["rounds"],
+)
+def put_marks(
+    case: CaseSlug, round_id: Id, body: MarksIn, actor: MaybeActor, services: ServicesDep
+) -> RoundOut:
+    """Mark, for the caller's own party, the packages it could accept (replacing its
+    earlier marks while the round is open). The last party to answer reveals."""
+    return round_out(services.rounds.mark(actor, case, round_id, body.accepted))

@@ -1,0 +1,230 @@
+"""The web desk's page kit: the route class, rendering, forms, sign-in and case access.
+
+Every page module builds its ``APIRouter(route_class=WebRoute)`` from this one and
+nothing else of the web: :class:`WebRoute` is the surface's one error handler (an
+``OfframpError`` becomes a page with its message, ``NotFound`` the same plain 404 page
+whatever was missing or hidden, ``Unauthenticated`` a redirect to sign-in) and refuses
+every POST whose CSRF token does not match. Handlers take the desk's services from the
+request (:data:`ServicesDep`), as the API does.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import Depends
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from offramp.bootstrap import Services
+from offramp.errors import Forbidden, InputError, NotFound, OfframpError, Unauthenticated
+from offramp.model import Case
+from offramp.model.access import Action, DeskRole
+from offramp.services.access import Actor
+from offramp.web import security
+
+log = logging.getLogger("offramp.web")
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+NO_PAGE = "No such page."
+
+DONE = {
+    "posted": "Message posted.",
+    "relayed": "Message relayed.",
+    "claim-stated": "Claim recorded; it waits in the verification queue.",
+    "requested": "Assurance requested from the party.",
+    "assured": "You confirmed the assurance; the mediator may now relay it as affirmed.",
+    "denied": "You denied the claim; it will not be relayed.",
+    "claim-relayed": "Claim relayed.",
+    "acknowledged": "Acknowledged.",
+    "tabled": "Package tabled.",
+    "accepted": "You accepted the package.",
+    "rejected": "You rejected the package.",
+    "withdrawn": "Package withdrawn; the parties can no longer answer it.",
+    "recorded": "Concession recorded in the ledger.",
+    "signed-out": "You are signed out.",
+}
+CSRF_MESSAGE = (
+    "This form has expired or did not come from this desk. Reload the page and try again."
+)
+
+
+async def services_of(request: Request) -> Services:  # async: no I/O, so no threadpool hop
+    """The desk's services, as ``mount_web`` (and the API) left them on the app."""
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(services_of)]
+
+
+class WebRoute(APIRoute):
+    """A route whose errors become pages: one handler for the whole web surface."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        inner = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                if request.method == "POST":
+                    form = await request.form()
+                    token = form.get(security.CSRF_FIELD)
+                    if not security.csrf_ok(request, token if isinstance(token, str) else None):
+                        raise Forbidden("submit_form", CSRF_MESSAGE)
+                response = await inner(request)
+            except Unauthenticated:
+                if request.method == "GET":
+                    target = quote(
+                        request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                    )
+                    response = RedirectResponse(f"/sign-in?next={target}", status_code=303)
+                else:  # a form sent without a live session: sign in, then fill it again
+                    response = RedirectResponse("/sign-in", status_code=303)
+            except OfframpError as exc:
+                response = error_page(request, exc)
+            except Exception:
+                log.exception("web page failed: %s %s", request.method, request.url.path)
+                response = error_page(
+                    request, OfframpError("Something went wrong on the desk; it has been logged.")
+                )
+            return guarded(request, response)
+
+        return handler
+
+
+def guarded(request: Request, response: Response) -> Response:
+    """``response`` with the CSRF cookie (if minted) and the desk's security headers."""
+    security.remember_csrf(request, response)
+    response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def error_page(request: Request, exc: OfframpError) -> HTMLResponse:
+    """The page for an error; a NotFound never says what was missing or hidden."""
+    if isinstance(exc, NotFound):
+        return render(request, "not_found.html", {}, status=404)
+    return render(
+        request,
+        "error.html",
+        {"title": exc.title, "problems": exc.problems},
+        status=exc.status,
+    )
+
+
+def render(
+    request: Request, template: str, context: Mapping[str, Any], *, status: int = 200
+) -> HTMLResponse:
+    """``template`` with ``context`` and what every page shows (viewer, CSRF, done)."""
+    base = {
+        "request": request,
+        "csrf": security.csrf_token(request),
+        "csrf_field": security.CSRF_FIELD,
+        "viewer": getattr(request.state, "viewer", None),
+        "done": DONE.get(request.query_params.get("done", "")),
+    }
+    return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def see_other(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+async def form_text(request: Request, name: str, *, required: bool = True) -> str:
+    """A form field as stripped text; InputError naming the field when it is missing."""
+    form = await request.form()
+    value = form.get(name)
+    text = value.strip() if isinstance(value, str) else ""
+    if required and not text:
+        raise InputError(name, f"{name.replace('_', ' ')} is required")
+    return text
+
+
+async def form_values(request: Request) -> dict[str, str]:
+    """The fields of a refused form (repeated ones joined), to fill it in again."""
+    form = await request.form()
+    return {k: ", ".join(str(v) for v in form.getlist(k)) for k in form if k != security.CSRF_FIELD}
+
+
+# -- sign-in and case access ---------------------------------------------------------------
+def viewer_of(services: Services, token: str | None) -> Actor | None:
+    """The user of a live session token, or None."""
+    if not token:
+        return None
+    try:
+        return services.accounts.actor_for_secret(token)
+    except Unauthenticated:
+        return None
+
+
+def signed_in(request: Request, services: Services) -> Actor:
+    """The signed-in user of ``request``, kept on ``request.state.viewer``; a 303 to the
+    sign-in page when there is none."""
+    viewer = viewer_of(services, request.cookies.get(security.SESSION_COOKIE))
+    if viewer is None:
+        raise Unauthenticated("Sign in to use the desk.")
+    request.state.viewer = viewer
+    return viewer
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as the viewer may see it, with the viewer's role as an enum (the templates
+    compare and print it) and what the pages should offer."""
+
+    slug: str
+    case: Case
+    role: DeskRole
+    party: str | None
+    allowed: frozenset[Action] = field(default_factory=frozenset)
+
+    def may(self, action: Action) -> bool:
+        """Whether the page should offer ``action`` (the services still enforce it)."""
+        return action in self.allowed
+
+
+def case_view(services: Services, viewer: Actor, slug: str) -> CaseView:
+    """Case ``slug`` as ``viewer`` may see it; NotFound when hidden or missing."""
+    record = services.cases.public_record(viewer, slug)
+    return CaseView(
+        record.slug, record.case, DeskRole(record.role), record.party, record.permissions
+    )
+
+
+def open_case(
+    request: Request, services: Services, slug: str, need: Action | None = None
+) -> tuple[Actor, CaseView]:
+    """The signed-in viewer and case ``slug``; the plain 404 unless they may ``need``."""
+    viewer = signed_in(request, services)
+    cv = case_view(services, viewer, slug)
+    if need is not None and not cv.may(need):
+        raise NotFound(NO_PAGE)
+    return viewer, cv
+
+
+def require(cv: CaseView, action: Action) -> None:
+    """Forbidden (403, naming ``action``) unless the viewer may ``action`` in the case."""
+    if not cv.may(action):
+        raise Forbidden(action.value, f"You may not {action.value} in case {cv.slug}.")
+
+
+def case_context(cv: CaseView, active: str) -> dict[str, Any]:
+    """What the case's pages share: the case, the active tab, and words for ids."""
+
+    def words(issue_id: str, option_id: str) -> tuple[str, str]:
+        try:
+            issue = cv.case.issue(issue_id)
+            return issue.title, issue.option(option_id).label
+        except KeyError:
+            return issue_id, option_id
+
+    return {"cv": cv, "active": active, "Action": Action, "DeskRole": DeskRole, "words": words}

@@ -1,0 +1,280 @@
+"""The shuttle: a column per channel the viewer may read, the claims waiting for
+verification, the packages on the table, and the forms that post, relay, verify, table,
+answer and withdraw. A refused form re-renders the shuttle with its message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+
+from offramp.bootstrap import Services
+from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
+from offramp.model.access import Action
+from offramp.model.parse import parse_choice
+from offramp.model.shuttle import (
+    PLENARY,
+    ClaimState,
+    HandlingMark,
+    Message,
+    Proposal,
+    ProposalStatus,
+    RelayLabel,
+    RelayMode,
+)
+from offramp.model.shuttle import Response as Answer
+from offramp.services.access import Actor
+from offramp.services.shuttle import ChannelView, MessageView, ProposalView
+from offramp.web.pages import (
+    NO_PAGE,
+    ServicesDep,
+    WebRoute,
+    case_context,
+    case_view,
+    form_text,
+    render,
+    see_other,
+    signed_in,
+)
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+MESSAGES_PER_COLUMN = 40
+# what a refused form re-renders: the shuttle with the message
+FORM_ERRORS = (Conflict, InputError, Forbidden)
+CLAIM_STEPS = {
+    "request": "requested",
+    "assure": "assured",
+    "deny": "denied",
+    "relay": "claim-relayed",
+    "acknowledge": "acknowledged",
+}
+
+
+@dataclass(frozen=True)
+class ChannelPage:
+    """The newest messages of one channel, oldest first, and the id to page back from."""
+
+    channel: ChannelView
+    messages: Sequence[Message]
+    more_before: int | None = None
+
+
+def shown(view: MessageView) -> Message:
+    """The message with ``relay_of`` as the service showed it to this member."""
+    m = view.message
+    return m if m.relay_of == view.relay_of else replace(m, relay_of=view.relay_of)
+
+
+def answered(view: ProposalView) -> Proposal:
+    """The proposal with only the responses this member may see."""
+    p = view.proposal
+    return p if view.responses == p.responses else replace(p, responses=view.responses)
+
+
+def channel_pages(
+    services: Services, viewer: Actor, slug: str, only: str | None, before: int | None
+) -> list[ChannelPage]:
+    """The newest messages of each readable channel, or of ``only`` (NotFound if not
+    readable) paged back from ``before``."""
+    views = services.shuttle.list_channels(viewer, slug)
+    if only is not None:
+        views = [c for c in views if c.key == only]
+        if not views:
+            raise NotFound("No such channel.")
+    pages = []
+    for v in views:
+        # one more than shown tells whether older messages exist
+        got = services.shuttle.list_messages(
+            viewer,
+            slug,
+            v.key,
+            before=before if only is not None else None,
+            newest=True,
+            limit=MESSAGES_PER_COLUMN + 1,
+        )
+        msgs = [shown(m) for m in got[-MESSAGES_PER_COLUMN:]]
+        more = msgs[0].id if len(got) > MESSAGES_PER_COLUMN else None
+        pages.append(ChannelPage(v, msgs, more))
+    return pages
+
+
+def shuttle_page(
+    request: Request,
+    services: Services,
+    viewer: Actor,
+    slug: str,
+    only: str | None = None,
+    *,
+    error: OfframpError | None = None,
+) -> Response:
+    cv = case_view(services, viewer, slug)
+    if not cv.may(Action.CHANNEL_READ):
+        raise NotFound(NO_PAGE)
+    before = request.query_params.get("before")
+    columns = channel_pages(
+        services, viewer, slug, only, int(before) if before and before.isdigit() else None
+    )
+    claims = (
+        [c.claim for c in services.shuttle.list_claims(viewer, slug)]
+        if cv.may(Action.CLAIM_READ)
+        else []
+    )
+    proposals = (
+        [answered(p) for p in services.shuttle.list_proposals(viewer, slug)]
+        if cv.may(Action.PROPOSAL_READ)
+        else []
+    )
+    ctx = {
+        **case_context(cv, "shuttle"),
+        "columns": columns,
+        "only": only,
+        "claims": claims,
+        "proposals": proposals,
+        "marks": list(HandlingMark),
+        "modes": list(RelayMode),
+        "labels": list(RelayLabel),
+        "ClaimState": ClaimState,
+        "Answer": Answer,
+        "ProposalStatus": ProposalStatus,
+        "relay_targets": [*cv.case.negotiating_parties(), PLENARY],
+        "parties": cv.case.negotiating_parties(),
+        "issues": cv.case.table_issues(),
+        "error": error,
+        "PLENARY": PLENARY,
+    }
+    return render(request, "shuttle.html", ctx, status=error.status if error else 200)
+
+
+@router.get("/cases/{slug}/shuttle", response_class=HTMLResponse)
+async def shuttle(request: Request, slug: str, services: ServicesDep) -> Response:
+    return shuttle_page(request, services, signed_in(request, services), slug)
+
+
+@router.get("/cases/{slug}/shuttle/{key}", response_class=HTMLResponse)
+async def channel(request: Request, slug: str, key: str, services: ServicesDep) -> Response:
+    return shuttle_page(request, services, signed_in(request, services), slug, key)
+
+
+# -- forms -------------------------------------------------------------------------------
+async def shuttle_form(request: Request, services: Services, slug: str) -> tuple[Actor, str | None]:
+    """The signed-in viewer of a shuttle form and the column it was sent from (``back``)."""
+    viewer = signed_in(request, services)
+    back = await form_text(request, "back", required=False)
+    keys = {c.key for c in services.shuttle.list_channels(viewer, slug)}
+    return viewer, back if back and back in keys else None
+
+
+def sent(slug: str, only: str | None, done: str) -> Response:
+    """Back to the column the form came from, saying what was done."""
+    url = f"/cases/{slug}/shuttle" + (f"/{only}" if only else "")
+    return see_other(f"{url}?done={done}")
+
+
+@router.post("/cases/{slug}/shuttle/{key}/messages", response_class=HTMLResponse)
+async def post_message(request: Request, slug: str, key: str, services: ServicesDep) -> Response:
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        body = await form_text(request, "body")
+        mark = parse_choice(HandlingMark, await form_text(request, "mark"), "mark")
+        services.shuttle.post(viewer, slug, key, body, mark)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "posted")
+
+
+@router.post("/cases/{slug}/messages/{message_id}/relay", response_class=HTMLResponse)
+async def relay(request: Request, slug: str, message_id: int, services: ServicesDep) -> Response:
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        to = await form_text(request, "to")
+        mode = parse_choice(RelayMode, await form_text(request, "mode"), "mode")
+        paraphrase = await form_text(request, "paraphrase", required=False)
+        services.shuttle.relay(viewer, slug, message_id, to, mode, paraphrase or None)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "relayed")
+
+
+@router.post("/cases/{slug}/claims", response_class=HTMLResponse)
+async def state_claim(request: Request, slug: str, services: ServicesDep) -> Response:
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        party = await form_text(request, "party")
+        text = await form_text(request, "text")
+        services.shuttle.create_claim(viewer, slug, party=party, text=text)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "claim-stated")
+
+
+@router.post("/cases/{slug}/claims/{claim_id}/{step}", response_class=HTMLResponse)
+async def claim_step(
+    request: Request, slug: str, claim_id: int, step: str, services: ServicesDep
+) -> Response:
+    """One step of verify-then-relay: request, assure, deny, relay or acknowledge."""
+    viewer, only = await shuttle_form(request, services, slug)
+    if step not in CLAIM_STEPS:
+        raise NotFound("No such action.")
+    try:
+        if step == "request":
+            services.shuttle.request_assurance(viewer, slug, claim_id)
+        elif step in ("assure", "deny"):
+            services.shuttle.respond_to_claim(viewer, slug, claim_id, step == "assure")
+        elif step == "relay":
+            to = await form_text(request, "to")
+            label = parse_choice(RelayLabel, await form_text(request, "label"), "label")
+            services.shuttle.relay_claim(viewer, slug, claim_id, to, label)
+        else:
+            services.shuttle.acknowledge_claim(viewer, slug, claim_id)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, CLAIM_STEPS[step])
+
+
+@router.post("/cases/{slug}/proposals", response_class=HTMLResponse)
+async def table_proposal(request: Request, slug: str, services: ServicesDep) -> Response:
+    """Table a package: ``opt_<issue>`` fields name the options, ``parties`` its addressees."""
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        form = await request.form()
+        title = await form_text(request, "title")
+        package = {
+            k.removeprefix("opt_"): str(v)
+            for k, v in form.multi_items()
+            if k.startswith("opt_") and str(v)
+        }
+        parties = tuple(str(v) for v in form.getlist("parties"))
+        services.shuttle.table_proposal(viewer, slug, title, package, parties or None)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "tabled")
+
+
+@router.post("/cases/{slug}/proposals/{proposal_id}/respond", response_class=HTMLResponse)
+async def respond(request: Request, slug: str, proposal_id: int, services: ServicesDep) -> Response:
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        answer = await form_text(request, "answer")
+        if answer not in ("accept", "reject"):
+            raise InputError("answer", "answer with accept or reject")
+        note = await form_text(request, "note", required=False)
+        response = Answer.ACCEPTED if answer == "accept" else Answer.REJECTED
+        services.shuttle.respond_to_proposal(viewer, slug, proposal_id, response, note)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "accepted" if answer == "accept" else "rejected")
+
+
+@router.post("/cases/{slug}/proposals/{proposal_id}/withdraw", response_class=HTMLResponse)
+async def withdraw(
+    request: Request, slug: str, proposal_id: int, services: ServicesDep
+) -> Response:
+    viewer, only = await shuttle_form(request, services, slug)
+    try:
+        services.shuttle.withdraw_proposal(viewer, slug, proposal_id)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, "withdrawn")

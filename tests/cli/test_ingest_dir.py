@@ -1,0 +1,104 @@
+"""``offramp ingest DIR``: every .txt article of a folder, one output, errors per file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from offramp.cli.ingest import ingest, run_ingest_folder
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
+PESKOV = (
+    "Kremlin spokesman Dmitry Peskov signaled Putin’s altered demands in public comments "
+    "Monday. He also demanded that Ukraine recognize that Crimea is Russian territory.\n"
+)
+DATED = "MOSCOW, March 11, 2022 — " + PESKOV
+
+app = typer.Typer()
+app.command("ingest")(ingest)
+app.command("noop")(lambda: None)  # two commands keep "ingest" as a subcommand
+runner = CliRunner()
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a-dated.txt").write_text(DATED, encoding="utf-8")
+    (articles / "b-undated.txt").write_text(PESKOV, encoding="utf-8")
+    (articles / "notes.md").write_text("not an article", encoding="utf-8")
+    return articles
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["ingest", *args, "--case", str(EXAMPLE)], env={"COLUMNS": "240"})
+
+
+def test_json_has_each_article_dated_by_its_dateline_or_the_default(folder: Path) -> None:
+    result = run(str(folder), "--date", "2022-03-01", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["errors"] == []
+    by_file = {Path(a["file"]).name: a for a in data["articles"]}
+    assert sorted(by_file) == ["a-dated.txt", "b-undated.txt"]  # notes.md is not read
+    assert by_file["a-dated.txt"]["article_date"] == "2022-03-11"  # the dateline wins
+    assert by_file["b-undated.txt"]["article_date"] == "2022-03-01"  # --date is the default
+    for article in data["articles"]:
+        found = {(p["speaker"], p["party"], p["issue"], p["stance"]) for p in article["proposals"]}
+        assert ("peskov", "RU", "crimea", "demand") in found
+
+
+def test_a_bad_file_is_one_error_line_and_the_others_are_still_read(folder: Path) -> None:
+    (folder / "c-latin1.txt").write_bytes("Kiev, 11 March 2022 - caf\xe9".encode("latin-1"))
+    result = run(str(folder), "--json")  # no --date: b-undated.txt cannot be dated
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = result.stderr.splitlines()
+    assert errors == [
+        f"error: {folder / 'b-undated.txt'}: no dateline found in the first lines; "
+        "give --date YYYY-MM-DD",
+        f"error: {folder / 'c-latin1.txt'}: not UTF-8 text",
+    ]
+    data = json.loads(result.stdout)
+    assert [Path(a["file"]).name for a in data["articles"]] == ["a-dated.txt"]
+    assert {Path(e["file"]).name for e in data["errors"]} == {"b-undated.txt", "c-latin1.txt"}
+
+
+def test_table_names_the_file_of_each_proposal(folder: Path) -> None:
+    result = run(str(folder), "--date", "2022-03-01")
+    assert result.exit_code == 0, result.output
+    assert "a-dated.txt" in result.stdout and "b-undated.txt" in result.stdout
+    assert "2 articles" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--date", "11/03/2022"], "error: --date: not a date"),
+        (["--reader", "missing.reader.json.gz"], "error: missing.reader.json.gz: no such file"),
+    ],
+)
+def test_what_spoils_every_file_is_one_error_before_any_is_read(
+    folder: Path, args: list[str], message: str
+) -> None:
+    result = run(str(folder), *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(message)
+    assert "Traceback" not in result.output
+
+
+def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
+    result = run(str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"error: {tmp_path}: no .txt files in this folder"
+
+
+def test_the_python_function_returns_articles_and_errors_apart(folder: Path) -> None:
+    (folder / "d-empty.txt").write_text("", encoding="utf-8")
+    result = run_ingest_folder(folder, EXAMPLE, None, rules_only=True)
+    assert [p.name for p, _, _ in result.articles] == ["a-dated.txt"]
+    assert [p.name for p, _ in result.errors] == ["b-undated.txt", "d-empty.txt"]
