@@ -149,7 +149,7 @@ def every_get(client: TestClient) -> list[str]:
     """Every GET path of the API under /cases/{case}, its parameters filled in."""
     out = []
     for route in api_routes(client.app):  # type: ignore[arg-type]
-        if "GET" not in route.methods or not route.path.startswith("/cases/{case}"):
+        if "GET" not in (route.methods or set()) or not route.path.startswith("/cases/{case}"):
             continue
         paths = ["/api" + route.path]
         for name in re.findall(r"{(\w+)}", route.path):

@@ -360,7 +360,7 @@ def test_a_persona_who_may_not_write_the_desk_is_refused_and_nothing_changes(
         (("alert-rule", CASE, "--jump", "0"),
          "error: --jump: Input should be greater than or equal to 1\n"),
         (("alert-rule", CASE, "--jump", "2", "--window-hours", "0"),
-         "error: --window-hours: Input should be greater than 0\n"),
+         "error: --window-hours: Input should be greater than or equal to 0.01\n"),
     ],
     ids=lambda v: "-".join(v[:1] + v[2:4]) if isinstance(v, tuple) else "",
 )  # fmt: skip

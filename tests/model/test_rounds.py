@@ -49,7 +49,7 @@ def test_packages_are_keyed_in_order_and_repeats_dropped() -> None:
 def test_the_last_answer_reveals_only_the_overlap_and_a_sealed_round_forgets_marks() -> None:
     r = a_round().mark("UA", ["p1", "p2"], T0)
     assert r.state is RoundState.OPEN and r.answered() == ("UA",)
-    assert r.answer_of("UA").accepted == {"p1", "p2"}
+    assert r.answer_of("UA").accepted == frozenset({"p1", "p2"})
     done = r.mark("RU", ["p2", "p3"], T0 + timedelta(hours=1))
     assert done.state is RoundState.REVEALED
     assert done.overlap == ("p2",)
@@ -61,7 +61,8 @@ def test_the_last_answer_reveals_only_the_overlap_and_a_sealed_round_forgets_mar
 def test_a_round_open_to_the_mediator_keeps_the_marks() -> None:
     r = a_round(Visibility.OPEN_TO_MEDIATOR).mark("UA", ["p1"], T0).mark("RU", ["p3"], T0)
     assert r.overlap == ()
-    assert r.answer_of("UA").accepted == {"p1"} and r.answer_of("RU").accepted == {"p3"}
+    assert r.answer_of("UA").accepted == frozenset({"p1"})
+    assert r.answer_of("RU").accepted == frozenset({"p3"})
 
 
 def test_marks_may_change_until_everyone_answered() -> None:

@@ -54,7 +54,7 @@ def _try(call: Any) -> str:
 
 def observe(w: ClockedWorld, skip: str = UA) -> dict[str, Any]:
     """What every member but ``skip`` can read, list, count, export, or be refused."""
-    d, out = w.desk, {}
+    d, out = w.desk, dict[str, Any]()
     for who in MEMBERS:
         if who == skip:
             continue

@@ -179,7 +179,7 @@ def _try(call: Any) -> str:
 
 def observe(w: ClockedWorld, round_id: int, skip: frozenset[str]) -> dict[str, Any]:
     """Everything the readers outside ``skip`` can observe of the desk, as text."""
-    rounds, out = w.desk.rounds, {}
+    rounds, out = w.desk.rounds, dict[str, Any]()
     for who in MEMBERS:
         if who in skip:
             continue

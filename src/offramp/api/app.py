@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from offramp.api import errors, metrics
 from offramp.api.docs import install_docs
+from offramp.api.limits import BodyLimits
 from offramp.api.routes import (
     accounts,
     audit,
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.state.services = services
     errors.install(app)
     metrics.install(app, loopback=settings.metrics_loopback)
+    app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
     for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
         app.include_router(module.router, prefix=PREFIX)
     for module in (rounds, codings, precedents):

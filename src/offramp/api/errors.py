@@ -61,6 +61,8 @@ def _http(_: Request, exc: Exception) -> JSONResponse:
         return problem(404, "Not found", "No such resource.")
     if exc.status_code == 400:
         return problem(400, "Bad request", str(exc.detail))
+    if exc.status_code == 413:  # a streamed body past its limit (api/limits.py)
+        return problem(413, "Content too large", str(exc.detail))
     if exc.status_code == 405:
         return problem(405, "Method not allowed", "That method is not allowed here.")
     return problem(exc.status_code, "Error", str(exc.detail))

@@ -248,5 +248,6 @@ DEFAULT_PLAYBOOK: dict[IncidentType, str] = {
     IncidentType.VIOLATION: "violation",
     IncidentType.ACCIDENT: "accident",
     IncidentType.NOTIFICATION_MISSED: "notification_missed",
+    IncidentType.HEARTBEAT_MISSED: "heartbeat_missed",
 }
 """The shipped playbook the desk proposes for each type of incident."""

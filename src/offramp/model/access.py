@@ -86,6 +86,11 @@ class AdminAction(StrEnum):
     USER_CREATE = "user.create"
     MEMBER_ADD = "member.add"
     METRICS_READ = "metrics.read"
+    # taking access away (issue 18, finding 9)
+    USER_DISABLE = "user.disable"
+    MEMBER_REMOVE = "member.remove"
+    MEMBER_CHANGE = "member.change"
+    TOKEN_REVOKE = "token.revoke"  # another user's token; one's own needs no flag
 
 
 class Grant(StrEnum):

@@ -49,6 +49,32 @@ class Visibility(StrEnum):
     OPEN_TO_MEDIATOR = "open_to_mediator"  # the mediator sees each party's marks
 
 
+#: What every addressed party (and the mediator) is told about the kind of round.
+VISIBILITY_NOTE = {
+    Visibility.SEALED: (
+        "Sealed: only your own delegation sees your marks; the mediator and the other "
+        "parties see only the packages every party marked, or that there is none."
+    ),
+    Visibility.OPEN_TO_MEDIATOR: (
+        "Open to the mediator: the mediator sees each party's marks; the other parties "
+        "see only the packages every party marked, or that there is none."
+    ),
+}
+
+
+def result_sentence(
+    state: RoundState, answered: int, addressed: int, overlap: tuple[str, ...] | None
+) -> str:
+    """The round's result in one sentence, as every surface shows it."""
+    if state is RoundState.EXPIRED:
+        return "The deadline passed before every party answered: nothing is revealed."
+    if state is RoundState.OPEN:
+        return f"{answered} of {addressed} parties have answered."
+    if not overlap:
+        return "No package was marked acceptable by every party."
+    return "Marked acceptable by every party: " + ", ".join(overlap) + "."
+
+
 @dataclass(frozen=True)
 class RoundPackage:
     """One package of a round: ``key`` (``p1``, ``p2``, ...), issue -> option, and

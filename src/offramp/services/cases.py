@@ -110,9 +110,14 @@ class CaseService:
                     f"Case {slug} is at version {scope.case.version}, not {version}; "
                     "reload it and try again."
                 )
-            store_replacement(uow, scope.case.id, case)
-            replace_crisis(uow, scope.case.id, case)
+            crisis_changed = self._crisis_in_replacement(uow, scope, case)
+            current = read_case(uow, scope.case)
+            stored = case if crisis_changed else replace(case, crisis=current.crisis)
+            store_replacement(uow, scope.case.id, stored)
             uow.audit(slug, scope.actor.name, "case.import", {"version": version + 1})
+            if crisis_changed:
+                replace_crisis(uow, scope.case.id, case)
+                uow.audit(slug, scope.actor.name, "crisis.replace", _crisis_counts(case))
             uow.commit()
         with self.uow() as uow:
             row = uow.repo.get_case_row(slug)
@@ -125,8 +130,26 @@ class CaseService:
         with self.uow() as uow:
             scope = self.scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_EXPORT)
-            case = with_live_desk(uow, scope.case.id, read_case(uow, scope.case))
+            case = read_case(uow, scope.case)
+            if self.policy.can(scope, Action.CRISIS_READ, resource="crisis"):
+                case = with_live_desk(uow, scope.case.id, case)
+            else:  # an export holds only what its reader may read
+                case = replace(case, crisis=None)
         return CaseExport(slug, scope.case.version, dump_case(case, fmt))
+
+    def _crisis_in_replacement(self, uow: UnitOfWork, scope: Scope, case: Case) -> bool:
+        """Whether the file changes the crisis desk, which then needs ``crisis.write``.
+
+        A file without a ``crisis:`` section, or with the desk exactly as it is now (a
+        mediator's own export, sent back), leaves the desk alone.
+        """
+        if case.crisis is None:
+            return False
+        live = with_live_desk(uow, scope.case.id, replace(case, crisis=None)).crisis
+        if live == case.crisis:
+            return False
+        self.policy.require(scope, Action.CRISIS_WRITE, resource="crisis")
+        return True
 
     def export_case_as_operator(self, slug: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
         """Export for the server operator's CLI (no membership: it reads the file anyway)."""
@@ -412,6 +435,17 @@ class CaseService:
             got = uow.repo.get_note(scope.case.id, note_id)
         assert got is not None
         return got
+
+
+def _crisis_counts(case: Case) -> dict[str, Any]:
+    """What a replaced crisis desk holds, for its audit event."""
+    desk = case.crisis
+    assert desk is not None
+    return {
+        "incidents": [i.id for i in desk.incidents],
+        "commitments": len(desk.commitments),
+        "notifications": len(desk.notifications),
+    }
 
 
 def confirm_in(uow: UnitOfWork, scope: Scope, key: str, clock: Clock) -> None:

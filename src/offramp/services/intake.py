@@ -17,12 +17,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-from spacy.language import Language
+from typing import TYPE_CHECKING, Any
 
 from offramp.errors import InputError
-from offramp.extract import Extractor, Lexicon, ProposedStatement, find_reader, load_pipeline
 from offramp.files.case import new_source, new_statement
 from offramp.model import Case
 from offramp.model.access import Action
@@ -32,6 +29,11 @@ from offramp.services.cases import CaseService
 from offramp.services.stored_case import read_case
 from offramp.store.repository import StatementRow
 from offramp.store.uow import UowFactory
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from offramp.extract import Extractor, ProposedStatement
 
 MAX_TEXT = 200_000
 """The longest text :meth:`IntakeService.propose` reads, in characters."""
@@ -60,7 +62,7 @@ class IntakeService:
         uow: UowFactory,
         policy: AccessPolicy,
         cases: CaseService,
-        pipeline: Callable[[], Language] = load_pipeline,
+        pipeline: Callable[[], Language] | None = None,
     ) -> None:
         self.uow = uow
         self.policy = policy
@@ -76,13 +78,18 @@ class IntakeService:
             return (scope.case.id, scope.case.version), read_case(uow, scope.case)
 
     def _extractor(self, key: tuple[int, int], case: Case) -> Extractor:
+        # spaCy takes about a second to import: only intake pays for it, on first use,
+        # not every verb and request of the desk.
+        from offramp.extract import Extractor, Lexicon, find_reader, load_pipeline
+
         found = self._extractors.get(key)
         if found is None:
             if len(self._extractors) > 32:
                 self._extractors.clear()
             lexicon = Lexicon.from_case(case)
+            pipeline = (self._pipeline or load_pipeline)()
             found = self._extractors[key] = Extractor(
-                lexicon, self._pipeline(), reader=find_reader(lexicon)
+                lexicon, pipeline, reader=find_reader(lexicon)
             )
         return found
 

@@ -467,8 +467,7 @@ class ShuttleService:
         p = got.value
         if self.policy.can(scope, Action.PROPOSAL_RESPONSES, resource=f"proposal/{p.id}"):
             return ProposalView(p, got.version, p.status, p.responses)
-        own = tuple(r for r in p.responses if r.party == scope.party)
-        return ProposalView(p, got.version, None, own)
+        return _party_view(p, scope.party)
 
     def _proposal(self, repo: Repository, scope: Scope, proposal_id: int) -> Versioned[Proposal]:
         got = repo.get_proposal(scope.case.id, proposal_id)
@@ -640,6 +639,18 @@ class ShuttleService:
             uow.audit(slug, scope.actor.name, "ledger.record", _entry_payload(entry, c))
             uow.commit()
         return LedgerEntry(entry, c, scope.actor.name)
+
+
+def _party_view(p: Proposal, party: str | None) -> ProposalView:
+    """A proposal as a member without the responses grant sees it: its own party's
+    answer only, the outcome once settled (agreed, rejected or withdrawn; ``None`` while
+    open), and a version that counts only what that member may know of (tabling, its
+    own answer, the settlement), so no counter moves when another party answers."""
+    own = tuple(r for r in p.responses if r.party == party)
+    answered = any(r.response is not Response.PENDING for r in own)
+    settled = p.status is not ProposalStatus.OPEN
+    version = 1 + int(answered) + int(settled)
+    return ProposalView(p, version, p.status if settled else None, own)
 
 
 def _problem(where: str, message: str) -> Problem:

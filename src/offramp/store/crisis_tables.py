@@ -176,3 +176,100 @@ crisis_scores = Table(
     UniqueConstraint("case_id", "key", name="uq_crisis_scores_case_key"),
     Index("ix_crisis_scores_dyad", "case_id", "party_a", "party_b", "at"),
 )
+
+# -- on call (issue 19; migration 0005_crisis_oncall) --------------------------------------
+
+crisis_recipients = Table(
+    "crisis_recipients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("subject", String(200), nullable=False),  # "notification:<id>", "step:<inc>:<step>"
+    Column("recipient", String(20), nullable=False),
+    Column("acknowledged_at", Time, nullable=True),
+    Column("acknowledged_by", String(200), nullable=False),
+    Column("channel", String(80), nullable=True),
+    UniqueConstraint("case_id", "subject", "recipient", name="uq_crisis_recipients_subject"),
+)
+
+crisis_escalation_actions = Table(
+    "crisis_escalation_actions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("subject", String(200), nullable=False),
+    Column("policy", String(80), nullable=False),
+    Column("action_key", String(120), nullable=False),
+    Column("due_at", Time, nullable=False),
+    Column("applied_at", Time, nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint(
+        "case_id", "subject", "policy", "action_key", name="uq_crisis_escalation_actions_once"
+    ),
+)
+
+crisis_heartbeats = Table(
+    "crisis_heartbeats",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("channel", String(80), nullable=False),
+    Column("expected_from", String(20), nullable=False),
+    Column("every_hours", Float, nullable=False),
+    Column("grace_hours", Float, nullable=False),
+    Column("since", Time, nullable=False),
+    Column("what", Text, nullable=False),
+    UniqueConstraint("case_id", "channel", name="uq_crisis_heartbeats_channel"),
+)
+
+crisis_messages = Table(
+    "crisis_messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("channel", String(80), nullable=False),
+    Column("at", Time, nullable=False),
+    Column("sender", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Index("ix_crisis_messages_channel", "case_id", "channel", "at"),
+)
+
+crisis_roles = Table(
+    "crisis_roles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("incident", String(80), nullable=False),
+    Column("role", String(40), nullable=False),
+    Column("holder", String(200), nullable=False),
+    Column("since", Time, nullable=False),
+    Column("named_by", String(80), nullable=False),
+    UniqueConstraint("case_id", "incident", "role", name="uq_crisis_roles_incident_role"),
+)
+
+crisis_journal = Table(
+    "crisis_journal",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("incident", String(80), nullable=False),
+    Column("kind", String(40), nullable=False),  # note, message, decision, jump, repeat, ...
+    Column("at", Time, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("ref", String(200), nullable=False),
+    Column("data", JSON, nullable=False),
+    Index("ix_crisis_journal_incident", "case_id", "incident", "at"),
+)
+
+crisis_reviews = Table(
+    "crisis_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    _case_column(),
+    Column("incident", String(80), nullable=False),
+    Column("written_at", Time, nullable=False),
+    Column("written_by", String(80), nullable=False),
+    Column("data", JSON, nullable=False),
+    UniqueConstraint("case_id", "incident", name="uq_crisis_reviews_incident"),
+)

@@ -52,6 +52,17 @@ class UserRow:
 
 
 @dataclass(frozen=True)
+class CredentialRow:
+    """A session or token, without its secret (only the secret's hash is stored)."""
+
+    id: int
+    user_id: int
+    kind: str
+    created_at: datetime
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CaseRow:
     id: int
     slug: str
@@ -156,6 +167,43 @@ class Repository:
 
     def delete_credential(self, secret_hash: str) -> None:
         self.conn.execute(delete(t.credentials).where(t.credentials.c.secret_hash == secret_hash))
+
+    def list_credentials(self, user_id: int, kind: str) -> list[CredentialRow]:
+        rows = self.conn.execute(
+            select(t.credentials)
+            .where(t.credentials.c.user_id == user_id, t.credentials.c.kind == kind)
+            .order_by(t.credentials.c.id)
+        ).all()
+        return [
+            CredentialRow(
+                r.id,
+                r.user_id,
+                r.kind,
+                utc(r.created_at),
+                utc(r.expires_at) if r.expires_at is not None else None,
+            )
+            for r in rows
+        ]
+
+    def delete_credential_by_id(self, credential_id: int, user_id: int, kind: str) -> bool:
+        res = self.conn.execute(
+            delete(t.credentials).where(
+                t.credentials.c.id == credential_id,
+                t.credentials.c.user_id == user_id,
+                t.credentials.c.kind == kind,
+            )
+        )
+        return bool(res.rowcount)
+
+    def delete_credentials_of(self, user_id: int) -> int:
+        """Sign the user out everywhere: every session and token; how many there were."""
+        res = self.conn.execute(delete(t.credentials).where(t.credentials.c.user_id == user_id))
+        return int(res.rowcount)
+
+    def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        self.conn.execute(
+            update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
+        )
 
     # -- cases --------------------------------------------------------------------------
     def add_case(self, case: Case, data: dict[str, Any]) -> int:
@@ -309,6 +357,25 @@ class Repository:
             )
         ).first()
         return _membership(row) if row else None
+
+    def remove_membership(self, case_id: int, user_id: int) -> bool:
+        res = self.conn.execute(
+            delete(t.memberships).where(
+                t.memberships.c.case_id == case_id, t.memberships.c.user_id == user_id
+            )
+        )
+        self.conn.execute(
+            delete(t.shares).where(t.shares.c.case_id == case_id, t.shares.c.user_id == user_id)
+        )
+        return bool(res.rowcount)
+
+    def set_membership_role(self, case_id: int, user_id: int, role: str, party: str | None) -> bool:
+        res = self.conn.execute(
+            update(t.memberships)
+            .where(t.memberships.c.case_id == case_id, t.memberships.c.user_id == user_id)
+            .values(role=role, party=party)
+        )
+        return bool(res.rowcount)
 
     def list_members(self, case_id: int) -> list[MembershipRow]:
         rows = self.conn.execute(

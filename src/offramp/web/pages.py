@@ -27,6 +27,7 @@ from offramp.bootstrap import Services
 from offramp.errors import Forbidden, InputError, NotFound, OfframpError, Unauthenticated
 from offramp.model import Case
 from offramp.model.access import Action, DeskRole
+from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from offramp.web import security
 
@@ -131,8 +132,19 @@ def render(
         "csrf_field": security.CSRF_FIELD,
         "viewer": getattr(request.state, "viewer", None),
         "done": DONE.get(request.query_params.get("done", "")),
+        **desk_clock(request),
     }
     return templates.TemplateResponse(request, template, {**base, **context}, status_code=status)
+
+
+def desk_clock(request: Request) -> dict[str, Any]:
+    """The desk's "now" (``Services.clock``), from which ``live.js`` ticks the pages'
+    countdowns, and whether that clock runs at all (a fixed clock stands still)."""
+    services: Services | None = getattr(request.app.state, "services", None)
+    if services is None:
+        return {}
+    clock = services.clock
+    return {"desk_now": clock.now().isoformat(), "desk_ticks": not isinstance(clock, FixedClock)}
 
 
 def see_other(url: str) -> RedirectResponse:

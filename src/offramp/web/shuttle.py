@@ -13,7 +13,7 @@ from starlette.responses import HTMLResponse, Response
 
 from offramp.bootstrap import Services
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
-from offramp.model.access import Action
+from offramp.model.access import Action, DeskRole
 from offramp.model.parse import parse_choice
 from offramp.model.shuttle import (
     PLENARY,
@@ -28,8 +28,10 @@ from offramp.model.shuttle import (
 from offramp.model.shuttle import Response as Answer
 from offramp.services.access import Actor
 from offramp.services.shuttle import ChannelView, MessageView, ProposalView
+from offramp.web.packages import PackageCard, package_card
 from offramp.web.pages import (
     NO_PAGE,
+    CaseView,
     ServicesDep,
     WebRoute,
     case_context,
@@ -53,6 +55,27 @@ CLAIM_STEPS = {
 }
 
 
+# What a delegation allows the mediator to do with a message in its own channel, in
+# the words the reader needs; elsewhere a mark means nothing, and none is asked for.
+MARK_CHOICES = (
+    (HandlingMark.MEDIATOR_ONLY, "For the mediator only: do not relay"),
+    (HandlingMark.MAY_RELAY, "The mediator may pass it on, in their own words or in ours"),
+    (HandlingMark.RELAY_VERBATIM, "The mediator may pass it on, word for word only"),
+)
+MARK_WORDS = {
+    HandlingMark.MEDIATOR_ONLY.value: "for the mediator only",
+    HandlingMark.MAY_RELAY.value: "may be passed on",
+    HandlingMark.RELAY_VERBATIM.value: "may be passed on word for word",
+}
+RELAY_WORDS = {RelayMode.VERBATIM.value: "word for word", RelayMode.PARAPHRASE.value: "paraphrased"}
+
+
+def asks_mark(cv: CaseView, channel: str) -> bool:
+    """Whether posting in ``channel`` asks for a handling mark: only a delegation, in its
+    own channel, tells the mediator what may be passed on."""
+    return cv.role is DeskRole.DELEGATE and channel != PLENARY
+
+
 @dataclass(frozen=True)
 class ChannelPage:
     """The newest messages of one channel, oldest first, and the id to page back from."""
@@ -72,6 +95,16 @@ def answered(view: ProposalView) -> Proposal:
     """The proposal with only the responses this member may see."""
     p = view.proposal
     return p if view.responses == p.responses else replace(p, responses=view.responses)
+
+
+def cards(services: Services, viewer: Actor, cv: CaseView) -> list[PackageCard]:
+    """The proposals the viewer may read, as the page states them."""
+    if not cv.may(Action.PROPOSAL_READ):
+        return []
+    return [
+        package_card(cv.case, v, cv.party, cv.may(Action.PROPOSAL_RESPONSES))
+        for v in services.shuttle.list_proposals(viewer, cv.slug)
+    ]
 
 
 def channel_pages(
@@ -122,18 +155,16 @@ def shuttle_page(
         if cv.may(Action.CLAIM_READ)
         else []
     )
-    proposals = (
-        [answered(p) for p in services.shuttle.list_proposals(viewer, slug)]
-        if cv.may(Action.PROPOSAL_READ)
-        else []
-    )
+    proposals = cards(services, viewer, cv)
     ctx = {
         **case_context(cv, "shuttle"),
         "columns": columns,
         "only": only,
         "claims": claims,
         "proposals": proposals,
-        "marks": list(HandlingMark),
+        "marks": MARK_CHOICES,
+        "mark_words": MARK_WORDS,
+        "relay_words": RELAY_WORDS,
         "modes": list(RelayMode),
         "labels": list(RelayLabel),
         "ClaimState": ClaimState,
@@ -178,7 +209,13 @@ async def post_message(request: Request, slug: str, key: str, services: Services
     viewer, only = await shuttle_form(request, services, slug)
     try:
         body = await form_text(request, "body")
-        mark = parse_choice(HandlingMark, await form_text(request, "mark"), "mark")
+        if asks_mark(case_view(services, viewer, slug), key):
+            given = await form_text(request, "mark", required=False)
+            if not given:
+                raise InputError("mark", "choose whether the mediator may pass this message on")
+            mark = parse_choice(HandlingMark, given, "mark")
+        else:
+            mark = HandlingMark.MAY_RELAY
         services.shuttle.post(viewer, slug, key, body, mark)
     except FORM_ERRORS as exc:
         return shuttle_page(request, services, viewer, slug, only, error=exc)

@@ -87,7 +87,21 @@ async def _events(
         200: {
             "description": "Server-Sent Events: `id:` (opaque), `event:` (a type), "
             "`data:` (JSON with the case and the ids of the objects concerned).",
-            "content": {MEDIA: {"schema": {"type": "string"}}},
+            # one event of the stream, as SSE clients (and Schemathesis) parse it
+            "content": {
+                MEDIA: {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "event": {"type": "string"},
+                            "data": {"type": "string"},
+                            "retry": {"type": "integer"},
+                        },
+                        "required": ["data"],
+                    }
+                }
+            },
         }
     },
 )

@@ -15,23 +15,18 @@ from pydantic import AwareDatetime, BaseModel, Field
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.schemas import In, PartyId, Short, Slug
-from offramp.model.rounds import MAX_PACKAGES, RoundState, Visibility
+from offramp.model.rounds import (
+    MAX_PACKAGES,
+    VISIBILITY_NOTE,
+    RoundState,
+    Visibility,
+    result_sentence,
+)
 from offramp.services.rounds import PackageSource, RoundView
 
 router = APIRouter(responses=PROBLEMS)
 PackageKey = Annotated[str, Field(pattern=r"^p[0-9]{1,3}$", max_length=4)]
-
-#: What every addressed party is told about the kind of round it is answering.
-VISIBILITY_NOTE = {
-    Visibility.SEALED: (
-        "Sealed: only your own delegation sees your marks; the mediator and the other "
-        "parties see only the packages every party marked, or that there is none."
-    ),
-    Visibility.OPEN_TO_MEDIATOR: (
-        "Open to the mediator: the mediator sees each party's marks; the other parties "
-        "see only the packages every party marked, or that there is none."
-    ),
-}
+Package = Annotated[dict[Slug, Slug], Field(max_length=100)]  # issue -> option
 
 
 class RoundIn(In):
@@ -39,7 +34,7 @@ class RoundIn(In):
     of the deal space on ``at`` (the case's last date by default)."""
 
     title: Short
-    packages: list[dict[Slug, Slug]] = Field(default_factory=list, max_length=MAX_PACKAGES)
+    packages: list[Package] = Field(default_factory=list, max_length=MAX_PACKAGES)
     source: PackageSource = PackageSource.TYPED
     at: dt.date | None = None
     parties: list[PartyId] | None = Field(None, max_length=20)
@@ -83,16 +78,6 @@ class RoundOut(BaseModel):
     marks: dict[str, list[str] | None] | None
 
 
-def _result(v: RoundView) -> str:
-    if v.state is RoundState.EXPIRED:
-        return "The deadline passed before every party answered: nothing is revealed."
-    if v.state is RoundState.OPEN:
-        return f"{len(v.answered)} of {len(v.parties)} parties have answered."
-    if not v.overlap:
-        return "No package was marked acceptable by every party."
-    return "Marked acceptable by every party: " + ", ".join(v.overlap) + "."
-
-
 def round_out(v: RoundView) -> RoundOut:
     return RoundOut(
         id=v.id,
@@ -111,7 +96,7 @@ def round_out(v: RoundView) -> RoundOut:
         answered=list(v.answered),
         revealed_at=v.revealed_at,
         overlap=None if v.overlap is None else list(v.overlap),
-        result=_result(v),
+        result=result_sentence(v.state, len(v.answered), len(v.parties), v.overlap),
         mine=None if v.mine is None else list(v.mine),
         marks=None
         if v.marks is None

@@ -21,6 +21,7 @@ class IncidentType(StrEnum):
     VIOLATION = "violation"
     ACCIDENT = "accident"
     NOTIFICATION_MISSED = "notification_missed"
+    HEARTBEAT_MISSED = "heartbeat_missed"
 
 
 @dataclass(frozen=True)
