@@ -20,6 +20,7 @@ from offramp.services.access import AccessPolicy
 from offramp.services.accounts import AccountService
 from offramp.services.analysis import AnalysisService
 from offramp.services.audit import AuditService
+from offramp.services.authoring import AuthoringService
 from offramp.services.cases import CaseService
 from offramp.services.codings import CodingService
 from offramp.services.crisis import CrisisService
@@ -32,6 +33,9 @@ from offramp.services.precedents import PrecedentService
 from offramp.services.rounds import RoundService
 from offramp.services.shuttle import ShuttleService
 from offramp.services.sweeps import SweepService
+from offramp.store.audit import adopt
+from offramp.store.audit_cover import use_key
+from offramp.store.audit_key import load_key
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
 from offramp.store.uow import UowFactory, uow_factory
@@ -61,6 +65,7 @@ class Services:
     events: EventService  # the live desk's streams (services/events.py)
     sweeps: SweepService  # the scheduled deadline sweeps (services/sweeps.py)
     precedents: PrecedentService  # the library and links to it (services/precedents.py)
+    authoring: AuthoringService  # a case's records one at a time (services/authoring.py)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -82,24 +87,33 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
     precedents: str | Path | None = None,
+    create_audit_key: bool = False,
 ) -> Services:
     """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
 
     ``clock`` is where every service, and every row and audit event the store stamps,
     reads "now" (the system clock by default; the demo and the tests pass a fixed or
     started one). Nothing else reads the system clock. ``precedents`` is a team's own
-    library file, added to the shipped library (read once, here).
+    library file, added to the shipped library (read once, here). ``create_audit_key``
+    makes the audit key file if there is none (``offramp serve``).
     """
+    library = load_library(precedents)  # a bad team file stops here, before the database
     if migrate_first:
         migrate(url)
     engine = make_engine(url)
+    # the audit chain is signed with the server's key, kept outside the database
+    # (store/audit_key.py: read if present; ``offramp serve`` creates it)
+    key, made = load_key(url, create=create_audit_key)
+    if key is not None and made:
+        with engine.begin() as conn:
+            adopt(conn, key)  # sign what was written before the key existed
+    use_key(engine, key)
     clock = clock or SystemClock()
     uow = uow_factory(engine, clock, SectionRecords())
     policy = AccessPolicy()
     audit = AuditService(uow, policy)
     cases = CaseService(uow, policy, clock)
     shuttle = ShuttleService(uow, policy, clock)
-    library = load_library(precedents)
     return Services(
         engine=engine,
         clock=clock,
@@ -119,4 +133,5 @@ def bootstrap(
         events=EventService(uow, policy, clock),
         sweeps=SweepService(uow, clock),
         precedents=PrecedentService(uow, policy, clock, library, shuttle),
+        authoring=AuthoringService(uow, policy, clock),
     )

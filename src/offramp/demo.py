@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from pathlib import Path
 
+import yaml
+
 from offramp.bootstrap import Services, bootstrap
 from offramp.files.case import load_case
 from offramp.model.deadlines import Clock
@@ -82,10 +84,23 @@ def example_path() -> Path:
 
 
 def timeline_start() -> datetime:
-    """Where the demo's clock starts: noon UTC on the example case's last date, so that
-    its deadlines read as they did then, not as years overdue."""
-    last = load_case(example_path()).dates()[-1]
-    return datetime.combine(last, time(12), tzinfo=UTC)
+    """Where the demo's clock starts: the example case's last moment on record (noon UTC
+    on its last date, or its crisis section's last event if later), so that deadlines
+    read as they did then, not as years overdue, and no record lies in the future."""
+    path = example_path()
+    last = datetime.combine(load_case(path).dates()[-1], time(12), tzinfo=UTC)
+    raw = yaml.safe_load(path.read_text("utf-8")) or {}
+    events = [v for v in _instants(raw.get("crisis")) if v.tzinfo is not None]
+    return max([last, *events])
+
+
+def _instants(node: object) -> list[datetime]:
+    """Every timestamp in a parsed YAML tree (YAML reads ISO instants as datetimes)."""
+    if isinstance(node, dict):
+        return [v for x in node.values() for v in _instants(x)]
+    if isinstance(node, list):
+        return [v for x in node for v in _instants(x)]
+    return [node] if isinstance(node, datetime) else []
 
 
 def fresh_database(db_path: Path) -> None:

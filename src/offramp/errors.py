@@ -5,7 +5,8 @@
     ├── NotFound                 missing, or hidden from this actor (same message either way)
     ├── Forbidden                the actor sees the thing but may not do this `action`
     ├── Conflict                 stale version, duplicate, or an illegal state transition
-    └── Unauthenticated          no valid session or token
+    ├── Unauthenticated          no valid session or token
+    └── Throttled                too many attempts; `retry_after` seconds to wait
 
 The surfaces translate them once: the API into RFC 9457 problem details, the web desk
 into a page with the message, the CLI into ``error: <where>: <message>`` and exit code 1.
@@ -100,3 +101,14 @@ class Unauthenticated(OfframpError):
 
     status = 401
     title = "Sign-in required"
+
+
+class Throttled(OfframpError):
+    """Too many attempts (sign-in failures, or sign-ins at once): retry after a while."""
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = max(1, retry_after)

@@ -16,6 +16,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from crisis_desk.matrix import crisis_routes, seed_crisis
+from desk_authoring import authoring_routes
+from desk_crisis_oncall import oncall_routes, seed_oncall
 from desk_fixtures import (
     FAST_HASHER,
     PASSWORD,
@@ -30,6 +32,7 @@ from desk_rounds import rounds_routes, seed_rounds
 from offramp.api.app import api_routes, create_app
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.shuttle import HandlingMark, RelayLabel
+from offramp.services.accounts import SYSTEM
 
 M, UA, RU, F, OB, A, D = (
     "mediator_il",
@@ -106,6 +109,36 @@ ROUTES: list[Route] = [
     Route(
         "token_create", "POST", "/api/tokens", (*ALL, "outsider"), everyone=True, body="own-token"
     ),
+    # taking access away (issue 18, finding 9)
+    Route("session_close", "DELETE", "/api/session", (*ALL, "outsider"), everyone=True),
+    Route("token_list", "GET", "/api/tokens", (*ALL, "outsider"), everyone=True),
+    Route(
+        "token_revoke",
+        "DELETE",
+        "/api/tokens/{analyst_token}?user=analyst",
+        (A,),
+        (M, UA, RU, F, OB, D, "outsider"),
+        "token.revoke",
+        everyone=True,
+    ),
+    Route(
+        "user_disable",
+        "POST",
+        "/api/users/observer_us/disable",
+        (),
+        (*ALL, "outsider"),
+        "user.disable",
+        everyone=True,
+    ),
+    Route(
+        "user_enable",
+        "POST",
+        "/api/users/observer_us/enable",
+        (),
+        (*ALL, "outsider"),
+        "user.disable",
+        everyone=True,
+    ),
     Route("case_list", "GET", "/api/cases", (*ALL, "outsider"), everyone=True),
     Route(
         "case_create",
@@ -125,6 +158,25 @@ ROUTES: list[Route] = [
         (*ALL, "outsider"),
         "member.add",
         body={"user": "outsider", "role": "observer"},
+        everyone=True,
+    ),
+    Route(
+        "member_change",
+        "PATCH",
+        "/api/cases/small/members/observer_us",
+        (),
+        (*ALL, "outsider"),
+        "member.change",
+        body={"role": "facilitator"},
+        everyone=True,
+    ),
+    Route(
+        "member_remove",
+        "DELETE",
+        "/api/cases/small/members/observer_us",
+        (),
+        (*ALL, "outsider"),
+        "member.remove",
         everyone=True,
     ),
     Route("case_read", "GET", "/api/cases/small", ALL),
@@ -381,8 +433,10 @@ ROUTES: list[Route] = [
     Route("case_events", "GET", "/api/cases/small/events", ALL),
 ]
 ROUTES += crisis_routes(Route)
+ROUTES += oncall_routes(Route)
 ROUTES += rounds_routes(Route)
 ROUTES += precedent_routes(Route)
+ROUTES += authoring_routes(Route)
 BY_NAME = {r.name: r for r in ROUTES}
 
 
@@ -402,6 +456,7 @@ def seed(desk: Services) -> dict[str, str]:
     note = desk.cases.add_note(med, "small", "Private", "Mediator's own thoughts").id
     position = desk.cases.list_positions(med, "small")[0].id
     seed_crisis(desk)
+    seed_oncall(desk)
     rounds = seed_rounds(desk)
     links = seed_precedents(desk)
     return {
@@ -414,6 +469,7 @@ def seed(desk: Services) -> dict[str, str]:
         "proposal": str(proposal),
         "note": str(note),
         "position": str(position),
+        "analyst_token": str(desk.accounts.list_tokens(SYSTEM, A)[0].id),
     }
 
 
@@ -485,6 +541,7 @@ def _state(desk: Services) -> tuple[dict[str, int], tuple[int, str]]:
     with desk.uow() as uow:
         counts = uow.repo.count_rows()
     counts.pop("credentials", None)  # signing in opens a session; nothing else may change
+    counts.pop("login_failures", None)  # ... and a failed sign-in is counted (the throttle)
     return counts, desk.audit.head("small")
 
 

@@ -214,7 +214,7 @@ _ID = re.compile(r"^id: .*$", re.MULTILINE)
 def _every_get(client: TestClient) -> list[str]:
     out = []
     for route in api_routes(client.app):  # type: ignore[arg-type]
-        if "GET" not in route.methods or not route.path.startswith("/cases/{case}"):
+        if "GET" not in (route.methods or set()) or not route.path.startswith("/cases/{case}"):
             continue
         paths = ["/api" + route.path]
         for name in re.findall(r"{(\w+)}", route.path):

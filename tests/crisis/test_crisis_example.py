@@ -244,7 +244,7 @@ def test_unknown_references_are_reported_at_their_lines() -> None:
         "c.yaml:9: crisis.incidents[0].against: unknown party 'XX'",
         "c.yaml:13: crisis.incidents[0].arrivals[0].channel: unknown channel 'ru-us-hotline'",
         "c.yaml:15: crisis.incidents[0].run.playbook: unknown playbook 'wnd_allegation': use one of "
-        "accident, notification_missed, threat, violation, wmd_allegation",
+        "accident, heartbeat_missed, notification_missed, threat, violation, wmd_allegation",
     ]
 
 

@@ -18,7 +18,7 @@ from offramp.model.concessions import Direction
 from offramp.model.deadlines import FixedClock
 from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
 from offramp.services.access import Actor
-from offramp.services.accounts import SESSION_DAYS
+from offramp.services.accounts import SESSION_LIFETIME
 from offramp.store import tables as t
 
 START = datetime(2031, 5, 4, 9, 30, tzinfo=UTC)
@@ -119,11 +119,11 @@ def test_sessions_expire_by_the_clock_and_users_are_stamped_with_it(fixed) -> No
         ).one()
     assert _utc(created) == made
     assert _utc(session.created_at) == opened
-    assert _utc(session.expires_at) == opened + timedelta(days=SESSION_DAYS)
+    assert _utc(session.expires_at) == opened + SESSION_LIFETIME
 
-    clock.set(opened + timedelta(days=SESSION_DAYS) - timedelta(seconds=1))
+    clock.set(opened + SESSION_LIFETIME - timedelta(seconds=1))
     assert desk.accounts.actor_for_secret(secret).name == "newcomer"
-    clock.set(opened + timedelta(days=SESSION_DAYS))
+    clock.set(opened + SESSION_LIFETIME)
     with pytest.raises(Unauthenticated):
         desk.accounts.actor_for_secret(secret)
     with desk.engine.connect() as conn:

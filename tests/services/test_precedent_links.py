@@ -104,7 +104,13 @@ def test_a_stale_version_is_a_conflict_and_keeps_the_link(world: World) -> None:
     assert _ids(world.desk.precedents.list_links(world.actor(MED), "small")) == [made.link.id]
 
 
-EXPECT_LINK = {MED: None, UA: Forbidden, RU: Forbidden, FAC: Forbidden, OBS: Forbidden}
+EXPECT_LINK: dict[str, type[Exception] | None] = {
+    MED: None,
+    UA: Forbidden,
+    RU: Forbidden,
+    FAC: Forbidden,
+    OBS: Forbidden,
+}
 EXPECT_LINK |= {AN: Forbidden, DESK: Forbidden, "outsider": NotFound}
 EXPECT_LINK |= {"anonymous": Unauthenticated}
 
@@ -119,12 +125,18 @@ def test_only_the_mediators_team_links(world: World, persona: str) -> None:
     with pytest.raises(expected) as err:
         _link(world, persona)
     if expected is Forbidden:
-        assert err.value.action == "precedent.link"  # type: ignore[attr-defined]
+        assert isinstance(err.value, Forbidden) and err.value.action == "precedent.link"
     assert _state(world) == before
 
 
 # unlinking a link on a tabled option: who sees it is refused (403), who does not, 404
-EXPECT_UNLINK = {MED: None, UA: Forbidden, RU: Forbidden, FAC: NotFound, OBS: NotFound}
+EXPECT_UNLINK: dict[str, type[Exception] | None] = {
+    MED: None,
+    UA: Forbidden,
+    RU: Forbidden,
+    FAC: NotFound,
+    OBS: NotFound,
+}
 EXPECT_UNLINK |= {AN: NotFound, DESK: NotFound, "outsider": NotFound}
 EXPECT_UNLINK |= {"anonymous": Unauthenticated}
 
@@ -173,7 +185,9 @@ def test_the_unique_index_holds_for_links_to_a_whole_precedent(world: World) -> 
         0, "alignment", "neutral", "austria-1955", None, "", MED, world.desk.clock.now()
     )
     with pytest.raises(Conflict), world.desk.uow(write=True) as uow:
-        case_id = uow.repo.get_member_scope("small", world.actors[MED].id)[0].id
+        row = uow.repo.get_member_scope("small", world.actors[MED].id)[0]
+        assert row is not None
+        case_id = row.id
         uow.precedents.add_link(case_id, link)
         uow.precedents.add_link(case_id, link)
 
@@ -339,3 +353,13 @@ def test_matches_cover_every_issue_of_the_case(world: World) -> None:
     assert found[1].matches[0].precedent.id == "minsk-ii-2015"  # Donetsk and Luhansk
     with pytest.raises(InputError):
         world.desk.precedents.matches(world.actor(UA), "small", issue="nope")
+
+
+def test_a_bad_team_file_stops_the_desk_before_the_database(tmp_path: Path) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text(TEAM_FILE.replace("id: team-only-1999", "id: austria-1955"), "utf-8")
+    with pytest.raises(InputError) as err:
+        bootstrap(str(tmp_path / "never.db"), precedents=team)
+    assert str(err.value.problems[0]).startswith(f"{team}:3: ")
+    assert "already in the shipped library" in str(err.value)
+    assert not (tmp_path / "never.db").exists()

@@ -147,7 +147,7 @@ def _sign_in(page: Page, base: str, name: str, password: str = PASSWORD) -> None
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/cases")
+    page.wait_for_url(f"{base}/needs")
 
 
 def _shot(page: Page, name: str) -> None:

@@ -20,10 +20,12 @@ from offramp.api.limits import BodyLimits
 from offramp.api.routes import (
     accounts,
     audit,
+    authoring,
     cases,
     codings,
     content,
     crisis,
+    crisis_oncall,
     events,
     health,
     notes,
@@ -75,7 +77,9 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
     for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
         app.include_router(module.router, prefix=PREFIX)
-    for module in (rounds, codings, precedents):
+    for module in (crisis_oncall,):
+        app.include_router(module.router, prefix=PREFIX)
+    for module in (rounds, codings, precedents, authoring):
         app.include_router(module.router, prefix=PREFIX)
     _problem_media_type(app)
     install_docs(app)

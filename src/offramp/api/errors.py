@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from offramp.errors import Forbidden, OfframpError
+from offramp.errors import Forbidden, OfframpError, Throttled
 
 PROBLEM_TYPE = "https://offramp.example/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -24,7 +24,11 @@ log = logging.getLogger("offramp.api")
 
 
 def problem(
-    status: int, title: str, detail: str, errors: list[dict[str, str]] | None = None
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + title.lower().replace(" ", "-"),
@@ -33,7 +37,7 @@ def problem(
         "detail": detail,
         "errors": errors if errors is not None else [{"where": "", "message": detail}],
     }
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {**({"WWW-Authenticate": "Bearer"} if status == 401 else {}), **(headers or {})}
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
@@ -42,6 +46,9 @@ def _offramp(_: Request, exc: Exception) -> JSONResponse:
     errors = [{"where": p.where, "message": p.message} for p in exc.problems]
     if isinstance(exc, Forbidden):
         errors = [{"where": exc.action, "message": exc.message}]
+    if isinstance(exc, Throttled):
+        headers = {"Retry-After": str(exc.retry_after)}
+        return problem(exc.status, exc.title, exc.message, errors, headers)
     return problem(exc.status, exc.title, exc.message, errors)
 
 

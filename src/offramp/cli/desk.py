@@ -3,8 +3,11 @@
     serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
           [--metrics-loopback]
     demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
-    db upgrade | user add NAME | member add CASE USER ROLE [--party]
-    token create USER | case import FILE | case export CASE [--out] | audit verify CASE
+    db upgrade | user add|disable|enable NAME
+    member add|role CASE USER ROLE [--party] | member remove CASE USER
+    token create USER [--expires-in 30d] | token list USER | token revoke USER ID
+    case import FILE | case export CASE [--out]
+    audit checkpoint --out FILE | audit verify CASE [--checkpoint FILE]
 
 ``register(app)`` adds them all to a Typer app. Errors print ``error: <where>: <message>``
 and exit 1, never a traceback.
@@ -114,6 +117,12 @@ def serve(
             help="Check acknowledgement and step deadlines this often (0: never).",
         ),
     ] = 30.0,
+    precedents: Annotated[
+        Path | None,
+        typer.Option(
+            "--precedents", help="A team's own precedent library file, added to the shipped one."
+        ),
+    ] = None,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
     from offramp.api.app import Settings
@@ -124,7 +133,12 @@ def serve(
 
         use_json_lines()
     with _errors():
-        desk = bootstrap(db, clock=parse_clock(clock, "--clock"))
+        desk = bootstrap(
+            db,
+            clock=parse_clock(clock, "--clock"),
+            precedents=precedents,
+            create_audit_key=True,
+        )
         if case_file is not None:
             from offramp.files.case import load_case
 
@@ -210,6 +224,22 @@ def user_add(
     typer.echo(f"added user {name}" + (" (admin)" if admin else ""))
 
 
+@user_app.command("disable")
+def user_disable(name: str, db: DbOption = DEFAULT_DB) -> None:
+    """Disable an account: no sign-in, and every session and token of it ends."""
+    with _desk(db) as desk:
+        ended = desk.accounts.set_disabled(SYSTEM, name, True)
+    typer.echo(f"disabled user {name} ({ended} sessions and tokens ended)")
+
+
+@user_app.command("enable")
+def user_enable(name: str, db: DbOption = DEFAULT_DB) -> None:
+    """Let a disabled account sign in again (with its old password)."""
+    with _desk(db) as desk:
+        desk.accounts.set_disabled(SYSTEM, name, False)
+    typer.echo(f"enabled user {name}")
+
+
 member_app = typer.Typer(help="Case memberships.", no_args_is_help=True)
 
 
@@ -227,14 +257,63 @@ def member_add(
     typer.echo(f"{user} is {role}{' of ' + party if party else ''} on {case}")
 
 
+@member_app.command("remove")
+def member_remove(case: str, user: str, db: DbOption = DEFAULT_DB) -> None:
+    """Take USER off CASE (and what the mediator shared with them)."""
+    with _desk(db) as desk:
+        desk.cases.remove_member(SYSTEM, case, user)
+    typer.echo(f"{user} is no longer a member of {case}")
+
+
+@member_app.command("role")
+def member_role(
+    case: str,
+    user: str,
+    role: str,
+    db: DbOption = DEFAULT_DB,
+    party: Annotated[str | None, typer.Option(help="The party of a delegate.")] = None,
+) -> None:
+    """Give USER, a member of CASE, another ROLE (or party)."""
+    with _desk(db) as desk:
+        desk.cases.change_member(SYSTEM, case, user, role, party)
+    typer.echo(f"{user} is {role}{' of ' + party if party else ''} on {case}")
+
+
 token_app = typer.Typer(help="API bearer tokens.", no_args_is_help=True)
 
 
 @token_app.command("create")
-def token_create(user: str, db: DbOption = DEFAULT_DB) -> None:
-    """Print a new bearer token for USER (shown once)."""
+def token_create(
+    user: str,
+    db: DbOption = DEFAULT_DB,
+    expires_in: Annotated[
+        str, typer.Option("--expires-in", help="How long it lives: 90m, 12h, 30d (at most 366d).")
+    ] = "90d",
+) -> None:
+    """Print a new bearer token for USER (shown once); it expires."""
+    from offramp.services.accounts import parse_lifetime
+
     with _desk(db) as desk:
-        typer.echo(desk.accounts.create_token(SYSTEM, user))
+        span = parse_lifetime(expires_in, "--expires-in")
+        typer.echo(desk.accounts.create_token(SYSTEM, user, span))
+
+
+@token_app.command("list")
+def token_list(user: str, db: DbOption = DEFAULT_DB) -> None:
+    """USER's tokens: id, created, expires (never the secret)."""
+    with _desk(db) as desk:
+        rows = desk.accounts.list_tokens(SYSTEM, user)
+    for r in rows:
+        expires = r.expires_at.isoformat(timespec="seconds") if r.expires_at else "never"
+        typer.echo(f"{r.id}\t{r.created_at.isoformat(timespec='seconds')}\t{expires}")
+
+
+@token_app.command("revoke")
+def token_revoke(user: str, token_id: int, db: DbOption = DEFAULT_DB) -> None:
+    """Revoke USER's token TOKEN_ID (from ``token list``); it stops working at once."""
+    with _desk(db) as desk:
+        desk.accounts.revoke_token(SYSTEM, user, token_id)
+    typer.echo(f"revoked token {token_id} of {user}")
 
 
 case_app = typer.Typer(help="Cases in the database.", no_args_is_help=True)
@@ -272,11 +351,42 @@ def case_export(
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 
 
-@audit_app.command("verify")
-def audit_verify(case: str, db: DbOption = DEFAULT_DB) -> None:
-    """Check every event of CASE's chain; exit 1 naming the first bad event."""
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    out: Annotated[Path, typer.Option("--out", help="Write the signed checkpoint here.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Record every chain's head, signed with the server's audit key (keep it elsewhere)."""
+    import json
+
     with _desk(db) as desk:
-        report = desk.audit.verify(case)
+        taken = desk.audit.checkpoint(desk.clock.now())
+        out.write_text(json.dumps(taken, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    typer.echo(f"wrote {out}: {len(taken['heads'])} chains")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    case: str,
+    db: DbOption = DEFAULT_DB,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option(
+            "--checkpoint", help="A file from `audit checkpoint`: also catch cut or deleted chains."
+        ),
+    ] = None,
+) -> None:
+    """Check every event of CASE's chain; exit 1 naming the first bad event."""
+    import json
+
+    with _desk(db) as desk:
+        seen = None
+        if checkpoint is not None:
+            try:
+                seen = json.loads(checkpoint.read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise _input(str(checkpoint), f"cannot be read as JSON: {exc}") from None
+        report = desk.audit.verify(case, seen)
     if report.ok:
         typer.echo(f"{case}: ok, {report.message}")
         return

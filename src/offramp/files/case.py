@@ -167,7 +167,9 @@ class CaseFile(_In):
     title: str
     description: str = ""
     notes: str = ""
-    parties: Annotated[list[PartyIn], Field(min_length=1)]
+    parties: list[PartyIn] = Field(
+        description="Every actor; a case being authored on the desk may have none yet."
+    )
     people: list[PersonIn] = []
     issues: list[IssueIn] = []
     sources: list[SourceIn] = []

@@ -36,6 +36,8 @@ class Action(StrEnum):
     CASE_READ = "case.read"
     CASE_EXPORT = "case.export"
     CASE_IMPORT = "case.import"
+    # add, edit, reorder and remove the records of a case (services/authoring.py)
+    CASE_AUTHOR = "case.author"
     STATEMENT_READ = "statement.read"
     STATEMENT_CREATE = "statement.create"
     STATEMENT_CONFIRM = "statement.confirm"
@@ -162,6 +164,7 @@ POLICY: Mapping[DeskRole, Mapping[Action, Grant]] = {
         **_PUBLIC,
         Action.CASE_EXPORT: A,
         Action.CASE_IMPORT: A,
+        Action.CASE_AUTHOR: A,
         Action.STATEMENT_CREATE: A,
         Action.POSITION_READ: A,
         Action.POSITION_WRITE: A,

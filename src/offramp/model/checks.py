@@ -201,3 +201,89 @@ def second_reservation(
     """One reservation value per party and day."""
     if (party, day) in taken:
         yield (), f"a second reservation of {party} that day"
+
+
+# -- what uses a record (before it is removed or changed) -------------------------------
+
+
+def _position_label(party: str, issue: str, day: date) -> str:
+    return f"position {party}/{issue}/{day.isoformat()}"
+
+
+def party_uses(case: Case, party: str) -> list[str]:
+    """The records of ``case`` that name party ``party``."""
+    return [
+        *(f"person {p.id}" for p in case.people if p.party == party),
+        *(f"statement {s.id}" for s in case.statements if s.party == party),
+        *(_position_label(p.party, p.issue, p.date) for p in case.positions if p.party == party),
+        *(
+            f"reservation {r.party}/{r.date.isoformat()}"
+            for r in case.reservations
+            if r.party == party
+        ),
+        *(f"track {t.id}" for t in case.tracks if party in t.parties),
+    ]
+
+
+def issue_uses(case: Case, issue: str, option: str | None = None) -> list[str]:
+    """The statements and positions on ``issue`` (that name ``option``, when given)."""
+
+    def names(pos_ideal: str, acceptable: Sequence[str]) -> bool:
+        return option is None or option == pos_ideal or option in acceptable
+
+    return [
+        *(
+            f"statement {s.id}"
+            for s in case.statements
+            if s.issue == issue and (option is None or s.option == option)
+        ),
+        *(
+            _position_label(p.party, p.issue, p.date)
+            for p in case.positions
+            if p.issue == issue and names(p.ideal, p.acceptable)
+        ),
+    ]
+
+
+def source_uses(case: Case, source: str) -> list[str]:
+    return [f"statement {s.id}" for s in case.statements if s.source == source]
+
+
+def statement_uses(case: Case, statement: str) -> list[str]:
+    """The positions and reservations that cite statement ``statement``."""
+    return [
+        *(
+            _position_label(p.party, p.issue, p.date)
+            for p in case.positions
+            if statement in p.statements
+        ),
+        *(
+            f"reservation {r.party}/{r.date.isoformat()}"
+            for r in case.reservations
+            if statement in r.statements
+        ),
+    ]
+
+
+def person_uses(case: Case, person: str) -> list[str]:
+    """The statements whose speaker is person ``person`` (by id)."""
+    return [f"statement {s.id}" for s in case.statements if s.speaker == person]
+
+
+def in_use(what: str, uses: Sequence[str], path: FieldPath = ()) -> Iterator[Found]:
+    """``what`` cannot go while ``uses`` name it."""
+    if uses:
+        shown = ", ".join(uses[:5]) + (f" and {len(uses) - 5} more" if len(uses) > 5 else "")
+        yield path, f"{what} is used by {shown}: change or remove those first"
+
+
+def same_ids(order: Sequence[str], ids: Sequence[str], path: FieldPath = ()) -> Iterator[Found]:
+    """A new order names each of ``ids`` exactly once."""
+    if sorted(order) != sorted(ids):
+        missing = [i for i in ids if i not in order]
+        extra = [i for i in order if i not in ids or order.count(i) > 1]
+        said = [
+            *([f"missing {', '.join(missing)}"] if missing else []),
+            *([f"unknown or repeated {', '.join(dict.fromkeys(extra))}"] if extra else []),
+        ]
+        yield path, f"must list each of {', '.join(ids)} once ({'; '.join(said)})"

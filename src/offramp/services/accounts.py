@@ -1,7 +1,13 @@
 """Accounts: users with argon2 password hashes, web sessions and API bearer tokens.
 
 Sessions and tokens are random secrets handed to the client once; only their sha256
-is stored, so a copy of the database does not let anyone sign in.
+is stored, so a copy of the database does not let anyone sign in. Access can be taken
+away (issue 18): a session lives :data:`SESSION_LIFETIME` (as long as the web cookie),
+a token until its expiry (:data:`TOKEN_LIFETIME` unless asked otherwise), either can
+be revoked, and a disabled user's password hash is prefixed with ``!`` (the
+``/etc/shadow`` convention: it never verifies) and every credential deleted. Sign-in
+is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
+hashed against a dummy hash so that it takes as long as a wrong password.
 """
 
 from __future__ import annotations
@@ -9,25 +15,49 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from offramp.errors import Conflict, InputError, Unauthenticated
+from offramp.errors import Conflict, InputError, NotFound, Unauthenticated
 from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.signin_throttle import SignInThrottle
 from offramp.store.audit import SERVER_CHAIN
+from offramp.store.repository import CredentialRow, UserRow
 from offramp.store.uow import UowFactory
 
-SESSION_DAYS = 14
+SESSION_LIFETIME = timedelta(hours=12)  # the web cookie's max-age (web/security.py)
+TOKEN_LIFETIME = timedelta(days=90)
+MAX_TOKEN_LIFETIME = timedelta(days=366)
+DISABLED = "!"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
+LIFETIME = re.compile(r"^([1-9][0-9]{0,5})([mhd])$")
 SYSTEM = Actor(0, "system", is_admin=True)
 
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def parse_lifetime(text: str, where: str = "expires_in") -> timedelta:
+    """``90m``, ``12h`` or ``30d`` as a duration, at most :data:`MAX_TOKEN_LIFETIME`."""
+    m = LIFETIME.match(text.strip())
+    if m is None:
+        raise InputError(
+            where, f"{text!r} is not a lifetime; write minutes, hours or days: 90m, 12h, 30d"
+        )
+    unit = {"m": "minutes", "h": "hours", "d": "days"}[m.group(2)]
+    span = timedelta(**{unit: int(m.group(1))})
+    if span > MAX_TOKEN_LIFETIME:
+        raise InputError(where, f"a token lives at most {MAX_TOKEN_LIFETIME.days} days")
+    return span
+
+
+def is_disabled(row: UserRow) -> bool:
+    return row.password_hash.startswith(DISABLED)
 
 
 class AccountService:
@@ -40,6 +70,8 @@ class AccountService:
         self.policy = policy
         self.hasher = hasher
         self.clock = clock
+        self.throttle = SignInThrottle(uow, clock)
+        self._dummy: str | None = None  # a hash to check unknown names against
 
     def add_user(self, actor: Actor, name: str, password: str, *, admin: bool = False) -> Actor:
         """Create an account (server admins only; ``SYSTEM`` is the CLI operator)."""
@@ -48,7 +80,7 @@ class AccountService:
             raise InputError("name", "use lowercase letters, digits, '.', '_' or '-' (at most 80)")
         if len(password) < 8:
             raise InputError("password", "a password needs at least 8 characters")
-        hashed = self.hasher.hash(password)
+        hashed = self.throttle.hashing(lambda: self.hasher.hash(password))
         with self.uow(write=True) as uow:
             if uow.repo.get_user_by_name(name) is not None:
                 raise Conflict(f"There is already a user named {name}.")
@@ -64,20 +96,33 @@ class AccountService:
             raise InputError("user", f"no user named {name!r}")
         return Actor(row.id, row.name, row.is_admin)
 
-    def sign_in(self, name: str, password: str) -> tuple[Actor, str]:
-        """Check the password and open a session; returns the session secret."""
+    def _verify(self, row: UserRow | None, password: str) -> bool:
+        """Whether ``password`` is the user's; as slow for an unknown or disabled user."""
+        if self._dummy is None:
+            self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
+        stored = self._dummy if row is None else row.password_hash.removeprefix(DISABLED)
+        try:
+            self.throttle.hashing(lambda: self.hasher.verify(stored, password))
+        except (VerificationError, InvalidHashError):
+            return False
+        return row is not None and not is_disabled(row)
+
+    def sign_in(self, name: str, password: str, client: str = "") -> tuple[Actor, str]:
+        """Check the password and open a session; returns the session secret.
+
+        ``client`` is the caller's address, for the per-client throttle (none if empty).
+        """
+        self.throttle.check(name, client)
         with self.uow() as uow:
             row = uow.repo.get_user_by_name(name)
-        try:
-            if row is None:
-                raise VerificationError("no such user")
-            self.hasher.verify(row.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            raise Unauthenticated("Wrong user name or password.") from None
+        if row is None or not self._verify(row, password):
+            self.throttle.failed(name, client)
+            raise Unauthenticated("Wrong user name or password.")
+        self.throttle.succeeded(name)
         secret = secrets.token_urlsafe(32)
-        expires = self.clock.now() + timedelta(days=SESSION_DAYS)
+        now = self.clock.now()
         with self.uow(write=True) as uow:
-            uow.repo.add_credential(row.id, "session", _digest(secret), expires)
+            uow.repo.add_credential(row.id, "session", _digest(secret), now + SESSION_LIFETIME, now)
             uow.audit(SERVER_CHAIN, row.name, "session.open", {"user": row.name})
             uow.commit()
         return Actor(row.id, row.name, row.is_admin), secret
@@ -87,22 +132,87 @@ class AccountService:
             uow.repo.delete_credential(_digest(secret))
             uow.commit()
 
-    def create_token(self, actor: Actor, user: str) -> str:
-        """A bearer token for ``user`` (the user itself or a server admin may ask)."""
+    def create_token(
+        self, actor: Actor, user: str, expires_in: timedelta | None = TOKEN_LIFETIME
+    ) -> str:
+        """A bearer token for ``user`` (the user itself or a server admin may ask).
+
+        It expires after ``expires_in`` (90 days unless given; at most 366).
+        """
+        secret, _ = self.create_token_expiring(actor, user, expires_in)
+        return secret
+
+    def create_token_expiring(
+        self, actor: Actor, user: str, expires_in: timedelta | None = TOKEN_LIFETIME
+    ) -> tuple[str, datetime]:
+        """:meth:`create_token`, and when the token expires."""
+        target = self._target(actor, user, AdminAction.USER_CREATE)
+        span = expires_in or TOKEN_LIFETIME
+        if span > MAX_TOKEN_LIFETIME or span <= timedelta(0):
+            raise InputError("expires_in", f"a token lives at most {MAX_TOKEN_LIFETIME.days} days")
+        secret = "ofr_" + secrets.token_urlsafe(32)
+        now = self.clock.now()
+        expires = now + span
+        with self.uow(write=True) as uow:
+            row = uow.repo.get_user(target.id)
+            if row is None or is_disabled(row):
+                raise InputError("user", f"the user {user!r} is disabled")
+            uow.repo.add_credential(target.id, "token", _digest(secret), expires, now)
+            payload = {"user": target.name, "expires_at": expires.isoformat()}
+            uow.audit(SERVER_CHAIN, actor.name, "token.create", payload)
+            uow.commit()
+        return secret, expires
+
+    def _target(self, actor: Actor, user: str, action: AdminAction) -> Actor:
+        """The user acted on: oneself, or anyone for a server admin (``action``)."""
         target = self.get_actor(user)
         if actor.id != target.id:
-            self.policy.require_admin(actor, AdminAction.USER_CREATE)
-        secret = "ofr_" + secrets.token_urlsafe(32)
+            self.policy.require_admin(actor, action)
+        return target
+
+    def list_tokens(self, actor: Actor, user: str) -> list[CredentialRow]:
+        """The user's tokens (ids and times, never secrets)."""
+        target = self._target(actor, user, AdminAction.TOKEN_REVOKE)
+        with self.uow() as uow:
+            return uow.repo.list_credentials(target.id, "token")
+
+    def revoke_token(self, actor: Actor, user: str, token_id: int) -> None:
+        """Delete one of the user's tokens by id; it stops working at once."""
+        target = self._target(actor, user, AdminAction.TOKEN_REVOKE)
         with self.uow(write=True) as uow:
-            uow.repo.add_credential(target.id, "token", _digest(secret), None)
-            uow.audit(SERVER_CHAIN, actor.name, "token.create", {"user": target.name})
+            if not uow.repo.delete_credential_by_id(token_id, target.id, "token"):
+                raise NotFound("No such token.")
+            uow.audit(
+                SERVER_CHAIN, actor.name, "token.revoke", {"user": target.name, "token": token_id}
+            )
             uow.commit()
-        return secret
+
+    def set_disabled(self, actor: Actor, user: str, disabled: bool) -> int:
+        """Disable (or enable again) an account; disabling ends every session and token.
+
+        Returns how many sessions and tokens were ended.
+        """
+        self.policy.require_admin(actor, AdminAction.USER_DISABLE)
+        if disabled and user == actor.name:
+            raise InputError("user", "you cannot disable your own account")
+        with self.uow(write=True) as uow:
+            row = uow.repo.get_user_by_name(user)
+            if row is None:
+                raise InputError("user", f"no user named {user!r}")
+            if is_disabled(row) == disabled:
+                raise Conflict(f"{user} is already {'disabled' if disabled else 'enabled'}.")
+            bare = row.password_hash.removeprefix(DISABLED)
+            uow.repo.set_password_hash(row.id, DISABLED + bare if disabled else bare)
+            ended = uow.repo.delete_credentials_of(row.id) if disabled else 0
+            action = "user.disable" if disabled else "user.enable"
+            uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
+            uow.commit()
+        return ended
 
     def actor_for_secret(self, secret: str) -> Actor:
         """The actor a session or token belongs to, or Unauthenticated."""
         with self.uow() as uow:
             row = uow.repo.get_user_by_secret(_digest(secret), self.clock.now())
-        if row is None:
+        if row is None or is_disabled(row):
             raise Unauthenticated("The session or token is not valid; sign in again.")
         return Actor(row.id, row.name, row.is_admin)

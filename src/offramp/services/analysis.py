@@ -15,6 +15,7 @@ from datetime import date
 from threading import Lock
 
 from offramp.analysis.report import AnalysisReport, analyze
+from offramp.errors import InputError
 from offramp.model.access import Action
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
@@ -45,6 +46,13 @@ class AnalysisService:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.ANALYSIS_READ, shared=scope.shared("analysis"))
             case = read_case(uow, scope.case)
+        negotiating = case.negotiating_parties()
+        for p in parties or ():
+            if p not in negotiating:  # the mediator or an observer is not a side of a deal
+                raise InputError(
+                    "parties",
+                    f"{p!r} is not a negotiating party; the case has {', '.join(negotiating)}",
+                )
         day = at or max(case.dates(), default=self.clock.now().date())
         key = (scope.case.id, scope.case.version, day, parties or None)
         with self._lock:

@@ -26,6 +26,7 @@ from offramp.store.repository import (
     NoteRow,
     Repository,
     StatementRow,
+    UserRow,
     Versioned,
 )
 from offramp.store.uow import UnitOfWork, UowFactory
@@ -305,30 +306,49 @@ class CaseService:
     ) -> MembershipRow:
         """Give ``user`` a role on the case (server admins)."""
         self.policy.require_admin(actor, AdminAction.MEMBER_ADD)
-        try:
-            desk_role = DeskRole(role)
-        except ValueError:
-            roles = ", ".join(r.value for r in DeskRole)
-            raise InputError("role", f"{role!r} is not a role; use one of {roles}") from None
+        desk_role = _desk_role(role)
         with self.uow(write=True) as uow:
-            row = uow.repo.get_case_row(slug)
-            if row is None:
-                raise NotFound(NO_CASE)
-            target = uow.repo.get_user_by_name(user)
-            if target is None:
-                raise InputError("user", f"no user named {user!r}")
-            negotiating = read_case(uow, row).negotiating_parties()
-            if desk_role is DeskRole.DELEGATE:
-                if party not in negotiating:
-                    raise InputError(
-                        "party", f"a delegate needs one of the parties {', '.join(negotiating)}"
-                    )
-            elif party is not None:
-                raise InputError("party", "only a delegate belongs to a party")
+            row, target = _case_and_user(uow, slug, user)
+            _check_party(read_case(uow, row).negotiating_parties(), desk_role, party)
             if uow.repo.get_membership(row.id, target.id) is not None:
                 raise Conflict(f"{user} is already a member of case {slug}.")
             uow.repo.add_membership(row.id, target.id, desk_role.value, party)
             uow.audit(slug, actor.name, "member.add", {"user": user, "role": role, "party": party})
+            uow.commit()
+            member = uow.repo.get_membership(row.id, target.id)
+        assert member is not None
+        return member
+
+    def remove_member(self, actor: Actor, slug: str, user: str) -> None:
+        """Take ``user`` off the case, with the mediator's shares to them (server admins)."""
+        self.policy.require_admin(actor, AdminAction.MEMBER_REMOVE)
+        with self.uow(write=True) as uow:
+            row, target = _case_and_user(uow, slug, user)
+            if not uow.repo.remove_membership(row.id, target.id):
+                raise NotFound(f"{user} is not a member of case {slug}.")
+            uow.audit(slug, actor.name, "member.remove", {"user": user})
+            uow.commit()
+
+    def change_member(
+        self, actor: Actor, slug: str, user: str, role: str, party: str | None = None
+    ) -> MembershipRow:
+        """Give a member another role (or party) on the case (server admins)."""
+        self.policy.require_admin(actor, AdminAction.MEMBER_CHANGE)
+        desk_role = _desk_role(role)
+        with self.uow(write=True) as uow:
+            row, target = _case_and_user(uow, slug, user)
+            _check_party(read_case(uow, row).negotiating_parties(), desk_role, party)
+            before = uow.repo.get_membership(row.id, target.id)
+            if before is None:
+                raise NotFound(f"{user} is not a member of case {slug}.")
+            uow.repo.set_membership_role(row.id, target.id, desk_role.value, party)
+            payload = {
+                "user": user,
+                "role": desk_role.value,
+                "party": party,
+                "was": {"role": before.role, "party": before.party},
+            }
+            uow.audit(slug, actor.name, "member.change", payload)
             uow.commit()
             member = uow.repo.get_membership(row.id, target.id)
         assert member is not None
@@ -435,6 +455,35 @@ class CaseService:
             got = uow.repo.get_note(scope.case.id, note_id)
         assert got is not None
         return got
+
+
+def _desk_role(role: str) -> DeskRole:
+    try:
+        return DeskRole(role)
+    except ValueError:
+        roles = ", ".join(r.value for r in DeskRole)
+        raise InputError("role", f"{role!r} is not a role; use one of {roles}") from None
+
+
+def _case_and_user(uow: UnitOfWork, slug: str, user: str) -> tuple[CaseRow, UserRow]:
+    row = uow.repo.get_case_row(slug)
+    if row is None:
+        raise NotFound(NO_CASE)
+    target = uow.repo.get_user_by_name(user)
+    if target is None:
+        raise InputError("user", f"no user named {user!r}")
+    return row, target
+
+
+def _check_party(negotiating: tuple[str, ...], role: DeskRole, party: str | None) -> None:
+    """A delegate belongs to one negotiating party; no one else belongs to any."""
+    if role is DeskRole.DELEGATE:
+        if party not in negotiating:
+            raise InputError(
+                "party", f"a delegate needs one of the parties {', '.join(negotiating)}"
+            )
+    elif party is not None:
+        raise InputError("party", "only a delegate belongs to a party")
 
 
 def _crisis_counts(case: Case) -> dict[str, Any]:

@@ -54,6 +54,7 @@ from offramp.model.deadlines import Clock, require_aware
 from offramp.model.issues import Issue, Option
 from offramp.model.positions import Position
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.services.crisis_oncall import OncallCases, notification_subject, step_subject
 from offramp.services.stored_case import read_case
 from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.crisis_repository import CrisisRepository
@@ -177,8 +178,8 @@ def _as_input(where: str) -> Iterator[None]:
         raise InputError(where, str(exc)) from None
 
 
-class CrisisService:
-    """Use cases of the crisis desk."""
+class CrisisService(OncallCases):
+    """Use cases of the crisis desk (and, from :class:`OncallCases`, the desk on call)."""
 
     def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
         self.uow = uow
@@ -537,6 +538,10 @@ class CrisisService:
                 self._channel(desk, channel, "channel")
             when = self._when(at)
             who = by.strip() or scope.actor.name
+            named = repo.recipients(scope.case.id).get(step_subject(incident, step))
+            waiting = () if named is None else named.pending(when)
+            if waiting:
+                raise Conflict(f"Step {step} waits for {', '.join(waiting)} to acknowledge it.")
             run = run.complete(step, who, when, channel=channel, note=note, provenance=provenance)
             repo.add_step_record(scope.case.id, incident, run.step(step))
             self._audit(
@@ -721,6 +726,12 @@ class CrisisService:
                 raise NotFound(NO_NOTIFICATION)
             if not by.strip():
                 raise InputError("by", "say who acknowledged it")
+            named = repo.recipients(scope.case.id).get(notification_subject(notification))
+            if named is not None and n.acknowledged_at is None:
+                raise Conflict(
+                    f"Notification {notification} names recipients "
+                    f"({', '.join(named.recipients)}); each acknowledges on its own."
+                )
             n = n.acknowledge(by, self._when(at))
             repo.save_acknowledgement(scope.case.id, n)
             self._audit(

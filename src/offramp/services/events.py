@@ -35,6 +35,7 @@ from offramp.model.access import Action
 from offramp.model.deadlines import Clock
 from offramp.model.shuttle import PLENARY, Channel, ChannelKind
 from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.services.authoring import AUDIT_ACTIONS, PRIVATE_ACTIONS
 from offramp.store import audit as chain
 from offramp.store import events as feed_store
 from offramp.store.audit import AuditEvent
@@ -82,12 +83,32 @@ EVENT_TYPES: Mapping[str, tuple[str, str]] = {
     "crisis.assurance.promote": ("assurance.changed", "promoted"),
     "crisis.escalation.score": ("escalation.scored", ""),
     "crisis.alert.rule": ("alert.rule.changed", ""),
+    # the desk on call (issue 19, services/crisis_oncall.py)
+    "crisis.recipients.name": ("recipients.changed", "named"),
+    "crisis.recipient.acknowledge": ("recipients.changed", "acknowledged"),
+    "crisis.escalation.resend": ("escalation.applied", "resend"),
+    "crisis.escalation.escalate": ("escalation.applied", "escalate"),
+    "crisis.playbook.jump": ("incident.changed", "jump"),
+    "crisis.playbook.repeat": ("incident.changed", "repeat"),
+    "crisis.heartbeat.expect": ("crisis.channel.added", "heartbeat"),
+    "crisis.channel.message": ("crisis.channel.added", "message"),
+    "crisis.role.assign": ("incident.changed", "role"),
+    "crisis.step.answerable": ("incident.changed", "answerable"),
+    "crisis.timeline.note": ("incident.changed", "note"),
+    "crisis.review.write": ("incident.changed", "review"),
+    # a case authored record by record (services/authoring.py): "party.add", ...
+    **{a: ("case.changed", a.removeprefix("case.")) for a in AUDIT_ACTIONS.values()},
 }
 #: events after which a reader's scope (membership, shares, parties) is read again
-SCOPE_CHANGES = frozenset({"case.create", "case.import", "member.add", "share.create"})
+SCOPE_CHANGES = frozenset({"case.create", "case.import", "member.add", "share.create"}) | {
+    a
+    for a in AUDIT_ACTIONS.values()
+    if a.startswith("case.party.")  # the negotiating parties
+}
 #: payload fields copied into the event's data, per audit action (ids, not content)
 _DATA: Mapping[str, tuple[str, ...]] = {
     "case.import": ("version",),
+    **{a: ("item", "version", "position") for a in AUDIT_ACTIONS.values()},
     "statement.create": (),  # the statement id is nested; see _data
     "statement.confirm": ("statement",),
     "position.update": ("position",),
@@ -124,6 +145,18 @@ _DATA: Mapping[str, tuple[str, ...]] = {
     "crisis.assurance.propose": ("assurance",),
     "crisis.assurance.promote": ("assurance",),
     "crisis.escalation.score": ("score", "between", "level"),
+    "crisis.recipients.name": ("subject",),
+    "crisis.recipient.acknowledge": ("subject", "recipient"),
+    "crisis.escalation.resend": ("subject", "policy", "action"),
+    "crisis.escalation.escalate": ("subject", "policy", "action", "level"),
+    "crisis.playbook.jump": ("incident", "step"),
+    "crisis.playbook.repeat": ("incident", "step"),
+    "crisis.heartbeat.expect": ("channel",),
+    "crisis.channel.message": ("channel",),
+    "crisis.role.assign": ("incident", "role"),
+    "crisis.step.answerable": ("incident", "step", "role"),
+    "crisis.timeline.note": ("incident",),
+    "crisis.review.write": ("incident",),
 }
 TAIL = 4096  # events of each watched chain kept in memory
 
@@ -216,6 +249,10 @@ def visible(policy: AccessPolicy, scope: Scope, e: AuditEvent, facts: Facts) -> 
     res = f"events/{e.seq}"
     can = policy.can
     if a in ("case.create", "case.import", "source.create", "statement.create"):
+        return can(scope, Action.CASE_READ, resource=res)
+    if a in PRIVATE_ACTIONS:  # an authored position or reservation value
+        return can(scope, Action.POSITION_READ, resource=res, shared=scope.shared("positions"))
+    if a in EVENT_TYPES and a.startswith("case."):  # the rest of an authored case is public
         return can(scope, Action.CASE_READ, resource=res)
     if a == "statement.confirm":
         return can(scope, Action.STATEMENT_READ, resource=res)

@@ -17,8 +17,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from offramp.analysis.actor_table import parse_actor_table
 from offramp.analysis.forecast_options import variant as model_variant
-from offramp.analysis.forecast_report import forecast_report
+from offramp.analysis.forecast_report import forecast_report, table_report
 from offramp.errors import InputError
 from offramp.model.access import Action
 from offramp.services.access import AccessPolicy, Actor
@@ -89,3 +90,27 @@ class ForecastService:
             row["median_label"] = labels.get(row["median_option"], row["median_option"])
         report["outcome_label"] = labels.get(report["outcome_option"], report["outcome_option"])
         return report
+
+    def forecast_table(
+        self,
+        actor: Actor | None,
+        slug: str,
+        text: str,
+        source: str,
+        rounds: int = 10,
+        variant: str = "printed",
+    ) -> dict[str, Any]:
+        """The forecast of an actor table (CSV text, ``analysis.actor_table``) brought to
+        case ``slug``'s forecast page, for whoever may read the case's analysis. Errors
+        name the table's line and field (``source:line: field``), or ``rounds``/``variant``.
+        """
+        with self.uow() as uow:
+            scope = self.policy.access_case(uow.repo, actor, slug)
+            self.policy.require(scope, Action.ANALYSIS_READ, shared=scope.shared("analysis"))
+        if not 0 <= rounds <= MAX_ROUNDS:
+            raise InputError("rounds", f"rounds must be between 0 and {MAX_ROUNDS}")
+        try:
+            options = model_variant(variant)
+        except ValueError as exc:
+            raise InputError("variant", str(exc)) from None
+        return table_report(parse_actor_table(text, source), rounds, options)

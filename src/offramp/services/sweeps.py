@@ -11,16 +11,25 @@ For each case, one write transaction under the case's sweep lease
   ``crisis.step.due`` or ``crisis.step.overdue`` event of the case's chain (what the
   live desk shows as ``step.due`` and ``step.overdue``).
 
+- every escalation action due under the escalation policies (re-send, escalate) for a
+  late acknowledgement or step is applied once, as a ``crisis.escalation.resend`` or
+  ``crisis.escalation.escalate`` event (``services.crisis_oncall.sweep_oncall``);
+- every heartbeat a channel missed raises a ``heartbeat_missed`` incident, once.
+
 "Once" holds across processes: a process that does not get the lease skips the case
 this round, and the one that does reads, inside the lease, what was raised before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from offramp.files.escalation import builtin_policies
+from offramp.model.crisis.escalation import EscalationPolicy
 from offramp.model.crisis.runs import StepStatus
 from offramp.model.deadlines import Clock, require_aware
+from offramp.services.crisis_oncall import sweep_oncall
 from offramp.store import events as store_events
 from offramp.store.uow import UowFactory
 
@@ -35,14 +44,19 @@ class SweepReport:
     incidents: tuple[tuple[str, str], ...] = ()  # (case, incident)
     steps: tuple[tuple[str, str, str, str], ...] = ()  # (case, incident, step, due|overdue)
     skipped: tuple[str, ...] = ()
+    escalations: tuple[tuple[str, str], ...] = ()  # (case, "subject policy action")
 
 
 class SweepService:
     """Runs the deadline sweeps of every case at the injected clock's now."""
 
-    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+    def __init__(
+        self, uow: UowFactory, clock: Clock, policies: Sequence[EscalationPolicy] | None = None
+    ) -> None:
         self.uow = uow
         self.clock = clock
+        self.policies = tuple(builtin_policies().values()) if policies is None else policies
+        self._escalated: list[str] = []
 
     def run(self) -> SweepReport:
         with self.uow() as uow:
@@ -50,14 +64,17 @@ class SweepService:
         incidents: list[tuple[str, str]] = []
         steps: list[tuple[str, str, str, str]] = []
         skipped: list[str] = []
+        escalations: list[tuple[str, str]] = []
         for slug in slugs:
+            self._escalated = []
             got = self.sweep_case(slug)
             if got is None:
                 skipped.append(slug)
                 continue
             incidents += [(slug, i) for i in got[0]]
             steps += [(slug, *s) for s in got[1]]
-        return SweepReport(tuple(incidents), tuple(steps), tuple(skipped))
+            escalations += [(slug, e) for e in self._escalated]
+        return SweepReport(tuple(incidents), tuple(steps), tuple(skipped), tuple(escalations))
 
     def sweep_case(self, slug: str) -> tuple[list[str], list[tuple[str, str, str]]] | None:
         """Raise what is due in case ``slug``; None if another process holds its lease."""
@@ -105,6 +122,8 @@ class SweepService:
                         },
                     )
                     marked.append((run.incident, view.id, view.status.value))
-            if raised or marked:
+            self._escalated, beats = sweep_oncall(uow, row.id, slug, desk, now, self.policies)
+            raised += beats
+            if raised or marked or self._escalated:
                 uow.commit()
         return raised, marked

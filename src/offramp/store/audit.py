@@ -22,7 +22,8 @@ from typing import Any, Literal
 
 from sqlalchemy import Connection, insert, select, text, update
 
-from offramp.store.tables import audit_events, chain_heads
+from offramp.store import audit_cover
+from offramp.store.tables import audit_events, cases, chain_heads
 
 GENESIS = "0" * 64
 SERVER_CHAIN = "_server"
@@ -99,6 +100,9 @@ def append(
     at = now.isoformat(timespec="microseconds")
     body = canonical(payload)
     digest = event_hash(seq, chain, actor, action, body, at, prev)
+    covered = audit_cover.content_digests(conn, chain)
+    content = canonical(covered) if covered is not None else None
+    key = audit_cover.key_of(conn)
     conn.execute(
         insert(audit_events).values(
             chain=chain,
@@ -109,6 +113,8 @@ def append(
             at=at,
             prev_hash=prev,
             hash=digest,
+            content=content,
+            mac=audit_cover.sign(key, digest, content) if key is not None else None,
         )
     )
     conn.execute(
@@ -142,7 +148,7 @@ def events(conn: Connection, chain: str, *, after: int = 0, limit: int = 1000) -
     ]
 
 
-Problem = Literal["modified", "deleted", "reordered"]
+Problem = Literal["modified", "deleted", "reordered", "forged", "content", "truncated"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +194,8 @@ def verify_from(conn: Connection, chain: str, checkpoint: tuple[int, str]) -> Ve
         prev, expected = r.hash, expected + 1
     last = expected - 1
     if prev is None or head_seq != last or head_hash != prev:
+        return verify_chain(conn, chain)
+    if _cover_problem(conn, chain, rows, len(rows)) is not None:
         return verify_chain(conn, chain)
     new = last - seq
     return VerifyReport(
@@ -235,4 +243,69 @@ def verify_chain(conn: Connection, chain: str) -> VerifyReport:
         return bad(expected, "deleted", f"event {expected} was deleted (the head is at {head_seq})")
     if n and head_hash != prev_hash:
         return bad(n, "modified", f"event {n} does not match the chain head")
+    if n == 0 and conn.execute(select(cases.c.id).where(cases.c.slug == chain)).first():
+        return bad(1, "deleted", "the case has no audit events: its chain was deleted")
+    found = _cover_problem(conn, chain, rows, n)
+    if found is not None:
+        return bad(*found)
     return VerifyReport(chain, n, head_seq, True, message=f"{n} events verified")
+
+
+def _cover_problem(
+    conn: Connection, chain: str, rows: Any, n: int
+) -> tuple[int, Problem, str] | None:
+    """Signatures (with the server key) and the content digest of the last event."""
+    key = audit_cover.key_of(conn)
+    for r in rows if key is not None else ():
+        assert key is not None
+        if r.mac is None:
+            return (
+                r.seq,
+                "forged",
+                f"event {r.seq} is not signed by the server key: "
+                "it was written or rewritten without it",
+            )
+        if not audit_cover.signed_by(key, r.hash, r.content, r.mac):
+            return (
+                r.seq,
+                "forged",
+                f"event {r.seq} does not carry the server key's signature: "
+                "it was rewritten or forged",
+            )
+    last = rows[-1] if n else None
+    if last is not None and last.content is not None:
+        changed = audit_cover.changed_tables(conn, chain, last.content)
+        if changed:
+            return (
+                last.seq,
+                "content",
+                f"the case's {', '.join(changed)} no longer match event {last.seq}, "
+                "the last write the chain recorded: rows were edited, added or deleted "
+                "outside the desk",
+            )
+    return None
+
+
+def adopt(conn: Connection, key: bytes) -> int:
+    """Sign the events written before the server had a key (when its key is made).
+
+    Only chains that verify are signed, so a chain already broken stays visibly
+    broken. Returns how many events were signed.
+    """
+    signed = 0
+    for name in conn.execute(select(chain_heads.c.chain)).scalars().all():
+        if not verify_chain(conn, name).ok:
+            continue
+        rows = conn.execute(
+            select(audit_events.c.seq, audit_events.c.hash, audit_events.c.content).where(
+                audit_events.c.chain == name, audit_events.c.mac.is_(None)
+            )
+        ).all()
+        for r in rows:
+            conn.execute(
+                update(audit_events)
+                .where(audit_events.c.chain == name, audit_events.c.seq == r.seq)
+                .values(mac=audit_cover.sign(key, r.hash, r.content))
+            )
+        signed += len(rows)
+    return signed

@@ -26,7 +26,9 @@ from offramp.model.crisis import (
     Notification,
     StepRun,
 )
+from offramp.model.crisis.directives import rebase
 from offramp.store import crisis_tables as ct
+from offramp.store.crisis_oncall import OncallRows
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -51,7 +53,7 @@ class CrisisRecords(Protocol):
     def score(self, s: EscalationScore) -> dict[str, Any]: ...
 
 
-class CrisisRepository:
+class CrisisRepository(OncallRows):
     """Reads and writes one connection's crisis rows (inside the caller's transaction)."""
 
     def __init__(self, conn: Connection, records: CrisisRecords) -> None:
@@ -60,8 +62,14 @@ class CrisisRepository:
 
     # -- the whole desk ----------------------------------------------------------------
     def load(self, case_id: int) -> CrisisDesk:
-        """The case's crisis desk as stored (an empty desk if nothing was recorded)."""
-        return self.records.desk(self.section(case_id))
+        """The case's crisis desk as stored (an empty desk if nothing was recorded); a run
+        repeated from a step has that step and those after it due from the repeat."""
+        desk = self.records.desk(self.section(case_id))
+        for entry in self.journal(case_id, kinds=("repeat",)):
+            run = desk.run(entry.incident)
+            if run is not None:
+                desk = desk.with_run(rebase(run, entry.ref, entry.at))
+        return desk
 
     def section(self, case_id: int) -> dict[str, Any]:
         """The stored desk as ``crisis:`` section data."""
@@ -146,6 +154,8 @@ class CrisisRepository:
             )
         )
         for table in (
+            ct.crisis_recipients, ct.crisis_escalation_actions, ct.crisis_heartbeats,
+            ct.crisis_messages, ct.crisis_roles, ct.crisis_journal, ct.crisis_reviews,
             ct.crisis_incidents, ct.crisis_channels, ct.crisis_commitments,
             ct.crisis_notifications, ct.crisis_assurances, ct.crisis_scores, ct.crisis_settings,
         ):  # fmt: skip

@@ -143,14 +143,19 @@ class Repository:
         return _user(row) if row else None
 
     def add_credential(
-        self, user_id: int, kind: str, secret_hash: str, expires_at: datetime | None
+        self,
+        user_id: int,
+        kind: str,
+        secret_hash: str,
+        expires_at: datetime | None,
+        created_at: datetime | None = None,
     ) -> None:
         self.conn.execute(
             insert(t.credentials).values(
                 user_id=user_id,
                 kind=kind,
                 secret_hash=secret_hash,
-                created_at=self.clock.now(),
+                created_at=created_at or self.clock.now(),
                 expires_at=expires_at,
             )
         )

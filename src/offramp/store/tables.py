@@ -221,4 +221,8 @@ audit_events = Table(
     Column("at", String(40), nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # issue 18 (migration 0006): the digests of the case's content after this event, and
+    # an HMAC of hash and content under the server's key (NULL: written without a key)
+    Column("content", Text, nullable=True),
+    Column("mac", String(64), nullable=True),
 )

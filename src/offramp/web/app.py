@@ -18,11 +18,22 @@ from starlette.responses import PlainTextResponse, Response
 
 from offramp.bootstrap import Services
 from offramp.errors import NotFound
-from offramp.web import audit, cases, crisis, forecast, intake, ledger, security, shuttle, signin
+from offramp.web import (
+    audit,
+    cases,
+    crisis,
+    forecast,
+    intake,
+    ledger,
+    needs,
+    security,
+    shuttle,
+    signin,
+)
 from offramp.web.pages import HERE, NO_PAGE, error_page, guarded, viewer_of
 
 API_PREFIX = "/api"
-PAGES = (signin, cases, shuttle, ledger, audit, crisis, intake, forecast)
+PAGES = (signin, cases, shuttle, ledger, audit, crisis, intake, forecast, needs)
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 

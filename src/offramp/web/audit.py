@@ -11,7 +11,9 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from offramp.bootstrap import Services
 from offramp.model.access import Action
+from offramp.services.access import Actor
 from offramp.web.pages import ServicesDep, WebRoute, case_context, open_case, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -39,8 +41,69 @@ class AuditView:
     total: int
 
 
+ACTIONS = {
+    "case.create": "created the case",
+    "case.import": "imported the case",
+    "claim.acknowledge": "acknowledged a relayed claim",
+    "claim.assure": "confirmed a claim",
+    "claim.create": "recorded a claim to verify",
+    "claim.deny": "denied a claim",
+    "claim.relay": "relayed a claim",
+    "claim.request": "asked for an assurance",
+    "ledger.record": "recorded a concession",
+    "member.add": "added a member",
+    "member.change": "changed a member's role",
+    "member.remove": "removed a member",
+    "message.post": "posted a message",
+    "message.relay": "relayed a message",
+    "note.create": "wrote a note",
+    "note.update": "edited a note",
+    "position.update": "updated a position",
+    "proposal.respond": "answered a package",
+    "proposal.table": "tabled a package",
+    "proposal.withdraw": "withdrew a package",
+    "share.create": "shared with a member",
+    "statement.confirm": "confirmed a statement",
+    "statement.create": "added a statement",
+}
+
+
+def value_text(value: Any) -> str:
+    """A payload value for people: no Python literals, lists and maps spelled out."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k.replace('_', ' ')} {value_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(value_text(v) for v in value) or "none"
+    return str(value)
+
+
 def payload_text(payload: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in payload.items())
+    """``channel: plenary · mark: may-relay · body: …``."""
+    return " · ".join(f"{k.replace('_', ' ')}: {value_text(v)}" for k, v in payload.items())
+
+
+def answer_notes(services: Services, viewer: Actor, slug: str) -> dict[tuple[int, str], str]:
+    """(proposal, party) -> the note the party gave with its answer (the audit records
+    the answer; the note is read from the proposal, as the viewer may see it)."""
+    notes = {}
+    for v in services.shuttle.list_proposals(viewer, slug):
+        for r in v.responses:
+            if r.note:
+                notes[(v.proposal.id, r.party)] = r.note
+    return notes
+
+
+def details(action: str, raw: Mapping[str, Any], notes: Mapping[tuple[int, str], str]) -> str:
+    payload = dict(raw)
+    if action == "proposal.respond":
+        note = notes.get((int(payload.get("proposal") or 0), str(payload.get("party"))))
+        if note:
+            payload["note"] = note
+    return payload_text(payload)
 
 
 @router.get("/cases/{slug}/audit", response_class=HTMLResponse)
@@ -54,9 +117,14 @@ async def audit(request: Request, slug: str, services: ServicesDep) -> Response:
     events = services.audit.events(
         viewer, slug, after=max(total - EVENTS_SHOWN, 0), limit=EVENTS_SHOWN
     )
+    notes = answer_notes(services, viewer, slug) if cv.may(Action.PROPOSAL_RESPONSES) else {}
     lines = [
         AuditLine(
-            e.seq, e.actor, e.action, e.at.isoformat(timespec="seconds"), payload_text(e.payload)
+            e.seq,
+            e.actor,
+            ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
+            details(e.action, e.payload, notes),
         )
         for e in reversed(events)
     ]

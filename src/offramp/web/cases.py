@@ -8,20 +8,27 @@ from datetime import date
 
 from fastapi import APIRouter
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 
-from offramp.errors import NotFound
+from offramp.bootstrap import Services
+from offramp.errors import InputError, NotFound
 from offramp.model.access import Action, DeskRole
 from offramp.model.parse import parse_day
+from offramp.model.shuttle import ProposalStatus
+from offramp.services.access import Actor
 from offramp.web.dealspace import deal_space_view
 from offramp.web.overview import build_overview, default_dates
 from offramp.web.pages import (
+    HERE,
     NO_PAGE,
+    CaseView,
     ServicesDep,
     WebRoute,
     case_context,
+    form_text,
     open_case,
     render,
+    require,
     see_other,
     signed_in,
 )
@@ -39,9 +46,15 @@ class CaseLine:
     party: str | None
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
 async def home(request: Request) -> Response:
     return see_other("/cases")
+
+
+@router.api_route("/favicon.ico", methods=["GET", "HEAD"])
+async def favicon() -> Response:
+    """The desk's icon (browsers ask for this path on every page)."""
+    return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
 
 @router.get("/cases", response_class=HTMLResponse)
@@ -57,7 +70,7 @@ async def cases(request: Request, services: ServicesDep) -> Response:
 @router.get("/cases/{slug}", response_class=HTMLResponse)
 async def overview(request: Request, slug: str, services: ServicesDep) -> Response:
     """The position map at ``?at=`` (or the ``?i=``-th date) with shifts since ``?since=``."""
-    _, cv = open_case(request, services, slug)
+    viewer, cv = open_case(request, services, slug)
     q = request.query_params
     first, last = default_dates(cv.case)
     at = parse_day(q.get("at"), "at") or last
@@ -74,9 +87,45 @@ async def overview(request: Request, slug: str, services: ServicesDep) -> Respon
             **case_context(cv, "overview"),
             "ov": ov,
             "show_positions": cv.may(Action.POSITION_READ),
+            "share_targets": share_targets(services, viewer, cv),
+            "shareable": SHAREABLE,
             "at_index": _index_of(dates, ov.at),
         },
     )
+
+
+SHAREABLE = {
+    "positions": "the position map",
+    "analysis": "the deal space and forecast",
+    "ledger": "the concession ledger",
+}
+SHARED_WITH = (DeskRole.DELEGATE, DeskRole.FACILITATOR, DeskRole.OBSERVER)
+
+
+def share_targets(services: Services, viewer: Actor, cv: CaseView) -> list[tuple[str, str]]:
+    """(user, "observer" / "delegate of UA") for the members something can be shared with."""
+    if not cv.may(Action.SHARE_CREATE) or not cv.may(Action.MEMBER_READ):
+        return []
+    out = []
+    for m in services.cases.list_members(viewer, cv.slug):
+        role = DeskRole(m.role)
+        if role in SHARED_WITH:
+            what = role.value + (f" of {m.party}" if m.party else "")
+            out.append((m.user, what))
+    return out
+
+
+@router.post("/cases/{slug}/shares", response_class=HTMLResponse)
+async def share(request: Request, slug: str, services: ServicesDep) -> Response:
+    """Share positions, the analysis or the ledger with one member."""
+    viewer, cv = open_case(request, services, slug)
+    require(cv, Action.SHARE_CREATE)
+    user = await form_text(request, "user")
+    kind = await form_text(request, "kind")
+    if kind not in SHAREABLE:
+        raise InputError("kind", f"share one of: {', '.join(SHAREABLE.values())}")
+    services.cases.share(viewer, slug, user, kind)
+    return see_other(f"/cases/{slug}?done=shared")
 
 
 @router.get("/cases/{slug}/deal-space", response_class=HTMLResponse)
@@ -87,11 +136,26 @@ async def deal_space(request: Request, slug: str, services: ServicesDep) -> Resp
     if not cv.may(Action.ANALYSIS_READ):
         raise NotFound(NO_PAGE)
     report = services.analysis.report(viewer, slug, at)
-    view = deal_space_view(cv.case, report.to_dict())
+    tabled = (
+        [
+            (v.proposal.title, dict(v.proposal.package))
+            for v in services.shuttle.list_proposals(viewer, slug)
+            if v.proposal.status is not ProposalStatus.WITHDRAWN
+        ]
+        if cv.may(Action.PROPOSAL_READ)
+        else []
+    )
+    view = deal_space_view(cv.case, report.to_dict(), at, tabled)
     return render(
         request,
         "deal_space.html",
-        {**case_context(cv, "deal-space"), "at": at, "dates": cv.case.dates(), "view": view},
+        {
+            **case_context(cv, "deal-space"),
+            "at": at,
+            "dates": cv.case.dates(),
+            "view": view,
+            "parties": cv.case.negotiating_parties(),
+        },
     )
 
 

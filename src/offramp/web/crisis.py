@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from starlette.responses import HTMLResponse, Response
 
 from offramp.bootstrap import Services
 from offramp.errors import Conflict, Forbidden, InputError, OfframpError
+from offramp.files.playbooks import builtin_playbooks
 from offramp.model.access import Action
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
@@ -32,6 +34,9 @@ from offramp.model.crisis import (
     ScoreKind,
     dyad,
 )
+from offramp.model.crisis.channels import ChannelLevel
+from offramp.model.crisis.desk import IncidentBoard
+from offramp.model.crisis.runs import StepStatus, StepView
 from offramp.model.deadlines import format_duration
 from offramp.model.parse import parse_choice, parse_day, parse_instant
 from offramp.services.access import Actor
@@ -65,6 +70,7 @@ DONE = {
     "sent": "Notification sent; its acknowledgement deadline is running.",
     "scored": "Score recorded.",
     "promoted": "The assurance is now a candidate issue of the case.",
+    "escalated": "Incident escalated: its new level is scored on the ladder.",
 }
 KEY = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
 # what a refused form re-renders: the page its form is on
@@ -119,6 +125,12 @@ def parse_parties(value: str, field: str) -> list[str]:
     return parties
 
 
+async def picked(request: Request, name: str) -> str:
+    """A field chosen from a list (one value or several), joined with commas."""
+    form = await request.form()
+    return ", ".join(str(v).strip() for v in form.getlist(name) if str(v).strip())
+
+
 def incident_key(kind: str, title: str) -> str:
     """The id the log form gives an incident: its type and the first words of its title."""
     slug = re.sub(r"[^a-z0-9]+", "-", f"{kind}-{title}".lower()).strip("-")
@@ -155,6 +167,8 @@ def crisis_page(
         "duration": duration,
         "ladder": KAHN_1965_CONDENSED,
         "done": DONE.get(request.query_params.get("done", "")),
+        "crisis_parties": [(p.id, p.name) for p in cv.case.parties],
+        "step_words": step_words,
     }
     return viewer, cv, ctx
 
@@ -162,6 +176,53 @@ def crisis_page(
 def banner(alerts: Sequence[EscalationAlert], at: datetime) -> list[EscalationAlert]:
     """The alerts of the last week before ``at``."""
     return [a for a in alerts if at - RECENT <= a.at <= at]
+
+
+def playbook_for(kind: IncidentType) -> str:
+    """The shipped playbook for an incident's type (as ``offramp crisis start`` picks)."""
+    for key, book in sorted(builtin_playbooks().items()):
+        if book.incident_type is kind:
+            return key
+    return ""
+
+
+def step_words(v: StepView, titles: dict[str, str]) -> str:
+    """A step's status in words: a pending step names the steps it waits for."""
+    if v.status is StepStatus.PENDING and v.waiting_on:
+        return "waits for: " + "; ".join(titles.get(k, k) for k in v.waiting_on)
+    if v.status is StepStatus.PENDING:
+        return "not started"
+    return v.describe()
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """What the board offers to escalate an incident: its level now (its latest score,
+    else the level it was logged at), the rungs above, the dyad's higher channels."""
+
+    level: int
+    scored_at: datetime | None
+    above: tuple[int, ...]
+    channels: tuple[tuple[str, str], ...]
+
+
+def escalation_of(b: CrisisBoard, card: IncidentBoard, top: int) -> Escalation:
+    inc = card.incident
+    scores = sorted((s for s in b.scores if s.subject == inc.id), key=lambda s: s.at)
+    level = scores[-1].level if scores else inc.level
+    order = list(ChannelLevel)
+    pair = dyad(inc.raised_by, inc.against)
+    mine = [c.channel for d in b.channels if d.dyad == pair for c in d.channels]
+    used = [order.index(c.level) for c in mine if c.id in inc.channels]
+    highest = min(used, default=len(order))
+    higher = tuple(
+        (c.id, f"{c.id} ({c.level.value.replace('_', ' ')})")
+        for c in sorted(mine, key=lambda c: order.index(c.level))
+        if order.index(c.level) < highest
+    )
+    return Escalation(
+        level, scores[-1].at if scores else None, tuple(range(level + 1, top + 1)), higher
+    )
 
 
 def channel_ids(b: CrisisBoard) -> list[str]:
@@ -180,7 +241,11 @@ def status(failed: Failed) -> int:
 
 def board_page(request: Request, services: Services, slug: str, failed: Failed = None) -> Response:
     viewer, _, ctx = crisis_page(request, services, slug, "board")
-    at = parse_instant(request.query_params.get("at"), "at")
+    asked = request.query_params.get("at")
+    try:
+        at = parse_instant(asked, "at")
+    except InputError as exc:  # the board now, with the field named and kept
+        at, failed = None, (failed or (exc, {"at": asked or "", "form": "at"}))
     b = services.crisis.crisis_board(viewer, slug, at)
     return render(
         request,
@@ -192,6 +257,11 @@ def board_page(request: Request, services: Services, slug: str, failed: Failed =
             "recent": banner(b.alerts, b.at),
             "replay": at is not None,
             "playbooks": services.crisis.playbooks(),
+            "playbook_for": playbook_for,
+            "escalation": {
+                c.incident.id: escalation_of(b, c, KAHN_1965_CONDENSED.rungs[-1].level)
+                for c in b.incidents
+            },
             "incident_types": list(IncidentType),
             "channel_ids": channel_ids(b),
         },
@@ -242,7 +312,7 @@ def escalation_page(
     request: Request, services: Services, slug: str, failed: Failed = None
 ) -> Response:
     """One dyad's timeline (``?between=RU-US``, else the first scored pair)."""
-    viewer, _, ctx = crisis_page(request, services, slug, "escalation")
+    viewer, cv, ctx = crisis_page(request, services, slug, "escalation")
     b = services.crisis.crisis_board(viewer, slug)
     pairs = sorted({s.dyad for s in b.scores})
     chosen = request.query_params.get("between", "")
@@ -271,6 +341,14 @@ def escalation_page(
             "svg": svg,
             "recent": banner(b.alerts, b.at),
             "score_kinds": list(ScoreKind),
+            "subject_words": {i.incident.id: short(i.incident.title, 60) for i in b.incidents},
+            "subjects": [
+                (i.incident.id, f"incident: {short(i.incident.title, 60)}") for i in b.incidents
+            ]
+            + [
+                (st.id, f"statement, {st.date.isoformat()}: {short(st.quote, 60)}")
+                for st in reversed(cv.case.statements)
+            ],
         },
         status=status(failed),
     )
@@ -409,6 +487,39 @@ async def close(request: Request, slug: str, incident: str, services: ServicesDe
     return done_on(slug, "", "closed")
 
 
+@router.post("/cases/{slug}/crisis/incidents/{incident}/escalate", response_class=HTMLResponse)
+async def escalate(request: Request, slug: str, incident: str, services: ServicesDep) -> Response:
+    """Raise an incident's level (a score on the ladder with the incident as its subject)
+    and, if one is chosen, record it moving to a higher channel."""
+    viewer, cv = writer(request, services, slug)
+    try:
+        require(cv, Action.CRISIS_WRITE)
+        card = services.crisis.incident(viewer, slug, incident)
+        inc, b = card.incident, services.crisis.crisis_board(viewer, slug)
+        now = escalation_of(b, card, KAHN_1965_CONDENSED.rungs[-1].level).level
+        level = parse_int(await form_text(request, "level"), "level")
+        if level <= now:
+            raise InputError("level", f"choose a level above {now} to escalate")
+        why = await form_text(request, "rationale")
+        channel = await form_text(request, "channel", required=False)
+        n = sum(1 for x in b.scores if x.subject == incident) + 1
+        services.crisis.score_escalation(
+            viewer,
+            slug,
+            key=f"{incident[:56]}-up-{n}",
+            between=[inc.raised_by, inc.against],
+            level=level,
+            kind=ScoreKind.INCIDENT,
+            subject=incident,
+            rationale=why,
+        )
+        if channel:
+            services.crisis.add_arrival(viewer, slug, incident, ArrivalIn(channel, None))
+    except FORM_ERRORS as exc:
+        return await refused(board_page, request, services, slug, exc)
+    return done_on(slug, "", "escalated")
+
+
 @router.post("/cases/{slug}/crisis/incidents/{incident}/playbook", response_class=HTMLResponse)
 async def start(request: Request, slug: str, incident: str, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
@@ -426,7 +537,7 @@ async def declare(request: Request, slug: str, services: ServicesDep) -> Respons
         kind = parse_choice(CommitmentKind, await form_text(request, "kind"), "kind")
         text = await form_text(request, "text")
         declared_by = (await form_text(request, "declared_by")).upper()
-        to = parse_parties(await form_text(request, "to"), "to")
+        to = parse_parties(await picked(request, "to"), "to")
         on = required_day(await form_text(request, "date"), "date")
         channel = await form_text(request, "channel", required=False)
         services.crisis.declare_commitment(
@@ -520,7 +631,7 @@ async def score(request: Request, slug: str, services: ServicesDep) -> Response:
     try:
         require(cv, Action.CRISIS_WRITE)
         key = parse_key(await form_text(request, "id"), "id")
-        between = parse_parties(await form_text(request, "between"), "between")
+        between = parse_parties(await picked(request, "between"), "between")
         level = parse_int(await form_text(request, "level"), "level")
         kind = parse_choice(ScoreKind, await form_text(request, "kind"), "kind")
         at = parse_instant(await form_text(request, "at", required=False), "at")

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from offramp.analysis.problem import problem_from_case
 from offramp.model import Case
+from offramp.model.changes import changes_between
+from offramp.web import words
 from offramp.web.svg import deal_space_svg, reservation_of, utilities_of
 
 SOLUTIONS = (
@@ -32,6 +36,7 @@ class PackageView:
     options: tuple[tuple[str, str], ...]
     utilities: tuple[tuple[str, float], ...]
     sentences: tuple[str, ...]
+    ids: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,8 @@ class DealSpaceView:
     frontier_size: int
     why: tuple[str, ...] = ()
     history: tuple[tuple[str, bool, float], ...] = ()
+    opening: tuple[tuple[str, str], ...] = ()
+    tabled: tuple[str, ...] = ()
 
 
 def _labels(case: Case, options: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
@@ -116,12 +123,14 @@ def _package(
         )
     else:
         sentences = _sentences(entry.get("sentences") or entry.get("sentence"))
+    raw = entry.get("options") or entry.get("package") or {}
     return PackageView(
         key=key,
         name=str(entry.get("name") or entry.get("label") or name),
-        options=_labels(case, entry.get("options") or entry.get("package")),
+        options=_labels(case, raw),
         utilities=tuple(zip(parties, utils, strict=False)),
         sentences=sentences,
+        ids=tuple((str(i), str(o)) for i, o in raw.items()) if isinstance(raw, Mapping) else (),
     )
 
 
@@ -139,12 +148,60 @@ def _enlarge_line(entry: Any) -> str:
     return str(entry)
 
 
-def deal_space_view(case: Case, report: Mapping[str, Any]) -> DealSpaceView:
-    """Everything the deal-space page shows, from one analysis report."""
+def tabled_points(
+    case: Case, at: date, tabled: Sequence[tuple[str, Mapping[str, str]]]
+) -> tuple[tuple[str, tuple[float, ...]], ...]:
+    """Each tabled package that names an option on every issue of the deal space, with
+    each party's utility for it on ``at`` (a partial package has no point)."""
+    problem = problem_from_case(case, at).problem
+    out = []
+    for title, package in tabled:
+        try:
+            chosen = [
+                opts.index(package[issue])
+                for issue, opts in zip(problem.issues, problem.options, strict=True)
+            ]
+        except (KeyError, ValueError):
+            continue
+        out.append((title, tuple(float(u) for u in problem.utility(chosen))))
+    return tuple(out)
+
+
+def why_lines(case: Case, at: date, report: Mapping[str, Any]) -> tuple[str, ...]:
+    """Why there is no zone of agreement: the report's reasons, its position shifts
+    told again in the case's words."""
+    raw = [str(w) for w in report.get("why") or ()]
+    ripe_days = [
+        date.fromisoformat(str(h["at"]))
+        for h in report.get("history") or ()
+        if isinstance(h, Mapping) and h.get("ripe") and str(h.get("at", "")) < at.isoformat()
+    ]
+    if not raw or not ripe_days:
+        return tuple(raw)
+    since = ripe_days[-1]
+    parties = tuple(str(p) for p in report.get("parties", ()))
+    out = [f"There was a zone of agreement on {since.strftime('%d %B %Y')}; since then:"]
+    out += [line for line in raw if "'s no-deal value " in line]
+    out += [
+        words.shift_sentence(case, s)
+        for s in changes_between(case, since, at, parties).shifts
+        if s.ideal_changed or s.acceptable_added or s.acceptable_removed
+    ]
+    return tuple(out)
+
+
+def deal_space_view(
+    case: Case,
+    report: Mapping[str, Any],
+    at: date | None = None,
+    tabled: Sequence[tuple[str, Mapping[str, str]]] = (),
+) -> DealSpaceView:
+    """Everything the deal-space page shows, from one analysis report (and the
+    ``tabled`` packages, title and options, to plot)."""
     parties = tuple(str(p) for p in report.get("parties", ()))
     ripeness = report.get("ripeness")
     if isinstance(ripeness, Mapping):
-        sentence = str(ripeness.get("sentence", ""))
+        sentence = words.ripeness_sentence(case, bool(report.get("ripe")), ripeness)
     else:
         sentence = str(ripeness or "")
     solutions = tuple(
@@ -160,8 +217,10 @@ def deal_space_view(case: Case, report: Mapping[str, Any]) -> DealSpaceView:
     enlarge_raw = report.get("enlarge") or ()
     if isinstance(enlarge_raw, Mapping):
         enlarge_raw = enlarge_raw.get("suggestions") or [enlarge_raw]
+    day = at or date.fromisoformat(str(report.get("at")))
+    points = tabled_points(case, day, tabled) if tabled else ()
     return DealSpaceView(
-        svg=deal_space_svg(report),
+        svg=deal_space_svg(report, tabled=points),
         zone_exists=bool(report.get("zone_exists")),
         ripe=bool(report.get("ripe")),
         ripeness=sentence,
@@ -169,10 +228,17 @@ def deal_space_view(case: Case, report: Mapping[str, Any]) -> DealSpaceView:
         reservation=tuple(zip(parties, reservation_of(report, parties), strict=False)),
         solutions=solutions,
         packages=packages,
-        enlarge=tuple(_enlarge_line(e) for e in enlarge_raw),
+        enlarge=tuple(
+            words.enlarge_sentence(case, e) if isinstance(e, Mapping) else _enlarge_line(e)
+            for e in enlarge_raw
+        ),
         warnings=tuple(str(w) for w in report.get("warnings") or ()),
         frontier_size=len(report.get("frontier") or ()),
-        why=tuple(str(w) for w in report.get("why") or ()),
+        why=why_lines(case, day, report),
+        opening=words.package_words(case, ripeness.get("package") or {})
+        if isinstance(ripeness, Mapping) and not report.get("ripe")
+        else (),
+        tabled=tuple(t for t, _ in points),
         history=tuple(
             (str(h.get("at", "")), bool(h.get("ripe")), float(h.get("opening_concession") or 0.0))
             for h in report.get("history") or ()

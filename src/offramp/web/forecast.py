@@ -15,21 +15,32 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter
+from starlette.datastructures import UploadFile as StarletteUpload
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import InputError
 from offramp.model import Case
 from offramp.model.access import Action
-from offramp.web.pages import ServicesDep, WebRoute, open_case, render
+from offramp.web.pages import (
+    CaseView,
+    ServicesDep,
+    WebRoute,
+    case_context,
+    form_values,
+    open_case,
+    render,
+)
 from offramp.web.svg import _fmt, _label
 
 WIDTH, HEIGHT = 720, 440
 LEFT, RIGHT, TOP, BOTTOM = 210, 24, 24, 96
 DEFAULT_ROUNDS = 10
+MAX_TABLE_BYTES = 1_000_000  # an actor table is a few lines; refuse anything near a megabyte
 # distinguishable on white, and for the common colour-vision deficiencies (Okabe-Ito)
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 MEDIAN_COLOUR = "#b00020"
@@ -61,6 +72,8 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
     rounds: Sequence[Mapping[str, Any]] = report.get("rounds") or ()
     actors = [str(a["id"]) for a in report.get("actors") or ()]
     options: Sequence[Mapping[str, Any]] = report.get("options") or ()
+    lo, hi = (float(v) for v in report.get("scale_range") or (0.0, 100.0))
+    span = (hi - lo) or 1.0
     last = max(len(rounds) - 1, 1)
     pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
@@ -68,14 +81,15 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         return LEFT + t / last * pw
 
     def sy(v: float) -> float:
-        return TOP + ph - min(max(v, 0.0), 100.0) / 100.0 * ph
+        return TOP + ph - (min(max(v, lo), hi) - lo) / span * ph
 
-    title = f"Forecast of {report.get('title') or report.get('issue', '')} from {report['at']}"
+    when = f" from {report['at']}" if report.get("at") else ""
+    title = f"Forecast of {report.get('title') or report.get('issue', '')}{when}"
     desc = (
-        f"{len(actors)} actors over {len(rounds) - 1} rounds on a scale from 0 "
-        f"({options[0]['label'] if options else '0'}) to 100 "
-        f"({options[-1]['label'] if options else '100'}). "
-        f"The weighted median ends at {float(report.get('outcome', 0.0)):.1f}, "
+        f"{len(actors)} actors over {len(rounds) - 1} rounds on a scale from {lo:g} "
+        f"({options[0]['label'] if options else lo}) to {hi:g} "
+        f"({options[-1]['label'] if options else hi}). "
+        f"The weighted median ends at {float(report.get('outcome', 0.0)):.2f}, "
         f"nearest to {report.get('outcome_label', '')}."
     )
     out: list[str] = [
@@ -96,7 +110,7 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         out.append(
             f'<text class="tick" data-option="{escape(str(o["id"]))}" x="{LEFT - 8}" '
             f'y="{_fmt(y + 4)}" text-anchor="end">{_wrapped(str(o["label"]), LEFT - 8)}'
-            f"<title>{escape(str(o['label']))} ({float(o['position']):.0f})</title></text>"
+            f"<title>{escape(str(o['label']))} ({float(o['position']):g})</title></text>"
         )
     out.append(
         f'<line class="axis" x1="{LEFT}" y1="{TOP + ph}" x2="{LEFT + pw}" y2="{TOP + ph}" '
@@ -178,36 +192,106 @@ def parse_rounds(value: str | None) -> int:
         raise InputError("rounds", f"{value!r} is not a whole number of rounds") from None
 
 
+def table_view(report: dict[str, Any]) -> dict[str, Any]:
+    """A table's report in the shape the page and the chart read for a case's: the
+    table's own scale (its lowest to its highest starting position, each starting
+    position a tick), each round's moves by actor, and numbers for option labels."""
+    starts = sorted({float(a["position"]) for a in report["actors"]})
+    lo, hi = (starts[0], starts[-1]) if starts else (0.0, 1.0)
+    for row in report["rounds"]:
+        moved = row["moves"]
+        row["moved"] = moved
+        row["moves"] = {m["actor"]: m["kind"] for m in moved}
+        row["median_label"] = f"{row['median']:.2f}"
+    lo_out, hi_out = report["outcome_range"]
+    return {
+        **report,
+        "title": Path(str(report["source"])).name,
+        "at": "",
+        "scale_range": (lo, hi),
+        "options": [{"id": f"{v:g}", "label": f"{v:g}", "position": v} for v in starts],
+        "outcome_label": f"{float(report['outcome']):.2f}",
+        "outcome_option": f"{float(report['outcome']):.2f}",
+        "outcome_range_options": [f"{lo_out:.2f}", f"{hi_out:.2f}"],
+    }
+
+
+async def uploaded_table(request: Request) -> tuple[str, str]:
+    """The actor table sent with the form, as text and a file name: the file chosen
+    (``actors``) or, without one, the text pasted (``table``)."""
+    form = await request.form()
+    upload = form.get("actors")
+    if isinstance(upload, StarletteUpload) and upload.filename:
+        name = Path(upload.filename).name or "actors.csv"
+        raw = await upload.read(MAX_TABLE_BYTES + 1)
+        if len(raw) > MAX_TABLE_BYTES:
+            raise InputError(name, f"the actor table is larger than {MAX_TABLE_BYTES} bytes")
+        try:
+            return raw.decode("utf-8-sig"), name
+        except UnicodeDecodeError:
+            raise InputError(name, "the actor table is not UTF-8 text") from None
+    pasted = form.get("table")
+    text = pasted if isinstance(pasted, str) else ""
+    if not text.strip():
+        raise InputError("actors", "choose an actor table (CSV) or paste one")
+    if len(text.encode()) > MAX_TABLE_BYTES:
+        raise InputError("table", f"the actor table is larger than {MAX_TABLE_BYTES} bytes")
+    return text, "pasted table"
+
+
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+def page_context(cv: CaseView, query: Mapping[str, str]) -> dict[str, Any]:
+    """What the forecast page shows before any forecast: both forms, filled from ``query``."""
+    dates = cv.case.dates()
+    return {
+        **case_context(cv, "forecast"),
+        "issues": issue_choices(cv.case),
+        "dates": [d.isoformat() for d in dates],
+        "issue": (query.get("issue") or "").strip() or default_issue(cv.case),
+        "at": (query.get("at") or "").strip() or (dates[-1].isoformat() if dates else ""),
+        "rounds": (query.get("rounds") or "").strip() or str(DEFAULT_ROUNDS),
+        "variant": (query.get("variant") or "").strip() or "printed",
+        "variants": VARIANT_CHOICES,
+        "report": None,
+        "table": None,
+        "svg": "",
+        "fmt": "%.1f",
+    }
 
 
 @router.get("/cases/{slug}/forecast", response_class=HTMLResponse)
 async def forecast(request: Request, slug: str, services: ServicesDep) -> Response:
     viewer, cv = open_case(request, services, slug, Action.ANALYSIS_READ)
-    q = request.query_params
-    dates = cv.case.dates()
-    issue = (q.get("issue") or "").strip() or default_issue(cv.case)
-    at = (q.get("at") or "").strip() or (dates[-1].isoformat() if dates else "")
-    rounds_text = (q.get("rounds") or "").strip() or str(DEFAULT_ROUNDS)
-    variant = (q.get("variant") or "").strip() or "printed"
-    ctx: dict[str, Any] = {
-        "cv": cv,
-        "active": "forecast",
-        "Action": Action,
-        "issues": issue_choices(cv.case),
-        "dates": [d.isoformat() for d in dates],
-        "issue": issue,
-        "at": at,
-        "rounds": rounds_text,
-        "variant": variant,
-        "variants": VARIANT_CHOICES,
-        "report": None,
-        "svg": "",
-    }
+    ctx = page_context(cv, request.query_params)
     try:
-        rounds = parse_rounds(rounds_text)
-        report = services.forecasting.forecast(viewer, slug, issue, at or None, rounds, variant)
+        rounds = parse_rounds(ctx["rounds"])
+        report = services.forecasting.forecast(
+            viewer, slug, ctx["issue"], ctx["at"] or None, rounds, ctx["variant"]
+        )
     except InputError as exc:
         return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
     ctx.update(report=report, svg=forecast_svg(report))
+    return render(request, "forecast.html", ctx)
+
+
+@router.post("/cases/{slug}/forecast", response_class=HTMLResponse)
+async def forecast_table(request: Request, slug: str, services: ServicesDep) -> Response:
+    """The forecast of an uploaded actor table (CSV: actor, capability, position,
+    salience); a bad table re-renders the form with each problem's line and field."""
+    viewer, cv = open_case(request, services, slug, Action.ANALYSIS_READ)
+    values = await form_values(request)
+    ctx = {**page_context(cv, values), "table_mode": True}
+    try:
+        rounds = parse_rounds(ctx["rounds"])
+        text, name = await uploaded_table(request)
+        report = services.forecasting.forecast_table(
+            viewer, slug, text, name, rounds, ctx["variant"]
+        )
+    except InputError as exc:
+        ctx["pasted"] = values.get("table", "")
+        return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
+    view = table_view(report)
+    ctx.update(report=view, table=view, svg=forecast_svg(view), fmt="%.2f")
     return render(request, "forecast.html", ctx)

@@ -13,7 +13,7 @@ separate step by whoever may confirm (``statement.confirm``, the mediator):
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -25,11 +25,13 @@ from offramp.bootstrap import Services
 from offramp.errors import Conflict, InputError, OfframpError
 from offramp.extract import ProposedStatement
 from offramp.model.access import Action
+from offramp.model.statements import Stance
 from offramp.services.access import Actor
 from offramp.services.intake import MAX_TEXT, NewSource
 from offramp.web.pages import (
     ServicesDep,
     WebRoute,
+    case_context,
     open_case,
     render,
     require,
@@ -70,6 +72,30 @@ def _day(value: str, field: str, *, required: bool = True) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise InputError(field, f"{value!r} is not a date like 2022-03-11") from None
+
+
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATELINE = re.compile(
+    rf"\b(?:\d{{4}}-\d{{2}}-\d{{2}}|(?:{MONTHS})\s+\d{{1,2}},\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+(?:{MONTHS})\s+\d{{4}})\b"
+)
+
+
+def dateline_date(text: str) -> date:
+    """The first full date in the article's first lines (its dateline), as the CLI reads
+    it when no date is given; InputError naming the field when there is none."""
+    found = DATELINE.search(text[:600])
+    if found:
+        raw = found.group(0)
+        for fmt in ("%Y-%m-%d", "%B %d, %Y", "%d %B %Y"):
+            try:
+                return datetime.strptime(raw, fmt).replace(tzinfo=UTC).date()
+            except ValueError:
+                continue
+    raise InputError(
+        "article_date",
+        "article date is required when the text has no dateline in its first lines (YYYY-MM-DD)",
+    )
 
 
 async def _text(form: FormData) -> str:
@@ -126,6 +152,7 @@ def intake_page(
     proposals: list[ProposedStatement] | None = None,
     error: OfframpError | None = None,
     done: str | None = None,
+    dateline: str = "",
 ) -> Response:
     viewer, cv = open_case(request, services, slug, Action.STATEMENT_CREATE)
     ctx = {
@@ -139,6 +166,14 @@ def intake_page(
         "done": done,
         "highlight": highlight,
         "max_text": MAX_TEXT,
+        "words": case_context(cv, "intake")["words"],
+        "party_names": {p.id: p.name for p in cv.case.parties},
+        "source_names": {
+            s.id: f"{s.publication}, {s.title}" if s.title else s.publication
+            for s in cv.case.sources
+        },
+        "stances": [s.value for s in Stance],
+        "dateline": dateline,
     }
     return render(request, "intake.html", ctx, status=error.status if error else 200)
 
@@ -177,12 +212,15 @@ async def propose(request: Request, slug: str, services: ServicesDep) -> Respons
     values["text"] = str(data.get("text") or "")[:MAX_TEXT]
     try:
         text = await _text(data)
-        day = _day(values["article_date"], "article_date")
-        assert day is not None
+        day = _day(values["article_date"], "article_date", required=False)
+        read = ""
+        if day is None:
+            day = dateline_date(text)
+            read = day.isoformat()
         proposals = await run_in_threadpool(services.intake.propose, viewer, slug, text, day)
     except InputError as exc:
         return intake_page(request, services, slug, values=values, error=exc)
-    return intake_page(request, services, slug, values=values, proposals=proposals)
+    return intake_page(request, services, slug, values=values, proposals=proposals, dateline=read)
 
 
 @router.post("/cases/{slug}/intake/statements", response_class=HTMLResponse)

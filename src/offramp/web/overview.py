@@ -13,6 +13,7 @@ from datetime import date
 
 from offramp.model import Case, Issue, Position, Statement
 from offramp.model.changes import changes_between
+from offramp.web import words
 from offramp.web.svg import heat_colour
 
 
@@ -61,6 +62,7 @@ class TimelineItem:
     source_label: str
     source_url: str
     is_new: bool
+    issue_title: str = ""
 
 
 @dataclass(frozen=True)
@@ -141,15 +143,10 @@ def build_overview(case: Case, at: date, since: date) -> Overview:
         since, at = at, since
     changes = changes_between(case, since, at)
     kind_shifts = tuple(
-        Shift(
-            k.party,
-            f"{k.party}: {k.before.dominant() or 'none'} -> {k.after.dominant() or 'none'}",
-            k.sentence(),
-            k.moved,
-        )
+        Shift(k.party, words.kind_headline(k), words.kind_detail(case, k), k.moved)
         for k in changes.kinds
     )
-    issue_shifts = tuple(s.sentence() for s in changes.shifts if s.ideal_changed)
+    issue_shifts = tuple(words.shift_sentence(case, s) for s in changes.shifts if s.ideal_changed)
     names = {p.id: p.name for p in case.parties}
     people = {p.id: p.name for p in case.people}
     sources = {s.id: s for s in case.sources}
@@ -166,6 +163,7 @@ def build_overview(case: Case, at: date, since: date) -> Overview:
                 ),
                 source_url=src.url if src else "",
                 is_new=st.date > since,
+                issue_title=words.issue_title(case, st.issue) if st.issue else "",
             )
         )
     return Overview(

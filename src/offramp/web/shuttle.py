@@ -4,7 +4,7 @@ answer and withdraw. A refused form re-renders the shuttle with its message."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from fastapi import APIRouter
@@ -20,14 +20,13 @@ from offramp.model.shuttle import (
     ClaimState,
     HandlingMark,
     Message,
-    Proposal,
     ProposalStatus,
     RelayLabel,
     RelayMode,
 )
 from offramp.model.shuttle import Response as Answer
 from offramp.services.access import Actor
-from offramp.services.shuttle import ChannelView, MessageView, ProposalView
+from offramp.services.shuttle import ChannelView, MessageView
 from offramp.web.packages import PackageCard, package_card
 from offramp.web.pages import (
     NO_PAGE,
@@ -67,6 +66,10 @@ MARK_WORDS = {
     HandlingMark.MAY_RELAY.value: "may be passed on",
     HandlingMark.RELAY_VERBATIM.value: "may be passed on word for word",
 }
+LABEL_WORDS = {
+    RelayLabel.AFFIRMED.value: "affirmed: the party that made it stands by it",
+    RelayLabel.UNVERIFIED.value: "unverified",
+}
 RELAY_WORDS = {RelayMode.VERBATIM.value: "word for word", RelayMode.PARAPHRASE.value: "paraphrased"}
 
 
@@ -74,6 +77,18 @@ def asks_mark(cv: CaseView, channel: str) -> bool:
     """Whether posting in ``channel`` asks for a handling mark: only a delegation, in its
     own channel, tells the mediator what may be passed on."""
     return cv.role is DeskRole.DELEGATE and channel != PLENARY
+
+
+def mark_shown(cv: CaseView, viewer: Actor) -> Callable[[Message, str], bool]:
+    """Whether the page shows a message's handling mark: in a party channel, to the
+    mediator, or to a delegate on its own message; never in the plenary or on a relay."""
+
+    def show(m: Message, channel: str) -> bool:
+        if channel == PLENARY or m.relay_of is not None:
+            return False
+        return cv.role is DeskRole.MEDIATOR or m.author == viewer.name
+
+    return show
 
 
 @dataclass(frozen=True)
@@ -89,12 +104,6 @@ def shown(view: MessageView) -> Message:
     """The message with ``relay_of`` as the service showed it to this member."""
     m = view.message
     return m if m.relay_of == view.relay_of else replace(m, relay_of=view.relay_of)
-
-
-def answered(view: ProposalView) -> Proposal:
-    """The proposal with only the responses this member may see."""
-    p = view.proposal
-    return p if view.responses == p.responses else replace(p, responses=view.responses)
 
 
 def cards(services: Services, viewer: Actor, cv: CaseView) -> list[PackageCard]:
@@ -165,6 +174,9 @@ def shuttle_page(
         "marks": MARK_CHOICES,
         "mark_words": MARK_WORDS,
         "relay_words": RELAY_WORDS,
+        "asks_mark": asks_mark,
+        "label_words": LABEL_WORDS,
+        "show_mark": mark_shown(cv, viewer),
         "modes": list(RelayMode),
         "labels": list(RelayLabel),
         "ClaimState": ClaimState,

@@ -11,6 +11,12 @@ from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, render, see_other
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
+LANDING = "/needs"  # what needs the viewer, across their cases (web/needs.py)
+
+
+def landing(target: str | None) -> str:
+    """Where signing in goes: ``target`` if it is a path on this desk, else :data:`LANDING`."""
+    return target if target and security.safe_next(target) == target else LANDING
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
@@ -18,7 +24,7 @@ async def sign_in_form(request: Request) -> Response:
     return render(
         request,
         "sign_in.html",
-        {"next": security.safe_next(request.query_params.get("next")), "name": ""},
+        {"next": landing(request.query_params.get("next")), "name": ""},
     )
 
 
@@ -28,7 +34,7 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
     form = await request.form()
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
-    target = security.safe_next(str(form.get("next") or ""))
+    target = landing(str(form.get("next") or ""))
     try:
         if not name or not password:
             raise Unauthenticated("Enter your user name and your password.")

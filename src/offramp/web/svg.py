@@ -25,6 +25,7 @@ from typing import Any
 
 WIDTH, HEIGHT = 560, 420
 LEFT, RIGHT, TOP, BOTTOM = 64, 24, 24, 56
+LEGEND = 48  # below the plot: one row of markers with their names, never over a point
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,15 @@ def _fmt(v: float) -> str:
     return f"{v:.1f}"
 
 
-def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
-    """The Pareto frontier, the no-deal point, the zone of agreement, Nash and KS."""
+def deal_space_svg(
+    report: Mapping[str, Any],
+    *,
+    x: int = 0,
+    y: int = 1,
+    tabled: Sequence[tuple[str, Sequence[float]]] = (),
+) -> str:
+    """The Pareto frontier, the no-deal point, the zone of agreement, Nash and KS, and
+    the ``tabled`` packages (title, utilities in party order), with a legend."""
     parties = [str(p) for p in report.get("parties", [])]
     if len(parties) < 2:
         return '<p class="muted">The deal space needs two parties to draw.</p>'
@@ -92,8 +100,8 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
     zone = bool(report.get("zone_exists"))
     desc = _describe(px, py, frontier, r, nash, ks, zone, len(parties))
     out: list[str] = [
-        f'<svg class="deal-space" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="ds-title ds-desc" '
+        f'<svg class="deal-space" role="img" viewBox="0 0 {WIDTH} {HEIGHT + LEGEND}" '
+        f'width="{WIDTH}" height="{HEIGHT + LEGEND}" aria-labelledby="ds-title ds-desc" '
         'xmlns="http://www.w3.org/2000/svg" data-chart="deal-space">',
         f'<title id="ds-title">Deal space: {escape(px)} against {escape(py)}</title>',
         f'<desc id="ds-desc">{escape(desc)}</desc>',
@@ -154,7 +162,7 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
         f'cy="{_fmt(sy(r.y))}" r="6"><title>No deal: {escape(px)} {r.x:.2f}, '
         f"{escape(py)} {r.y:.2f}</title></circle>"
     )
-    labels = [_label(sx(r.x) + 8, sy(r.y) + 16, "no deal")]  # drawn last, above every marker
+    legend = [("no-deal", "no deal"), ("frontier", "Pareto-optimal package")]
     if nash is not None:
         cx, cy = sx(nash[x]), sy(nash[y])
         out.append(
@@ -162,7 +170,7 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f"L{_fmt(cx + 9)},{_fmt(cy)} L{_fmt(cx)},{_fmt(cy + 9)} L{_fmt(cx - 9)},{_fmt(cy)} Z"
             f'"><title>Nash: {escape(px)} {nash[x]:.2f}, {escape(py)} {nash[y]:.2f}</title></path>'
         )
-        labels.append(_label(cx - 12, cy - 10, "Nash", anchor="end"))
+        legend.append(("nash", "Nash"))
     if ks is not None:
         cx, cy = sx(ks[x]), sy(ks[y])
         out.append(
@@ -170,8 +178,18 @@ def deal_space_svg(report: Mapping[str, Any], *, x: int = 0, y: int = 1) -> str:
             f'y="{_fmt(cy - 7)}" width="14" height="14"><title>Kalai-Smorodinsky: '
             f"{escape(px)} {ks[x]:.2f}, {escape(py)} {ks[y]:.2f}</title></rect>"
         )
-        labels.append(_label(cx + 10, cy + 20, "Kalai-Smorodinsky"))
-    out.extend(labels)
+        legend.append(("ks", "Kalai-Smorodinsky"))
+    for k, (title, tu) in enumerate(tabled or ()):
+        cx, cy = sx(tu[x]), sy(tu[y])
+        out.append(
+            f'<path class="tabled" data-point="tabled" d="M{_fmt(cx - 7)},{_fmt(cy - 7)} '
+            f"L{_fmt(cx + 7)},{_fmt(cy + 7)} M{_fmt(cx - 7)},{_fmt(cy + 7)} "
+            f'L{_fmt(cx + 7)},{_fmt(cy - 7)}"><title>Tabled: {escape(title)}: {escape(px)} '
+            f"{tu[x]:.2f}, {escape(py)} {tu[y]:.2f}</title></path>"
+        )
+        if k == 0:
+            legend.append(("tabled", "tabled package"))
+    out.append(_legend(legend))
     out.append("</svg>")
     return "".join(out)
 
@@ -181,6 +199,37 @@ def _label(x: float, y: float, text: str, anchor: str = "start") -> str:
         f'<text class="point-label" x="{_fmt(x)}" y="{_fmt(y)}" text-anchor="{anchor}">'
         f"{escape(text)}</text>"
     )
+
+
+MARKERS = {
+    "no-deal": '<circle class="no-deal" cx="{x}" cy="{y}" r="6" />',
+    "frontier": '<circle class="frontier-point" cx="{x}" cy="{y}" r="3.5" />',
+    "nash": '<path class="nash" d="M{x},{t} L{r},{y} L{x},{b} L{l},{y} Z" />',
+    "ks": '<rect class="ks" x="{l2}" y="{t2}" width="14" height="14" />',
+    "tabled": '<path class="tabled" d="M{l2},{t2} L{r2},{b2} M{l2},{b2} L{r2},{t2}" />',
+}
+
+
+def _legend(entries: Sequence[tuple[str, str]]) -> str:
+    """One row (two when it does not fit) of markers and names below the plot."""
+    out = ['<g class="legend" data-legend="deal-space">']
+    x, y = float(LEFT), float(HEIGHT + 8)
+    for key, name in entries:
+        width = 26 + 7.2 * len(name)
+        if x + width > WIDTH - RIGHT:
+            x, y = float(LEFT), y + 22
+        pos = {
+            "x": _fmt(x + 8), "y": _fmt(y), "t": _fmt(y - 9), "b": _fmt(y + 9),
+            "l": _fmt(x - 1), "r": _fmt(x + 17), "l2": _fmt(x + 1), "r2": _fmt(x + 15),
+            "t2": _fmt(y - 7), "b2": _fmt(y + 7),
+        }  # fmt: skip
+        out.append(MARKERS[key].format(**pos))
+        out.append(
+            f'<text class="legend-label" x="{_fmt(x + 22)}" y="{_fmt(y + 4)}">{escape(name)}</text>'
+        )
+        x += width + 14
+    out.append("</g>")
+    return "".join(out)
 
 
 def _describe(

@@ -1,22 +1,58 @@
-"""Sessions, users and tokens (health is in ``health.py``)."""
+"""Sessions, users and tokens (health is in ``health.py``), and taking access away."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
+from fastapi import APIRouter, Query, Request, Response
+
+from offramp.api.access_schemas import (
+    TokenCreatedOut,
+    TokenCreateIn,
+    TokenInfoOut,
+    UserStateOut,
+)
 from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
 from offramp.api.routes import PROBLEMS
-from offramp.api.schemas import ActorOut, LoginIn, TokenIn, TokenOut, UserIn
+from offramp.api.schemas import ActorOut, LoginIn, Short, UserIn
+from offramp.services.accounts import SESSION_LIFETIME, parse_lifetime
 
 router = APIRouter(responses=PROBLEMS)
+UserQuery = Annotated[str | None, Query(min_length=1, max_length=200, description="A user name.")]
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for the per-client sign-in throttle (uvicorn applies
+    ``X-Forwarded-For`` only from a trusted proxy)."""
+    return request.client.host if request.client else ""
 
 
 @router.post("/session", name="session_open", response_model=ActorOut, tags=["accounts"])
-def open_session(body: LoginIn, services: ServicesDep, response: Response) -> ActorOut:
-    """Sign in with name and password; sets the session cookie."""
-    actor, secret = services.accounts.sign_in(body.name, body.password)
-    response.set_cookie(SESSION_COOKIE, secret, httponly=True, samesite="strict")
+def open_session(
+    body: LoginIn, request: Request, services: ServicesDep, response: Response
+) -> ActorOut:
+    """Sign in with name and password; sets the session cookie (429 when throttled)."""
+    actor, secret = services.accounts.sign_in(body.name, body.password, client_address(request))
+    response.set_cookie(
+        SESSION_COOKIE,
+        secret,
+        max_age=int(SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
     return ActorOut(name=actor.name, is_admin=actor.is_admin)
+
+
+@router.delete("/session", name="session_close", status_code=204, tags=["accounts"])
+def close_session(
+    request: Request, actor: CurrentActor, services: ServicesDep, response: Response
+) -> None:
+    """Sign out: the session cookie's session ends on the server (a token is unchanged)."""
+    secret = request.cookies.get(SESSION_COOKIE)
+    if secret:
+        services.accounts.sign_out(secret)
+    response.delete_cookie(SESSION_COOKIE)
 
 
 @router.get("/me", name="me", response_model=ActorOut, tags=["accounts"])
@@ -35,8 +71,54 @@ def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> Act
 
 
 @router.post(
-    "/tokens", name="token_create", response_model=TokenOut, status_code=201, tags=["accounts"]
+    "/users/{user}/disable", name="user_disable", response_model=UserStateOut, tags=["accounts"]
 )
-def create_token(body: TokenIn, actor: CurrentActor, services: ServicesDep) -> TokenOut:
-    """A bearer token for yourself, or for anyone if you are a server admin."""
-    return TokenOut(user=body.user, token=services.accounts.create_token(actor, body.user))
+def disable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> UserStateOut:
+    """Disable an account: it cannot sign in, and its sessions and tokens end (admins)."""
+    ended = services.accounts.set_disabled(actor, user, True)
+    return UserStateOut(user=user, disabled=True, ended=ended)
+
+
+@router.post(
+    "/users/{user}/enable", name="user_enable", response_model=UserStateOut, tags=["accounts"]
+)
+def enable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> UserStateOut:
+    """Let a disabled account sign in again with its old password (admins)."""
+    services.accounts.set_disabled(actor, user, False)
+    return UserStateOut(user=user, disabled=False)
+
+
+@router.post(
+    "/tokens",
+    name="token_create",
+    response_model=TokenCreatedOut,
+    status_code=201,
+    tags=["accounts"],
+)
+def create_token(
+    body: TokenCreateIn, actor: CurrentActor, services: ServicesDep
+) -> TokenCreatedOut:
+    """A bearer token for yourself, or for anyone if you are a server admin; it expires."""
+    span = parse_lifetime(body.expires_in) if body.expires_in else None
+    token, expires = services.accounts.create_token_expiring(actor, body.user, span)
+    return TokenCreatedOut(user=body.user, token=token, expires_at=expires)
+
+
+@router.get("/tokens", name="token_list", response_model=list[TokenInfoOut], tags=["accounts"])
+def list_tokens(
+    actor: CurrentActor, services: ServicesDep, user: UserQuery = None
+) -> list[TokenInfoOut]:
+    """Your tokens (or ``user``'s, for a server admin): ids and times, never secrets."""
+    rows = services.accounts.list_tokens(actor, user or actor.name)
+    return [TokenInfoOut(id=r.id, created_at=r.created_at, expires_at=r.expires_at) for r in rows]
+
+
+@router.delete("/tokens/{token_id}", name="token_revoke", status_code=204, tags=["accounts"])
+def revoke_token(
+    token_id: int,
+    actor: CurrentActor,
+    services: ServicesDep,
+    user: UserQuery = None,
+) -> None:
+    """Revoke one of your tokens (or ``user``'s, for a server admin); it stops at once."""
+    services.accounts.revoke_token(actor, user or actor.name, token_id)

@@ -6,8 +6,10 @@ from typing import Literal
 
 from fastapi import APIRouter, Query
 
+from offramp.api.access_schemas import MemberChangeIn
 from offramp.api.deps import CurrentActor, MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.routes.authoring import CaseNewIn
 from offramp.api.routes.convert import case_out
 from offramp.api.schemas import (
     CaseImportIn,
@@ -18,6 +20,7 @@ from offramp.api.schemas import (
     MemberIn,
     MemberOut,
     ShareIn,
+    Short,
 )
 
 router = APIRouter(responses=PROBLEMS, tags=["cases"])
@@ -30,9 +33,16 @@ def list_cases(actor: CurrentActor, services: ServicesDep) -> list[CaseSummaryOu
 
 
 @router.post("/cases", name="case_create", response_model=CaseSummaryOut, status_code=201)
-def create_case(body: CaseImportIn, actor: CurrentActor, services: ServicesDep) -> CaseSummaryOut:
-    """Import a case file (YAML or JSON text) as a new case (server admins)."""
-    row = services.cases.import_case(actor, body.text, body.filename)
+def create_case(
+    body: CaseImportIn | CaseNewIn, actor: CurrentActor, services: ServicesDep
+) -> CaseSummaryOut:
+    """Import a case file (YAML or JSON ``text``) as a new case, or start an empty one
+    from its ``id``, ``title`` and ``description`` to author record by record (server
+    admins)."""
+    if isinstance(body, CaseNewIn):
+        row = services.authoring.create_case(actor, body.id, body.title, body.description)
+    else:
+        row = services.cases.import_case(actor, body.text, body.filename)
     return CaseSummaryOut(slug=row.slug, title=row.title, version=row.version, role="", party=None)
 
 
@@ -79,6 +89,21 @@ def add_member(
     """Give a user a role on the case (server admins)."""
     m = services.cases.add_member(actor, case, body.user, body.role.value, body.party)
     return MemberOut(user=m.user, role=m.role, party=m.party)
+
+
+@router.patch("/cases/{case}/members/{user}", name="member_change", response_model=MemberOut)
+def change_member(
+    case: CaseSlug, user: Short, body: MemberChangeIn, actor: CurrentActor, services: ServicesDep
+) -> MemberOut:
+    """Give a member another role or party (server admins)."""
+    m = services.cases.change_member(actor, case, user, body.role.value, body.party)
+    return MemberOut(user=m.user, role=m.role, party=m.party)
+
+
+@router.delete("/cases/{case}/members/{user}", name="member_remove", status_code=204)
+def remove_member(case: CaseSlug, user: Short, actor: CurrentActor, services: ServicesDep) -> None:
+    """Take a user off the case, with what the mediator shared with them (server admins)."""
+    services.cases.remove_member(actor, case, user)
 
 
 @router.post("/cases/{case}/shares", name="share_create", status_code=204)

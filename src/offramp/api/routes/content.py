@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -19,9 +18,13 @@ from offramp.api.schemas import (
     StatementIn,
     StatementOut,
 )
+from offramp.model.parse import parse_day
 
 router = APIRouter(responses=PROBLEMS)
 Filter = Query(None, max_length=80)
+DayQuery = Annotated[
+    str | None, Query(max_length=10, description="A date, YYYY-MM-DD (default: the last one).")
+]
 Parties = Annotated[
     list[str] | None,
     Query(max_length=20, description="Parties to analyse (default: the negotiating ones)."),
@@ -132,12 +135,13 @@ def analysis(
     case: CaseSlug,
     actor: MaybeActor,
     services: ServicesDep,
-    at: dt.date | None = None,
+    at: DayQuery = None,
     parties: Parties = None,
 ) -> dict[str, Any]:
     """The deal space on a date: frontier, zone, solutions, ripeness and why, packages.
 
     The same report as ``offramp analyze --json`` (mediator, analyst, or shared).
     """
-    report = services.analysis.report(actor, case, at, tuple(parties) if parties else None)
+    day = parse_day(at, "at")  # an ISO date only: ``?at=0`` is not 1970-01-01
+    report = services.analysis.report(actor, case, day, tuple(parties) if parties else None)
     return report.to_dict()

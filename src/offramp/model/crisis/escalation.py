@@ -176,11 +176,12 @@ def policy_problems(
             "stop",
             f"the policy never stops: give `stop: {STOPS[subject].value}`",
         )
+    article = "an" if subject is PolicySubject.ACKNOWLEDGEMENT else "a"
     for k, stop in enumerate(stops):
         if stop != STOPS[subject].value:
             yield (
                 f"stop.{k}",
-                f"a {subject.value} policy stops when {STOPS[subject].value}, not {stop!r}",
+                f"{article} {subject.value} policy stops when {STOPS[subject].value}, not {stop!r}",
             )
     if not steps:
         yield ("steps", "the policy has no steps")

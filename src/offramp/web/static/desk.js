@@ -15,3 +15,36 @@ document.querySelectorAll("form[data-autosubmit]").forEach((form) => {
     el.addEventListener("change", () => form.requestSubmit());
   });
 });
+
+// Each shuttle channel opens at its newest message.
+document.querySelectorAll("ol.messages").forEach((list) => {
+  list.scrollTop = list.scrollHeight;
+});
+
+// In a compose box, Enter sends and Shift+Enter starts a new line.
+document.querySelectorAll("textarea[data-enter-sends]").forEach((box) => {
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      box.form.requestSubmit();
+    }
+  });
+});
+
+// A table becomes stacked rows on a narrow screen: each cell is labelled with its
+// column's heading (the stylesheet shows the label before the cell).
+document.querySelectorAll("table").forEach((table) => {
+  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+  if (!heads.length) return;
+  table.classList.add("stacks");
+  table.querySelectorAll("tbody tr").forEach((row) => {
+    [...row.children].forEach((cell, k) => {
+      if (heads[k] && !cell.dataset.label) cell.dataset.label = heads[k];
+    });
+  });
+});
+
+// Intake review: Discard drops a proposed statement from the list (nothing was stored).
+document.querySelectorAll("button[data-discard]").forEach((button) => {
+  button.addEventListener("click", () => button.closest("tr")?.remove());
+});

@@ -58,7 +58,7 @@ def upgrade() -> None:
             "policy",
             "action_key",
             name="uq_crisis_escalation_actions_once",
-        ),  # fmt: skip
+        ),
     )
     _table(
         "crisis_heartbeats",

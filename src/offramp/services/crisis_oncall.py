@@ -1,0 +1,879 @@
+"""The crisis desk on call: response times against the playbook, named recipients who
+each acknowledge, escalation policies applied by the sweep, channel heartbeats, roles on
+an incident, its shared timeline and report, and the review after it.
+
+:class:`OncallCases` is mixed into :class:`offramp.services.crisis.CrisisService`; its
+use cases follow the same rules (actor first, the access policy, the unit of work, the
+audit chain, "now" from the injected clock). :func:`sweep_oncall` is what the sweep
+(:mod:`offramp.services.sweeps`) runs for one case inside its lease.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from offramp.errors import Conflict, InputError, NotFound
+from offramp.files.escalation import builtin_policies
+from offramp.files.timeline_report import timeline_html
+from offramp.model.crisis import CrisisDesk, Incident, IncidentType, PlaybookRun
+from offramp.model.crisis.directives import (
+    Directive,
+    DirectiveKind,
+    jump_waivers,
+    repeat_from,
+    steps_from,
+)
+from offramp.model.crisis.escalation import (
+    DueAction,
+    EscalationPolicy,
+    PolicyAction,
+    choose_policy,
+)
+from offramp.model.crisis.heartbeats import Heartbeat
+from offramp.model.crisis.journal import (
+    NOTE_KINDS,
+    EntryKind,
+    FollowUp,
+    IncidentRole,
+    Review,
+    RoleHolder,
+    TimelineEntry,
+    ordered,
+)
+from offramp.model.crisis.recipients import Acknowledgements
+from offramp.model.crisis.times import IncidentTimes, StepSummary, desk_times, response_times
+from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.store.crisis_oncall import AppliedAction, JournalRow
+from offramp.store.crisis_repository import CrisisRepository
+from offramp.store.uow import UnitOfWork, UowFactory
+
+SWEEPER = "sweep"
+_ESCALATION_EVENTS = {
+    PolicyAction.RESEND: "crisis.escalation.resend",
+    PolicyAction.ESCALATE: "crisis.escalation.escalate",
+}
+_DIRECTIVE_EVENTS = {
+    DirectiveKind.JUMP: "crisis.playbook.jump",
+    DirectiveKind.REPEAT: "crisis.playbook.repeat",
+}
+
+
+def notification_subject(notification: str) -> str:
+    return f"notification:{notification}"
+
+
+def step_subject(incident: str, step: str) -> str:
+    return f"step:{incident}:{step}"
+
+
+# -- views ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeskTimes:
+    """Every incident's step times and, per playbook step, the median and the worst."""
+
+    at: datetime
+    incidents: tuple[IncidentTimes, ...]
+    steps: tuple[StepSummary, ...]
+
+
+@dataclass(frozen=True)
+class RecipientsView:
+    """A notification's or step's named recipients at an instant: who has not acknowledged."""
+
+    subject: str
+    acknowledgements: Acknowledgements
+    pending: tuple[str, ...]
+    completed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PlannedAction:
+    """An action of a policy for a late subject: applied (when) or still to come."""
+
+    subject: str
+    policy: str
+    action: DueAction
+    applied_at: datetime | None
+
+
+@dataclass(frozen=True)
+class HeartbeatView:
+    heartbeat: Heartbeat
+    last_message: datetime | None
+    next_due: datetime
+    missed: tuple[datetime, ...]
+
+
+@dataclass(frozen=True)
+class StepDuty:
+    """Who answers for a step: the role and its holder (empty while nobody holds it)."""
+
+    step: str
+    role: IncidentRole
+    holder: str
+    recipients: RecipientsView | None
+
+
+@dataclass(frozen=True)
+class OncallView:
+    incident: str
+    roles: dict[IncidentRole, RoleHolder]
+    steps: tuple[StepDuty, ...]
+
+
+# -- what the sweep applies -------------------------------------------------------------------
+
+
+def late_subjects(
+    desk: CrisisDesk, acks: dict[str, Acknowledgements], policies: Sequence[EscalationPolicy]
+) -> list[tuple[str, EscalationPolicy, datetime, Any, datetime | None]]:
+    """Every late-able subject with its policy: (subject, policy, late since, channel
+    level, stopped at or None)."""
+    out: list[tuple[str, EscalationPolicy, datetime, Any, datetime | None]] = []
+    for n in desk.notifications:
+        policy = choose_policy(policies, kind=n.kind.value)
+        if policy is None:
+            continue
+        level = _channel_level(desk, n.channel)
+        stopped = n.acknowledged_at  # set when the last named recipient acknowledged
+        out.append((notification_subject(n.id), policy, n.ack_due, level, stopped))
+    for run in desk.runs:
+        for s in run.steps:
+            policy = choose_policy(policies, playbook=run.playbook, step=s.id)
+            if policy is None:
+                continue
+            stopped = s.done_at or s.waived_at or run.closed_at
+            level = _channel_level(desk, s.spec.channel)
+            out.append((step_subject(run.incident, s.id), policy, s.due_at, level, stopped))
+    return out
+
+
+def _channel_level(desk: CrisisDesk, channel: str | None) -> Any:
+    from offramp.model.crisis import ChannelLevel
+
+    if channel is None:
+        return None
+    try:
+        return desk.channel(channel).level
+    except KeyError:
+        pass
+    try:
+        return ChannelLevel(channel)
+    except ValueError:
+        return None
+
+
+def due_actions(
+    desk: CrisisDesk,
+    acks: dict[str, Acknowledgements],
+    policies: Sequence[EscalationPolicy],
+    now: datetime,
+) -> list[tuple[str, str, DueAction]]:
+    """(subject, policy, action) for every action due by ``now`` and not stopped before it."""
+    out = []
+    for subject, policy, late, level, stopped in late_subjects(desk, acks, policies):
+        for action in policy.schedule(late, level):
+            if action.at > now:
+                break
+            if stopped is not None and stopped <= action.at:
+                break
+            out.append((subject, policy.id, action))
+    return out
+
+
+def sweep_oncall(
+    uow: UnitOfWork,
+    case_id: int,
+    slug: str,
+    desk: CrisisDesk,
+    now: datetime,
+    policies: Sequence[EscalationPolicy],
+) -> tuple[list[str], list[str]]:
+    """Apply every escalation action due by ``now`` exactly once, and raise a
+    ``heartbeat_missed`` incident for every heartbeat missed; returns (actions, incidents)."""
+    repo = uow.crisis
+    done = {(a.subject, a.policy, a.key) for a in repo.actions(case_id)}
+    applied = []
+    named = repo.recipients(case_id)
+    for subject, policy, action in due_actions(desk, named, policies, now):
+        if (subject, policy, action.key) in done:
+            continue
+        data = {
+            "action": action.action.value,
+            "level": action.level.value if action.level is not None else None,
+            "step": action.step,
+            "repetition": action.repetition,
+            "to": list(named[subject].pending(action.at)) if subject in named else [],
+        }
+        repo.add_action(case_id, AppliedAction(subject, policy, action.key, action.at, now, data))
+        uow.audit(
+            slug,
+            SWEEPER,
+            _ESCALATION_EVENTS[action.action],
+            {"subject": subject, "policy": policy, "action": action.key,
+             "due_at": action.at.isoformat(), **data},
+        )  # fmt: skip
+        applied.append(f"{subject} {policy} {action.key}")
+    raised = []
+    known = {i.id for i in desk.incidents}
+    beats = _beats(repo, case_id, desk)
+    for hb in repo.heartbeats(case_id):
+        channel = desk.channel(hb.channel)
+        for missed in hb.missed(beats.get(hb.channel, []), now):
+            inc = hb.incident(channel, missed)
+            if inc.id in known:
+                continue
+            repo.add_incident(case_id, inc)
+            known.add(inc.id)
+            uow.audit(
+                slug,
+                SWEEPER,
+                "crisis.incident.log",
+                {"incident": inc.id, "type": inc.type.value, "sweep": True},
+            )
+            raised.append(inc.id)
+    return applied, raised
+
+
+_RAISED_BY_THE_DESK = (IncidentType.HEARTBEAT_MISSED, IncidentType.NOTIFICATION_MISSED)
+
+
+def _beats(repo: CrisisRepository, case_id: int, desk: CrisisDesk) -> dict[str, list[datetime]]:
+    """Messages on each channel: recorded messages and incidents arriving through it."""
+    out: dict[str, list[datetime]] = {}
+    for channel, at, _, _ in repo.messages(case_id):
+        out.setdefault(channel, []).append(at)
+    for inc in desk.incidents:
+        if inc.type in _RAISED_BY_THE_DESK:
+            continue  # the desk's own incidents arrive at a deadline: not a message
+        for a in inc.arrivals:
+            out.setdefault(a.channel, []).append(a.at)
+    return out
+
+
+# -- the use cases ---------------------------------------------------------------------------
+
+
+class OncallCases:
+    """On-call use cases of the crisis desk (mixed into ``CrisisService``)."""
+
+    uow: UowFactory
+    policy: AccessPolicy
+    escalation_policies: tuple[EscalationPolicy, ...] = tuple(builtin_policies().values())
+
+    # provided by CrisisService
+    def _read(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
+        raise NotImplementedError
+
+    def _write(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
+        raise NotImplementedError
+
+    def _now(self) -> datetime:
+        raise NotImplementedError
+
+    def _when(self, at: datetime | None, where: str = "at") -> datetime:
+        raise NotImplementedError
+
+    @staticmethod
+    def _incident(repo: CrisisRepository, scope: Scope, desk: CrisisDesk, key: str) -> Incident:
+        raise NotImplementedError
+
+    @staticmethod
+    def _run(desk: CrisisDesk, incident: str) -> PlaybookRun:
+        raise NotImplementedError
+
+    def _at(self, at: datetime | None) -> datetime:
+        """A read's instant: ``at`` (not later than now) or now."""
+        return self._when(at, "at")
+
+    def _log(self, uow: UnitOfWork, scope: Scope, action: str, payload: dict[str, Any]) -> None:
+        uow.audit(scope.case.slug, scope.actor.name, action, payload)
+
+    def _open(self, uow: UnitOfWork, scope: Scope, incident: str) -> tuple[CrisisDesk, Incident]:
+        desk = uow.crisis.load(scope.case.id)
+        return desk, self._incident(uow.crisis, scope, desk, incident)
+
+    @staticmethod
+    def _parties(uow: UnitOfWork, scope: Scope, parties: Sequence[str], where: str) -> None:
+        from offramp.services.stored_case import read_case
+
+        known = {p.id for p in read_case(uow, scope.case).parties}
+        for k, p in enumerate(parties):
+            if p not in known:
+                raise InputError(
+                    f"{where}[{k}]",
+                    f"unknown party {p!r} (parties of the case: {', '.join(sorted(known))})",
+                )
+
+    # -- response times ------------------------------------------------------------------
+    def response_times(
+        self, actor: Actor | None, slug: str, incident: str, at: datetime | None = None
+    ) -> IncidentTimes:
+        """How long each step of the incident's playbook took, against its target."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk, inc = self._open(uow, scope, incident)
+        return response_times(inc, self._run(desk, inc.id), when)
+
+    def desk_times(
+        self,
+        actor: Actor | None,
+        slug: str,
+        type: IncidentType | None = None,
+        at: datetime | None = None,
+    ) -> DeskTimes:
+        """Every incident's (of ``type``, default all) step times, and per playbook step
+        the median and the worst time from the run's start."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+        times = []
+        for inc in desk.incidents:
+            run = desk.run(inc.id)
+            if run is None or (type is not None and inc.type is not type):
+                continue
+            if run.started_at > when:
+                continue
+            times.append(response_times(inc, run, when))
+        times.sort(key=lambda t: t.started_at)
+        return DeskTimes(when, tuple(times), desk_times(times))
+
+    # -- named recipients ----------------------------------------------------------------
+    def _subject(
+        self, desk: CrisisDesk, notification: str | None, incident: str | None, step: str | None
+    ) -> str:
+        if notification is not None:
+            if not any(n.id == notification for n in desk.notifications):
+                raise NotFound("No such notification.")
+            return notification_subject(notification)
+        assert incident is not None and step is not None
+        run = self._run(desk, incident)
+        run.step(step)
+        return step_subject(incident, step)
+
+    def name_recipients(
+        self,
+        actor: Actor | None,
+        slug: str,
+        recipients: Sequence[str],
+        *,
+        notification: str | None = None,
+        incident: str | None = None,
+        step: str | None = None,
+    ) -> RecipientsView:
+        """Name the parties (counterparts, allies, the impartial body) who must each
+        acknowledge a notification or a step."""
+        if not recipients:
+            raise InputError("recipients", "name at least one recipient")
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            if incident is not None:
+                self._incident(uow.crisis, scope, desk, incident)
+            subject = self._subject(desk, notification, incident, step)
+            self._parties(uow, scope, recipients, "recipients")
+            if notification is not None:
+                n = next(x for x in desk.notifications if x.id == notification)
+                if n.acknowledged_at is not None:
+                    raise Conflict(f"Notification {notification} is already acknowledged.")
+            if subject in uow.crisis.recipients(scope.case.id):
+                raise Conflict(f"The recipients of {subject} are already named.")
+            try:
+                acks = Acknowledgements.of(subject, tuple(recipients))
+            except ValueError as exc:
+                raise InputError("recipients", str(exc)) from None
+            uow.crisis.name_recipients(scope.case.id, subject, acks.recipients)
+            self._log(
+                uow, scope, "crisis.recipients.name",
+                {"subject": subject, "recipients": list(acks.recipients)},
+            )  # fmt: skip
+            uow.commit()
+        now = self._now()
+        return RecipientsView(subject, acks, acks.pending(now), None)
+
+    def acknowledge_recipient(
+        self,
+        actor: Actor | None,
+        slug: str,
+        recipient: str,
+        *,
+        notification: str | None = None,
+        incident: str | None = None,
+        step: str | None = None,
+        by: str = "",
+        at: datetime | None = None,
+        channel: str | None = None,
+    ) -> RecipientsView:
+        """Record one recipient's acknowledgement. When the last one is in, the
+        notification is acknowledged (at that instant), or the step done if it can be."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            if incident is not None:
+                self._incident(uow.crisis, scope, desk, incident)
+            subject = self._subject(desk, notification, incident, step)
+            acks = uow.crisis.recipients(scope.case.id).get(subject)
+            if acks is None:
+                raise Conflict(f"{subject} has no named recipients; acknowledge it as a whole.")
+            if channel is not None and channel not in {c.id for c in desk.channels}:
+                raise InputError("channel", f"unknown channel {channel!r}")
+            when = self._when(at)
+            acks = acks.acknowledge(recipient, by.strip() or recipient, when, channel)
+            uow.crisis.save_recipient_ack(scope.case.id, subject, acks.ack(recipient))
+            self._log(
+                uow, scope, "crisis.recipient.acknowledge",
+                {"subject": subject, "recipient": recipient, "at": when.isoformat()},
+            )  # fmt: skip
+            done = acks.completed_at(when)
+            if done is not None:
+                self._complete_subject(uow, scope, desk, acks, done, notification, incident, step)
+            uow.commit()
+        return RecipientsView(subject, acks, acks.pending(when), done)
+
+    def _complete_subject(
+        self,
+        uow: UnitOfWork,
+        scope: Scope,
+        desk: CrisisDesk,
+        acks: Acknowledgements,
+        done: datetime,
+        notification: str | None,
+        incident: str | None,
+        step: str | None,
+    ) -> None:
+        everyone = ", ".join(acks.recipients)
+        if notification is not None:
+            n = next(x for x in desk.notifications if x.id == notification)
+            n = n.acknowledge(everyone, done)
+            uow.crisis.save_acknowledgement(scope.case.id, n)
+            self._log(
+                uow, scope, "crisis.notification.acknowledge",
+                {"notification": notification, "by": everyone},
+            )  # fmt: skip
+            return
+        assert incident is not None and step is not None
+        run = self._run(desk, incident)
+        try:
+            run = run.complete(step, everyone, done)
+        except Conflict:
+            return  # a step before it is open: the officer completes it later
+        uow.crisis.add_step_record(scope.case.id, incident, run.step(step))
+        self._log(
+            uow, scope, "crisis.step.complete",
+            {"incident": incident, "step": step, "by": everyone, "at": done.isoformat()},
+        )  # fmt: skip
+
+    def recipients(
+        self, actor: Actor | None, slug: str, at: datetime | None = None
+    ) -> tuple[RecipientsView, ...]:
+        """Every notification and step with named recipients, and who has not acknowledged."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            named = uow.crisis.recipients(scope.case.id)
+        return tuple(
+            RecipientsView(k, a, a.pending(when), a.completed_at(when)) for k, a in named.items()
+        )
+
+    # -- escalation ----------------------------------------------------------------------
+    def escalations(
+        self, actor: Actor | None, slug: str, at: datetime | None = None
+    ) -> tuple[PlannedAction, ...]:
+        """Every escalation action due by ``at`` for subjects still late then, and whether
+        the sweep has applied it; plus the next one to come for each subject."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            acks = uow.crisis.recipients(scope.case.id)
+            applied = {(a.subject, a.policy, a.key): a for a in uow.crisis.actions(scope.case.id)}
+        out = []
+        for subject, policy, late, level, stopped in late_subjects(
+            desk, acks, self.escalation_policies
+        ):
+            for action in policy.schedule(late, level):
+                if stopped is not None and stopped <= action.at:
+                    break
+                got = applied.get((subject, policy.id, action.key))
+                when_applied = got.applied_at if got is not None else None
+                out.append(PlannedAction(subject, policy.id, action, when_applied))
+                if action.at > when:
+                    break
+        return tuple(sorted(out, key=lambda p: (p.action.at, p.subject)))
+
+    def jump_to_step(
+        self, actor: Actor | None, slug: str, incident: str, step: str, at: datetime | None = None
+    ) -> PlaybookRun:
+        """Waive every open step listed before ``step``, so it is due now."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk, _ = self._open(uow, scope, incident)
+            run = self._run(desk, incident)
+            when = self._when(at)
+            for s in jump_waivers(run, step):
+                run = run.waive(s, scope.actor.name, when, f"jumped to step {step}")
+                uow.crisis.add_step_record(scope.case.id, incident, run.step(s))
+            d = Directive(DirectiveKind.JUMP, step, when, scope.actor.name)
+            self._directive(uow, scope, incident, d)
+            uow.commit()
+        return run
+
+    def repeat_from_step(
+        self, actor: Actor | None, slug: str, incident: str, step: str, at: datetime | None = None
+    ) -> PlaybookRun:
+        """Open ``step`` and those after it again, due counted from now."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk, _ = self._open(uow, scope, incident)
+            run = self._run(desk, incident)
+            when = self._when(at)
+            run = repeat_from(run, step, when)
+            uow.crisis.set_aside_steps(scope.case.id, incident, steps_from(run, step))
+            d = Directive(DirectiveKind.REPEAT, step, when, scope.actor.name)
+            self._directive(uow, scope, incident, d)
+            uow.commit()
+        return run
+
+    def _directive(self, uow: UnitOfWork, scope: Scope, incident: str, d: Directive) -> None:
+        text = f"{'jumped to' if d.kind is DirectiveKind.JUMP else 'repeated from'} step {d.step}"
+        uow.crisis.add_journal(
+            scope.case.id, JournalRow(incident, d.kind.value, d.at, d.by, text, d.step, {})
+        )
+        self._log(
+            uow, scope, _DIRECTIVE_EVENTS[d.kind],
+            {"incident": incident, "step": d.step, "at": d.at.isoformat()},
+        )  # fmt: skip
+
+    # -- heartbeats ----------------------------------------------------------------------
+    def expect_heartbeat(
+        self,
+        actor: Actor | None,
+        slug: str,
+        channel: str,
+        *,
+        expected_from: str,
+        every_hours: float,
+        grace_hours: float = 0.0,
+        since: datetime | None = None,
+        what: str = "routine message",
+    ) -> Heartbeat:
+        """Expect a message on ``channel`` from ``expected_from`` every ``every_hours``."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            try:
+                ch = desk.channel(channel)
+            except KeyError:
+                raise NotFound("No such channel.") from None
+            if expected_from not in ch.dyad:
+                raise InputError(
+                    "expected_from", f"{expected_from} is not at either end of {channel} {ch.dyad}"
+                )
+            try:
+                hb = Heartbeat(
+                    channel, expected_from, every_hours, self._when(since, "since"),
+                    grace_hours, what,
+                )  # fmt: skip
+            except ValueError as exc:
+                raise InputError("every_hours", str(exc)) from None
+            uow.crisis.put_heartbeat(scope.case.id, hb)
+            self._log(
+                uow, scope, "crisis.heartbeat.expect",
+                {"channel": channel, "every_hours": every_hours, "from": expected_from},
+            )  # fmt: skip
+            uow.commit()
+        return hb
+
+    def record_message(
+        self,
+        actor: Actor | None,
+        slug: str,
+        channel: str,
+        *,
+        sender: str,
+        text: str,
+        at: datetime | None = None,
+        incident: str | None = None,
+    ) -> datetime:
+        """A message passed on ``channel`` (a heartbeat, or a message of an incident)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            if channel not in {c.id for c in desk.channels}:
+                raise NotFound("No such channel.")
+            when = self._when(at)
+            if incident is not None:
+                self._incident(uow.crisis, scope, desk, incident)
+                row = JournalRow(incident, EntryKind.MESSAGE.value, when, sender, text, channel, {})
+                uow.crisis.add_journal(scope.case.id, row)
+            uow.crisis.add_message(scope.case.id, channel, when, sender, text)
+            self._log(
+                uow, scope, "crisis.channel.message",
+                {"channel": channel, "sender": sender, "at": when.isoformat()},
+            )  # fmt: skip
+            uow.commit()
+        return when
+
+    def heartbeats(
+        self, actor: Actor | None, slug: str, at: datetime | None = None
+    ) -> tuple[HeartbeatView, ...]:
+        """Each channel's heartbeat: the last message, when the next is due, misses."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            beats = _beats(uow.crisis, scope.case.id, desk)
+            hbs = uow.crisis.heartbeats(scope.case.id)
+        out = []
+        for hb in hbs:
+            seen = [m for m in beats.get(hb.channel, []) if m <= when]
+            out.append(
+                HeartbeatView(hb, max(seen, default=None), hb.next_due(seen, when),
+                              hb.missed(seen, when))
+            )  # fmt: skip
+        return tuple(out)
+
+    # -- roles ---------------------------------------------------------------------------
+    def assign_role(
+        self, actor: Actor | None, slug: str, incident: str, role: IncidentRole, holder: str
+    ) -> RoleHolder:
+        """Name who holds ``role`` on the incident (replacing whoever held it)."""
+        if not holder.strip():
+            raise InputError("holder", "name who holds the role")
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            self._open(uow, scope, incident)
+            rh = RoleHolder(role, holder.strip(), self._now(), scope.actor.name)
+            uow.crisis.put_role(scope.case.id, incident, rh)
+            self._log(
+                uow, scope, "crisis.role.assign",
+                {"incident": incident, "role": role.value, "holder": rh.holder},
+            )  # fmt: skip
+            uow.commit()
+        return rh
+
+    def make_answerable(
+        self, actor: Actor | None, slug: str, incident: str, step: str, role: IncidentRole
+    ) -> OncallView:
+        """Make ``role`` answerable for ``step`` (the lead is, until another role is named)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk, _ = self._open(uow, scope, incident)
+            self._run(desk, incident).step(step)
+            row = JournalRow(
+                incident, "answerable", self._now(), scope.actor.name, role.value, step, {}
+            )
+            uow.crisis.add_journal(scope.case.id, row)
+            self._log(
+                uow, scope, "crisis.step.answerable",
+                {"incident": incident, "step": step, "role": role.value},
+            )  # fmt: skip
+            uow.commit()
+        return self.oncall(actor, slug, incident)
+
+    def oncall(
+        self, actor: Actor | None, slug: str, incident: str, at: datetime | None = None
+    ) -> OncallView:
+        """The incident's roles, and for each step who answers for it and who has not
+        acknowledged it."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk, inc = self._open(uow, scope, incident)
+            roles = uow.crisis.roles(scope.case.id).get(inc.id, {})
+            answerable = {
+                r.ref: IncidentRole(r.text)
+                for r in uow.crisis.journal(scope.case.id, inc.id, ("answerable",))
+            }
+            named = uow.crisis.recipients(scope.case.id)
+        run = desk.run(inc.id)
+        duties = []
+        for s in run.steps if run is not None else ():
+            role = answerable.get(s.id, IncidentRole.LEAD)
+            acks = named.get(step_subject(inc.id, s.id))
+            view = (
+                None
+                if acks is None
+                else RecipientsView(acks.subject, acks, acks.pending(when), acks.completed_at(when))
+            )
+            holder = roles[role].holder if role in roles else ""
+            duties.append(StepDuty(s.id, role, holder, view))
+        return OncallView(inc.id, roles, tuple(duties))
+
+    # -- the timeline --------------------------------------------------------------------
+    def add_note(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        text: str,
+        kind: EntryKind = EntryKind.NOTE,
+        at: datetime | None = None,
+    ) -> TimelineEntry:
+        """Write a note, a message or a decision onto the incident's timeline."""
+        if kind not in NOTE_KINDS:
+            raise InputError("kind", "write a note, a message or a decision")
+        if not text.strip():
+            raise InputError("text", "the note is empty")
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            self._open(uow, scope, incident)
+            when = self._when(at)
+            row = JournalRow(incident, kind.value, when, scope.actor.name, text, "", {})
+            uow.crisis.add_journal(scope.case.id, row)
+            self._log(uow, scope, "crisis.timeline.note", {"incident": incident, "kind": kind})
+            uow.commit()
+        return TimelineEntry(when, kind, scope.actor.name, text)
+
+    def incident_timeline(
+        self, actor: Actor | None, slug: str, incident: str, at: datetime | None = None
+    ) -> tuple[TimelineEntry, ...]:
+        """Every arrival, step, acknowledgement, message, decision, escalation and note of
+        the incident, in time order, with who and when."""
+        when = self._at(at)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk, inc = self._open(uow, scope, incident)
+            journal = uow.crisis.journal(scope.case.id, inc.id)
+            named = uow.crisis.recipients(scope.case.id)
+            actions = uow.crisis.actions(scope.case.id)
+            roles = uow.crisis.roles(scope.case.id).get(inc.id, {})
+        entries = _timeline(desk, inc, journal, named, actions, roles)
+        return tuple(e for e in entries if e.at <= when)
+
+    def timeline_report(self, actor: Actor | None, slug: str, incident: str) -> str:
+        """The incident's timeline (and review, if written) as a readable HTML page."""
+        entries = self.incident_timeline(actor, slug, incident)
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            _, inc = self._open(uow, scope, incident)
+        review = self.review(actor, slug, incident)
+        return timeline_html(slug, inc, entries, review, self._now())
+
+    # -- the review ----------------------------------------------------------------------
+    def write_review(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        *,
+        what_happened: str,
+        went_right: Sequence[str] = (),
+        went_wrong: Sequence[str] = (),
+        follow_ups: Sequence[tuple[str, str, date]] = (),
+    ) -> Review:
+        """The review after a closed incident (written again, it replaces the last)."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            desk, inc = self._open(uow, scope, incident)
+            run = self._run(desk, inc.id)
+            try:
+                review = Review.after(
+                    run.closed_at, inc.id, what_happened=what_happened,
+                    went_right=tuple(went_right), went_wrong=tuple(went_wrong),
+                    follow_ups=tuple(FollowUp(w, o, d) for w, o, d in follow_ups),
+                    written_by=scope.actor.name, written_at=self._now(),
+                )  # fmt: skip
+            except ValueError as exc:
+                raise InputError("review", str(exc)) from None
+            uow.crisis.put_review(
+                scope.case.id, inc.id, review.written_at, review.written_by, _review_data(review)
+            )
+            self._log(
+                uow, scope, "crisis.review.write",
+                {"incident": inc.id, "follow_ups": len(review.follow_ups)},
+            )  # fmt: skip
+            uow.commit()
+        return review
+
+    def review(self, actor: Actor | None, slug: str, incident: str) -> Review | None:
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            _, inc = self._open(uow, scope, incident)
+            data = uow.crisis.review(scope.case.id, inc.id)
+        return None if data is None else _review_of(inc.id, data)
+
+
+def _review_data(r: Review) -> dict[str, Any]:
+    return {
+        "what_happened": r.what_happened,
+        "went_right": list(r.went_right),
+        "went_wrong": list(r.went_wrong),
+        "follow_ups": [
+            {"what": f.what, "owner": f.owner, "due": f.due.isoformat(), "done": f.done}
+            for f in r.follow_ups
+        ],
+        "written_by": r.written_by,
+        "written_at": r.written_at.isoformat(),
+    }
+
+
+def _review_of(incident: str, d: dict[str, Any]) -> Review:
+    return Review(
+        incident, d["what_happened"], tuple(d["went_right"]), tuple(d["went_wrong"]),
+        tuple(FollowUp(f["what"], f["owner"], date.fromisoformat(f["due"]), f["done"])
+              for f in d["follow_ups"]),
+        d["written_by"], datetime.fromisoformat(d["written_at"]),
+    )  # fmt: skip
+
+
+def _timeline(
+    desk: CrisisDesk,
+    inc: Incident,
+    journal: Sequence[JournalRow],
+    named: dict[str, Acknowledgements],
+    actions: Sequence[AppliedAction],
+    roles: dict[IncidentRole, RoleHolder],
+) -> tuple[TimelineEntry, ...]:
+    e: list[TimelineEntry] = []
+    for a in inc.arrivals:
+        e.append(TimelineEntry(a.at, EntryKind.ARRIVAL, inc.raised_by, f"arrived: {inc.title}",
+                               a.channel))  # fmt: skip
+    run = desk.run(inc.id)
+    if run is not None:
+        e.append(TimelineEntry(run.started_at, EntryKind.DECISION, "",
+                               f"playbook {run.playbook} started"))  # fmt: skip
+        for s in run.steps:
+            if s.done_at is not None:
+                late = " (late)" if s.done_at > s.due_at else ""
+                e.append(TimelineEntry(s.done_at, EntryKind.STEP, s.done_by,
+                                       f"done: {s.spec.title}{late}", s.id))  # fmt: skip
+            elif s.waived_at is not None:
+                e.append(TimelineEntry(s.waived_at, EntryKind.STEP, s.done_by,
+                                       f"waived: {s.spec.title} ({s.waived})", s.id))  # fmt: skip
+        if run.closed_at is not None:
+            e.append(TimelineEntry(run.closed_at, EntryKind.CLOSED, run.closed_by,
+                                   f"closed: {run.outcome}"))  # fmt: skip
+    prefix = f"step:{inc.id}:"
+    for subject, acks in named.items():
+        if subject.startswith(prefix):
+            for ack in acks.acks:
+                if ack.at is not None:
+                    e.append(TimelineEntry(ack.at, EntryKind.ACKNOWLEDGEMENT, ack.by,
+                                           f"{ack.recipient} acknowledged {subject[len(prefix):]}",
+                                           ack.recipient))  # fmt: skip
+    for act in actions:
+        if act.subject.startswith(prefix):
+            level = act.data.get("level") or "the same level"
+            e.append(TimelineEntry(act.due_at, EntryKind.ESCALATION, SWEEPER,
+                                   f"{act.data['action']} ({act.policy} {act.key}) to {level}",
+                                   act.subject[len(prefix):]))  # fmt: skip
+    for holder in roles.values():
+        e.append(TimelineEntry(holder.since, EntryKind.ROLE, holder.named_by,
+                               f"{holder.holder} is {holder.role.value}"))  # fmt: skip
+    for row in journal:
+        if row.kind in {k.value for k in NOTE_KINDS}:
+            e.append(TimelineEntry(row.at, EntryKind(row.kind), row.author, row.text, row.ref))
+        elif row.kind in ("jump", "repeat"):
+            e.append(TimelineEntry(row.at, EntryKind.DECISION, row.author, row.text, row.ref))
+        elif row.kind == "step_history":
+            e.append(TimelineEntry(row.at, EntryKind.STEP, row.author,
+                                   f"done before a repeat: {row.ref}", row.ref))  # fmt: skip
+    return ordered(e)

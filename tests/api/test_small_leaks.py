@@ -1,0 +1,44 @@
+"""Issue 18, finding 10: the small leaks that could be fixed without renumbering ids."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from desk_fixtures import World
+
+from .server import Server, start_server
+
+
+@pytest.fixture
+def server(world: World) -> Iterator[Server]:
+    world.desk.close()
+    srv = start_server(world.url)
+    yield srv
+    srv.stop()
+
+
+def analyst(server: Server, world: World) -> httpx.Client:
+    auth = {"Authorization": f"Bearer {world.tokens['analyst']}"}
+    return httpx.Client(base_url=server.url + "/api/cases/small", headers=auth, timeout=60)
+
+
+def test_at_zero_is_not_read_as_1970(server: Server, world: World) -> None:
+    res = analyst(server, world).get("/analysis", params={"at": "0"})
+    assert res.status_code == 422
+    assert res.json()["errors"][0] == {
+        "where": "at",
+        "message": "'0' is not a date (use YYYY-MM-DD)",
+    }
+    assert analyst(server, world).get("/analysis", params={"at": "2022-03-11"}).status_code == 200
+
+
+def test_the_mediator_is_not_a_side_to_analyse(server: Server, world: World) -> None:
+    res = analyst(server, world).get("/analysis", params={"parties": ["IL"]})
+    assert res.status_code == 422
+    assert res.json()["errors"][0] == {
+        "where": "parties",
+        "message": "'IL' is not a negotiating party; the case has UA, RU",
+    }

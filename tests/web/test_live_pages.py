@@ -1,0 +1,180 @@
+"""The live desk in Debian's Chromium: two people, two browsers, no reloads.
+
+The mediator and Russia's delegate each keep the shuttle open in a browser of their
+own; what one does appears on the other's page within 2 s, through the case's event
+stream (``static/live.js``), with the page never reloaded (a value set on ``window``
+survives). The demo seeds claim 3 (Russia's, unchecked) and the "March framework"
+package tabled to both parties. The desk is this module's own (the tests change it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, expect
+
+pytestmark = pytest.mark.browser
+
+CASE = "ukraine-2022"
+PASSWORD = "live-test-password"
+LIVE = 2_000  # ms: what "as it happens" means here
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def desk(
+    own_server: Callable[..., AbstractContextManager[str]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    with own_server(tmp_path_factory.mktemp("live") / "desk.db", PASSWORD) as base:
+        yield base
+
+
+@pytest.fixture
+def other(playwright_driver: Any, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A second browser profile: the other person's."""
+    ctx = playwright_driver.chromium.launch_persistent_context(
+        user_data_dir=str(tmp_path / "other-profile"),
+        executable_path="/usr/bin/chromium",
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 1280, "height": 900},
+    )
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+def signed_in(ctx: BrowserContext, base: str, name: str) -> Page:
+    page = ctx.pages[0] if ctx.pages else ctx.new_page()
+    page.goto(f"{base}/sign-in")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/needs")
+    return page
+
+
+def open_live(page: Page, url: str) -> None:
+    """Open ``url``, wait until its event stream is connected, and mark the window so
+    that a reload would show."""
+    page.goto(url)
+    expect(page.locator("body")).to_have_attribute("data-live-state", "connected")
+    page.evaluate("window.__notReloaded = true")
+
+
+def send(page: Page, channel: str, text: str) -> None:
+    """Write ``text`` in ``channel``'s compose box and send it (choosing the first
+    handling mark where a delegate is asked for one)."""
+    form = page.locator(f"form[data-compose='{channel}']")
+    form.locator("textarea[name=body]").fill(text)
+    marks = form.locator("input[type=radio][name=mark]")
+    if marks.count():
+        marks.first.check()
+    form.get_by_role("button", name="Send").click()
+
+
+def not_reloaded(page: Page) -> bool:
+    return bool(page.evaluate("window.__notReloaded === true"))
+
+
+def test_messages_appear_on_the_other_page_without_reload(
+    desk: str, context: BrowserContext, other: BrowserContext
+) -> None:
+    shuttle = f"{desk}/cases/{CASE}/shuttle"
+    med = signed_in(context, desk, "mediator")
+    ru = signed_in(other, desk, "delegate_ru")
+    open_live(med, shuttle)
+    open_live(ru, shuttle)
+
+    # the mediator is half-way through a note to Ukraine when Russia writes
+    draft = med.locator("#body-UA")
+    draft.fill("Half-typed note to Kyiv")
+    draft.focus()
+    send(ru, "RU", "Moscow answers: the bloc clause stays.")
+    arrived = med.locator("section[data-channel='RU'] [data-message]").filter(
+        has_text="Moscow answers: the bloc clause stays."
+    )
+    expect(arrived).to_be_visible(timeout=LIVE)
+    assert not_reloaded(med)
+    expect(draft).to_have_value("Half-typed note to Kyiv")
+    expect(draft).to_be_focused()
+
+    # and the other way: the mediator writes in Russia's channel
+    open_live(ru, shuttle)
+    send(med, "RU", "The mediator: Antalya is confirmed for Thursday.")
+    expect(
+        ru.locator("section[data-channel='RU'] [data-message]").filter(
+            has_text="Antalya is confirmed for Thursday."
+        )
+    ).to_be_visible(timeout=LIVE)
+    assert not_reloaded(ru)
+
+
+def test_claim_turning_confirmed_and_package_answered_show_live(
+    desk: str, context: BrowserContext, other: BrowserContext
+) -> None:
+    shuttle = f"{desk}/cases/{CASE}/shuttle"
+    med = signed_in(context, desk, "mediator")
+    ru = signed_in(other, desk, "delegate_ru")
+    open_live(med, shuttle)
+    open_live(ru, shuttle)
+    ru_claim = ru.locator("tr[data-claim='3']")
+    expect(ru_claim).to_have_attribute("data-state", "stated")
+
+    # the mediator asks Russia to confirm claim 3; Russia's page offers it at once
+    med.locator("tr[data-claim='3']").get_by_role("button", name="Request assurance from RU").click()
+    expect(ru_claim).to_have_attribute("data-state", "assurance_requested", timeout=LIVE)
+    assert not_reloaded(ru)
+
+    # Russia confirms: the mediator's queue shows the claim assured
+    open_live(med, shuttle)
+    ru_claim.get_by_role("button", name="Confirm: we said this and stand by it").click()
+    expect(med.locator("tr[data-claim='3']")).to_have_attribute(
+        "data-state", "assured", timeout=LIVE
+    )
+    assert not_reloaded(med)
+
+    # Russia accepts the March framework: the mediator sees the answer
+    open_live(ru, shuttle)
+    answer = med.locator("article[data-proposal='1'] [data-party='RU']")
+    expect(answer).not_to_contain_text("accepted")
+    ru.locator("article[data-proposal='1']").get_by_role("button", name="Accept").click()
+    expect(answer).to_contain_text("accepted", timeout=LIVE)
+    assert not_reloaded(med)
+
+
+def test_unread_counts_on_the_case_list_and_channel_headers(
+    desk: str, context: BrowserContext, other: BrowserContext, shot: Callable[[Page, str], None]
+) -> None:
+    shuttle = f"{desk}/cases/{CASE}/shuttle"
+    med = signed_in(context, desk, "mediator")
+    ru = signed_in(other, desk, "delegate_ru")
+    open_live(med, shuttle)  # the mediator has seen every channel now
+    open_live(med, f"{desk}/cases")
+    row = med.locator("tr[data-case='ukraine-2022']")
+    expect(row.locator("[data-unread-case]")).to_have_count(0)
+
+    open_live(ru, shuttle)
+    for text in ("First of two from Moscow.", "Second of two from Moscow."):
+        send(ru, "RU", text)
+        expect(ru.locator("[data-flash='ok']")).to_be_visible()
+    # the open case list counts them as they come
+    expect(row.locator("[data-unread-case]")).to_have_text("2 new", timeout=LIVE)
+    # and so does a fresh visit, from the stream resumed at the last id seen
+    med.reload()
+    expect(row.locator("[data-unread-case]")).to_have_text("2 new")
+
+    med.goto(shuttle)
+    expect(med.locator("[data-unread-channel='RU']")).to_have_text("2 new")
+    expect(med.locator("[data-unread-channel='UA']")).to_have_count(0)
+    expect(med.locator("section[data-channel='RU'] [data-message].unread")).to_have_count(2)
+    shot(med, "live-shuttle-unread")
+    # seen now: the next visit shows nothing new
+    med.reload()
+    expect(med.locator("body")).to_have_attribute("data-live-state", "connected")
+    expect(med.locator("[data-unread-channel]")).to_have_count(0)
