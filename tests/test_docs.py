@@ -34,11 +34,8 @@ def test_casefile_how_to_example_is_a_valid_case() -> None:
 
 
 def test_every_cli_verb_is_documented() -> None:
-    import typer.main
+    from offramp.cli.app import VERBS
 
-    from offramp.cli.app import app
-
-    group = typer.main.get_group(app)
     documented = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    for name in group.commands:
+    for name in VERBS:
         assert f"offramp {name}" in documented or f"`{name}`" in documented, name

@@ -156,3 +156,63 @@ def test_the_times_figure_and_the_report_over_http(api: Api) -> None:
     })  # fmt: skip
     assert review["follow_ups"][0]["owner"] == "desk officer"
     assert api.get("/incidents/dirty-bomb/review", "mediator")["written_by"] == "officer_us"
+
+
+# -- the command line, over a real server on loopback ---------------------------------------
+
+
+@pytest.fixture
+def served(api: Api) -> Iterator[str]:
+    """``api``'s app served by uvicorn on a free loopback port, in a thread."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            api.http.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )  # fmt: skip
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    assert server.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_offramp_crisis_times_prints_the_figure(api: Api, served: str) -> None:
+    from typer.testing import CliRunner
+
+    from offramp.cli.crisis import crisis_app
+
+    token = api.mediator["Authorization"].removeprefix("Bearer ")
+    run = CliRunner().invoke(
+        crisis_app, ["times", CASE, "--type", "allegation", "--url", served, "--token", token],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert run.exit_code == 0, run.output
+    rows = {line.split("│")[2].strip(): line for line in run.output.splitlines()
+            if line.count("│") > 8 and "wmd_allegation" in line}  # fmt: skip
+    assert "12 h" in rows["refer"] and "1 d" in rows["refer"]  # 12 h against a 24 h target
+    assert "30 min" in rows["acknowledge"] and "6 h" in rows["acknowledge"]
+    bad = CliRunner().invoke(
+        crisis_app, ["times", CASE, "--type", "rumour", "--url", served, "--token", token]
+    )
+    assert bad.exit_code == 1 and "error: --type:" in bad.output
+    officer = api.officer["Authorization"].removeprefix("Bearer ")
+    review = CliRunner().invoke(
+        crisis_app, ["review", CASE, "dirty-bomb", "--what-happened", "Referred.",
+                     "--follow-up", "Start the clock earlier|desk officer|2022-13-01",
+                     "--url", served, "--token", officer],
+    )  # fmt: skip
+    assert review.exit_code == 1 and "--follow-up" in review.output

@@ -33,7 +33,8 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def written(
-    _templates: dict[str, tuple[str, dict[str, str]]], tmp_path_factory: pytest.TempPathFactory
+    _templates: dict[str, tuple[str, dict[str, str]]],  # noqa: F811 (the imported fixture)
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     """A desk with a message, a note, a statement and a changed position, all audited."""
     source, tokens = _templates["sqlite"]
@@ -134,9 +135,7 @@ def forge_append(conn: sqlite3.Connection) -> None:
 
 
 def rewrite_and_recompute(conn: sqlite3.Connection) -> None:
-    conn.execute(
-        "UPDATE audit_events SET actor = 'someone_else' WHERE chain = 'small' AND seq = 2"
-    )
+    conn.execute("UPDATE audit_events SET actor = 'someone_else' WHERE chain = 'small' AND seq = 2")
     recompute(conn, 2)
 
 
@@ -221,8 +220,7 @@ KINDS: dict[str, tuple[Tamper, bool, Callable[[int], str]]] = {
         forge_append,
         False,
         lambda n: (
-            f"event {n + 1} is not signed by the server key: it was written or rewritten "
-            "without it"
+            f"event {n + 1} is not signed by the server key: it was written or rewritten without it"
         ),
     ),
     "signatures-stripped": (

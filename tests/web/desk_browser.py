@@ -17,6 +17,8 @@ from playwright.sync_api import Page
 
 from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
+from offramp.demo import timeline_start
+from offramp.model.parse import parse_clock
 from offramp.services.accounts import SYSTEM
 from offramp.services.access import Actor
 
@@ -76,7 +78,9 @@ def desk(
     """A desk of this module's own, on the example case's own timeline."""
     db = tmp_path_factory.mktemp("issue13") / "desk.db"
     with own_server(Path(db), PASSWORD, clock="") as base:
-        services = bootstrap(str(db), migrate_first=False, hasher=FAST_HASHER)
+        # the same timeline as the server's clock (started at the case's last moment)
+        clock = parse_clock("", "--clock", start=timeline_start())
+        services = bootstrap(str(db), migrate_first=False, hasher=FAST_HASHER, clock=clock)
         try:
             yield Desk(base, services)
         finally:

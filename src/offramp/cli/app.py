@@ -2,155 +2,127 @@
 
 Every verb that prints a table also takes ``--json``. Errors print
 ``error: <where>: <message>`` and exit with status 1, never a traceback.
+
+Each group of verbs lives in its own module and is imported only when one of its verbs
+runs (:class:`LazyVerbs`), so ``offramp --help`` and ``offramp check`` do not pay for
+spaCy, numpy or the desk server. :data:`VERBS` names each verb's module and the line
+``offramp --help`` shows for it; a test checks that line against the verb's own help.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
+import importlib
+from typing import Any
 
+import click
 import typer
-from rich.table import Table
+from typer.core import TyperGroup
 
-from offramp.cli.common import JsonOpt, friendly, out, print_json
-from offramp.files.case import case_schema, load_case
-from offramp.model.changes import changes_between
-from offramp.model.parse import parse_day
+__all__ = ["VERBS", "LazyVerbs", "app", "main"]
 
-__all__ = ["app", "friendly", "main"]
+VERBS: dict[str, tuple[str, str]] = {
+    "check": ("casefile", "Validate a case file and summarise it."),
+    "timeline": (
+        "casefile",
+        "Statements in date order, and what changed in the positions between two dates.",
+    ),
+    "schema": ("casefile", "Print the JSON Schema of case files."),
+    "analyze": (
+        "analyze",
+        "The deal space at a date: zone of agreement, ripeness, frontier, solutions.",
+    ),
+    "forecast": (
+        "forecast",
+        "Forecast how an issue settles: the expected-utility model, round by round.",
+    ),
+    "sensitivity": (
+        "forecast",
+        "How much the verdicts depend on the coded judgement: a Monte Carlo study.",
+    ),
+    "ingest": (
+        "ingest",
+        "Read an article and propose statements for a person to confirm. Nothing is recorded.",
+    ),
+    "train-reader": (
+        "train",
+        "Train the intake's reader for a case on labelled sentences (or the desk's).",
+    ),
+    "precedents": (
+        "precedents",
+        "The library of precedents: historical agreements and their provisions.",
+    ),
+    "serve": (
+        "desk",
+        "Run the desk server: the web desk and the API (migrates the database first).",
+    ),
+    "demo": ("desk", "Open the desk on the example case, with demo accounts for every role."),
+    "db": ("desk", "The database."),
+    "user": ("desk", "Accounts."),
+    "member": ("desk", "Case memberships."),
+    "token": ("desk", "API bearer tokens."),
+    "case": ("desk", "Cases in the database."),
+    "audit": ("desk", "The hash-chained audit log."),
+    "backup": ("ops", "Copy the database to one file; safe while the server runs."),
+    "restore": ("ops", "Replace the database with a backup, then verify every audit chain."),
+    "crisis": ("crisis", "The crisis desk of a case, through the desk server's API."),
+}
+"""verb -> (module of ``offramp.cli`` that registers it, its line in ``offramp --help``)."""
+
+
+def load_verb(name: str) -> click.Command:
+    """The real command ``name``, from its module's ``register(app)``."""
+    module = importlib.import_module(f"offramp.cli.{VERBS[name][0]}")
+    group = typer.Typer()
+    module.register(group)
+    command = typer.main.get_group(group).get_command(click.Context(click.Group()), name)
+    if command is None:  # a VERBS row that its module does not register
+        raise LookupError(f"offramp.cli.{VERBS[name][0]} does not register {name!r}")
+    return command
+
+
+class _Deferred(click.Command):
+    """A verb as ``offramp --help`` lists it; parsing its arguments loads the real one."""
+
+    def __init__(self, name: str, help_line: str) -> None:
+        super().__init__(name, help=help_line, short_help=help_line, add_help_option=False)
+        self.rich_help_panel: str | None = None
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        assert self.name is not None
+        return load_verb(self.name).make_context(info_name, args, parent, **extra)
+
+
+class LazyVerbs(TyperGroup):
+    """The ``offramp`` group: every verb of :data:`VERBS`, each module imported on use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(VERBS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in VERBS:
+            return None
+        return _Deferred(cmd_name, VERBS[cmd_name][1])
+
 
 app = typer.Typer(
     name="offramp",
+    cls=LazyVerbs,
     help="Software for mediators and crisis desks.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-CaseArg = Annotated[Path, typer.Argument(help="A case file (.yaml, .yml or .json).")]
 
 
-@app.command()
-@friendly
-def check(file: CaseArg, as_json: JsonOpt = False) -> None:
-    """Validate a case file and summarise it."""
-    case = load_case(file)
-    summary = {
-        "ok": True,
-        "case": case.id,
-        "parties": len(case.parties),
-        "issues": len(case.issues),
-        "statements": len(case.statements),
-        "positions": len(case.positions),
-        "dates": [d.isoformat() for d in case.dates()],
-    }
-    if as_json:
-        print_json(summary)
-        return
-    out.print(
-        f"[green]ok[/green] {file}: case {case.id!r}, {len(case.parties)} actors, "
-        f"{len(case.issues)} issues, {len(case.statements)} statements, "
-        f"{len(case.positions)} positions"
-    )
-
-
-@app.command()
-@friendly
-def timeline(
-    file: CaseArg,
-    since: Annotated[str | None, typer.Option("--from", help="Start date (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="End date (YYYY-MM-DD).")] = None,
-    as_json: JsonOpt = False,
-) -> None:
-    """Statements in date order, and what changed in the positions between two dates."""
-    case = load_case(file)
-    start, end = parse_day(since, "--from"), parse_day(until, "--to")
-    dates = case.dates()
-    first = start or (dates[0] if dates else None)
-    last = end or (dates[-1] if dates else None)
-    statements = case.statements_between(start, end)
-    changes = changes_between(case, first, last) if first and last else None
-    if as_json:
-        print_json(
-            {
-                "from": first,
-                "to": last,
-                "statements": [
-                    {
-                        "id": s.id,
-                        "date": s.date,
-                        "party": s.party,
-                        "speaker": s.speaker,
-                        "stance": s.stance,
-                        "issue": s.issue,
-                        "option": s.option,
-                        "quote": " ".join(s.quote.split()),
-                        "source": s.source,
-                    }
-                    for s in statements
-                ],
-                "shifts": [
-                    {
-                        "party": sh.party,
-                        "issue": sh.issue,
-                        "before": sh.before.ideal if sh.before else None,
-                        "after": sh.after.ideal if sh.after else None,
-                        "kind_before": sh.kind_before,
-                        "kind_after": sh.kind_after,
-                        "statements": list(sh.statements),
-                        "sentence": sh.sentence(),
-                    }
-                    for sh in (changes.shifts if changes else ())
-                ],
-                "kinds": [
-                    {
-                        "party": k.party,
-                        "before": k.before.dominant(),
-                        "after": k.after.dominant(),
-                        "sentence": k.sentence(),
-                    }
-                    for k in (changes.kinds if changes else ())
-                ],
-            }
-        )
-        return
-    table = Table(title=f"Statements {first} .. {last}")
-    for col in ("date", "party", "speaker", "stance", "issue", "quote"):
-        table.add_column(col, overflow="fold")
-    for s in statements:
-        table.add_row(
-            s.date.isoformat(),
-            s.party or "",
-            s.speaker,
-            s.stance or "",
-            f"{s.issue}:{s.option}" if s.option else (s.issue or ""),
-            " ".join(s.quote.split()),
-        )
-    out.print(table)
-    if changes:
-        out.print(f"\n[bold]What changed between {first} and {last}[/bold]")
-        for k in changes.kinds:
-            out.print(f"  {k.sentence()}", markup=False)
-        for sh in changes.shifts:
-            out.print(f"  - {sh.sentence()}", markup=False)
-
-
-@app.command()
-def schema() -> None:
-    """Print the JSON Schema of case files."""
-    print_json(case_schema())
-
-
-def _register_optional() -> None:
-    """Attach the verbs that live in their own modules."""
-    from offramp.cli import analyze, crisis, desk, forecast, ingest, ops, precedents, train
-
-    for module in (analyze, forecast, desk, ops, crisis, precedents):
-        module.register(app)
-    app.command("ingest")(ingest.ingest)
-    app.command("train-reader")(train.train_reader)
-
-
-_register_optional()
+@app.callback()
+def offramp() -> None:
+    """Software for mediators and crisis desks."""
 
 
 def main() -> None:

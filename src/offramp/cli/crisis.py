@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 from urllib.parse import quote
 
@@ -34,6 +35,7 @@ from rich.text import Text
 
 from offramp.cli.common import JsonOpt, friendly, out, print_json
 from offramp.errors import InputError, OfframpError, Problem
+from offramp.model.deadlines import format_duration
 from offramp.model.parse import parse_day
 from offramp.model.parse import parse_instant as read_instant
 
@@ -135,6 +137,7 @@ class Remote:
         params: Mapping[str, str | None] | None = None,
         body: Mapping[str, Any] | None = None,
         options: Mapping[str, str] | None = None,
+        raw: bool = False,
     ) -> Any:
         import httpx
 
@@ -156,7 +159,7 @@ class Remote:
             self._fail(f"cannot talk to the desk at {self.url}: {exc}")
         if res.status_code >= 400:
             raise RemoteError(_problems(res, options or {}))
-        return res.json()
+        return res.text if raw else res.json()
 
     @staticmethod
     def _fail(message: str) -> NoReturn:
@@ -1081,6 +1084,374 @@ def alert_rule(
         _line(f"alert rule of {case}: a rise of {rule['jump']} levels or more above {base}")
 
     _show(data, json, show)
+
+
+# -- the desk on call (issue 19) ------------------------------------------------------------
+
+
+def _h(hours: float | None) -> str:
+    return "" if hours is None else format_duration(timedelta(hours=hours))
+
+
+def show_times(data: Mapping[str, Any]) -> None:
+    for t in data["incidents"]:
+        rows = [
+            (s["step"], s["status"].replace("_", " "), _h(s["hours_since_arrival"]),
+             _h(s["hours_since_start"]), _h(s["target_hours"]))
+            for s in t["steps"]
+        ]  # fmt: skip
+        out.print(_table(
+            f"{t['incident']}: {t['playbook']} (first arrival {when(t['first_arrival'])}, "
+            f"started {when(t['started_at'])})",
+            ["step", "status", "since arrival", "since start", "target"], rows,
+        ))  # fmt: skip
+    summary = [
+        (s["playbook"], s["step"], f"{s['done']}/{s['incidents']}", s["late"],
+         _h(s["median_hours"]), _h(s["worst_hours"]), s["worst_incident"], _h(s["target_hours"]))
+        for s in data["steps"]
+    ]  # fmt: skip
+    out.print(_table(
+        f"Response times at {when(data['at'])}",
+        ["playbook", "step", "done", "late", "median", "worst", "worst incident", "target"],
+        summary,
+    ))  # fmt: skip
+
+
+@crisis_app.command("times")
+@friendly
+def times(
+    case: CaseArg,
+    incident_id: Annotated[
+        str | None, typer.Option("--incident", help="Only this incident.")
+    ] = None,
+    type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Time from first arrival (and from the playbook's start) to each step, against the
+    playbook's target; per step, the median and the worst over the desk's incidents."""
+    remote = Remote(url, token, case)
+    instant = parse_instant(at, "--at")
+    if incident_id is not None:
+        one = remote.get(f"/incidents/{_id(incident_id)}/times", at=instant)
+        data: Any = {"at": instant or "", "incidents": [one], "steps": []}
+        if json:
+            print_json(one)
+            return
+        show_times(data)
+        return
+    data = remote.call("GET", "/times", params={"at": instant, "type": type},
+                       options={"type": "--type", "at": "--at"})  # fmt: skip
+    _show(data, json, show_times)
+
+
+def _recipients_line(data: Mapping[str, Any]) -> None:
+    pending = ", ".join(data["pending"]) or "nobody"
+    done = f"; complete at {when(data['completed_at'])}" if data["completed_at"] else ""
+    _line(f"{data['subject']}: waiting for {pending}{done}")
+
+
+def _subject_path(notification: str | None, incident: str | None, step: str | None) -> str:
+    if notification is not None:
+        return f"/notifications/{_id(notification)}"
+    if incident is None or step is None:
+        raise InputError("--notification", "name a notification, or --incident and --step")
+    return f"/incidents/{_id(incident)}/steps/{_id(step)}"
+
+
+NotificationOpt = Annotated[str | None, typer.Option("--notification", help="A notification.")]
+IncidentOpt = Annotated[str | None, typer.Option("--incident", help="An incident ...")]
+StepOpt = Annotated[str | None, typer.Option("--step", help="... and its step.")]
+
+
+@crisis_app.command("recipients")
+@friendly
+def recipients(
+    case: CaseArg,
+    to: Annotated[str | None, typer.Option("--to", help="Name them: RU,TR,UA.")] = None,
+    notification: NotificationOpt = None,
+    incident_id: IncidentOpt = None,
+    step: StepOpt = None,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Without --to: who has not acknowledged, for every named subject. With --to: name
+    the recipients of a notification or a step, each of whom acknowledges on its own."""
+    remote = Remote(url, token, case)
+    if to is None:
+        data = remote.get("/recipients", at=parse_instant(at, "--at"))
+
+        def show(rows: Sequence[Mapping[str, Any]]) -> None:
+            for r in rows:
+                _recipients_line(r)
+
+        _show(data, json, show)
+        return
+    path = _subject_path(notification, incident_id, step) + "/recipients"
+    got = remote.put(path, {"recipients": _parties(to)}, {"recipients": "--to"})
+    _show(got, json, _recipients_line)
+
+
+@crisis_app.command("ack-recipient")
+@friendly
+def ack_recipient(
+    case: CaseArg,
+    recipient: Annotated[str, typer.Argument(help="The recipient's party id.")],
+    notification: NotificationOpt = None,
+    incident_id: IncidentOpt = None,
+    step: StepOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Who acknowledged.")] = "",
+    channel: Annotated[str | None, typer.Option("--channel", help="On which channel.")] = None,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """One named recipient acknowledged; the last one acknowledges the whole."""
+    path = _subject_path(notification, incident_id, step)
+    data = Remote(url, token, case).post(
+        f"{path}/recipients/{_id(recipient)}/acknowledge",
+        {"by": by, "at": parse_instant(at, "--at"), "channel": channel},
+        {"by": "--by", "at": "--at", "channel": "--channel"},
+    )
+    _show(data, json, _recipients_line)
+
+
+@crisis_app.command("escalations")
+@friendly
+def escalations(
+    case: CaseArg, at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "",
+    json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Escalation actions for late acknowledgements and steps: applied, and the next."""
+    data = Remote(url, token, case).get("/escalations", at=parse_instant(at, "--at"))
+
+    def show(rows: Sequence[Mapping[str, Any]]) -> None:
+        cols = ["due", "subject", "policy", "action", "level", "applied"]
+        got = [
+            (when(a["due_at"]), a["subject"], a["policy"], a["key"], a["level"] or "",
+             when(a["applied_at"]) or "to come")
+            for a in rows
+        ]  # fmt: skip
+        out.print(_table("Escalation", cols, got))
+
+    _show(data, json, show)
+
+
+@crisis_app.command("jump")
+@friendly
+def jump(
+    case: CaseArg, incident_id: IdArg, step: Annotated[str, typer.Argument(help="The step.")],
+    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Jump to a step of a running playbook: the open steps before it are waived."""
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/jump",
+        {"at": parse_instant(at, "--at")}, {"at": "--at"},
+    )  # fmt: skip
+    _done(data, json, f"{incident_id}: jumped to {step}")
+
+
+@crisis_app.command("repeat")
+@friendly
+def repeat(
+    case: CaseArg, incident_id: IdArg, step: Annotated[str, typer.Argument(help="The step.")],
+    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Repeat a running playbook from a step: it and those after it open again."""
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/repeat",
+        {"at": parse_instant(at, "--at")}, {"at": "--at"},
+    )  # fmt: skip
+    _done(data, json, f"{incident_id}: repeating from {step}")
+
+
+@crisis_app.command("heartbeat")
+@friendly
+def heartbeat(
+    case: CaseArg,
+    channel: Annotated[str, typer.Argument(help="The channel.")],
+    expected_from: Annotated[str, typer.Option("--from", help="Who sends it (party id).")],
+    every_hours: Annotated[float, typer.Option("--every-hours", help="24 for daily.")],
+    grace_hours: Annotated[float, typer.Option("--grace-hours")] = 0.0,
+    what: Annotated[str, typer.Option("--what")] = "routine message",
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Expect a message on a channel at an interval; a miss raises an incident."""
+    data = Remote(url, token, case).put(
+        f"/channels/{_id(channel)}/heartbeat",
+        {"expected_from": expected_from, "every_hours": every_hours,
+         "grace_hours": grace_hours, "what": what},
+        {"expected_from": "--from", "every_hours": "--every-hours",
+         "grace_hours": "--grace-hours", "what": "--what"},
+    )  # fmt: skip
+    _done(data, json, f"{channel}: next {data['what']} due {when(data['next_due'])}")
+
+
+@crisis_app.command("message")
+@friendly
+def message(
+    case: CaseArg,
+    channel: Annotated[str, typer.Argument(help="The channel.")],
+    sender: Annotated[str, typer.Option("--sender")],
+    text: Annotated[str, typer.Option("--text")],
+    incident_id: IncidentOpt = None,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """A message passed on a channel (its heartbeat; on an incident's timeline with
+    --incident)."""
+    data = Remote(url, token, case).post(
+        f"/channels/{_id(channel)}/messages",
+        {"sender": sender, "text": text, "incident": incident_id,
+         "at": parse_instant(at, "--at")},
+        {"sender": "--sender", "text": "--text", "incident": "--incident", "at": "--at"},
+    )  # fmt: skip
+    _done(data, json, f"message on {channel} at {when(data['at'])}")
+
+
+@crisis_app.command("role")
+@friendly
+def role(
+    case: CaseArg, incident_id: IdArg,
+    role: Annotated[str, typer.Argument(help="lead, scribe, ally_liaison or body_liaison.")],
+    holder: Annotated[str, typer.Argument(help="Who holds it.")],
+    url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Name who holds a role on an incident."""
+    data = Remote(url, token, case).put(
+        f"/incidents/{_id(incident_id)}/roles/{_id(role)}", {"holder": holder},
+        {"holder": "holder", "role": "role"},
+    )  # fmt: skip
+    _done(data, json, f"{incident_id}: {holder} is {role}")
+
+
+@crisis_app.command("timeline")
+@friendly
+def timeline(
+    case: CaseArg, incident_id: IdArg, at: AtOpt = None, url: Url = DEFAULT_URL,
+    token: Token = "", json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """An incident's shared timeline: arrivals, steps, acknowledgements, messages, notes."""
+    data = Remote(url, token, case).get(
+        f"/incidents/{_id(incident_id)}/timeline", at=parse_instant(at, "--at")
+    )
+
+    def show(rows: Sequence[Mapping[str, Any]]) -> None:
+        got = [(when(e["at"]), e["kind"], e["who"], e["text"]) for e in rows]
+        out.print(_table(f"Timeline of {incident_id}", ["when", "what", "who", "entry"], got))
+
+    _show(data, json, show)
+
+
+@crisis_app.command("note")
+@friendly
+def note(
+    case: CaseArg, incident_id: IdArg, text: Annotated[str, typer.Argument(help="The note.")],
+    kind: Annotated[str, typer.Option("--kind", help="note, message or decision.")] = "note",
+    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
+) -> None:  # fmt: skip
+    """Write a note, a message or a decision onto an incident's timeline."""
+    data = Remote(url, token, case).post(
+        f"/incidents/{_id(incident_id)}/timeline",
+        {"text": text, "kind": kind, "at": parse_instant(at, "--at")},
+        {"text": "text", "kind": "--kind", "at": "--at"},
+    )  # fmt: skip
+    _done(data, json, f"{incident_id}: {data['kind']} at {when(data['at'])}")
+
+
+@crisis_app.command("report")
+@friendly
+def report(
+    case: CaseArg, incident_id: IdArg,
+    output: Annotated[str, typer.Option("--output", "-o", help="Write the HTML here.")] = "-",
+    url: Url = DEFAULT_URL, token: Token = "",
+) -> None:  # fmt: skip
+    """An incident's timeline and review as an HTML report (no PDF library is installed;
+    print the page to PDF from a browser)."""
+    html = Remote(url, token, case).call("GET", f"/incidents/{_id(incident_id)}/report", raw=True)
+    if output == "-":
+        print(html, end="")
+    else:
+        Path(output).write_text(html, encoding="utf-8")
+        _line(f"wrote {output}")
+
+
+@crisis_app.command("review")
+@friendly
+def review(
+    case: CaseArg,
+    incident_id: IdArg,
+    what_happened: Annotated[str | None, typer.Option("--what-happened")] = None,
+    right: Annotated[list[str] | None, typer.Option("--right", help="Repeat.")] = None,
+    wrong: Annotated[list[str] | None, typer.Option("--wrong", help="Repeat.")] = None,
+    follow_up: Annotated[
+        list[str] | None,
+        typer.Option("--follow-up", help="WHAT|OWNER|YYYY-MM-DD; repeat."),
+    ] = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """Without --what-happened: show the review. With it: write the review of a closed
+    incident (what went right and wrong, follow-ups with owners and due dates)."""
+    remote = Remote(url, token, case)
+    path = f"/incidents/{_id(incident_id)}/review"
+    if what_happened is None:
+        data = remote.get(path)
+    else:
+        ups = []
+        for k, item in enumerate(follow_up or []):
+            parts = item.split("|")
+            if len(parts) != 3:
+                raise InputError(f"--follow-up[{k}]", "write WHAT|OWNER|YYYY-MM-DD")
+            ups.append({"what": parts[0], "owner": parts[1],
+                        "due": parts[2].strip()})  # fmt: skip
+        data = remote.put(
+            path,
+            {"what_happened": what_happened, "went_right": right or [],
+             "went_wrong": wrong or [], "follow_ups": ups},
+            {"what_happened": "--what-happened", "went_right": "--right",
+             "went_wrong": "--wrong", "follow_ups": "--follow-up"},
+        )  # fmt: skip
+
+    def show(r: Mapping[str, Any] | None) -> None:
+        if r is None:
+            _line(f"{incident_id}: no review yet")
+            return
+        _line(r["what_happened"])
+        for f in r["follow_ups"]:
+            _line(f"follow-up: {f['what']} ({f['owner']}, due {f['due']})")
+
+    _show(data, json, show)
+
+
+@crisis_app.command("check-policy")
+@friendly
+def check_policy(
+    files: Annotated[list[str], typer.Argument(help="Escalation policy YAML files.")],
+) -> None:
+    """Check a team's own escalation policy files (no server needed)."""
+    from offramp.files.escalation import load_policy
+
+    problems: list[Problem] = []
+    for f in files:
+        try:
+            p = load_policy(f)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        _line(f"{f}: policy {p.id}: {len(p.schedule(datetime(2000, 1, 1, tzinfo=UTC)))} actions")
+    if problems:
+        raise InputError.of(problems)
 
 
 def register(app: typer.Typer) -> None:

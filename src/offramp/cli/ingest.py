@@ -329,3 +329,8 @@ def as_table(proposals: list[ProposedStatement], file: Path, day: Date) -> Table
     for p in proposals:
         table.add_row(*(escape(c) for c in _cells(p)))
     return table
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ingest`` to ``app``."""
+    app.command("ingest")(ingest)

@@ -259,3 +259,8 @@ def _yaml(path: Path) -> object:
         raise InputError(str(path), "no such file") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise InputError(str(path), f"cannot be read as YAML: {exc}") from None
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``train-reader`` to ``app``."""
+    app.command("train-reader")(train_reader)

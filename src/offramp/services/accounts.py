@@ -115,7 +115,7 @@ class AccountService:
         self.throttle.check(name, client)
         with self.uow() as uow:
             row = uow.repo.get_user_by_name(name)
-        if row is None or not self._verify(row, password):
+        if not self._verify(row, password) or row is None:  # verify first: equal time
             self.throttle.failed(name, client)
             raise Unauthenticated("Wrong user name or password.")
         self.throttle.succeeded(name)

@@ -44,6 +44,9 @@ MAX_TABLE_BYTES = 1_000_000  # an actor table is a few lines; refuse anything ne
 # distinguishable on white, and for the common colour-vision deficiencies (Okabe-Ito)
 COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
 MEDIAN_COLOUR = "#b00020"
+# past the seventh actor the colours come round again, each round with its own dashes
+DASHES = ("", ' stroke-dasharray="2 3"', ' stroke-dasharray="7 3 2 3"')
+LEGEND_LEFT = 12
 VARIANT_CHOICES = (
     ("printed", "printed: the paper's equations"),
     ("scholz-code", "scholz-code: the code that reproduces the paper's example"),
@@ -65,6 +68,11 @@ def _wrapped(text: str, x: float, width: int = 30) -> str:
         f'<tspan x="{_fmt(x)}" dy="{first if k == 0 else 1.2:.1f}em">{escape(line)}</tspan>'
         for k, line in enumerate(lines)
     )
+
+
+def _dash(k: int) -> str:
+    """The dash pattern of the ``k``-th actor's line (none for the first seven)."""
+    return DASHES[(k // len(COLOURS)) % len(DASHES)]
 
 
 def forecast_svg(report: Mapping[str, Any]) -> str:
@@ -92,9 +100,21 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         f"The weighted median ends at {float(report.get('outcome', 0.0)):.2f}, "
         f"nearest to {report.get('outcome_label', '')}."
     )
+    # the legend, under the chart, in as many rows as its names need
+    entries = [(a, COLOURS[k % len(COLOURS)], _dash(k)) for k, a in enumerate(actors)]
+    entries.append(("weighted median", MEDIAN_COLOUR, ' stroke-dasharray="8 4"'))
+    placed: list[tuple[float, float, str, str, str]] = []
+    x, y = float(LEGEND_LEFT), float(TOP + ph + 62)
+    for name, colour, dash in entries:
+        width = 34 + 7.5 * len(name)
+        if x + width > WIDTH - RIGHT and x > LEGEND_LEFT:
+            x, y = float(LEGEND_LEFT), y + 20
+        placed.append((x, y, name, colour, dash))
+        x += width
+    height = max(HEIGHT, int(y) + 14)
     out: list[str] = [
-        f'<svg class="forecast" role="img" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'width="{WIDTH}" height="{HEIGHT}" aria-labelledby="fc-title fc-desc" '
+        f'<svg class="forecast" role="img" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" aria-labelledby="fc-title fc-desc" '
         f'xmlns="http://www.w3.org/2000/svg" data-chart="forecast" '
         f'data-actors="{len(actors)}" data-rounds="{len(rounds)}">',
         f'<title id="fc-title">{escape(title)}</title>',
@@ -138,7 +158,7 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         trail = ", ".join(f"{float(r['positions'][a]):.1f}" for r in rounds)
         out.append(
             f'<polyline class="actor-line" data-actor="{escape(a)}" fill="none" '
-            f'stroke="{colour}" stroke-width="2" points="{points}">'
+            f'stroke="{colour}" stroke-width="2"{_dash(k)} points="{points}">'
             f"<title>{escape(a)}: {trail}</title></polyline>"
         )
     medians = [float(r["median"]) for r in rounds]
@@ -148,20 +168,12 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
         f'stroke="{MEDIAN_COLOUR}" stroke-width="3" stroke-dasharray="8 4" points="{median}">'
         f"<title>weighted median: {', '.join(f'{m:.1f}' for m in medians)}</title></polyline>"
     )
-    # the legend, under the chart
-    entries = [(a, COLOURS[k % len(COLOURS)], "") for k, a in enumerate(actors)]
-    entries.append(("weighted median", MEDIAN_COLOUR, ' stroke-dasharray="8 4"'))
-    x, y = float(LEFT), float(TOP + ph + 62)
-    for name, colour, dash in entries:
-        width = 34 + 8 * len(name)
-        if x + width > WIDTH - RIGHT:
-            x, y = float(LEFT), y + 20
+    for x, y, name, colour, dash in placed:
         out.append(
             f'<line x1="{_fmt(x)}" y1="{_fmt(y - 4)}" x2="{_fmt(x + 22)}" y2="{_fmt(y - 4)}" '
             f'stroke="{colour}" stroke-width="3"{dash} />'
         )
         out.append(_label(x + 28, y, name))
-        x += width
     out.append("</svg>")
     return "".join(out)
 
