@@ -14,9 +14,9 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-import click
 import typer
-from typer.core import TyperGroup
+from typer import _click as click  # Typer vendors Click (0.29+); its group is what we extend
+from typer.core import TyperCommand, TyperGroup
 
 __all__ = ["VERBS", "LazyVerbs", "app", "main"]
 
@@ -74,13 +74,13 @@ def load_verb(name: str) -> click.Command:
     module = importlib.import_module(f"offramp.cli.{VERBS[name][0]}")
     group = typer.Typer()
     module.register(group)
-    command = typer.main.get_group(group).get_command(click.Context(click.Group()), name)
+    command = typer.main.get_group(group).commands.get(name)
     if command is None:  # a VERBS row that its module does not register
         raise LookupError(f"offramp.cli.{VERBS[name][0]} does not register {name!r}")
     return command
 
 
-class _Deferred(click.Command):
+class _Deferred(TyperCommand):
     """A verb as ``offramp --help`` lists it; parsing its arguments loads the real one."""
 
     def __init__(self, name: str, help_line: str) -> None:

@@ -106,12 +106,12 @@ def forecast_svg(report: Mapping[str, Any]) -> str:
     placed: list[tuple[float, float, str, str, str]] = []
     x, y = float(LEGEND_LEFT), float(TOP + ph + 62)
     for name, colour, dash in entries:
-        width = 34 + 7.5 * len(name)
+        width = 40 + 8.5 * len(name)
         if x + width > WIDTH - RIGHT and x > LEGEND_LEFT:
             x, y = float(LEGEND_LEFT), y + 20
         placed.append((x, y, name, colour, dash))
         x += width
-    height = max(HEIGHT, int(y) + 14)
+    height = max(HEIGHT, int(y) + 22)
     out: list[str] = [
         f'<svg class="forecast" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" aria-labelledby="fc-title fc-desc" '
