@@ -38,7 +38,7 @@ from argon2 import PasswordHasher
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from api.server import Server, start_server  # noqa: E402
+from support.launch import Running, start_server  # noqa: E402
 from offramp.bootstrap import bootstrap  # noqa: E402
 from offramp.services.accounts import SYSTEM  # noqa: E402
 
@@ -120,7 +120,7 @@ def read_streams(
 
 
 def write_for(
-    server: Server, token: str, case: str, writers: int, seconds: float
+    server: Running, token: str, case: str, writers: int, seconds: float
 ) -> tuple[int, dict[int, float]]:
     """Writes done by ``writers`` threads in ``seconds``, and when each one's response came."""
     done: dict[int, float] = {}

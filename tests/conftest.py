@@ -1,9 +1,16 @@
-"""Fixtures shared by every test directory."""
+"""Fixtures shared by every test folder.
+
+The folders mirror ``src/offramp`` (model, files, analysis, extract, store, services, api,
+web, cli); what they share lives in the ``support`` package beside them (importable as
+``support.*`` through ``pythonpath = ["tests"]``), and its fixtures are loaded here:
+``world`` (:mod:`support.desk`), ``cw`` and ``crisis_server`` (:mod:`support.crisis`), and
+the browser ones, ``server``, ``own_server``, ``playwright_driver``, ``context``, ``page``,
+``sign_in`` and ``shot`` (:mod:`support.browser`).
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +18,8 @@ from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ukraine-2022.yaml"
+
+pytest_plugins = ["support.desk", "support.crisis", "support.browser"]
 
 settings.register_profile(
     "ci",
@@ -32,13 +41,3 @@ def example_case():  # type: ignore[no-untyped-def]
     from offramp.files.case import load_case
 
     return load_case(EXAMPLE)
-
-
-@pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[object]:
-    """One Playwright driver per test process: a second sync driver in the same process
-    fails ("Sync API inside the asyncio loop"), so every browser test shares this one."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        yield p

@@ -7,7 +7,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from crisis_desk.matrix import seed_crisis
 from offramp.bootstrap import Services
 from offramp.errors import OfframpError
 from offramp.model.concessions import Direction
@@ -15,6 +14,7 @@ from offramp.model.crisis import ScoreKind
 from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
 from offramp.services.access import Actor
 from offramp.store.audit import AuditEvent
+from support.crisis_matrix import seed_crisis
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from crisis_desk.matrix import crisis_routes, seed_crisis
-from desk_authoring import authoring_routes
-from desk_crisis_oncall import oncall_routes, seed_oncall
-from desk_fixtures import (
+from offramp.api.app import api_routes, create_app
+from offramp.bootstrap import Services, bootstrap
+from offramp.model.shuttle import HandlingMark, RelayLabel
+from offramp.services.accounts import SYSTEM
+from support.authoring import authoring_routes
+from support.crisis_matrix import crisis_routes, seed_crisis
+from support.crisis_oncall import oncall_routes, seed_oncall
+from support.desk import (
     FAST_HASHER,
     PASSWORD,
     PERSONA_NAMES,
@@ -27,12 +31,8 @@ from desk_fixtures import (
     backends,
     fresh_database,
 )
-from desk_precedents import precedent_routes, seed_precedents
-from desk_rounds import rounds_routes, seed_rounds
-from offramp.api.app import api_routes, create_app
-from offramp.bootstrap import Services, bootstrap
-from offramp.model.shuttle import HandlingMark, RelayLabel
-from offramp.services.accounts import SYSTEM
+from support.precedents import precedent_routes, seed_precedents
+from support.rounds import rounds_routes, seed_rounds
 
 M, UA, RU, F, OB, A, D = (
     "mediator_il",

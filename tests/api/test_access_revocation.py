@@ -7,21 +7,19 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import httpx
 import pytest
 
-from desk_fixtures import PASSWORD, World
-
-from .server import Server, start_server
+from support.cli import Ran, offramp
+from support.desk import PASSWORD, World
+from support.launch import Running, start_server
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     if not world.url.endswith(".db"):
         pytest.skip("reads the SQLite file for the _server chain")
     world.desk.close()
@@ -30,15 +28,13 @@ def server(world: World) -> Iterator[Server]:
     srv.stop()
 
 
-def api(server: Server, token: str | None = None) -> httpx.Client:
+def api(server: Running, token: str | None = None) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(base_url=server.url + "/api", headers=headers, timeout=60)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", *args], capture_output=True, text=True, timeout=120
-    )
+def cli(*args: str) -> Ran:
+    return offramp(*args)
 
 
 def server_actions(db: str) -> list[str]:
@@ -49,14 +45,14 @@ def server_actions(db: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def login(server: Server, name: str, password: str) -> httpx.Response:
+def login(server: Running, name: str, password: str) -> httpx.Response:
     return api(server).post("/session", json={"name": name, "password": password})
 
 
 # -- finding 6: throttling -------------------------------------------------------------
 
 
-def test_after_ten_wrong_passwords_the_right_one_is_429(server: Server) -> None:
+def test_after_ten_wrong_passwords_the_right_one_is_429(server: Running) -> None:
     for _ in range(10):
         assert login(server, "analyst", "wrong password").status_code == 401
     res = login(server, "analyst", PASSWORD)
@@ -69,7 +65,7 @@ def test_after_ten_wrong_passwords_the_right_one_is_429(server: Server) -> None:
     assert login(server, "mediator_il", PASSWORD).status_code == 200  # others still sign in
 
 
-def test_an_unknown_name_is_throttled_like_a_known_one(server: Server) -> None:
+def test_an_unknown_name_is_throttled_like_a_known_one(server: Running) -> None:
     for _ in range(10):
         assert login(server, "nobody-here", "wrong password").status_code == 401
     res = login(server, "nobody-here", "wrong password")
@@ -77,7 +73,7 @@ def test_an_unknown_name_is_throttled_like_a_known_one(server: Server) -> None:
     assert "this account" in res.json()["detail"]
 
 
-def test_one_client_is_throttled_across_names(server: Server) -> None:
+def test_one_client_is_throttled_across_names(server: Running) -> None:
     for i in range(30):
         assert login(server, f"guess-{i}", "wrong password").status_code == 401
     res = login(server, "mediator_il", PASSWORD)
@@ -88,7 +84,7 @@ def test_one_client_is_throttled_across_names(server: Server) -> None:
 # -- finding 9: taking access away -------------------------------------------------------
 
 
-def test_a_revoked_token_stops_at_once(server: Server, world: World) -> None:
+def test_a_revoked_token_stops_at_once(server: Running, world: World) -> None:
     analyst = api(server, world.tokens["analyst"])
     made = analyst.post("/tokens", json={"user": "analyst", "expires_in": "1m"})
     assert made.status_code == 201, made.text
@@ -111,7 +107,7 @@ def test_a_revoked_token_stops_at_once(server: Server, world: World) -> None:
     assert other.status_code == 403 and other.json()["errors"][0]["where"] == "token.revoke"
 
 
-def test_a_token_lifetime_is_bounded(server: Server, world: World) -> None:
+def test_a_token_lifetime_is_bounded(server: Running, world: World) -> None:
     res = api(server, world.tokens["analyst"]).post(
         "/tokens", json={"user": "analyst", "expires_in": "400d"}
     )
@@ -128,7 +124,7 @@ def test_a_token_lifetime_is_bounded(server: Server, world: World) -> None:
     )
 
 
-def test_a_disabled_user_is_signed_out_and_cannot_sign_in(server: Server, world: World) -> None:
+def test_a_disabled_user_is_signed_out_and_cannot_sign_in(server: Running, world: World) -> None:
     ua = api(server, world.tokens["delegate_ua"])
     assert ua.get("/me").status_code == 200
     assert login(server, "delegate_ua", PASSWORD).status_code == 200
@@ -149,7 +145,7 @@ def test_a_disabled_user_is_signed_out_and_cannot_sign_in(server: Server, world:
     assert server_actions(world.url)[-3:] == ["user.disable", "user.enable", "session.open"]
 
 
-def test_a_member_can_be_removed_and_given_another_role(server: Server, world: World) -> None:
+def test_a_member_can_be_removed_and_given_another_role(server: Running, world: World) -> None:
     admin, ua = api(server, world.tokens["admin"]), api(server, world.tokens["delegate_ua"])
     observer = api(server, world.tokens["observer_us"])
     assert ua.get("/cases/small").status_code == 200
@@ -168,7 +164,7 @@ def test_a_member_can_be_removed_and_given_another_role(server: Server, world: W
     assert events[-2]["payload"]["was"] == {"role": "observer", "party": None}
 
 
-def test_a_session_lives_as_long_as_its_cookie(server: Server, world: World) -> None:
+def test_a_session_lives_as_long_as_its_cookie(server: Running, world: World) -> None:
     res = login(server, "mediator_il", PASSWORD)
     assert "Max-Age=43200" in res.headers["set-cookie"]
     assert "Secure" not in res.headers["set-cookie"]  # plain http on loopback

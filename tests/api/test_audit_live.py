@@ -8,13 +8,12 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from desk_fixtures import World
-
-from .server import Server, start_server
+from support.desk import World
+from support.launch import Running, start_server
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     if not world.url.endswith(".db"):
         pytest.skip("tampers with the SQLite file")
     world.desk.close()
@@ -23,7 +22,7 @@ def server(world: World) -> Iterator[Server]:
     srv.stop()
 
 
-def test_a_tampered_row_is_reported_by_the_live_api(server: Server, world: World) -> None:
+def test_a_tampered_row_is_reported_by_the_live_api(server: Running, world: World) -> None:
     auth = {"Authorization": f"Bearer {world.tokens['mediator_il']}"}
     med = httpx.Client(base_url=server.url + "/api/cases/small", headers=auth, timeout=30)
     assert med.post("/notes", json={"title": "T", "body": "B"}).status_code == 201

@@ -10,15 +10,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
-from desk_authoring import EARLY, LATE, RIVER, steps
-from desk_fixtures import FAST_HASHER, PASSWORD
 from offramp.api.app import create_app
 from offramp.bootstrap import Services, bootstrap
-from offramp.cli.app import app as cli
 from offramp.files.case import parse_case
 from offramp.services.accounts import SYSTEM
+from support.authoring import EARLY, LATE, RIVER, steps
+from support.cli import offramp
+from support.desk import FAST_HASHER, PASSWORD
 
 PATHS = {
     "party": "parties",
@@ -98,8 +97,8 @@ def test_an_empty_desk_to_a_verdict_through_the_api_exported_checked_and_reimpor
     text = desk.http.get("/api/cases/river/export", headers=me).json()["text"]
     path = tmp_path / "river.yaml"
     path.write_text(text, encoding="utf-8")
-    checked = CliRunner().invoke(cli, ["check", str(path)])
-    assert checked.exit_code == 0, checked.output
+    checked = offramp("check", str(path))
+    assert checked.code == 0, checked.output
     case = parse_case(text, "river.yaml")
     assert case.issue("data").option_ids == ("none", "voluntary", "real_time")
     assert len(case.positions) == 27 and len(case.reservations) == 6

@@ -9,20 +9,19 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from desk_fixtures import World
-
-from .server import Server, start_server
+from support.desk import World
+from support.launch import Running, start_server
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     world.desk.close()
     srv = start_server(world.url)
     yield srv
     srv.stop()
 
 
-def raw(server: Server, head: str, chunks: list[bytes] = ()) -> tuple[int, dict[str, str], bytes]:  # type: ignore[assignment]
+def raw(server: Running, head: str, chunks: list[bytes] = ()) -> tuple[int, dict[str, str], bytes]:  # type: ignore[assignment]
     """Send ``head`` (and ``chunks``, ignoring a server that stops reading); read the answer."""
     url = urlsplit(server.url)
     with socket.create_connection((url.hostname, url.port), timeout=10) as s:
@@ -63,14 +62,14 @@ def request(method: str, path: str, length: int, token: str | None = None) -> st
     )
 
 
-def test_an_anonymous_300_mb_post_is_401_before_any_body_is_sent(server: Server) -> None:
+def test_an_anonymous_300_mb_post_is_401_before_any_body_is_sent(server: Running) -> None:
     status, headers, body = raw(server, request("POST", "/api/cases/small/notes", 300_000_000))
     assert status == 401
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(body)["detail"] == "Sign in first: send a bearer token or a session cookie."
 
 
-def test_a_declared_body_over_the_route_limit_is_413(server: Server, world: World) -> None:
+def test_a_declared_body_over_the_route_limit_is_413(server: Running, world: World) -> None:
     token = world.tokens["mediator_il"]
     status, headers, body = raw(server, request("POST", "/api/cases/small/notes", 2_000_000, token))
     assert status == 413
@@ -81,7 +80,7 @@ def test_a_declared_body_over_the_route_limit_is_413(server: Server, world: Worl
 
 
 def test_a_streamed_body_over_the_limit_is_413_while_it_streams(
-    server: Server, world: World
+    server: Running, world: World
 ) -> None:
     token = world.tokens["mediator_il"]
     head = (
@@ -96,7 +95,7 @@ def test_a_streamed_body_over_the_limit_is_413_while_it_streams(
     assert json.loads(body)["title"] == "Content too large"
 
 
-def test_a_case_file_may_be_larger_than_the_default(server: Server, world: World) -> None:
+def test_a_case_file_may_be_larger_than_the_default(server: Running, world: World) -> None:
     token = world.tokens["mediator_il"]
     payload = json.dumps({"text": "x" * 1_500_000, "version": 1}).encode()
     status, _, body = raw(

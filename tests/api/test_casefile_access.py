@@ -7,16 +7,15 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from crisis_desk.matrix import seed_crisis
-from desk_fixtures import World
-
-from .server import Server, start_server
+from support.crisis_matrix import seed_crisis
+from support.desk import World
+from support.launch import Running, start_server
 
 SEEDED = {"inc-done", "inc-dup", "inc-new", "inc-open", "inc-violation"}
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     seed_crisis(world.desk)
     world.desk.close()
     srv = start_server(world.url)
@@ -24,19 +23,19 @@ def server(world: World) -> Iterator[Server]:
     srv.stop()
 
 
-def api(server: Server, world: World, who: str) -> httpx.Client:
+def api(server: Running, world: World, who: str) -> httpx.Client:
     headers = {"Authorization": f"Bearer {world.tokens[who]}"}
     return httpx.Client(base_url=server.url + "/api", headers=headers, timeout=30)
 
 
-def incidents(server: Server, world: World) -> set[str]:
+def incidents(server: Running, world: World) -> set[str]:
     """The desk's incidents (the server's sweep may add a missed acknowledgement)."""
     got = api(server, world, "desk_officer").get("/cases/small/crisis/incidents")
     assert got.status_code == 200, got.text
     return {i["id"] for i in got.json()}
 
 
-def test_an_analyst_export_holds_no_crisis_records(server: Server, world: World) -> None:
+def test_an_analyst_export_holds_no_crisis_records(server: Running, world: World) -> None:
     analyst = api(server, world, "analyst")
     assert analyst.get("/cases/small/crisis/incidents").status_code == 404
     text = analyst.get("/cases/small/export").json()["text"]
@@ -45,7 +44,7 @@ def test_an_analyst_export_holds_no_crisis_records(server: Server, world: World)
     assert "inc-open" in mediator_text  # the mediator reads the crisis desk
 
 
-def test_an_analyst_cannot_rename_crisis_records_by_casefile(server: Server, world: World) -> None:
+def test_an_analyst_cannot_rename_crisis_records_by_casefile(server: Running, world: World) -> None:
     exported = api(server, world, "mediator_il").get("/cases/small/export").json()
     renamed = exported["text"].replace("inc-open", "inc-renamed")
     res = api(server, world, "analyst").put(
@@ -58,7 +57,7 @@ def test_an_analyst_cannot_rename_crisis_records_by_casefile(server: Server, wor
 
 
 def test_a_replace_without_crisis_keeps_the_desk_and_audits_only_the_import(
-    server: Server, world: World
+    server: Running, world: World
 ) -> None:
     analyst, mediator = api(server, world, "analyst"), api(server, world, "mediator_il")
     own = analyst.get("/cases/small/export").json()

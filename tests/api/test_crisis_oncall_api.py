@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from crisis_desk.conftest import CASE, NOW, populate
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.deadlines import FixedClock
 from offramp.server import create_desk_app
+from support.cli import offramp
+from support.crisis import CASE, NOW, populate
+from support.desk import FAST_HASHER
 
 BASE = f"/api/cases/{CASE}/crisis"
 H = timedelta(hours=1)
@@ -176,7 +177,7 @@ def served(api: Api) -> Iterator[str]:
     server = uvicorn.Server(
         uvicorn.Config(
             api.http.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-        )  # fmt: skip
+        )
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -191,28 +192,25 @@ def served(api: Api) -> Iterator[str]:
 
 
 def test_offramp_crisis_times_prints_the_figure(api: Api, served: str) -> None:
-    from typer.testing import CliRunner
-
-    from offramp.cli.crisis import crisis_app
-
     token = api.mediator["Authorization"].removeprefix("Bearer ")
-    run = CliRunner().invoke(
-        crisis_app, ["times", CASE, "--type", "allegation", "--url", served, "--token", token],
-        env={"COLUMNS": "200"},
+    run = offramp(
+        "times", CASE, "--type", "allegation", "--url", served, "--token", token,
+        env={"COLUMNS": "200"}, module="offramp.cli.crisis",
     )  # fmt: skip
-    assert run.exit_code == 0, run.output
+    assert run.code == 0, run.output
     rows = {line.split("│")[2].strip(): line for line in run.output.splitlines()
             if line.count("│") > 8 and "wmd_allegation" in line}  # fmt: skip
     assert "12 h" in rows["refer"] and "1 d" in rows["refer"]  # 12 h against a 24 h target
     assert "30 min" in rows["acknowledge"] and "6 h" in rows["acknowledge"]
-    bad = CliRunner().invoke(
-        crisis_app, ["times", CASE, "--type", "rumour", "--url", served, "--token", token]
-    )
-    assert bad.exit_code == 1 and "error: --type:" in bad.output
-    officer = api.officer["Authorization"].removeprefix("Bearer ")
-    review = CliRunner().invoke(
-        crisis_app, ["review", CASE, "dirty-bomb", "--what-happened", "Referred.",
-                     "--follow-up", "Start the clock earlier|desk officer|2022-13-01",
-                     "--url", served, "--token", officer],
+    bad = offramp(
+        "times", CASE, "--type", "rumour", "--url", served, "--token", token,
+        module="offramp.cli.crisis",
     )  # fmt: skip
-    assert review.exit_code == 1 and "--follow-up" in review.output
+    assert bad.code == 1 and "error: --type:" in bad.output
+    officer = api.officer["Authorization"].removeprefix("Bearer ")
+    review = offramp(
+        "review", CASE, "dirty-bomb", "--what-happened", "Referred.",
+        "--follow-up", "Start the clock earlier|desk officer|2022-13-01",
+        "--url", served, "--token", officer, module="offramp.cli.crisis",
+    )  # fmt: skip
+    assert review.code == 1 and "--follow-up" in review.output

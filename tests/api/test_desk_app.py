@@ -10,10 +10,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import PASSWORD, World
 from offramp.server import create_desk_app
-
-from .server import start_server
+from support.desk import PASSWORD, World
+from support.launch import start_server
 
 CSRF = "fixed-csrf-token-for-the-test"
 NOTE = {"title": "Draft", "body": "text"}

@@ -20,13 +20,13 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import PERSONAS, World
 from offramp.api.app import create_app
 from offramp.bootstrap import bootstrap
 from offramp.model.shuttle import HandlingMark
+from support.desk import PERSONAS, World
+from support.launch import start_server
 
 from .events_support import Frame, every_kind_of_write, may_read, parse
-from .server import start_server
 
 MEMBERS = [p for p, (case, _, _) in PERSONAS.items() if case == "small"]
 TYPES = {
@@ -272,7 +272,7 @@ def test_two_processes_on_postgresql_share_streams_and_sweep_once(
 ) -> None:
     if not world.url.startswith("postgresql"):
         pytest.skip("needs PostgreSQL (OFFRAMP_TEST_DATABASE_URL)")
-    from crisis_desk.matrix import seed_crisis
+    from support.crisis_matrix import seed_crisis
 
     seed_crisis(world.desk)  # an acknowledgement overdue, playbook steps overdue
     world.desk.close()

@@ -11,10 +11,7 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,15 +20,14 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import PASSWORD, World
 from offramp.api.app import Settings, create_app
 from offramp.api.requestlog import use_json_lines
 from offramp.bootstrap import bootstrap
 from offramp.server import create_desk_app
 from offramp.services.counters import DESK
 from offramp.store.status import head_revision
-
-from .server import free_port
+from support.desk import PASSWORD, World
+from support.launch import desk_server, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = re.compile(
@@ -267,40 +263,13 @@ def test_serve_with_log_format_json_writes_json_lines(world: World) -> None:
     if world.url.startswith("postgresql"):
         pytest.skip("one backend is enough for the command line")
     world.desk.close()
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "offramp",
-            "serve",
-            "--db",
-            world.url,
-            "--port",
-            str(port),
-            "--log-format",
-            "json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        cwd=ROOT,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/api/health/live", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        res = httpx.get(f"{url}/api/cases/small", headers=bearer(world.tokens["mediator_il"]))
+    with desk_server(
+        world.url, extra_args=("--log-format", "json"), ready="/api/health/live"
+    ) as srv:
+        res = httpx.get(f"{srv.base}/api/cases/small", headers=bearer(world.tokens["mediator_il"]))
         assert res.status_code == 200
-    finally:
-        proc.terminate()
-        _, err = proc.communicate(timeout=20)
-    lines = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
+    err = srv.output()  # the server's stdout and stderr, once it has stopped
+    lines = [json.loads(line) for line in err.splitlines() if line.startswith("{")]
     case = [line for line in lines if line.get("route") == "/api/cases/{case}"]
     assert len(case) == 1 and case[0]["status"] == 200 and case[0]["method"] == "GET"
-    assert world.tokens["mediator_il"] not in err.decode()
+    assert world.tokens["mediator_il"] not in err

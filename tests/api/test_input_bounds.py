@@ -3,8 +3,6 @@ U+FFFF (3) and writes that broke later reads (8). Each refusal is asserted exact
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +11,11 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import PASSWORD, SMALL_CASE_YAML, World
 from offramp.files.located import MAX_DEPTH, MAX_NODES
 from offramp.server import create_desk_app
-
-from .server import Server, start_server
+from support.cli import offramp
+from support.desk import PASSWORD, SMALL_CASE_YAML, World
+from support.launch import Running, start_server
 
 EMOJI_CASE = SMALL_CASE_YAML.replace(
     "title: A small shuttle case", "title: A small case 😀"
@@ -25,14 +23,14 @@ EMOJI_CASE = SMALL_CASE_YAML.replace(
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     world.desk.close()  # the server owns the database now
     srv = start_server(world.url)
     yield srv
     srv.stop()
 
 
-def api(server: Server, world: World, who: str) -> httpx.Client:
+def api(server: Running, world: World, who: str) -> httpx.Client:
     return httpx.Client(
         base_url=server.url + "/api",
         headers={"Authorization": f"Bearer {world.tokens[who]}"},
@@ -54,16 +52,10 @@ def replace(client: httpx.Client, text: str, name: str = "small.yaml") -> httpx.
     )
 
 
-def offramp(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", *args], capture_output=True, text=True, timeout=120
-    )
-
-
 # -- finding 1: a javascript: link -------------------------------------------------------------
 
 
-def test_a_javascript_source_url_is_refused_at_its_line(server: Server, world: World) -> None:
+def test_a_javascript_source_url_is_refused_at_its_line(server: Running, world: World) -> None:
     med = api(server, world, "mediator_il")
     text = SMALL_CASE_YAML.replace(
         "date: 2022-03-11}", "date: 2022-03-11, url: \"javascript:fetch('/api/cases')\"}"
@@ -99,7 +91,7 @@ BOMB = "\n".join(
 )
 
 
-def test_hostile_case_files_are_refused_with_their_limit(server: Server, world: World) -> None:
+def test_hostile_case_files_are_refused_with_their_limit(server: Running, world: World) -> None:
     med = api(server, world, "mediator_il")
     assert errors(replace(med, BOMB, "bomb.yaml")) == [
         {
@@ -121,7 +113,7 @@ def test_hostile_case_files_are_refused_with_their_limit(server: Server, world: 
     assert med.get("/health").status_code == 200
 
 
-def test_a_deeply_nested_json_body_is_a_400_not_a_500(server: Server, world: World) -> None:
+def test_a_deeply_nested_json_body_is_a_400_not_a_500(server: Running, world: World) -> None:
     med = api(server, world, "mediator_il")
     body = b'{"title": "x", "body": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     res = med.post("/cases/small/notes", content=body, headers={"content-type": "application/json"})
@@ -132,7 +124,7 @@ def test_a_deeply_nested_json_body_is_a_400_not_a_500(server: Server, world: Wor
 
 
 def test_a_case_with_emoji_survives_its_own_export(
-    server: Server, world: World, tmp_path: Path
+    server: Running, world: World, tmp_path: Path
 ) -> None:
     med = api(server, world, "mediator_il")
     assert replace(med, EMOJI_CASE).status_code == 200
@@ -159,7 +151,7 @@ def test_a_case_with_emoji_survives_its_own_export(
     assert done.stdout == yaml_out
 
 
-def test_text_no_store_can_keep_is_refused_with_its_field(server: Server, world: World) -> None:
+def test_text_no_store_can_keep_is_refused_with_its_field(server: Running, world: World) -> None:
     med = api(server, world, "mediator_il")
     lone = SMALL_CASE_YAML.replace("title: A small shuttle case", 'title: "half \\uD83D"')
     assert errors(replace(med, lone)) == [
@@ -180,7 +172,7 @@ def test_text_no_store_can_keep_is_refused_with_its_field(server: Server, world:
 # -- finding 8: one write that broke every crisis read ---------------------------------------------
 
 
-def test_a_tiny_alert_window_is_refused_and_reads_stay_up(server: Server, world: World) -> None:
+def test_a_tiny_alert_window_is_refused_and_reads_stay_up(server: Running, world: World) -> None:
     desk = api(server, world, "desk_officer")
     res = desk.put("/cases/small/crisis/alert-rule", json={"jump": 2, "window_hours": 1e-300})
     assert errors(res) == [
@@ -201,7 +193,7 @@ def test_a_tiny_alert_window_is_refused_and_reads_stay_up(server: Server, world:
     assert api(server, world, "mediator_il").get("/cases/small/export").status_code == 200
 
 
-def test_a_time_outside_the_calendar_is_refused(server: Server, world: World) -> None:
+def test_a_time_outside_the_calendar_is_refused(server: Running, world: World) -> None:
     desk = api(server, world, "desk_officer")
     score = {"id": "s1", "between": ["RU", "UA"], "level": 3, "kind": "statement"}
     res = desk.post(
@@ -218,7 +210,7 @@ def test_a_time_outside_the_calendar_is_refused(server: Server, world: World) ->
 
 
 def test_an_escalation_subject_must_exist_so_the_export_checks(
-    server: Server, world: World, tmp_path: Path
+    server: Running, world: World, tmp_path: Path
 ) -> None:
     desk = api(server, world, "desk_officer")
     score = {"id": "s1", "between": ["RU", "UA"], "level": 3, "kind": "statement"}

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from desk_fixtures import World
 from offramp.server import create_desk_app
+from support.desk import World
 
 URL = "/api/cases/small/intake/proposals"
 

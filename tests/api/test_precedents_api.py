@@ -14,7 +14,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_rounds import (
+from offramp.api.app import api_routes, create_app
+from offramp.files.precedents import builtin_library
+from support.rounds import (
     MEDIATOR,
     MEMBERS,
     RU,
@@ -23,8 +25,6 @@ from desk_rounds import (
     WorldMaker,
     clocked_fixture,  # noqa: F401 (the fixture "clocked")
 )
-from offramp.api.app import api_routes, create_app
-from offramp.files.precedents import builtin_library
 
 BASE = "/api/cases/small"
 NEUTRAL = {"issue": "alignment", "option": "neutral", "precedent": "austria-1955"}

@@ -15,7 +15,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk_rounds import (
+from offramp.api.app import api_routes, create_app
+from support.rounds import (
     MEDIATOR,
     MEMBERS,
     P1,
@@ -31,7 +32,6 @@ from desk_rounds import (
     coding,
     coding_body,
 )
-from offramp.api.app import api_routes, create_app
 
 BASE = "/api/cases/small"
 

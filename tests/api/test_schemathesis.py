@@ -30,11 +30,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from crisis_desk.matrix import seed_crisis
-from desk_fixtures import FAST_HASHER, fresh_database
 from offramp.bootstrap import bootstrap
-
-from .server import Server, start_server
+from support.crisis_matrix import seed_crisis
+from support.desk import FAST_HASHER, fresh_database
+from support.launch import Running, start_server
 
 PERSONAS = ("mediator_il", "delegate_ua", "observer_us", "analyst", "desk_officer", "outsider")
 # per operation and persona: about 90 s for the whole file on 2 cores
@@ -51,7 +50,7 @@ CHECKS = [
 def running(
     _templates: dict[str, tuple[str, dict[str, str]]],
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Server, dict[str, str]]]:
+) -> Iterator[tuple[Running, dict[str, str]]]:
     """The server on a copy of the populated database, with the crisis desk seeded."""
     url, tokens, _ = fresh_database("sqlite", _templates, Path(tmp_path_factory.mktemp("st")))
     desk = bootstrap(url, migrate_first=False, hasher=FAST_HASHER)
@@ -65,7 +64,7 @@ def running(
 
 
 @pytest.fixture(scope="module")
-def schema(running: tuple[Server, dict[str, str]]) -> Any:
+def schema(running: tuple[Running, dict[str, str]]) -> Any:
     server, _ = running
     return schemathesis.openapi.from_url(f"{server.url}/openapi.json")
 
@@ -114,7 +113,7 @@ def _run(operation: Any, mode: GenerationMode, base_url: str, headers: dict[str,
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_no_server_error_and_every_response_matches_the_spec(
-    running: tuple[Server, dict[str, str]], schema: Any, persona: str
+    running: tuple[Running, dict[str, str]], schema: Any, persona: str
 ) -> None:
     server, tokens = running
     failures = _failures(schema, server.url, tokens[persona])
@@ -131,7 +130,7 @@ def test_the_spec_covers_the_crisis_desk_and_the_shuttle(schema: Any) -> None:
 
 
 def test_the_checks_catch_a_response_the_spec_does_not_allow(
-    running: tuple[Server, dict[str, str]], schema: Any
+    running: tuple[Running, dict[str, str]], schema: Any
 ) -> None:
     """The same run against a spec whose health body must be a string: it must fail."""
     server, tokens = running

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,20 +10,20 @@ from typing import Any
 import httpx
 import pytest
 
-from desk_fixtures import World
-
-from .server import Server, start_server
+from support.cli import offramp
+from support.desk import World
+from support.launch import Running, start_server
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     world.desk.close()  # the server owns the database now
     srv = start_server(world.url)
     yield srv
     srv.stop()
 
 
-def api(server: Server, world: World, who: str) -> httpx.Client:
+def api(server: Running, world: World, who: str) -> httpx.Client:
     return httpx.Client(
         base_url=server.url + "/api",
         headers={"Authorization": f"Bearer {world.tokens[who]}"},
@@ -33,7 +31,7 @@ def api(server: Server, world: World, who: str) -> httpx.Client:
     )
 
 
-def test_relay_reaches_the_other_side_but_not_its_origin(server: Server, world: World) -> None:
+def test_relay_reaches_the_other_side_but_not_its_origin(server: Running, world: World) -> None:
     ua, ru, med = (api(server, world, n) for n in ("delegate_ua", "delegate_ru", "mediator_il"))
     posted = ua.post(
         "/cases/small/channels/UA/messages",
@@ -54,7 +52,7 @@ def test_relay_reaches_the_other_side_but_not_its_origin(server: Server, world: 
     )
 
 
-def test_stale_version_gets_409_over_two_connections(server: Server, world: World) -> None:
+def test_stale_version_gets_409_over_two_connections(server: Running, world: World) -> None:
     a, b = api(server, world, "mediator_il"), api(server, world, "mediator_il")
     note = a.post("/cases/small/notes", json={"title": "Draft", "body": "v1"}).json()
     first = a.patch(f"/cases/small/notes/{note['id']}", json={"version": 1, "body": "from a"})
@@ -65,7 +63,7 @@ def test_stale_version_gets_409_over_two_connections(server: Server, world: Worl
     assert b.get(f"/cases/small/notes/{note['id']}").json()["body"] == "from a"
 
 
-def test_errors_are_problem_details_without_tracebacks(server: Server, world: World) -> None:
+def test_errors_are_problem_details_without_tracebacks(server: Running, world: World) -> None:
     med = api(server, world, "mediator_il")
     bad = med.post("/cases/small/proposals", json={"title": "x", "package": {"crimea": "a"}})
     assert bad.status_code == 422
@@ -80,7 +78,7 @@ def test_errors_are_problem_details_without_tracebacks(server: Server, world: Wo
 
 
 def _post_until_killed(
-    server: Server, token: str, client_no: int, ok: list[int], stop: threading.Event
+    server: Running, token: str, client_no: int, ok: list[int], stop: threading.Event
 ) -> None:
     with httpx.Client(
         base_url=server.url + "/api", timeout=5, headers={"Authorization": f"Bearer {token}"}
@@ -148,11 +146,6 @@ def test_sigkill_during_posting_loses_no_acknowledged_message(world: World, tmp_
             assert all(by_id[i].startswith(f"client {k} ") for i in mine)
     finally:
         again.stop()
-    verify = subprocess.run(
-        [sys.executable, "-m", "offramp", "audit", "verify", "small", "--db", world.url],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    verify = offramp("audit", "verify", "small", "--db", world.url)
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert "small: ok" in verify.stdout

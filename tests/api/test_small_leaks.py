@@ -7,25 +7,24 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from desk_fixtures import World
-
-from .server import Server, start_server
+from support.desk import World
+from support.launch import Running, start_server
 
 
 @pytest.fixture
-def server(world: World) -> Iterator[Server]:
+def server(world: World) -> Iterator[Running]:
     world.desk.close()
     srv = start_server(world.url)
     yield srv
     srv.stop()
 
 
-def analyst(server: Server, world: World) -> httpx.Client:
+def analyst(server: Running, world: World) -> httpx.Client:
     auth = {"Authorization": f"Bearer {world.tokens['analyst']}"}
     return httpx.Client(base_url=server.url + "/api/cases/small", headers=auth, timeout=60)
 
 
-def test_at_zero_is_not_read_as_1970(server: Server, world: World) -> None:
+def test_at_zero_is_not_read_as_1970(server: Running, world: World) -> None:
     res = analyst(server, world).get("/analysis", params={"at": "0"})
     assert res.status_code == 422
     assert res.json()["errors"][0] == {
@@ -35,7 +34,7 @@ def test_at_zero_is_not_read_as_1970(server: Server, world: World) -> None:
     assert analyst(server, world).get("/analysis", params={"at": "2022-03-11"}).status_code == 200
 
 
-def test_the_mediator_is_not_a_side_to_analyse(server: Server, world: World) -> None:
+def test_the_mediator_is_not_a_side_to_analyse(server: Running, world: World) -> None:
     res = analyst(server, world).get("/analysis", params={"parties": ["IL"]})
     assert res.status_code == 422
     assert res.json()["errors"][0] == {

@@ -10,30 +10,26 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from api.server import start_server
-from desk_fixtures import _templates  # noqa: F401  (the fixture)
 from offramp.store.audit import event_hash
+from support.cli import Ran, offramp
+from support.launch import start_server
 
 Tamper = Callable[[sqlite3.Connection], None]
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", *args], capture_output=True, text=True, timeout=120
-    )
+def cli(*args: str) -> Ran:
+    return offramp(*args)
 
 
 @pytest.fixture(scope="module")
 def written(
-    _templates: dict[str, tuple[str, dict[str, str]]],  # noqa: F811 (the imported fixture)
+    _templates: dict[str, tuple[str, dict[str, str]]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Path:
     """A desk with a message, a note, a statement and a changed position, all audited."""

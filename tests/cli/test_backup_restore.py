@@ -10,45 +10,27 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from desk_fixtures import FAST_HASHER, OTHER_CASE_YAML, PG_ENV, _pg_exec, _pg_url_for, populate
 from offramp.bootstrap import bootstrap
-from offramp.cli.app import app
 from offramp.errors import InputError
 from offramp.model.shuttle import HandlingMark
 from offramp.services.accounts import SYSTEM
 from offramp.store.backup import find_pg_tool
+from support.cli import Ran, offramp
+from support.desk import FAST_HASHER, OTHER_CASE_YAML, PG_ENV, _pg_exec, _pg_url_for, populate
 
-ROOT = Path(__file__).resolve().parents[2]
 CHAINS = ("_server", "other", "small")
 
 
-def run_process(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str) -> Ran:
     """``python -m offramp ARGS``, as an operator runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=300,
-    )
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    """The same verbs in this process (no interpreter start-up; the same exit codes)."""
-    result = CliRunner().invoke(app, list(args))
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+    return offramp(*args, timeout=300)
 
 
 def fill(url: str) -> None:
@@ -74,7 +56,7 @@ def snapshot(url: str) -> tuple[dict[str, int], dict[str, tuple[int, str]]]:
         desk.close()
 
 
-def assert_verified(result: subprocess.CompletedProcess[str]) -> None:
+def assert_verified(result: Ran) -> None:
     assert result.returncode == 0, result.stderr
     for chain in CHAINS:
         assert f"{chain}: ok, " in result.stdout
@@ -96,14 +78,14 @@ def test_sqlite_round_trip_gives_back_the_rows_and_verified_chains(
     source: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "desk.backup"
-    made = run_process("backup", "--db", source, "--out", str(out))
+    made = run("backup", "--db", source, "--out", str(out))
     assert made.returncode == 0, made.stderr
     assert f"wrote {out} (sqlite, " in made.stdout
     assert out.read_bytes().startswith(b"SQLite format 3\x00")
     assert not out.with_name(out.name + ".partial").exists()
 
     target = str(tmp_path / "restored.db")
-    restored = run_process("restore", "--db", target, str(out))
+    restored = run("restore", "--db", target, str(out))
     assert_verified(restored)
     before, after = snapshot(source), snapshot(target)
     assert after == before
@@ -128,7 +110,7 @@ def test_a_backup_taken_while_the_desk_writes_is_a_consistent_snapshot(
     try:
         backups = [tmp_path / f"live-{i}.backup" for i in range(2)]
         for out in backups:
-            made = run_process("backup", "--db", source, "--out", str(out))
+            made = run("backup", "--db", source, "--out", str(out))
             assert made.returncode == 0, made.stderr
     finally:
         stop.set()
@@ -269,11 +251,11 @@ def test_postgres_round_trip_gives_back_the_rows_and_verified_chains(
     source, target = pg_databases
     fill(source)
     out = tmp_path / "desk.dump"
-    made = run_process("backup", "--db", source, "--out", str(out))
+    made = run("backup", "--db", source, "--out", str(out))
     assert made.returncode == 0, made.stderr
     assert out.read_bytes().startswith(b"PGDMP")
 
-    assert_verified(run_process("restore", "--db", target, str(out)))
+    assert_verified(run("restore", "--db", target, str(out)))
     assert snapshot(target) == snapshot(source)
 
     again = run("restore", "--db", target, str(out))

@@ -2,7 +2,7 @@
 ``merge``, ``report-violation``, ``propose`` (with the ``assurances`` read), ``promote`` and
 ``alert-rule``.
 
-As in ``tests/crisis_desk/test_crisis_cli.py``: the real desk server (``python -m
+As in ``tests/cli/test_crisis_cli.py``: the real desk server (``python -m
 offramp demo``) on a loopback port, its clock fixed by ``offramp demo --clock fixed:...``, and each
 verb run as a subprocess with a user's bearer token. What a verb changed is read back
 through the API itself; a refused or bad call must leave the whole board as it was.
@@ -10,25 +10,19 @@ through the API itself; a refused or bad call must leave the whole board as it w
 
 from __future__ import annotations
 
-import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import bootstrap
 from offramp.services.accounts import SYSTEM
+from support.cli import Ran, offramp
+from support.desk import FAST_HASHER
+from support.launch import desk_server
 
-ROOT = Path(__file__).resolve().parents[2]
 CASE = "ukraine-2022"
 NOW = "2022-11-04T12:00:00Z"
 API = f"/api/cases/{CASE}/crisis"
@@ -39,38 +33,14 @@ REFUSED = {
 
 
 @dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        assert self.code == 0, self.err
-        return json.loads(self.out)
-
-
-@dataclass(frozen=True)
 class Services:
     base: str
     tokens: dict[str, str]
 
     def cli(self, *args: str, user: str = "crisis_officer", main: bool = False) -> Ran:
-        module = ["offramp", "crisis"] if main else ["offramp.cli.crisis"]
-        env = {
-            **os.environ,
-            "OFFRAMP_URL": self.base,
-            "OFFRAMP_TOKEN": self.tokens[user],
-            "COLUMNS": "200",
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", *module, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=60,
-        )
-        return Ran(done.returncode, done.stdout, done.stderr)
+        env = {"OFFRAMP_URL": self.base, "OFFRAMP_TOKEN": self.tokens[user], "COLUMNS": "200"}
+        module = "offramp" if main else "offramp.cli.crisis"
+        return offramp(*(["crisis"] if main else []), *args, env=env, module=module, timeout=60)
 
     def api(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
         """The crisis officer's call to the API, for setting up and reading back."""
@@ -88,40 +58,14 @@ class Services:
         return self.api("GET", "/board")
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
     """The demo desk on a fresh database, its clock at :data:`NOW`, with bearer tokens
     for the crisis officer, the mediator (reads the crisis desk only) and a delegate."""
-    port = _free_port()
     db = tmp_path_factory.mktemp("cli-crisis") / "desk.db"
-    log = (db.parent / "server.log").open("w")  # a file: a full pipe would stall the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "offramp", "demo", "--clock", f"fixed:{NOW}", "--port", str(port), "--db", str(db),
-         "--password", "cli-crisis-password"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        cwd=ROOT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{base}/sign-in", timeout=2).status_code < 500:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the desk did not start: {(db.parent / 'server.log').read_text()}")
-            time.sleep(0.2)
+    with desk_server(
+        db, verb="demo", password="cli-crisis-password", clock=f"fixed:{NOW}"
+    ) as running:
         services = bootstrap(str(db), migrate_first=False, hasher=FAST_HASHER)
         try:
             tokens = {
@@ -130,14 +74,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Services]:
             }
         finally:
             services.close()
-        yield Services(base, tokens)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        yield Services(running.base, tokens)
 
 
 def _incident(desk: Services, key: str, type_: str, channel: str, at: str) -> None:

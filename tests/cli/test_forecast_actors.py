@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from support.cli import Ran, offramp
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = str(ROOT / "examples" / "eu-emissions-1994.csv")
@@ -16,14 +16,8 @@ BELGIUM = [8.416, 9.611, 9.962, 4.801, 5.524, 7.472, 8.825, 9.671, 4.145, 4.292]
 MEAN = [7.461, 7.553, 7.590, 7.358, 7.349, 7.415, 7.510, 7.572, 7.325, 7.242]
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", "forecast", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+def run(*args: str) -> Ran:
+    return offramp("forecast", *args)
 
 
 def test_scholz_code_json_matches_the_reference_rounds_1_to_10() -> None:

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from offramp.cli.ingest import ingest, run_ingest_folder
+from offramp.cli.ingest import run_ingest_folder
+from support.cli import Ran, offramp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
 PESKOV = (
@@ -17,11 +16,6 @@ PESKOV = (
     "Monday. He also demanded that Ukraine recognize that Crimea is Russian territory.\n"
 )
 DATED = "MOSCOW, March 11, 2022 — " + PESKOV
-
-app = typer.Typer()
-app.command("ingest")(ingest)
-app.command("noop")(lambda: None)  # two commands keep "ingest" as a subcommand
-runner = CliRunner()
 
 
 @pytest.fixture()
@@ -34,14 +28,14 @@ def folder(tmp_path: Path) -> Path:
     return articles
 
 
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return runner.invoke(app, ["ingest", *args, "--case", str(EXAMPLE)], env={"COLUMNS": "240"})
+def run(*args: str) -> Ran:
+    return offramp("ingest", *args, "--case", str(EXAMPLE), env={"COLUMNS": "240"})
 
 
 def test_json_has_each_article_dated_by_its_dateline_or_the_default(folder: Path) -> None:
     result = run(str(folder), "--date", "2022-03-01", "--json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.stdout)
+    assert result.code == 0, result.output
+    data = json.loads(result.out)
     assert data["errors"] == []
     by_file = {Path(a["file"]).name: a for a in data["articles"]}
     assert sorted(by_file) == ["a-dated.txt", "b-undated.txt"]  # notes.md is not read
@@ -55,7 +49,7 @@ def test_json_has_each_article_dated_by_its_dateline_or_the_default(folder: Path
 def test_a_bad_file_is_one_error_line_and_the_others_are_still_read(folder: Path) -> None:
     (folder / "c-latin1.txt").write_bytes("Kiev, 11 March 2022 - caf\xe9".encode("latin-1"))
     result = run(str(folder), "--json")  # no --date: b-undated.txt cannot be dated
-    assert result.exit_code == 1
+    assert result.code == 1
     assert "Traceback" not in result.output
     errors = result.stderr.splitlines()
     assert errors == [
@@ -63,14 +57,14 @@ def test_a_bad_file_is_one_error_line_and_the_others_are_still_read(folder: Path
         "give --date YYYY-MM-DD",
         f"error: {folder / 'c-latin1.txt'}: not UTF-8 text",
     ]
-    data = json.loads(result.stdout)
+    data = json.loads(result.out)
     assert [Path(a["file"]).name for a in data["articles"]] == ["a-dated.txt"]
     assert {Path(e["file"]).name for e in data["errors"]} == {"b-undated.txt", "c-latin1.txt"}
 
 
 def test_table_names_the_file_of_each_proposal(folder: Path) -> None:
     result = run(str(folder), "--date", "2022-03-01")
-    assert result.exit_code == 0, result.output
+    assert result.code == 0, result.output
     assert "a-dated.txt" in result.stdout and "b-undated.txt" in result.stdout
     assert "2 articles" in result.stdout
 
@@ -86,14 +80,14 @@ def test_what_spoils_every_file_is_one_error_before_any_is_read(
     folder: Path, args: list[str], message: str
 ) -> None:
     result = run(str(folder), *args)
-    assert result.exit_code == 1
+    assert result.code == 1
     assert result.stderr.startswith(message)
     assert "Traceback" not in result.output
 
 
 def test_an_empty_folder_is_an_error(tmp_path: Path) -> None:
     result = run(str(tmp_path))
-    assert result.exit_code == 1
+    assert result.code == 1
     assert result.stderr.strip() == f"error: {tmp_path}: no .txt files in this folder"
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
+
+from support.cli import Ran, offramp
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "ukraine-2022.yaml")
@@ -25,14 +25,8 @@ precedents:
 """
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", "precedents", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
+def run(*args: str) -> Ran:
+    return offramp("precedents", *args)
 
 
 def test_search_json_applies_every_filter() -> None:

@@ -7,16 +7,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
 from offramp.bootstrap import Services, bootstrap
-from offramp.cli.train import train_reader
 from offramp.errors import Forbidden
 from offramp.extract import Reader
 from offramp.model.access import Action, DeskRole, Grant, grant
 from offramp.services.access import Actor
 from offramp.services.accounts import SYSTEM
+from support.cli import offramp
 
 ROOT = Path(__file__).resolve().parents[2]
 CASE = ROOT / "examples" / "armenia-azerbaijan-2022.yaml"
@@ -31,11 +29,6 @@ ROLES = {
     "observer": None,
     "crisis_officer": None,
 }
-
-app = typer.Typer()
-app.command("train-reader")(train_reader)
-app.command("noop")(lambda: None)
-runner = CliRunner()
 
 
 @pytest.fixture(scope="module")
@@ -117,25 +110,22 @@ def test_other_roles_may_not_train(desk_db, role: str) -> None:
 def test_cli_trains_from_the_desk_and_prints_before_and_after(desk_db, tmp_path: Path) -> None:
     db, _ = desk_db
     out = tmp_path / "aa.reader.json.gz"
-    result = runner.invoke(
-        app,
-        [
-            "train-reader",
-            str(DEV / "real-dev-2022.jsonl"),
-            "--from-desk",
-            "--db",
-            db,
-            "--case",
-            SLUG,
-            "--user",
-            "analyst",
-            "--out",
-            str(out),
-            "--test",
-            str(DEV / "real-dev-2022.jsonl"),
-        ],
+    result = offramp(
+        "train-reader",
+        str(DEV / "real-dev-2022.jsonl"),
+        "--from-desk",
+        "--db",
+        db,
+        "--case",
+        SLUG,
+        "--user",
+        "analyst",
+        "--out",
+        str(out),
+        "--test",
+        str(DEV / "real-dev-2022.jsonl"),
     )
-    assert result.exit_code == 0, result.output
+    assert result.code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"trained on 1 confirmed statements of {SLUG} and 92 labelled")
     assert "no discarded proposals" in lines[1]
@@ -157,11 +147,10 @@ def test_cli_trains_from_the_desk_and_prints_before_and_after(desk_db, tmp_path:
 def test_cli_errors_are_one_line(desk_db, tmp_path: Path, args: list[str], message: str) -> None:
     db, _ = desk_db
     out = tmp_path / "x.reader.json.gz"
-    result = runner.invoke(
-        app,
-        ["train-reader", "--from-desk", "--db", db, "--case", SLUG, "--out", str(out), *args],
+    result = offramp(
+        "train-reader", "--from-desk", "--db", db, "--case", SLUG, "--out", str(out), *args
     )
-    assert result.exit_code == 1
+    assert result.code == 1
     assert message in result.stderr
     assert "Traceback" not in result.output
     assert not out.exists()

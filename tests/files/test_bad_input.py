@@ -3,8 +3,6 @@ with file, line and the limit or field, never a traceback (issue 18, findings 1,
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +10,10 @@ import pytest
 from offramp.errors import InputError
 from offramp.files.located import MAX_ALIASES, MAX_CHARS, MAX_DEPTH, MAX_NODES, load_located
 from offramp.files.playbooks import parse_playbook
+from support.cli import Ran, offramp
 
 ROOT = Path(__file__).resolve().parents[2]
-SMALL = (ROOT / "tests" / "desk_fixtures.py").read_text(encoding="utf-8")
+SMALL = (ROOT / "tests" / "support" / "desk.py").read_text(encoding="utf-8")
 SMALL = SMALL.split('SMALL_CASE_YAML = """\\\n', 1)[1].split('"""', 1)[0]
 
 
@@ -26,16 +25,10 @@ def bomb(levels: int = 9) -> str:
     return "\n".join(lines) + "\n"
 
 
-def check(tmp_path: Path, name: str, text: str) -> subprocess.CompletedProcess[str]:
+def check(tmp_path: Path, name: str, text: str) -> Ran:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8", errors="surrogatepass")
-    return subprocess.run(
-        [sys.executable, "-m", "offramp", "check", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-    )
+    return offramp("check", str(path), cwd=tmp_path)
 
 
 def line(text: str, needle: str) -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
-from pathlib import Path
 
 import pytest
 from hypothesis import example, given
@@ -15,9 +13,7 @@ from hypothesis import strategies as st
 from offramp.errors import InputError
 from offramp.files.case import case_to_data, dump_case, parse_case
 from offramp.model import Case
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from desk_fixtures import small_case
+from support.desk import small_case
 
 BASE = small_case()
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from desk_fixtures import small_case
 from offramp.errors import Conflict
 from offramp.model.concessions import (
     Balance,
@@ -18,6 +14,7 @@ from offramp.model.concessions import (
     concessions_for_package,
     ledger_balance,
 )
+from support.desk import small_case
 
 T0 = datetime(2022, 3, 12, tzinfo=UTC)
 

@@ -16,8 +16,14 @@ from offramp.errors import Conflict
 from offramp.files.case import load_case
 from offramp.files.escalation import builtin_policies
 from offramp.files.playbooks import builtin_playbooks
-from offramp.model.crisis import Arrival, ChannelLevel, CrisisChannel, Incident, IncidentType
-from offramp.model.crisis import PlaybookRun
+from offramp.model.crisis import (
+    Arrival,
+    ChannelLevel,
+    CrisisChannel,
+    Incident,
+    IncidentType,
+    PlaybookRun,
+)
 from offramp.model.crisis.directives import jump_waivers, rebase, repeat_from
 from offramp.model.crisis.escalation import (
     CHANNEL_LADDER,
@@ -37,8 +43,8 @@ EXAMPLE = Path(__file__).parents[2] / "examples" / "ukraine-2022.yaml"
 H = timedelta(hours=1)
 
 
-def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 # -- the seed's 24 hours --------------------------------------------------------------------

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-
-from desk_fixtures import small_case
 from offramp.errors import Conflict, InputError
 from offramp.model.codings import Coding, IssueCoding, check_coding, coded_case
 from offramp.model.rounds import (
@@ -21,6 +16,7 @@ from offramp.model.rounds import (
     check_round,
     number_packages,
 )
+from support.desk import small_case
 
 T0 = datetime(2022, 3, 12, 9, tzinfo=UTC)
 P1 = {"alignment": "neutral", "donbas": "autonomy"}

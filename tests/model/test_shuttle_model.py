@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-from desk_fixtures import small_case
 from offramp.errors import Conflict
 from offramp.model.shuttle import (
     CLAIM_TRANSITIONS,
@@ -33,6 +29,7 @@ from offramp.model.shuttle import (
     relay_body,
 )
 from offramp.model.statements import Stance, Statement
+from support.desk import small_case
 
 T0 = datetime(2022, 3, 10, 9, 0, tzinfo=UTC)
 

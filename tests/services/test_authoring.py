@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from desk_authoring import EARLY, LATE, RIVER, steps
-from desk_fixtures import World
 from offramp.errors import Conflict, Forbidden, InputError, NotFound
 from offramp.files.case import parse_case
 from offramp.services.access import Actor
+from support.authoring import EARLY, LATE, RIVER, steps
+from support.desk import World
 
 
 def _river(world: World) -> Actor:

@@ -11,8 +11,11 @@ from typing import Any
 
 import pytest
 
-from desk_fixtures import dump_json
-from desk_rounds import (
+from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
+from offramp.model.codings import Coder, Coding, IssueCoding
+from offramp.services.codings import private_chain
+from support.desk import dump_json
+from support.rounds import (
     MEDIATOR,
     MEMBERS,
     RU,
@@ -22,9 +25,6 @@ from desk_rounds import (
     clocked_fixture,  # noqa: F401 (the fixture "clocked")
     coding,
 )
-from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
-from offramp.model.codings import Coder, Coding, IssueCoding
-from offramp.services.codings import private_chain
 
 SLUG = "small"
 SECRET = Coding(

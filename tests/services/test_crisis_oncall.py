@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from crisis_desk.conftest import CASE, NOW, populate
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.errors import Conflict
 from offramp.model.crisis import ChannelLevel, IncidentType, NotificationKind
@@ -19,12 +17,14 @@ from offramp.model.crisis.journal import EntryKind, IncidentRole
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from offramp.services.crisis import ArrivalIn
+from support.crisis import CASE, NOW, populate
+from support.desk import FAST_HASHER
 
 H = timedelta(hours=1)
 
 
-def utc(*a: int) -> datetime:
-    return datetime(*a, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from sqlalchemy import event as sqlalchemy_event
 
-from desk_fixtures import World, small_case
 from offramp.analysis.report import analyze
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
 from offramp.model.access import Action
@@ -21,6 +20,7 @@ from offramp.model.shuttle import (
     RelayMode,
     Response,
 )
+from support.desk import World, small_case
 
 MAY = HandlingMark.MAY_RELAY
 

@@ -11,13 +11,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from crisis_desk.matrix import seed_crisis
-from desk_fixtures import FAST_HASHER, World
 from offramp.bootstrap import bootstrap
 from offramp.errors import InputError
 from offramp.model.deadlines import FixedClock
 from offramp.model.shuttle import HandlingMark
 from offramp.services.events import EVENT_TYPES, Cursors
+from support.crisis_matrix import seed_crisis
+from support.desk import FAST_HASHER, World
 
 
 def test_a_cursor_round_trips_and_shows_nothing_of_its_seq() -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from desk_fixtures import FAST_HASHER, PASSWORD, PERSONAS, backends, fresh_database
 from offramp.bootstrap import Services, bootstrap
 from offramp.errors import Unauthenticated
 from offramp.model.concessions import Direction
@@ -20,6 +19,7 @@ from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
 from offramp.services.access import Actor
 from offramp.services.accounts import SESSION_LIFETIME
 from offramp.store import tables as t
+from support.desk import FAST_HASHER, PASSWORD, PERSONAS, backends, fresh_database
 
 START = datetime(2031, 5, 4, 9, 30, tzinfo=UTC)
 STEP = timedelta(minutes=7)
@@ -39,7 +39,7 @@ def fixed(
     finally:
         desk.close()
         if dbname:
-            from desk_fixtures import _pg_exec
+            from support.desk import _pg_exec
 
             _pg_exec(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
 

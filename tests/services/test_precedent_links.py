@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from desk_fixtures import FAST_HASHER, PERSONA_NAMES, World, small_case
 from offramp.bootstrap import bootstrap
 from offramp.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
 from offramp.files.precedents import builtin_library
@@ -19,6 +18,7 @@ from offramp.model.precedent_search import matches_for_issue
 from offramp.model.precedents import ProvisionKind
 from offramp.model.shuttle import Response
 from offramp.services.precedents import NO_LINK, LinkView
+from support.desk import FAST_HASHER, PERSONA_NAMES, World, small_case
 
 MED, UA, RU = "mediator_il", "delegate_ua", "delegate_ru"
 FAC, OBS, AN, DESK = "facilitator_de", "observer_us", "analyst", "desk_officer"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from desk_fixtures import SMALL_CASE_YAML, World
 from offramp.errors import InputError
 from offramp.files.case import parse_case
 from offramp.services import stored_case
 from offramp.services.intake import NewSource
+from support.desk import SMALL_CASE_YAML, World
 
 GOOD: dict[str, Any] = {
     "id": "ua-neutral",

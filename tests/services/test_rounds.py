@@ -13,8 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from desk_fixtures import dump_json
-from desk_rounds import (
+from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
+from offramp.model.rounds import RoundState, Visibility
+from offramp.services.rounds import PackageSource, RoundView
+from support.desk import dump_json
+from support.rounds import (
     MEDIATOR,
     MEMBERS,
     OTHERS,
@@ -29,9 +32,6 @@ from desk_rounds import (
     WorldMaker,
     clocked_fixture,  # noqa: F401 (the fixture "clocked")
 )
-from offramp.errors import Conflict, Forbidden, InputError, NotFound, OfframpError
-from offramp.model.rounds import RoundState, Visibility
-from offramp.services.rounds import PackageSource, RoundView
 
 SLUG = "small"
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from desk_fixtures import SMALL_CASE_YAML, World, small_case
 from offramp.errors import Conflict
 from offramp.files.case import dump_case
 from offramp.store import audit
@@ -16,6 +15,7 @@ from offramp.store.migrations import HERE as MIGRATIONS
 from offramp.store.migrations import current
 from offramp.store.status import head_revision
 from offramp.store.tables import audit_events
+from support.desk import SMALL_CASE_YAML, World, small_case
 
 
 def test_database_is_migrated_to_the_newest_revision(world: World) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +16,15 @@ import httpx
 import pytest
 from playwright.sync_api import Page
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.demo import timeline_start
 from offramp.model.parse import parse_clock
-from offramp.services.accounts import SYSTEM
 from offramp.services.access import Actor
+from offramp.services.accounts import SYSTEM
+from support.desk import FAST_HASHER
 
 CASE = "ukraine-2022"
+START = timeline_start()
 PASSWORD = "issue-13-password"
 WIDTHS = (1280, 375)
 ROLES = ("mediator", "delegate_ua", "delegate_ru", "observer", "crisis_officer", "analyst")
@@ -78,8 +80,9 @@ def desk(
     """A desk of this module's own, on the example case's own timeline."""
     db = tmp_path_factory.mktemp("issue13") / "desk.db"
     with own_server(Path(db), PASSWORD, clock="") as base:
-        # the same timeline as the server's clock (started at the case's last moment)
-        clock = parse_clock("", "--clock", start=timeline_start())
+        # the server's timeline (from the case's last moment), an hour ahead, so that what
+        # the server did is in our past; what we record is dated explicitly at START
+        clock = parse_clock("", "--clock", start=START + timedelta(hours=1))
         services = bootstrap(str(db), migrate_first=False, hasher=FAST_HASHER, clock=clock)
         try:
             yield Desk(base, services)

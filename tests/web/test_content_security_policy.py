@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import bootstrap
 from offramp.demo import CASE, USERS, seed
 from offramp.server import create_desk_app
+from support.desk import FAST_HASHER
 
 PASSWORD = "csp-test-password"
 PAGES = [
@@ -77,9 +77,7 @@ def test_the_api_docs_page_forbids_inline_script_too(http: TestClient) -> None:
 
 
 @pytest.mark.browser
-def test_chromium_reports_no_policy_violation(
-    sign_in: Callable[[str], Page], server: str
-) -> None:
+def test_chromium_reports_no_policy_violation(sign_in: Callable[[str], Page], server: str) -> None:
     page = sign_in("mediator")
     violations: list[str] = []
     page.on(

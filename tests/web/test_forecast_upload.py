@@ -24,9 +24,18 @@ TABLE = ROOT / "examples" / "eu-emissions-1994.csv"
 CASE = "ukraine-2022"
 # reference sec. 3, rounds 0-10 (as in tests/analysis/test_forecast_scholz.py)
 BELGIUM = [7.000, 8.416, 9.611, 9.962, 4.801, 5.524, 7.472, 8.825, 9.671, 4.145, 4.292]
-ACTORS = (
-    "Netherlands Belgium Luxembourg Germany France Italy UK Ireland Denmark Greece".split()
-)
+ACTORS = [
+    "Netherlands",
+    "Belgium",
+    "Luxembourg",
+    "Germany",
+    "France",
+    "Italy",
+    "UK",
+    "Ireland",
+    "Denmark",
+    "Greece",
+]
 SignIn = Callable[[str], Page]
 
 

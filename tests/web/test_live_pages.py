@@ -127,7 +127,9 @@ def test_claim_turning_confirmed_and_package_answered_show_live(
     expect(ru_claim).to_have_attribute("data-state", "stated")
 
     # the mediator asks Russia to confirm claim 3; Russia's page offers it at once
-    med.locator("tr[data-claim='3']").get_by_role("button", name="Request assurance from RU").click()
+    med.locator("tr[data-claim='3']").get_by_role(
+        "button", name="Request assurance from RU"
+    ).click()
     expect(ru_claim).to_have_attribute("data-state", "assurance_requested", timeout=LIVE)
     assert not_reloaded(ru)
 
@@ -178,3 +180,26 @@ def test_unread_counts_on_the_case_list_and_channel_headers(
     med.reload()
     expect(med.locator("body")).to_have_attribute("data-live-state", "connected")
     expect(med.locator("[data-unread-channel]")).to_have_count(0)
+
+
+def test_the_crisis_board_shows_a_new_incident_as_it_is_logged(
+    desk: str, context: BrowserContext, other: BrowserContext
+) -> None:
+    board = f"{desk}/cases/{CASE}/crisis"
+    watching = signed_in(context, desk, "crisis_officer")
+    logging = signed_in(other, desk, "crisis_officer")
+    open_live(watching, board)
+    logging.goto(board)
+    logging.get_by_text("Log an incident").click()
+    form = logging.locator("form[data-form='log-incident']")
+    form.locator("#log-raised-by").select_option("RU")
+    form.locator("#log-against").select_option("UA")
+    form.locator("#log-claim").fill("Drones were launched from the Black Sea coast.")
+    form.locator("#log-channel").select_option(index=0)
+    form.get_by_role("button", name="Log incident").click()
+    expect(logging.locator("[data-flash='ok']")).to_be_visible()
+    fresh = watching.locator("section[data-incident]").filter(
+        has_text="Drones were launched from the Black Sea coast."
+    )
+    expect(fresh).to_be_visible(timeout=LIVE)
+    assert not_reloaded(watching)

@@ -160,7 +160,7 @@ def test_the_crisis_officer_sees_steps_and_late_acknowledgements_with_live_count
     third = need(page, f"{SATELLITES}:consult_allies")
     expect(third).to_have_attribute("data-state", "due")
     expect(third.locator("time[data-countdown]")).to_have_text(re.compile(r"^due in [1-3]?\d min$"))
-    expect(third).to_contain_text("(after assess)")
+    expect(third).to_contain_text("(waits for: Assess credibility and score it on the ladder)")
 
     # a notification sent two hours ago, to be acknowledged within one: late by an hour
     page.goto(f"{desk}/cases/{CASE}/crisis/notifications")
@@ -212,3 +212,43 @@ def test_others_have_nothing_waiting_and_sign_in_keeps_its_target(desk: str, pag
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{desk}/cases/{CASE}/ledger")
+
+
+# The browser's Notification API, recorded: permission already given, each notice kept.
+RECORD_NOTIFICATIONS = """
+window.__notices = [];
+window.Notification = class {
+  static get permission() { return "granted"; }
+  static requestPermission() { return Promise.resolve("granted"); }
+  constructor(title, options) { window.__notices.push([title, (options || {}).body || ""]); }
+};
+"""
+
+
+def test_a_new_item_is_announced_once_on_the_desktop(
+    desk: str, page: Page, other: BrowserContext
+) -> None:
+    ru = other.pages[0] if other.pages else other.new_page()
+    ru.add_init_script(RECORD_NOTIFICATIONS)
+    sign_in(ru, desk, "delegate_ru")
+    expect(ru.locator("body")).to_have_attribute("data-live-state", "connected")
+    expect(ru.locator("[data-notify-state]")).to_contain_text("notifications are on")
+    before = ru.locator("[data-need]").count()
+
+    sign_in(page, desk, "mediator")
+    page.goto(f"{desk}/cases/{CASE}/shuttle")
+    page.get_by_text("Table a package").click()
+    page.locator("#prop-title").fill("Antalya follow-up")
+    page.locator("#opt-alignment").select_option(index=1)
+    page.get_by_role("button", name="Table package").click()
+    expect(page.locator("[data-flash='ok']")).to_contain_text("Package tabled")
+
+    # Russia's open page gains the item and announces it, once
+    expect(ru.locator("[data-need]")).to_have_count(before + 1, timeout=2_000)
+    notices = ru.evaluate("window.__notices")
+    assert notices == [
+        ["Package “Antalya follow-up”", "tabled to your delegation: accept or reject it"]
+    ]
+    ru.reload()
+    expect(ru.locator("body")).to_have_attribute("data-live-state", "connected")
+    assert ru.evaluate("window.__notices") == []

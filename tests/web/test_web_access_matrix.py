@@ -27,7 +27,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
-from desk_fixtures import FAST_HASHER, SMALL_CASE_YAML
 from offramp.api.app import api_routes
 from offramp.bootstrap import Services, bootstrap
 from offramp.demo import CASE, USERS, seed
@@ -37,6 +36,7 @@ from offramp.server import create_desk_app
 from offramp.services.accounts import SYSTEM
 from offramp.services.crisis import ArrivalIn
 from offramp.web.pages import WebRoute
+from support.desk import FAST_HASHER, SMALL_CASE_YAML
 
 PASSWORD = "matrix-password"
 CSRF = "matrix-csrf-token"

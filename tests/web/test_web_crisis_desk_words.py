@@ -14,9 +14,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from desk_browser import CASE, START, WIDTHS, Desk, desk, reachable, sideways, sign_in
 from playwright.sync_api import Page
 
-from desk_browser import CASE, WIDTHS, Desk, desk, reachable, sideways, sign_in
 from offramp.model.crisis import IncidentType
 from offramp.services.crisis import ArrivalIn
 
@@ -38,7 +38,7 @@ def log_allegation(desk: Desk, kind: IncidentType = IncidentType.ALLEGATION) -> 
         against="US",
         claim="The United States is said to prepare a provocation.",
         level=2,
-        arrivals=[ArrivalIn("ru-us-public", None)],
+        arrivals=[ArrivalIn("ru-us-public", START)],
     )
     return key
 
@@ -113,7 +113,7 @@ def test_closing_an_incident_asks_first(page: Page, desk: Desk, width: int) -> N
     officer = desk.actor(OFFICER)
     desk.services.crisis.start_playbook(officer, CASE, key, "wmd_allegation")
     for step in desk.services.crisis.incident(officer, CASE, key).steps:
-        desk.services.crisis.waive_step(officer, CASE, key, step.id, "a test incident", None)
+        desk.services.crisis.waive_step(officer, CASE, key, step.id, "a test incident", START)
     sign_in(page, desk, OFFICER, width).goto(desk.url("/crisis"))
     card = page.locator(f"section[data-incident='{key}']")
     button = card.get_by_role("button", name=f"Close A new allegation {key}")

@@ -6,9 +6,8 @@ its visible text and does not scroll sideways; and the header states the desk's 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
-
 from desk_browser import PAGES, ROLES, WIDTHS, Desk, desk, raw_values, sideways, sign_in
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 __all__ = ["desk"]

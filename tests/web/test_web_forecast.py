@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.demo import CASE, USERS, seed
 from offramp.server import create_desk_app
+from support.desk import FAST_HASHER
 
 PASSWORD = "forecast-password"
 CSRF = "forecast-csrf-token"

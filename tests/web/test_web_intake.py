@@ -11,11 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.demo import CASE, USERS, seed
 from offramp.server import create_desk_app
 from offramp.services.intake import MAX_TEXT
+from support.desk import FAST_HASHER
 
 PASSWORD = "intake-password"
 CSRF = "intake-csrf-token"

@@ -64,6 +64,7 @@ def test_mediator_reads_march_map_sees_shift_and_relays_confirmed_claim(
     claim = page.locator("tr[data-claim='1']")
     expect(claim).to_have_attribute("data-state", "assured")
     shot(page, "shuttle-mediator")
+    claim.locator("summary", has_text="Relay claim…").click()  # relaying asks first
     claim.get_by_label("to").select_option("RU")
     claim.get_by_label("as").select_option("affirmed")
     claim.get_by_role("button", name="Relay claim").click()

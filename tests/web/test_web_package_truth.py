@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from desk_browser import CASE, WIDTHS, Desk, desk, sideways, sign_in
 from playwright.sync_api import Page
 
-from desk_browser import CASE, WIDTHS, Desk, desk, sideways, sign_in
 from offramp.model.shuttle import Response
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from desk_browser import CASE, WIDTHS, Desk, desk, sideways, sign_in
 from playwright.sync_api import Page
 
-from desk_browser import CASE, WIDTHS, Desk, desk, sideways, sign_in
 from offramp.model.shuttle import PLENARY, HandlingMark
 
 pytestmark = pytest.mark.browser

@@ -19,11 +19,11 @@ from typing import Any
 import httpx
 import pytest
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.concessions import Direction
 from offramp.model.shuttle import ProposalStatus
 from offramp.store.audit import AuditEvent
+from support.desk import FAST_HASHER
 
 CASE = "ukraine-2022"
 PASSWORD = "forms-test-password"

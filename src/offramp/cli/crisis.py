@@ -404,23 +404,8 @@ def show_assurances(items: Sequence[Mapping[str, Any]]) -> None:
     )
 
 
-# -- reads ----------------------------------------------------------------------------------
-
-
-@crisis_app.command("board")
-@friendly
-def board(
-    case: CaseArg,
-    at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
-    """The board: incidents and their steps, alerts, notifications, at --at (default now)."""
-    data = Remote(url, token, case).get("/board", at=parse_instant(at, "--at"))
-    if json:
-        print_json(data)
-        return
+def show_board(data: Mapping[str, Any]) -> None:
+    """The board's summary line, its recent alerts, incidents, open runs and waiting notes."""
     _line(
         f"Crisis desk of {data['case']} at {when(data['at'])} (now {when(data['now'])}): "
         f"{_count(len(data['incidents']), 'incident')}, "
@@ -439,6 +424,23 @@ def board(
         show_notifications(waiting)
 
 
+# -- reads ----------------------------------------------------------------------------------
+
+
+@crisis_app.command("board")
+@friendly
+def board(
+    case: CaseArg,
+    at: AtOpt = None,
+    url: Url = DEFAULT_URL,
+    token: Token = "",
+    json: JsonOpt = False,
+) -> None:
+    """The board: incidents and their steps, alerts, notifications, at --at (default now)."""
+    data = Remote(url, token, case).get("/board", at=parse_instant(at, "--at"))
+    _show(data, json, show_board)
+
+
 @crisis_app.command("incidents")
 @friendly
 def incidents(
@@ -450,10 +452,7 @@ def incidents(
 ) -> None:
     """Incidents that had arrived by --at, with the state of their playbook."""
     data = Remote(url, token, case).get("/incidents", at=parse_instant(at, "--at"))
-    if json:
-        print_json(data)
-        return
-    show_incidents(data, "Incidents")
+    _show(data, json, lambda d: show_incidents(d, "Incidents"))
 
 
 @crisis_app.command("incident")
@@ -534,19 +533,21 @@ def escalation(
     data = remote.call(
         "GET", "/escalation", params={"between": pair}, options={"between": "--between"}
     )
-    if json:
-        print_json(data)
-        return
-    out.print(
-        _table(
-            f"Escalation of {pair.replace(',', '-')}",
-            ("at", "level", "kind", "subject", "why", "scored by"),
-            [
-                (when(s["at"]), s["level"], s["kind"], s["subject"], s["rationale"], s["scored_by"])
-                for s in data
-            ],
-        )
-    )
+
+    def show(scores: Sequence[Mapping[str, Any]]) -> None:
+        out.print(
+            _table(
+                f"Escalation of {pair.replace(',', '-')}",
+                ("at", "level", "kind", "subject", "why", "scored by"),
+                [
+                    (when(s["at"]), s["level"], s["kind"], s["subject"], s["rationale"],
+                     s["scored_by"])
+                    for s in scores
+                ],
+            )
+        )  # fmt: skip
+
+    _show(data, json, show)
 
 
 @crisis_app.command("alerts")
@@ -769,11 +770,7 @@ def declare(
     }  # fmt: skip
     options = {k: "--" + k.replace("_", "-") for k in body} | {"id": "--id"}
     data = Remote(url, token, case).post("/commitments", body, options)
-    if json:
-        print_json(data)
-        return
-    show_commitments([data])
-    _line(f"declared commitment {data['id']}")
+    _show(data, json, lambda d: show_commitments([d]), f"declared commitment {data['id']}")
 
 
 @crisis_app.command("notify")
@@ -809,11 +806,8 @@ def notify(
     }  # fmt: skip
     options = {k: "--" + k.replace("_", "-") for k in body} | {"sender": "--from"}
     data = Remote(url, token, case).post("/notifications", body, options)
-    if json:
-        print_json(data)
-        return
-    show_notifications([data])
-    _line(f"notification {data['id']} sent; acknowledgement due {when(data['ack_due'])}")
+    message = f"notification {data['id']} sent; acknowledgement due {when(data['ack_due'])}"
+    _show(data, json, lambda d: show_notifications([d]), message)
 
 
 @crisis_app.command("ack")
@@ -840,10 +834,7 @@ def ack(
         {"by": by, "at": instant},
         {"by": "--by", "at": "--at"},
     )
-    if json:
-        print_json(data)
-        return
-    show_notifications([data])
+    _show(data, json, lambda d: show_notifications([d]))
 
 
 @crisis_app.command("sweep")
@@ -851,13 +842,14 @@ def ack(
 def sweep(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
     """Raise a notification_missed incident for each acknowledgement overdue now (once)."""
     data = Remote(url, token, case).post("/notifications/sweep", {}, {})
-    if json:
-        print_json(data)
-        return
-    if data:
-        show_incidents(data, "Incidents raised")
-    else:
-        _line("no acknowledgement newly overdue")
+
+    def show(raised: Sequence[Mapping[str, Any]]) -> None:
+        if raised:
+            show_incidents(raised, "Incidents raised")
+        else:
+            _line("no acknowledgement newly overdue")
+
+    _show(data, json, show)
 
 
 @crisis_app.command("score")
@@ -882,13 +874,14 @@ def score(
     }  # fmt: skip
     options = {k: f"--{k}" for k in body}
     data = Remote(url, token, case).post("/escalation", body, options)
-    if json:
-        print_json(data)
-        return
-    s = data["score"]
-    _line(f"scored {'-'.join(s['between'])} at level {s['level']} ({when(s['at'])})")
-    if data["alerts"]:
-        show_alerts(data["alerts"], "Alerts raised")
+
+    def show(scored: Mapping[str, Any]) -> None:
+        s = scored["score"]
+        _line(f"scored {'-'.join(s['between'])} at level {s['level']} ({when(s['at'])})")
+        if scored["alerts"]:
+            show_alerts(scored["alerts"], "Alerts raised")
+
+    _show(data, json, show)
 
 
 def _pairs(items: Sequence[str], option: str, shape: str) -> dict[str, str]:
@@ -1136,11 +1129,7 @@ def times(
     instant = parse_instant(at, "--at")
     if incident_id is not None:
         one = remote.get(f"/incidents/{_id(incident_id)}/times", at=instant)
-        data: Any = {"at": instant or "", "incidents": [one], "steps": []}
-        if json:
-            print_json(one)
-            return
-        show_times(data)
+        _show(one, json, lambda d: show_times({"at": instant or "", "incidents": [d], "steps": []}))
         return
     data = remote.call("GET", "/times", params={"at": instant, "type": type},
                        options={"type": "--type", "at": "--at"})  # fmt: skip
@@ -1249,11 +1238,19 @@ def jump(
     at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
 ) -> None:  # fmt: skip
     """Jump to a step of a running playbook: the open steps before it are waived."""
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/jump",
+    remote = Remote(url, token, case)
+    _move(remote, incident_id, step, "jump", at, json, f"{incident_id}: jumped to {step}")
+
+
+def _move(
+    remote: Remote, incident: str, step: str, verb: str, at: str | None, json: bool, message: str
+) -> None:
+    """Move a running playbook to ``step`` (``verb``: jump or repeat) and show the incident."""
+    data = remote.post(
+        f"/incidents/{_id(incident)}/steps/{_id(step)}/{verb}",
         {"at": parse_instant(at, "--at")}, {"at": "--at"},
     )  # fmt: skip
-    _done(data, json, f"{incident_id}: jumped to {step}")
+    _done(data, json, message)
 
 
 @crisis_app.command("repeat")
@@ -1263,11 +1260,8 @@ def repeat(
     at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
 ) -> None:  # fmt: skip
     """Repeat a running playbook from a step: it and those after it open again."""
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/repeat",
-        {"at": parse_instant(at, "--at")}, {"at": "--at"},
-    )  # fmt: skip
-    _done(data, json, f"{incident_id}: repeating from {step}")
+    remote = Remote(url, token, case)
+    _move(remote, incident_id, step, "repeat", at, json, f"{incident_id}: repeating from {step}")
 
 
 @crisis_app.command("heartbeat")

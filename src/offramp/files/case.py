@@ -26,6 +26,7 @@ from offramp.files.crisis import CrisisIn, check_crisis, crisis_to_data, to_cris
 from offramp.files.links import Link
 from offramp.files.located import SourceMap, format_path, load_located, text_problem
 from offramp.files.problems import validation_problems
+from offramp.files.reading import read_text
 from offramp.model import (
     Case,
     Issue,
@@ -190,12 +191,7 @@ class CaseFile(_In):
 def load_case(path: str | Path) -> Case:
     """Read a case file (``.yaml``, ``.yml`` or ``.json``)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(p), f"cannot be read: {exc}") from None
+    text = read_text(p)
     return parse_case(text, str(p))
 
 

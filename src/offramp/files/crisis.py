@@ -18,9 +18,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
@@ -29,6 +30,7 @@ from offramp.errors import Conflict, InputError, Problem
 from offramp.files.located import SourceMap, load_located
 from offramp.files.playbooks import builtin_playbooks
 from offramp.files.problems import validation_problems
+from offramp.files.reading import read_text
 from offramp.model.crisis import (
     KAHN_1965_CONDENSED,
     AlertRule,
@@ -614,6 +616,17 @@ def _sourced(p: Provenance) -> dict[str, Any]:
     return {"quote": p.quote, "source": p.source, "date_basis": p.date_basis, "note": p.note}
 
 
+_Record = TypeVar("_Record", bound=_Sourced)
+
+
+def _record_in(model: type[_Record], record: Any, **given: Any) -> _Record:
+    """A desk record (a dataclass of ``model/``) as its file shape ``model``: the fields
+    both name alike, the record's provenance, then ``given`` (the fields named or shaped
+    otherwise)."""
+    same = {f.name for f in fields(record)} & set(model.model_fields)
+    return model(**({n: getattr(record, n) for n in same} | _sourced(record.provenance) | given))
+
+
 def crisis_to_data(desk: CrisisDesk) -> dict[str, Any]:
     """The desk as plain data in ``crisis:`` section shape (defaults left out)."""
     runs = {r.incident: r for r in desk.runs}
@@ -627,58 +640,14 @@ def crisis_to_data(desk: CrisisDesk) -> dict[str, Any]:
         ),
         date_basis=desk.date_basis,
         note=desk.note,
-        channels=[
-            ChannelIn(
-                id=c.id,
-                between=list(c.dyad),
-                level=c.level,
-                endpoints=dict(c.endpoints),
-                last_used=c.last_used,
-                **_sourced(c.provenance),
-            )
-            for c in desk.channels
-        ],
+        channels=[_record_in(ChannelIn, c, between=list(c.dyad)) for c in desk.channels],
         incidents=[_incident_in(i, runs.get(i.id)) for i in desk.incidents],
-        commitments=[
-            CommitmentIn(
-                id=c.id,
-                kind=c.kind,
-                text=c.text,
-                declared_by=c.declared_by,
-                to=list(c.to),
-                date=c.date,
-                channel=c.channel,
-                violations=list(c.violations),
-                **_sourced(c.provenance),
-            )
-            for c in desk.commitments
-        ],
-        notifications=[
-            NotificationIn(
-                id=n.id,
-                kind=n.kind,
-                sender=n.sender,
-                to=n.to,
-                what=n.what,
-                where=n.where,
-                starts=n.starts,
-                ends=n.ends,
-                size=n.size,
-                channel=n.channel,
-                sent_at=n.sent_at,
-                ack_due=n.ack_due,
-                acknowledged_at=n.acknowledged_at,
-                acknowledged_by=n.acknowledged_by,
-                **_sourced(n.provenance),
-            )
-            for n in desk.notifications
-        ],
+        commitments=[_record_in(CommitmentIn, c) for c in desk.commitments],
+        notifications=[_record_in(NotificationIn, n) for n in desk.notifications],
         assurances=[
-            AssuranceIn(
-                id=a.id,
-                title=a.title,
-                proposed_by=a.proposed_by,
-                to=list(a.to),
+            _record_in(
+                AssuranceIn,
+                a,
                 options=[AssuranceOptionIn(id=o.id, label=o.label) for o in a.options],
                 stakes={
                     s.party: StakeIn(
@@ -686,25 +655,10 @@ def crisis_to_data(desk: CrisisDesk) -> dict[str, Any]:
                     )
                     for s in a.stakes
                 },
-                precedent=a.precedent,
-                **_sourced(a.provenance),
             )
             for a in desk.assurances
         ],
-        escalation=[
-            ScoreIn(
-                id=s.id,
-                between=list(s.dyad),
-                at=s.at,
-                level=s.level,
-                kind=s.kind,
-                subject=s.subject,
-                rationale=s.rationale,
-                scored_by=s.scored_by,
-                **_sourced(s.provenance),
-            )
-            for s in desk.scores
-        ],
+        escalation=[_record_in(ScoreIn, s, between=list(s.dyad)) for s in desk.scores],
     )
     return raw.model_dump(mode="json", exclude_defaults=True)
 
@@ -794,12 +748,7 @@ def load_crisis_section(
 ) -> CrisisDesk:
     """Read a ``crisis:`` section file from disk."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(p), f"cannot be read: {exc}") from None
+    text = read_text(p)
     return parse_crisis_section(
         text, str(p), case_parties, case_sources=case_sources, case_statements=case_statements
     )

@@ -44,6 +44,7 @@ from offramp.errors import InputError, Problem
 from offramp.files.located import SourceMap, load_located
 from offramp.files.playbooks import WallIn
 from offramp.files.problems import validation_problems
+from offramp.files.reading import load_by_id, read_text
 from offramp.model.crisis.escalation import (
     EscalationPolicy,
     PolicyAction,
@@ -144,36 +145,13 @@ def _problems(raw: PolicyIn, steps: tuple[PolicyStep, ...], smap: SourceMap) -> 
 def load_policy(path: str | Path) -> EscalationPolicy:
     """Read one policy file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(p), f"cannot be read: {exc}") from None
+    text = read_text(p)
     return parse_policy(text, str(p))
 
 
 def load_policies(*directories: str | Path) -> dict[str, EscalationPolicy]:
     """Every ``*.yaml`` policy of the folders, by id; an id used twice is an error."""
-    out: dict[str, EscalationPolicy] = {}
-    where: dict[str, Path] = {}
-    problems: list[Problem] = []
-    for path in _files(directories):
-        try:
-            policy = load_policy(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if policy.id in out:
-            problems.append(
-                Problem(str(path), f"policy id {policy.id!r} is also used by {where[policy.id]}")
-            )
-            continue
-        out[policy.id] = policy
-        where[policy.id] = path
-    if problems:
-        raise InputError.of(problems)
-    return out
+    return load_by_id(_files(directories), load_policy, "policy")
 
 
 def _files(directories: Iterable[str | Path]) -> list[Path]:

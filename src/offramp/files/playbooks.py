@@ -49,6 +49,7 @@ from pydantic import (
 from offramp.errors import InputError, Problem
 from offramp.files.located import SourceMap, load_located
 from offramp.files.problems import validation_problems
+from offramp.files.reading import load_by_id, read_text
 from offramp.model.crisis import IncidentType, Playbook, StepSpec, playbook_problems
 from offramp.model.deadlines import WallDeadline, zone
 
@@ -175,36 +176,13 @@ def parse_playbook(text: str, filename: str = "<playbook>") -> Playbook:
 def load_playbook(path: str | Path) -> Playbook:
     """Read one playbook file."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(p), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(p), f"cannot be read: {exc}") from None
+    text = read_text(p)
     return parse_playbook(text, str(p))
 
 
 def load_playbooks(directory: str | Path) -> dict[str, Playbook]:
     """Every ``*.yaml`` playbook in a directory, by id; a repeated id is an error."""
-    out: dict[str, Playbook] = {}
-    where: dict[str, Path] = {}
-    problems: list[Problem] = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        try:
-            pb = load_playbook(path)
-        except InputError as exc:
-            problems.extend(exc.problems)
-            continue
-        if pb.id in out:
-            problems.append(
-                Problem(str(path), f"playbook id {pb.id!r} is also used by {where[pb.id]}")
-            )
-            continue
-        out[pb.id] = pb
-        where[pb.id] = path
-    if problems:
-        raise InputError.of(problems)
-    return out
+    return load_by_id(sorted(Path(directory).glob("*.yaml")), load_playbook, "playbook")
 
 
 @cache

@@ -39,6 +39,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from offramp.errors import InputError, Problem
 from offramp.files.located import SourceMap, load_located
 from offramp.files.problems import validation_problems
+from offramp.files.reading import read_text
 from offramp.model.precedents import (
     HeldUp,
     Library,
@@ -211,19 +212,10 @@ def _parse(text: str, filename: str) -> tuple[LibraryIn, SourceMap]:
     return raw, smap
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(str(path), f"cannot be read: {exc}") from None
-
-
 def load_library_file(path: str | Path) -> Library:
     """Read and check one library file."""
     p = Path(path)
-    return parse_library(_read(p), str(p))
+    return parse_library(read_text(p), str(p))
 
 
 def builtin_path() -> Path:
@@ -243,7 +235,7 @@ def load_library(team_file: str | Path | None = None) -> Library:
     if team_file is None:
         return shipped
     p = Path(team_file)
-    raw, smap = _parse(_read(p), str(p))
+    raw, smap = _parse(read_text(p), str(p))
     problems = [
         Problem(
             smap.where(("precedents", i, "id")),

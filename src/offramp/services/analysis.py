@@ -47,8 +47,9 @@ class AnalysisService:
             self.policy.require(scope, Action.ANALYSIS_READ, shared=scope.shared("analysis"))
             case = read_case(uow, scope.case)
         negotiating = case.negotiating_parties()
+        known = {p.id for p in case.parties}  # an unknown party is the analysis' own error
         for p in parties or ():
-            if p not in negotiating:  # the mediator or an observer is not a side of a deal
+            if p in known and p not in negotiating:  # a mediator is not a side of a deal
                 raise InputError(
                     "parties",
                     f"{p!r} is not a negotiating party; the case has {', '.join(negotiating)}",

@@ -13,11 +13,11 @@ clock's now and may not be later than it: the desk records what has happened.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from offramp.errors import Conflict, InputError, NotFound
 from offramp.files.case import checked_issue, checked_position, position_record
@@ -54,7 +54,8 @@ from offramp.model.deadlines import Clock, require_aware
 from offramp.model.issues import Issue, Option
 from offramp.model.positions import Position
 from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
-from offramp.services.crisis_oncall import OncallCases, notification_subject, step_subject
+from offramp.services.crisis_oncall import OncallCases
+from offramp.services.crisis_sweep import notification_subject, step_subject
 from offramp.services.stored_case import read_case
 from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.crisis_repository import CrisisRepository
@@ -236,6 +237,24 @@ class CrisisService(OncallCases):
             raise Conflict(f"Incident {incident} has no playbook yet; start one first.")
         return run
 
+    @contextmanager
+    def _writing(
+        self, actor: Actor | None, slug: str
+    ) -> Iterator[tuple[UnitOfWork, Scope, CrisisRepository, CrisisDesk]]:
+        """A write to the case's crisis desk: its unit of work, scope, repository and desk."""
+        with self.uow(write=True) as uow:
+            scope = self._write(uow, actor, slug)
+            repo, desk = self._desk(uow, scope)
+            yield uow, scope, repo, desk
+
+    @classmethod
+    def _incident_run(
+        cls, repo: CrisisRepository, scope: Scope, desk: CrisisDesk, incident: str
+    ) -> PlaybookRun:
+        """The playbook run of an incident on the desk."""
+        cls._incident(repo, scope, desk, incident)
+        return cls._run(desk, incident)
+
     @staticmethod
     def _channel(desk: CrisisDesk, key: str, where: str) -> CrisisChannel:
         try:
@@ -250,6 +269,11 @@ class CrisisService(OncallCases):
             known = ", ".join(p.id for p in case.parties)
             raise InputError(where, f"unknown party {party!r} (parties of the case: {known})")
         return party
+
+    @classmethod
+    def _each_party(cls, case: Case, parties: Sequence[str], where: str) -> None:
+        for k, p in enumerate(parties):
+            cls._party(case, p, f"{where}[{k}]")
 
     @staticmethod
     def _level(desk: CrisisDesk, level: int, where: str = "level") -> int:
@@ -369,16 +393,12 @@ class CrisisService(OncallCases):
         provenance: Provenance = NO_PROVENANCE,
     ) -> CrisisChannel:
         """Record a channel between two counterparts."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             if len(between) != 2:
                 raise InputError("between", "give the two parties the channel joins")
-            for k, p in enumerate(between):
-                self._party(case, p, f"between[{k}]")
-            if any(c.id == key for c in desk.channels):
-                raise Conflict(f"There is already a channel {key}.")
+            self._each_party(case, between, "between")
+            _new_key(desk.channels, key, "a channel")
             with _as_input("between"):
                 ch = CrisisChannel(
                     key, dyad(*between), level, dict(endpoints or {}), None, provenance
@@ -410,9 +430,7 @@ class CrisisService(OncallCases):
         """Log an incident with the arrivals it came in by (one or more channels)."""
         if not arrivals:
             raise InputError("arrivals", "give at least one arrival (channel and time)")
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             self._party(case, raised_by, "raised_by")
             self._party(case, against, "against")
@@ -441,9 +459,7 @@ class CrisisService(OncallCases):
         self, actor: Actor | None, slug: str, incident: str, arrival: ArrivalIn
     ) -> Incident:
         """The incident arrived once more (another channel, or the same again)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             inc = self._incident(repo, scope, desk, incident)
             self._channel(desk, arrival.channel, "channel")
             a = Arrival(arrival.channel, self._when(arrival.at), arrival.provenance)
@@ -462,9 +478,7 @@ class CrisisService(OncallCases):
         self, actor: Actor | None, slug: str, incident: str, other: str
     ) -> Incident:
         """Fold ``other``, logged separately, into ``incident``: the desk shows one."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             target = self._incident(repo, scope, desk, incident)
             try:
                 source = desk.incident(other)
@@ -496,9 +510,7 @@ class CrisisService(OncallCases):
             raise InputError(
                 "playbook", f"unknown playbook {playbook!r}: use one of {', '.join(sorted(books))}"
             )
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             inc = self._incident(repo, scope, desk, incident)
             if desk.run(incident) is not None:
                 raise Conflict(f"Incident {incident} already has a playbook run.")
@@ -529,11 +541,8 @@ class CrisisService(OncallCases):
         provenance: Provenance = NO_PROVENANCE,
     ) -> PlaybookRun:
         """Record that ``by`` (default: the actor) did the step at ``at`` (default: now)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            self._incident(repo, scope, desk, incident)
-            run = self._run(desk, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            run = self._incident_run(repo, scope, desk, incident)
             if channel is not None:
                 self._channel(desk, channel, "channel")
             when = self._when(at)
@@ -563,11 +572,8 @@ class CrisisService(OncallCases):
         at: datetime | None = None,
     ) -> PlaybookRun:
         """Mark a step as not needed, with the reason."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            self._incident(repo, scope, desk, incident)
-            run = self._run(desk, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            run = self._incident_run(repo, scope, desk, incident)
             when = self._when(at)
             run = run.waive(step, scope.actor.name, when, reason)
             repo.add_step_record(scope.case.id, incident, run.step(step))
@@ -589,11 +595,8 @@ class CrisisService(OncallCases):
         at: datetime | None = None,
     ) -> PlaybookRun:
         """Close the incident's run with its outcome (every step done or waived)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            self._incident(repo, scope, desk, incident)
-            run = self._run(desk, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            run = self._incident_run(repo, scope, desk, incident)
             when = self._when(at)
             run = run.close(scope.actor.name, when, outcome)
             repo.close_run(scope.case.id, incident, outcome, when, scope.actor.name)
@@ -619,17 +622,13 @@ class CrisisService(OncallCases):
         provenance: Provenance = NO_PROVENANCE,
     ) -> Commitment:
         """Record a restraint, red line or rule of engagement one party declared."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             self._party(case, declared_by, "declared_by")
-            for k, p in enumerate(to):
-                self._party(case, p, f"to[{k}]")
+            self._each_party(case, to, "to")
             if channel is not None:
                 self._channel(desk, channel, "channel")
-            if any(c.id == key for c in desk.commitments):
-                raise Conflict(f"There is already a commitment {key}.")
+            _new_key(desk.commitments, key, "a commitment")
             with _as_input("to"):
                 cm = Commitment(
                     key, kind, text, declared_by, tuple(to), on, channel, (), provenance
@@ -645,12 +644,8 @@ class CrisisService(OncallCases):
         self, actor: Actor | None, slug: str, commitment: str, incident: str
     ) -> Commitment:
         """Link a violation incident to the commitment it breaks."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            cm = next((c for c in desk.commitments if c.id == commitment), None)
-            if cm is None:
-                raise NotFound(NO_COMMITMENT)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            cm = _find(desk.commitments, commitment, NO_COMMITMENT)
             try:
                 inc = desk.incident(incident)
             except KeyError:
@@ -688,15 +683,12 @@ class CrisisService(OncallCases):
     ) -> Notification:
         """Record a notification sent to a counterpart, due to be acknowledged in
         ``ack_hours``."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             self._party(case, sender, "sender")
             self._party(case, to, "to")
             self._channel(desk, channel, "channel")
-            if any(n.id == key for n in desk.notifications):
-                raise Conflict(f"There is already a notification {key}.")
+            _new_key(desk.notifications, key, "a notification")
             sent = self._when(sent_at, "sent_at")
             with _as_input("ack_hours"):
                 n = Notification.send(
@@ -718,12 +710,8 @@ class CrisisService(OncallCases):
         self, actor: Actor | None, slug: str, notification: str, by: str, at: datetime | None = None
     ) -> Notification:
         """Record the counterpart's acknowledgement (``by`` names who acknowledged)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            n = next((x for x in desk.notifications if x.id == notification), None)
-            if n is None:
-                raise NotFound(NO_NOTIFICATION)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            n = _find(desk.notifications, notification, NO_NOTIFICATION)
             if not by.strip():
                 raise InputError("by", "say who acknowledged it")
             named = repo.recipients(scope.case.id).get(notification_subject(notification))
@@ -747,9 +735,7 @@ class CrisisService(OncallCases):
         """Raise a ``notification_missed`` incident for every acknowledgement overdue now
         and not raised before; returns the incidents raised."""
         now = self._now()
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             raised = desk.missed_acknowledgements(now)
             for inc in raised:
                 repo.add_incident(scope.case.id, inc)
@@ -778,17 +764,13 @@ class CrisisService(OncallCases):
         provenance: Provenance = NO_PROVENANCE,
     ) -> Assurance:
         """Record a proposed mutual security assurance with each party's stake in it."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             self._party(case, proposed_by, "proposed_by")
-            for k, p in enumerate(to):
-                self._party(case, p, f"to[{k}]")
+            self._each_party(case, to, "to")
             for p in stakes:
                 self._party(case, p, f"stakes.{p}")
-            if any(a.id == key for a in desk.assurances):
-                raise Conflict(f"There is already an assurance {key}.")
+            _new_key(desk.assurances, key, "an assurance")
             with _as_input("stakes"):
                 a = Assurance(
                     key, title, proposed_by, tuple(to),
@@ -811,12 +793,8 @@ class CrisisService(OncallCases):
         """Add the assurance to the stored case as a candidate issue, with each party's
         position on it dated ``on`` (default today), so "enlarge the problem" weighs it."""
         day = on or self._now().date()
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            a = next((x for x in desk.assurances if x.id == assurance), None)
-            if a is None:
-                raise NotFound(NO_ASSURANCE)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            a = _find(desk.assurances, assurance, NO_ASSURANCE)
             if assurance in repo.promotions(scope.case.id):
                 raise Conflict(f"Assurance {assurance} is already a candidate issue.")
             case = read_case(uow, scope.case)
@@ -855,22 +833,18 @@ class CrisisService(OncallCases):
         provenance: Provenance = NO_PROVENANCE,
     ) -> tuple[EscalationScore, tuple[EscalationAlert, ...]]:
         """Score a dyad on the ladder; returns the score and the alerts it raises."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             case = read_case(uow, scope.case)
             if len(between) != 2:
                 raise InputError("between", "give the two parties of the dyad")
-            for k, p in enumerate(between):
-                self._party(case, p, f"between[{k}]")
+            self._each_party(case, between, "between")
             self._level(desk, level)
             known = {i.id for i in desk.incidents} | {s.id for s in case.statements}
             if subject and subject not in known:
                 raise InputError(
                     "subject", f"unknown subject {subject!r}: name an incident or a statement"
                 )
-            if any(s.id == key for s in desk.scores):
-                raise Conflict(f"There is already a score {key}.")
+            _new_key(desk.scores, key, "a score")
             when = self._when(at)
             with _as_input("between"):
                 score = EscalationScore(
@@ -904,6 +878,28 @@ class CrisisService(OncallCases):
             )
             uow.commit()
         return rule
+
+
+class _Keyed(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Keyed)
+
+
+def _new_key(records: Iterable[_Keyed], key: str, noun: str) -> None:
+    """Refuse ``key`` if a record of the desk has it (``noun``: "a channel")."""
+    if any(r.id == key for r in records):
+        raise Conflict(f"There is already {noun} {key}.")
+
+
+def _find(records: Iterable[_R], key: str, missing: str) -> _R:
+    """The record ``key`` of the desk, or NotFound(``missing``)."""
+    found = next((r for r in records if r.id == key), None)
+    if found is None:
+        raise NotFound(missing)
+    return found
 
 
 def _check_candidate(case: Case, issue: Issue, positions: Sequence[Position]) -> None:

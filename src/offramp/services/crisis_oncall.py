@@ -4,8 +4,8 @@ an incident, its shared timeline and report, and the review after it.
 
 :class:`OncallCases` is mixed into :class:`offramp.services.crisis.CrisisService`; its
 use cases follow the same rules (actor first, the access policy, the unit of work, the
-audit chain, "now" from the injected clock). :func:`sweep_oncall` is what the sweep
-(:mod:`offramp.services.sweeps`) runs for one case inside its lease.
+audit chain, "now" from the injected clock). :mod:`.crisis_sweep` is what the sweep
+(:mod:`offramp.services.sweeps`) applies; :mod:`.crisis_timeline` assembles the timeline.
 """
 
 from __future__ import annotations
@@ -29,8 +29,6 @@ from offramp.model.crisis.directives import (
 from offramp.model.crisis.escalation import (
     DueAction,
     EscalationPolicy,
-    PolicyAction,
-    choose_policy,
 )
 from offramp.model.crisis.heartbeats import Heartbeat
 from offramp.model.crisis.journal import (
@@ -41,32 +39,26 @@ from offramp.model.crisis.journal import (
     Review,
     RoleHolder,
     TimelineEntry,
-    ordered,
 )
 from offramp.model.crisis.recipients import Acknowledgements
 from offramp.model.crisis.times import IncidentTimes, StepSummary, desk_times, response_times
 from offramp.services.access import AccessPolicy, Actor, Scope
-from offramp.store.crisis_oncall import AppliedAction, JournalRow
+from offramp.services.crisis_sweep import (
+    channel_messages,
+    late_subjects,
+    notification_subject,
+    step_subject,
+)
+from offramp.services.crisis_timeline import review_data, review_of
+from offramp.services.crisis_timeline import timeline as build_timeline
+from offramp.store.crisis_oncall import JournalRow
 from offramp.store.crisis_repository import CrisisRepository
 from offramp.store.uow import UnitOfWork, UowFactory
 
-SWEEPER = "sweep"
-_ESCALATION_EVENTS = {
-    PolicyAction.RESEND: "crisis.escalation.resend",
-    PolicyAction.ESCALATE: "crisis.escalation.escalate",
-}
 _DIRECTIVE_EVENTS = {
     DirectiveKind.JUMP: "crisis.playbook.jump",
     DirectiveKind.REPEAT: "crisis.playbook.repeat",
 }
-
-
-def notification_subject(notification: str) -> str:
-    return f"notification:{notification}"
-
-
-def step_subject(incident: str, step: str) -> str:
-    return f"step:{incident}:{step}"
 
 
 # -- views ----------------------------------------------------------------------------------
@@ -124,136 +116,6 @@ class OncallView:
     incident: str
     roles: dict[IncidentRole, RoleHolder]
     steps: tuple[StepDuty, ...]
-
-
-# -- what the sweep applies -------------------------------------------------------------------
-
-
-def late_subjects(
-    desk: CrisisDesk, acks: dict[str, Acknowledgements], policies: Sequence[EscalationPolicy]
-) -> list[tuple[str, EscalationPolicy, datetime, Any, datetime | None]]:
-    """Every late-able subject with its policy: (subject, policy, late since, channel
-    level, stopped at or None)."""
-    out: list[tuple[str, EscalationPolicy, datetime, Any, datetime | None]] = []
-    for n in desk.notifications:
-        policy = choose_policy(policies, kind=n.kind.value)
-        if policy is None:
-            continue
-        level = _channel_level(desk, n.channel)
-        stopped = n.acknowledged_at  # set when the last named recipient acknowledged
-        out.append((notification_subject(n.id), policy, n.ack_due, level, stopped))
-    for run in desk.runs:
-        for s in run.steps:
-            policy = choose_policy(policies, playbook=run.playbook, step=s.id)
-            if policy is None:
-                continue
-            stopped = s.done_at or s.waived_at or run.closed_at
-            level = _channel_level(desk, s.spec.channel)
-            out.append((step_subject(run.incident, s.id), policy, s.due_at, level, stopped))
-    return out
-
-
-def _channel_level(desk: CrisisDesk, channel: str | None) -> Any:
-    from offramp.model.crisis import ChannelLevel
-
-    if channel is None:
-        return None
-    try:
-        return desk.channel(channel).level
-    except KeyError:
-        pass
-    try:
-        return ChannelLevel(channel)
-    except ValueError:
-        return None
-
-
-def due_actions(
-    desk: CrisisDesk,
-    acks: dict[str, Acknowledgements],
-    policies: Sequence[EscalationPolicy],
-    now: datetime,
-) -> list[tuple[str, str, DueAction]]:
-    """(subject, policy, action) for every action due by ``now`` and not stopped before it."""
-    out = []
-    for subject, policy, late, level, stopped in late_subjects(desk, acks, policies):
-        for action in policy.schedule(late, level):
-            if action.at > now:
-                break
-            if stopped is not None and stopped <= action.at:
-                break
-            out.append((subject, policy.id, action))
-    return out
-
-
-def sweep_oncall(
-    uow: UnitOfWork,
-    case_id: int,
-    slug: str,
-    desk: CrisisDesk,
-    now: datetime,
-    policies: Sequence[EscalationPolicy],
-) -> tuple[list[str], list[str]]:
-    """Apply every escalation action due by ``now`` exactly once, and raise a
-    ``heartbeat_missed`` incident for every heartbeat missed; returns (actions, incidents)."""
-    repo = uow.crisis
-    done = {(a.subject, a.policy, a.key) for a in repo.actions(case_id)}
-    applied = []
-    named = repo.recipients(case_id)
-    for subject, policy, action in due_actions(desk, named, policies, now):
-        if (subject, policy, action.key) in done:
-            continue
-        data = {
-            "action": action.action.value,
-            "level": action.level.value if action.level is not None else None,
-            "step": action.step,
-            "repetition": action.repetition,
-            "to": list(named[subject].pending(action.at)) if subject in named else [],
-        }
-        repo.add_action(case_id, AppliedAction(subject, policy, action.key, action.at, now, data))
-        uow.audit(
-            slug,
-            SWEEPER,
-            _ESCALATION_EVENTS[action.action],
-            {"subject": subject, "policy": policy, "action": action.key,
-             "due_at": action.at.isoformat(), **data},
-        )  # fmt: skip
-        applied.append(f"{subject} {policy} {action.key}")
-    raised = []
-    known = {i.id for i in desk.incidents}
-    beats = _beats(repo, case_id, desk)
-    for hb in repo.heartbeats(case_id):
-        channel = desk.channel(hb.channel)
-        for missed in hb.missed(beats.get(hb.channel, []), now):
-            inc = hb.incident(channel, missed)
-            if inc.id in known:
-                continue
-            repo.add_incident(case_id, inc)
-            known.add(inc.id)
-            uow.audit(
-                slug,
-                SWEEPER,
-                "crisis.incident.log",
-                {"incident": inc.id, "type": inc.type.value, "sweep": True},
-            )
-            raised.append(inc.id)
-    return applied, raised
-
-
-_RAISED_BY_THE_DESK = (IncidentType.HEARTBEAT_MISSED, IncidentType.NOTIFICATION_MISSED)
-
-
-def _beats(repo: CrisisRepository, case_id: int, desk: CrisisDesk) -> dict[str, list[datetime]]:
-    """Messages on each channel: recorded messages and incidents arriving through it."""
-    out: dict[str, list[datetime]] = {}
-    for channel, at, _, _ in repo.messages(case_id):
-        out.setdefault(channel, []).append(at)
-    for inc in desk.incidents:
-        if inc.type in _RAISED_BY_THE_DESK:
-            continue  # the desk's own incidents arrive at a deadline: not a message
-        for a in inc.arrivals:
-            out.setdefault(a.channel, []).append(a.at)
-    return out
 
 
 # -- the use cases ---------------------------------------------------------------------------
@@ -629,7 +491,7 @@ class OncallCases:
         with self.uow() as uow:
             scope = self._read(uow, actor, slug)
             desk = uow.crisis.load(scope.case.id)
-            beats = _beats(uow.crisis, scope.case.id, desk)
+            beats = channel_messages(uow.crisis, scope.case.id, desk)
             hbs = uow.crisis.heartbeats(scope.case.id)
         out = []
         for hb in hbs:
@@ -745,7 +607,7 @@ class OncallCases:
             named = uow.crisis.recipients(scope.case.id)
             actions = uow.crisis.actions(scope.case.id)
             roles = uow.crisis.roles(scope.case.id).get(inc.id, {})
-        entries = _timeline(desk, inc, journal, named, actions, roles)
+        entries = build_timeline(desk, inc, journal, named, actions, roles)
         return tuple(e for e in entries if e.at <= when)
 
     def timeline_report(self, actor: Actor | None, slug: str, incident: str) -> str:
@@ -784,7 +646,7 @@ class OncallCases:
             except ValueError as exc:
                 raise InputError("review", str(exc)) from None
             uow.crisis.put_review(
-                scope.case.id, inc.id, review.written_at, review.written_by, _review_data(review)
+                scope.case.id, inc.id, review.written_at, review.written_by, review_data(review)
             )
             self._log(
                 uow, scope, "crisis.review.write",
@@ -798,82 +660,4 @@ class OncallCases:
             scope = self._read(uow, actor, slug)
             _, inc = self._open(uow, scope, incident)
             data = uow.crisis.review(scope.case.id, inc.id)
-        return None if data is None else _review_of(inc.id, data)
-
-
-def _review_data(r: Review) -> dict[str, Any]:
-    return {
-        "what_happened": r.what_happened,
-        "went_right": list(r.went_right),
-        "went_wrong": list(r.went_wrong),
-        "follow_ups": [
-            {"what": f.what, "owner": f.owner, "due": f.due.isoformat(), "done": f.done}
-            for f in r.follow_ups
-        ],
-        "written_by": r.written_by,
-        "written_at": r.written_at.isoformat(),
-    }
-
-
-def _review_of(incident: str, d: dict[str, Any]) -> Review:
-    return Review(
-        incident, d["what_happened"], tuple(d["went_right"]), tuple(d["went_wrong"]),
-        tuple(FollowUp(f["what"], f["owner"], date.fromisoformat(f["due"]), f["done"])
-              for f in d["follow_ups"]),
-        d["written_by"], datetime.fromisoformat(d["written_at"]),
-    )  # fmt: skip
-
-
-def _timeline(
-    desk: CrisisDesk,
-    inc: Incident,
-    journal: Sequence[JournalRow],
-    named: dict[str, Acknowledgements],
-    actions: Sequence[AppliedAction],
-    roles: dict[IncidentRole, RoleHolder],
-) -> tuple[TimelineEntry, ...]:
-    e: list[TimelineEntry] = []
-    for a in inc.arrivals:
-        e.append(TimelineEntry(a.at, EntryKind.ARRIVAL, inc.raised_by, f"arrived: {inc.title}",
-                               a.channel))  # fmt: skip
-    run = desk.run(inc.id)
-    if run is not None:
-        e.append(TimelineEntry(run.started_at, EntryKind.DECISION, "",
-                               f"playbook {run.playbook} started"))  # fmt: skip
-        for s in run.steps:
-            if s.done_at is not None:
-                late = " (late)" if s.done_at > s.due_at else ""
-                e.append(TimelineEntry(s.done_at, EntryKind.STEP, s.done_by,
-                                       f"done: {s.spec.title}{late}", s.id))  # fmt: skip
-            elif s.waived_at is not None:
-                e.append(TimelineEntry(s.waived_at, EntryKind.STEP, s.done_by,
-                                       f"waived: {s.spec.title} ({s.waived})", s.id))  # fmt: skip
-        if run.closed_at is not None:
-            e.append(TimelineEntry(run.closed_at, EntryKind.CLOSED, run.closed_by,
-                                   f"closed: {run.outcome}"))  # fmt: skip
-    prefix = f"step:{inc.id}:"
-    for subject, acks in named.items():
-        if subject.startswith(prefix):
-            for ack in acks.acks:
-                if ack.at is not None:
-                    e.append(TimelineEntry(ack.at, EntryKind.ACKNOWLEDGEMENT, ack.by,
-                                           f"{ack.recipient} acknowledged {subject[len(prefix):]}",
-                                           ack.recipient))  # fmt: skip
-    for act in actions:
-        if act.subject.startswith(prefix):
-            level = act.data.get("level") or "the same level"
-            e.append(TimelineEntry(act.due_at, EntryKind.ESCALATION, SWEEPER,
-                                   f"{act.data['action']} ({act.policy} {act.key}) to {level}",
-                                   act.subject[len(prefix):]))  # fmt: skip
-    for holder in roles.values():
-        e.append(TimelineEntry(holder.since, EntryKind.ROLE, holder.named_by,
-                               f"{holder.holder} is {holder.role.value}"))  # fmt: skip
-    for row in journal:
-        if row.kind in {k.value for k in NOTE_KINDS}:
-            e.append(TimelineEntry(row.at, EntryKind(row.kind), row.author, row.text, row.ref))
-        elif row.kind in ("jump", "repeat"):
-            e.append(TimelineEntry(row.at, EntryKind.DECISION, row.author, row.text, row.ref))
-        elif row.kind == "step_history":
-            e.append(TimelineEntry(row.at, EntryKind.STEP, row.author,
-                                   f"done before a repeat: {row.ref}", row.ref))  # fmt: skip
-    return ordered(e)
+        return None if data is None else review_of(inc.id, data)

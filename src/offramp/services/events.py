@@ -22,12 +22,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
+import logging
 import secrets
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import islice
 from typing import Any
 
 from offramp.errors import InputError
@@ -39,6 +43,7 @@ from offramp.services.authoring import AUDIT_ACTIONS, PRIVATE_ACTIONS
 from offramp.store import audit as chain
 from offramp.store import events as feed_store
 from offramp.store.audit import AuditEvent
+from offramp.store.repository import MembershipRow
 from offramp.store.uow import UowFactory
 
 #: audit action -> (event type, the change it names, or "" when the type says it all)
@@ -50,6 +55,8 @@ EVENT_TYPES: Mapping[str, tuple[str, str]] = {
     "statement.confirm": ("statement.confirmed", ""),
     "position.update": ("position.changed", ""),
     "member.add": ("member.added", ""),
+    "member.remove": ("member.removed", ""),
+    "member.change": ("member.changed", ""),
     "share.create": ("share.created", ""),
     "note.create": ("note.changed", "created"),
     "note.update": ("note.changed", "updated"),
@@ -65,6 +72,7 @@ EVENT_TYPES: Mapping[str, tuple[str, str]] = {
     "proposal.respond": ("proposal.changed", "responded"),
     "proposal.withdraw": ("proposal.changed", "withdrawn"),
     "ledger.record": ("ledger.recorded", ""),
+    "crisis.replace": ("case.changed", "crisis_replaced"),  # by a casefile (crisis.write)
     "crisis.channel.add": ("crisis.channel.added", ""),
     "crisis.incident.log": ("incident.logged", ""),
     "crisis.incident.arrival": ("incident.changed", "arrival"),
@@ -96,11 +104,22 @@ EVENT_TYPES: Mapping[str, tuple[str, str]] = {
     "crisis.step.answerable": ("incident.changed", "answerable"),
     "crisis.timeline.note": ("incident.changed", "note"),
     "crisis.review.write": ("incident.changed", "review"),
+    # rounds of secret acceptances (services/rounds.py): the state, never a mark
+    "round.open": ("round.changed", "opened"),
+    "round.answer": ("round.changed", "answered"),
+    "round.reveal": ("round.changed", "revealed"),
+    # a party's private coding (services/codings.py); "coding.write" is audited in the
+    # delegation's own chain, which no case stream reads, and has a rule all the same
+    "coding.write": ("coding.changed", "written"),
+    "coding.share": ("coding.changed", "shared"),
+    "coding.revoke": ("coding.changed", "revoked"),
     # a case authored record by record (services/authoring.py): "party.add", ...
     **{a: ("case.changed", a.removeprefix("case.")) for a in AUDIT_ACTIONS.values()},
 }
 #: events after which a reader's scope (membership, shares, parties) is read again
-SCOPE_CHANGES = frozenset({"case.create", "case.import", "member.add", "share.create"}) | {
+SCOPE_CHANGES = frozenset(
+    {"case.create", "case.import", "member.add", "member.remove", "member.change", "share.create"}
+) | {
     a
     for a in AUDIT_ACTIONS.values()
     if a.startswith("case.party.")  # the negotiating parties
@@ -113,6 +132,8 @@ _DATA: Mapping[str, tuple[str, ...]] = {
     "statement.confirm": ("statement",),
     "position.update": ("position",),
     "member.add": ("user", "role", "party"),
+    "member.remove": ("user",),
+    "member.change": ("user", "role", "party"),
     "share.create": ("kind", "item"),
     "note.create": ("note",),
     "note.update": ("note",),
@@ -157,18 +178,49 @@ _DATA: Mapping[str, tuple[str, ...]] = {
     "crisis.step.answerable": ("incident", "step", "role"),
     "crisis.timeline.note": ("incident",),
     "crisis.review.write": ("incident",),
+    # a round's id and state change only: no title, package, party or mark
+    "round.open": ("round",),
+    "round.answer": ("round",),
+    "round.reveal": ("round",),
+    "coding.write": ("party",),
+    "coding.share": ("party",),
+    "coding.revoke": ("party",),
 }
 TAIL = 4096  # events of each watched chain kept in memory
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class StreamEvent:
-    """One event as a reader receives it. ``seq`` stays on the server."""
+    """One event as a reader receives it. ``seq`` stays on the server.
+
+    One instance is shared by every stream whose reader has the same scope
+    (:func:`scope_key`), so its :attr:`frame` is built once for all of them.
+    """
 
     id: str
     type: str
     data: dict[str, Any]
     seq: int
+
+    @cached_property
+    def frame(self) -> bytes:
+        """The event in the text/event-stream format (WHATWG HTML, "Server-sent events")."""
+        data = json.dumps(self.data, sort_keys=True, separators=(",", ":"))
+        return f"id: {self.id}\nevent: {self.type}\ndata: {data}\n\n".encode()
+
+
+ScopeKey = tuple[int, int, MembershipRow, tuple[str, ...], frozenset[tuple[str, int | None]]]
+
+
+def scope_key(scope: Scope) -> ScopeKey:
+    """Everything of a reader's scope that :func:`visible` and :func:`event_data` read.
+
+    Two readers with equal keys (the same account, membership, role, party, negotiating
+    parties and shares) are shown the same events with the same data, so the decision
+    is made once for both. The case's version is left out: no rule reads it.
+    """
+    return (scope.case.id, scope.actor.id, scope.member, scope.negotiating, scope.shares)
 
 
 class Facts:
@@ -182,6 +234,7 @@ class Facts:
         self.uow = uow
         self._claims: dict[tuple[str, int], tuple[str, str | None]] = {}
         self._proposals: dict[tuple[str, int], frozenset[str]] = {}
+        self._rounds: dict[tuple[str, int], frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def learn(self, slug: str, e: AuditEvent) -> None:
@@ -195,6 +248,8 @@ class Facts:
                     self._claims[key] = (self._claims[key][0], str(p["to"]))
             elif e.action == "proposal.table":
                 self._proposals[(slug, int(p["proposal"]))] = frozenset(p["parties"])
+            elif e.action == "round.open":
+                self._rounds[(slug, int(p["round"]))] = frozenset(p["parties"])
 
     def claim(
         self, scope: Scope, claim_id: int, *, recipient: bool = False
@@ -232,6 +287,21 @@ class Facts:
             self._proposals[key] = frozenset(got.value.parties)
         return self._proposals[key]
 
+    def round_parties(self, scope: Scope, round_id: int) -> frozenset[str] | None:
+        """The parties a round is addressed to (fixed when it is opened)."""
+        key = (scope.case.slug, round_id)
+        with self._lock:
+            known = self._rounds.get(key)
+        if known is not None:
+            return known
+        with self.uow() as uow:
+            got = uow.rounds.get_round(scope.case.id, round_id)
+        if got is None:
+            return None
+        with self._lock:
+            self._rounds[key] = frozenset(got.value.parties)
+        return self._rounds[key]
+
 
 def _channel(key: str) -> Channel:
     if key == PLENARY:
@@ -258,7 +328,7 @@ def visible(policy: AccessPolicy, scope: Scope, e: AuditEvent, facts: Facts) -> 
         return can(scope, Action.STATEMENT_READ, resource=res)
     if a == "position.update":
         return can(scope, Action.POSITION_READ, resource=res, shared=scope.shared("positions"))
-    if a == "member.add":
+    if a in ("member.add", "member.remove", "member.change"):
         return can(scope, Action.MEMBER_READ, resource=res)
     if a == "share.create":
         mine = p.get("user") == scope.member.user
@@ -287,6 +357,15 @@ def visible(policy: AccessPolicy, scope: Scope, e: AuditEvent, facts: Facts) -> 
         return can(scope, Action.LEDGER_READ, resource=res, shared=scope.shared("ledger"))
     if a.startswith("crisis."):
         return a in EVENT_TYPES and can(scope, Action.CRISIS_READ, resource=res)
+    if a in ("round.open", "round.answer", "round.reveal"):  # as RoundService._can_read
+        parties = facts.round_parties(scope, int(p["round"]))
+        return parties is not None and can(scope, Action.ROUND_READ, resource=res, parties=parties)
+    if a in ("coding.share", "coding.revoke"):  # whoever reads the coding while shared:
+        own = frozenset({str(p["party"])})  # its delegation, and the mediator
+        return can(scope, Action.CODING_READ, resource=res, parties=own, shared=True)
+    if a == "coding.write":  # as CodingService.events: the delegation alone
+        own = frozenset({str(p["party"])})
+        return can(scope, Action.CODING_WRITE, resource=res, parties=own)
     return False
 
 
@@ -342,13 +421,20 @@ class Cursors:
     The pseudo-random function is HMAC-SHA256 keyed by the server's secret and bound to
     the case (Bellare, Canetti and Krawczyk 1996, "Keying hash functions for message
     authentication"); the ciphertext is then authenticated with a second HMAC
-    (encrypt-then-MAC: Bellare and Namprempre 2000). A fresh nonce each time makes two
-    ids of the same seq differ, so ids show neither order nor distance.
+    (encrypt-then-MAC: Bellare and Namprempre 2000). Ids show neither order nor distance.
+
+    :meth:`encode` draws a fresh nonce (the ``ready`` id of a stream opened now: two
+    opens at the same head must not be told apart from two opens around hidden events).
+    :meth:`event_id` derives the nonce from the case and seq with a third HMAC (a
+    synthetic IV, as in SIV: Rogaway and Shrimpton 2006), so an event has one id for
+    every reader and is encrypted once. An equal id then says "the same event", which
+    anyone who received both already knows; it never equals a ``ready`` id.
     """
 
     def __init__(self, key: bytes) -> None:
         self._enc = hmac.new(key, b"offramp-events-enc", hashlib.sha256).digest()
         self._mac = hmac.new(key, b"offramp-events-mac", hashlib.sha256).digest()
+        self._siv = hmac.new(key, b"offramp-events-siv", hashlib.sha256).digest()
 
     def _pad(self, slug: str, nonce: bytes) -> int:
         mac = hmac.new(self._enc, slug.encode() + b"\0" + nonce, hashlib.sha256)
@@ -358,7 +444,15 @@ class Cursors:
         return hmac.new(self._mac, slug.encode() + b"\0" + body, hashlib.sha256).digest()[:8]
 
     def encode(self, slug: str, seq: int) -> str:
-        nonce = secrets.token_bytes(8)
+        """An id of ``seq`` with a fresh nonce: never the same twice."""
+        return self._seal(slug, seq, secrets.token_bytes(8))
+
+    def event_id(self, slug: str, seq: int) -> str:
+        """The one id of event ``seq`` of case ``slug`` (the same for every reader)."""
+        siv = hmac.new(self._siv, f"{slug}\0{seq}".encode(), hashlib.sha256).digest()[:8]
+        return self._seal(slug, seq, siv)
+
+    def _seal(self, slug: str, seq: int, nonce: bytes) -> str:
         ct = (seq ^ self._pad(slug, nonce)).to_bytes(8, "big")
         body = nonce + ct
         return base64.urlsafe_b64encode(body + self._tag(slug, body)).decode().rstrip("=")
@@ -378,23 +472,69 @@ class Cursors:
 
 @dataclass
 class _Tail:
-    """The events of one chain after ``base``, in order, as far as ``last``."""
+    """The events of one chain after ``base``, in order, as far as ``last``.
+
+    ``scope_seq``: the last event in it that changes readers' scopes (``SCOPE_CHANGES``).
+    """
 
     base: int
     last: int
     events: deque[AuditEvent] = field(default_factory=lambda: deque(maxlen=TAIL))
+    scope_seq: int = 0
+
+
+@dataclass
+class _View:
+    """What was decided, event by event, for the live streams of one scope key.
+
+    ``decided[seq]`` is the event as those readers receive it, or None: hidden from them.
+    ``scope`` is one of those readers' scopes (any one: they decide alike).
+    """
+
+    scope: Scope
+    streams: int = 0
+    decided: dict[int, StreamEvent | None] = field(default_factory=dict)
 
 
 class Stream:
-    """One reader's position in one case's stream; :meth:`next` is called from a thread."""
+    """One reader's position in one case's stream.
+
+    :meth:`ready` (no I/O, for the event loop) serves what the service has already
+    decided for this reader's scope; :meth:`next` (from a thread) reads and decides
+    whatever is not, and reads the scope again when it must.
+    """
 
     def __init__(self, service: EventService, actor: Actor, scope: Scope, seq: int) -> None:
         self.service = service
         self.actor = actor
         self.scope = scope
+        self.key = scope_key(scope)
         self.seq = seq
         self.slug = scope.case.slug
         self._read_at = time.monotonic()
+        self._attached = False
+
+    def attach(self) -> None:
+        """Have each new event decided for this stream's scope as the feed brings it."""
+        if not self._attached:
+            self.service.attach(self.slug, self.key, self.scope)
+            self._attached = True
+
+    def close(self) -> None:
+        if self._attached:
+            self.service.detach(self.slug, self.key)
+            self._attached = False
+
+    def ready(self, limit: int = 500) -> list[StreamEvent] | None:
+        """The visible events after this position, if every one is decided already and
+        the scope need not be read again; else None (call :meth:`next`)."""
+        if time.monotonic() - self._read_at > self.service.rescope:
+            return None
+        got = self.service.decided(self.slug, self.key, self.seq, limit)
+        if got is None:
+            return None
+        self.seq, out = got
+        return out
 
     def next(self, limit: int = 500) -> list[StreamEvent]:
         """The visible events after this stream's position (advancing past hidden ones).
@@ -406,15 +546,21 @@ class Stream:
         events = self.service.after(self.slug, self.seq, limit)
         stale = time.monotonic() - self._read_at > self.service.rescope
         if stale or any(e.action in SCOPE_CHANGES for e in events):
-            self.scope = self.service.scope(self.actor, self.slug)
-            self._read_at = time.monotonic()
+            self._rescoped(self.service.scope(self.actor, self.slug))
         out = []
         for e in events:
             self.seq = e.seq
-            if visible(self.service.policy, self.scope, e, self.service.facts):
-                kind, data = event_data(self.service.policy, self.scope, e)
-                out.append(StreamEvent(self.service.cursor(self.slug, e.seq), kind, data, e.seq))
+            got = self.service.decide(self.scope, self.key, e)
+            if got is not None:
+                out.append(got)
         return out
+
+    def _rescoped(self, scope: Scope) -> None:
+        key = scope_key(scope)
+        if self._attached and key != self.key:
+            self.service.detach(self.slug, self.key)
+            self.service.attach(self.slug, key, scope)
+        self.scope, self.key, self._read_at = scope, key, time.monotonic()
 
 
 class EventService:
@@ -431,6 +577,7 @@ class EventService:
         self.facts = Facts(uow)
         self._cursors: Cursors | None = None
         self._tails: dict[str, _Tail] = {}
+        self._views: dict[str, dict[ScopeKey, _View]] = {}
         self._subscribers: dict[str, set[Callable[[], None]]] = {}
         self._lock = threading.Lock()
         self._feed: feed_store.ChangeFeed | None = None
@@ -461,7 +608,80 @@ class EventService:
         return self._cursors
 
     def cursor(self, slug: str, seq: int) -> str:
+        """A fresh id of position ``seq`` (a ``ready`` event's)."""
         return self.cursors().encode(slug, seq)
+
+    # -- deciding, once per scope ---------------------------------------------------------
+    def attach(self, slug: str, key: ScopeKey, scope: Scope) -> None:
+        """A live stream of scope ``key``: decide new events for its scope as they come."""
+        with self._lock:
+            views = self._views.setdefault(slug, {})
+            view = views.get(key)
+            if view is None:
+                view = views[key] = _View(scope)
+            view.streams += 1
+
+    def detach(self, slug: str, key: ScopeKey) -> None:
+        with self._lock:
+            views = self._views.get(slug, {})
+            view = views.get(key)
+            if view is not None:
+                view.streams -= 1
+                if view.streams <= 0:
+                    del views[key]
+
+    def decide(self, scope: Scope, key: ScopeKey, e: AuditEvent) -> StreamEvent | None:
+        """Event ``e`` as the readers of ``scope`` receive it, or None if hidden from them;
+        decided once per scope key while a live stream of that key is open."""
+        slug = scope.case.slug
+        with self._lock:
+            view = self._views.get(slug, {}).get(key)
+            if view is not None and e.seq in view.decided:
+                return view.decided[e.seq]
+        out = None
+        if visible(self.policy, scope, e, self.facts):
+            kind, data = event_data(self.policy, scope, e)
+            out = StreamEvent(self.cursors().event_id(slug, e.seq), kind, data, e.seq)
+        if view is not None:
+            with self._lock:
+                view.decided[e.seq] = out
+                while len(view.decided) > TAIL:
+                    del view.decided[next(iter(view.decided))]
+        return out
+
+    def decided(
+        self, slug: str, key: ScopeKey, seq: int, limit: int
+    ) -> tuple[int, list[StreamEvent]] | None:
+        """The position after the tail and the visible events up to it, for scope
+        ``key`` from ``seq``, if all of them are decided and none changes scopes."""
+        with self._lock:
+            tail = self._tails.get(slug)
+            view = self._views.get(slug, {}).get(key)
+            if tail is None or view is None or seq < tail.base or tail.scope_seq > seq:
+                return None
+            if seq >= tail.last:
+                return seq, []
+            if tail.last - seq > limit:
+                return None
+            out = []
+            for s in range(seq + 1, tail.last + 1):
+                if s not in view.decided:
+                    return None
+                got = view.decided[s]
+                if got is not None:
+                    out.append(got)
+            return tail.last, out
+
+    def _decide_new(self, slug: str, new: list[AuditEvent]) -> None:
+        """Decide the new events once for each scope that has live streams."""
+        with self._lock:
+            views = [(k, v.scope) for k, v in self._views.get(slug, {}).items()]
+        try:
+            for key, scope in views:
+                for e in new:
+                    self.decide(scope, key, e)
+        except Exception:  # a read failed: the streams decide for themselves instead
+            log.warning("events: deciding new events for the live streams failed", exc_info=True)
 
     # -- waking -------------------------------------------------------------------------
     def subscribe(self, slug: str, wake: Callable[[], None]) -> Callable[[], None]:
@@ -519,6 +739,9 @@ class EventService:
                 else:
                     tail.events.extend(new)
                 tail.last = new[-1].seq
+                changes = [e.seq for e in new if e.action in SCOPE_CHANGES]
+                tail.scope_seq = max([tail.scope_seq, *changes])
+            self._decide_new(slug, new)
         with self._lock:
             wakes = list(self._subscribers.get(slug, ()))
         for wake in wakes:
@@ -532,6 +755,9 @@ class EventService:
             if tail is not None and tail.base <= seq:
                 if seq >= tail.last:
                     return []
+                start = seq - tail.base  # seqs are consecutive: event seq is at seq-base-1
+                if 0 <= start < len(tail.events) and tail.events[start].seq == seq + 1:
+                    return list(islice(tail.events, start, start + limit))
                 return [e for e in tail.events if e.seq > seq][:limit]
         with self.uow() as uow:
             return chain.events(uow.conn, slug, after=seq, limit=limit)

@@ -29,7 +29,7 @@ from offramp.files.escalation import builtin_policies
 from offramp.model.crisis.escalation import EscalationPolicy
 from offramp.model.crisis.runs import StepStatus
 from offramp.model.deadlines import Clock, require_aware
-from offramp.services.crisis_oncall import sweep_oncall
+from offramp.services.crisis_sweep import sweep_oncall
 from offramp.store import events as store_events
 from offramp.store.uow import UowFactory
 

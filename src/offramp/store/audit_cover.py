@@ -12,8 +12,8 @@
   before a key existed carry no ``mac``; once one event is signed, every later one
   must be.
 
-Digests cost one read of the four tables for the case per write (measured in
-``benchmarks/bench_audit.py``).
+Digests cost one aggregate query per table for the case per write (measured in
+``benchmarks/audit_cover.py``).
 """
 
 from __future__ import annotations
@@ -21,14 +21,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from datetime import datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, Engine, Table, select
+from sqlalchemy import Connection, Engine, Table, Text, cast, func, literal, select
 
 from offramp.store import tables as t
-from offramp.store.repository import utc
 
 COVERED: tuple[Table, ...] = (t.messages, t.notes, t.statements, t.positions)
 _keys: WeakKeyDictionary[Engine, bytes] = WeakKeyDictionary()
@@ -55,19 +53,29 @@ def signed_by(key: bytes, digest: str, content: str | None, mac: str) -> bool:
     return hmac.compare_digest(sign(key, digest, content), mac)
 
 
-def _plain(value: Any) -> Any:
-    return utc(value).isoformat() if isinstance(value, datetime) else value
+def _row_text(table: Table) -> Any:
+    """One row as text, every column cast and NULL marked, in the database itself."""
+    parts = [func.coalesce(cast(c, Text), "\u2400") for c in table.columns]  # NULL: ␀
+    out: Any = parts[0]
+    for p in parts[1:]:
+        out = out.op("||")("\x1f").op("||")(p)
+    return out
 
 
 def _table_digest(conn: Connection, table: Table, case_id: int) -> str:
-    rows = conn.execute(
-        select(table).where(table.c.case_id == case_id).order_by(table.c.id)
-    ).mappings()
-    h = hashlib.sha256()
-    for row in rows:
-        line = json.dumps({k: _plain(v) for k, v in row.items()}, sort_keys=True, default=str)
-        h.update(line.encode("utf-8") + b"\n")
-    return h.hexdigest()
+    """sha256 of the case's rows of ``table`` in id order, concatenated by the database
+    (one string back, no per-row Python: 10,000 messages in a few milliseconds)."""
+    line = _row_text(table)
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import aggregate_order_by
+
+        sep = aggregate_order_by(literal("\n", Text), table.c.id)  # string_agg(x, sep ORDER BY id)
+        q: Any = select(func.string_agg(line, sep)).where(table.c.case_id == case_id)
+    else:  # SQLite keeps a subquery's order in group_concat
+        rows = select(line.label("line")).where(table.c.case_id == case_id).order_by(table.c.id)
+        q = select(func.group_concat(rows.subquery().c.line, "\n"))
+    text = conn.execute(q).scalar() or ""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def content_digests(conn: Connection, chain: str) -> dict[str, str] | None:

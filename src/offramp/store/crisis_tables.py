@@ -23,20 +23,30 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.schema import SchemaItem
 
-from offramp.store.tables import Time, metadata
-
-_CASE = "cases.id"
+from offramp.store.tables import Time, case_table, metadata
 
 
-def _case_column() -> Column[int]:
-    return Column("case_id", ForeignKey(_CASE, ondelete="CASCADE"), nullable=False)
+def _record_table(name: str, *items: SchemaItem) -> Table:
+    """A case's table of keyed crisis records: ``key`` (unique in the case), ``items``,
+    and the record's content in ``data``."""
+    columns = [item for item in items if isinstance(item, Column)]
+    others = [item for item in items if not isinstance(item, Column)]
+    return case_table(
+        name,
+        Column("key", String(80), nullable=False),
+        *columns,
+        Column("data", JSON, nullable=False),
+        UniqueConstraint("case_id", "key", name=f"uq_{name}_case_key"),
+        *others,
+    )
 
 
 crisis_settings = Table(
     "crisis_settings",
     metadata,
-    Column("case_id", ForeignKey(_CASE, ondelete="CASCADE"), primary_key=True),
+    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True),
     Column("ladder", String(40), nullable=False),
     Column("jump", Integer, nullable=False),
     Column("window_hours", Float, nullable=True),
@@ -44,32 +54,20 @@ crisis_settings = Table(
     Column("note", Text, nullable=False),
 )
 
-crisis_channels = Table(
+crisis_channels = _record_table(
     "crisis_channels",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("party_a", String(20), nullable=False),
     Column("party_b", String(20), nullable=False),
     Column("level", String(40), nullable=False),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_channels_case_key"),
 )
 
-crisis_incidents = Table(
+crisis_incidents = _record_table(
     "crisis_incidents",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("type", String(40), nullable=False),
     Column("raised_by", String(20), nullable=False),
     Column("against", String(20), nullable=False),
     Column("level", Integer, nullable=False),
     Column("merged_into", String(80), nullable=True),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_incidents_case_key"),
 )
 
 crisis_arrivals = Table(
@@ -112,16 +110,10 @@ crisis_step_records = Table(
     UniqueConstraint("run_id", "step", name="uq_crisis_step_records_run_step"),
 )
 
-crisis_commitments = Table(
+crisis_commitments = _record_table(
     "crisis_commitments",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("kind", String(40), nullable=False),
     Column("declared_by", String(20), nullable=False),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_commitments_case_key"),
 )
 
 crisis_violations = Table(
@@ -135,55 +127,34 @@ crisis_violations = Table(
     UniqueConstraint("commitment_id", "incident", name="uq_crisis_violations_commitment_incident"),
 )
 
-crisis_notifications = Table(
+crisis_notifications = _record_table(
     "crisis_notifications",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("sender", String(20), nullable=False),
     Column("recipient", String(20), nullable=False),
     Column("ack_due", Time, nullable=False),
     Column("acknowledged_at", Time, nullable=True),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_notifications_case_key"),
 )
 
-crisis_assurances = Table(
+crisis_assurances = _record_table(
     "crisis_assurances",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("proposed_by", String(20), nullable=False),
     Column("promoted_at", Time, nullable=True),
     Column("promoted_by", String(80), nullable=True),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_assurances_case_key"),
 )
 
-crisis_scores = Table(
+crisis_scores = _record_table(
     "crisis_scores",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
-    Column("key", String(80), nullable=False),
     Column("party_a", String(20), nullable=False),
     Column("party_b", String(20), nullable=False),
     Column("at", Time, nullable=False),
     Column("level", Integer, nullable=False),
-    Column("data", JSON, nullable=False),
-    UniqueConstraint("case_id", "key", name="uq_crisis_scores_case_key"),
     Index("ix_crisis_scores_dyad", "case_id", "party_a", "party_b", "at"),
 )
 
 # -- on call (issue 19; migration 0005_crisis_oncall) --------------------------------------
 
-crisis_recipients = Table(
+crisis_recipients = case_table(
     "crisis_recipients",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("subject", String(200), nullable=False),  # "notification:<id>", "step:<inc>:<step>"
     Column("recipient", String(20), nullable=False),
     Column("acknowledged_at", Time, nullable=True),
@@ -192,11 +163,8 @@ crisis_recipients = Table(
     UniqueConstraint("case_id", "subject", "recipient", name="uq_crisis_recipients_subject"),
 )
 
-crisis_escalation_actions = Table(
+crisis_escalation_actions = case_table(
     "crisis_escalation_actions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("subject", String(200), nullable=False),
     Column("policy", String(80), nullable=False),
     Column("action_key", String(120), nullable=False),
@@ -208,11 +176,8 @@ crisis_escalation_actions = Table(
     ),
 )
 
-crisis_heartbeats = Table(
+crisis_heartbeats = case_table(
     "crisis_heartbeats",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("channel", String(80), nullable=False),
     Column("expected_from", String(20), nullable=False),
     Column("every_hours", Float, nullable=False),
@@ -222,11 +187,8 @@ crisis_heartbeats = Table(
     UniqueConstraint("case_id", "channel", name="uq_crisis_heartbeats_channel"),
 )
 
-crisis_messages = Table(
+crisis_messages = case_table(
     "crisis_messages",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("channel", String(80), nullable=False),
     Column("at", Time, nullable=False),
     Column("sender", String(200), nullable=False),
@@ -234,11 +196,8 @@ crisis_messages = Table(
     Index("ix_crisis_messages_channel", "case_id", "channel", "at"),
 )
 
-crisis_roles = Table(
+crisis_roles = case_table(
     "crisis_roles",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("incident", String(80), nullable=False),
     Column("role", String(40), nullable=False),
     Column("holder", String(200), nullable=False),
@@ -247,11 +206,8 @@ crisis_roles = Table(
     UniqueConstraint("case_id", "incident", "role", name="uq_crisis_roles_incident_role"),
 )
 
-crisis_journal = Table(
+crisis_journal = case_table(
     "crisis_journal",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("incident", String(80), nullable=False),
     Column("kind", String(40), nullable=False),  # note, message, decision, jump, repeat, ...
     Column("at", Time, nullable=False),
@@ -262,11 +218,8 @@ crisis_journal = Table(
     Index("ix_crisis_journal_incident", "case_id", "incident", "at"),
 )
 
-crisis_reviews = Table(
+crisis_reviews = case_table(
     "crisis_reviews",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    _case_column(),
     Column("incident", String(80), nullable=False),
     Column("written_at", Time, nullable=False),
     Column("written_by", String(80), nullable=False),

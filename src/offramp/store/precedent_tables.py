@@ -10,15 +10,12 @@ links to a whole precedent too (a unique index on ``coalesce(provision_id, '')``
 
 from __future__ import annotations
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, func
+from sqlalchemy import Column, Index, Integer, String, Text, func
 
-from offramp.store.tables import Time, metadata
+from offramp.store.tables import Time, case_table
 
-precedent_links = Table(
+precedent_links = case_table(
     "precedent_links",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("issue_id", String(80), nullable=False),
     Column("option_id", String(80), nullable=False),
     Column("precedent_id", String(80), nullable=False),

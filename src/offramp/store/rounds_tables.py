@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 
-from offramp.store.tables import Time, metadata
+from offramp.store.tables import Time, case_table, metadata
 
 rounds = Table(
     "rounds",
@@ -40,11 +40,8 @@ round_answers = Table(
     UniqueConstraint("round_id", "party", name="uq_round_answers_round_party"),
 )
 
-codings = Table(
+codings = case_table(
     "codings",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("party", String(20), nullable=False),
     Column("version", Integer, nullable=False),
     Column("data", JSON, nullable=False),  # {"issues": [...], "reservation": x, "note": ""}

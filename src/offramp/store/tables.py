@@ -21,6 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.schema import SchemaItem
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -32,6 +33,18 @@ NAMING = {
 metadata = MetaData(naming_convention=NAMING)
 
 Time = DateTime(timezone=True)
+
+
+def case_column() -> Column[int]:
+    """``case_id``: the case a row belongs to, deleted with it."""
+    return Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False)
+
+
+def case_table(name: str, *items: SchemaItem) -> Table:
+    """A table of one case's rows on the desk's ``metadata``: ``id`` and ``case_id``
+    first, then ``items`` (columns, constraints, indexes) in order."""
+    return Table(name, metadata, Column("id", Integer, primary_key=True), case_column(), *items)
+
 
 users = Table(
     "users",
@@ -65,22 +78,16 @@ cases = Table(
     Column("created_at", Time, nullable=False),
 )
 
-memberships = Table(
+memberships = case_table(
     "memberships",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("role", String(32), nullable=False),
     Column("party", String(20), nullable=True),
     UniqueConstraint("case_id", "user_id", name="uq_memberships_case_user"),
 )
 
-statements = Table(
+statements = case_table(
     "statements",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("ordinal", Integer, nullable=False),
     Column("key", String(80), nullable=False),
     Column("date", String(10), nullable=False),
@@ -92,11 +99,8 @@ statements = Table(
     UniqueConstraint("case_id", "key", name="uq_statements_case_key"),
 )
 
-positions = Table(
+positions = case_table(
     "positions",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("ordinal", Integer, nullable=False),
     Column("party", String(20), nullable=False),
     Column("issue", String(80), nullable=False),
@@ -106,22 +110,16 @@ positions = Table(
     UniqueConstraint("case_id", "party", "issue", "date", name="uq_positions_case_pid"),
 )
 
-channels = Table(
+channels = case_table(
     "channels",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("key", String(20), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("party", String(20), nullable=True),
     UniqueConstraint("case_id", "key", name="uq_channels_case_key"),
 )
 
-messages = Table(
+messages = case_table(
     "messages",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("channel_id", ForeignKey("channels.id", ondelete="CASCADE"), nullable=False),
     Column("author", String(80), nullable=False),
     Column("body", Text, nullable=False),
@@ -134,11 +132,8 @@ messages = Table(
     Index("ix_messages_channel", "channel_id", "id"),
 )
 
-claims = Table(
+claims = case_table(
     "claims",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("party", String(20), nullable=False),
     Column("text", Text, nullable=False),
     Column("statement", String(80), nullable=True),
@@ -148,11 +143,8 @@ claims = Table(
     Column("version", Integer, nullable=False),
 )
 
-proposals = Table(
+proposals = case_table(
     "proposals",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("title", Text, nullable=False),
     Column("package", JSON, nullable=False),
     Column("responses", JSON, nullable=False),
@@ -163,11 +155,8 @@ proposals = Table(
     Column("version", Integer, nullable=False),
 )
 
-ledger = Table(
+ledger = case_table(
     "ledger",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("party", String(20), nullable=False),
     Column("issue", String(80), nullable=False),
     Column("direction", String(10), nullable=False),
@@ -179,11 +168,8 @@ ledger = Table(
     Column("recorded_by", String(80), nullable=False),
 )
 
-notes = Table(
+notes = case_table(
     "notes",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("author", String(80), nullable=False),
     Column("title", Text, nullable=False),
     Column("body", Text, nullable=False),
@@ -191,11 +177,8 @@ notes = Table(
     Column("updated_at", Time, nullable=False),
 )
 
-shares = Table(
+shares = case_table(
     "shares",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", ForeignKey("cases.id", ondelete="CASCADE"), nullable=False),
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("kind", String(20), nullable=False),  # positions | analysis | ledger | proposal | note
     Column("item", Integer, nullable=True),

@@ -29,6 +29,7 @@ class AuditLine:
     action: str
     at: str
     payload: str
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ async def audit(request: Request, slug: str, services: ServicesDep) -> Response:
             ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
             e.at.strftime("%Y-%m-%d %H:%M:%S"),
             details(e.action, e.payload, notes),
+            e.action,
         )
         for e in reversed(events)
     ]

@@ -213,10 +213,12 @@ def crisis_needs(
     for card in board.incidents:
         if card.run is None or card.run.closed_at is not None:
             continue
+        titles = {v.id: v.title for v in card.steps}
         for v in card.steps:
             if v.status not in (StepStatus.PENDING, StepStatus.DUE, StepStatus.OVERDUE):
                 continue
-            after = f" (after {', '.join(v.waiting_on)})" if v.waiting_on else ""
+            first = ", ".join(titles.get(w, w) for w in v.waiting_on)
+            after = f" (waits for: {first})" if first else ""
             out.append(
                 Need(
                     f"{slug}:step:{card.incident.id}:{v.id}",

@@ -85,21 +85,18 @@ def demands(case: Case, profile: DemandProfile) -> str:
 
 
 def kind_headline(k: KindShift) -> str:
-    """``RU: from no contested demand to territorial ones``."""
+    """``RU: existential -> territorial`` (the kind carrying most of its contested
+    demands, before and after), or ``RU: no contested demand -> territorial``."""
     b, a = k.before.dominant(), k.after.dominant()
+    was, now = str(b) if b else "no contested demand", str(a) if a else "no contested demand"
     if b == a:
-        return (
-            f"{k.party}: contested demands still mostly {b}"
-            if b
-            else f"{k.party}: no contested demand"
-        )
-    was = f"mostly {b} demands" if b else "no contested demand"
-    now = f"mostly {a} demands" if a else "no contested demand"
-    return f"{k.party}: from {was} to {now}"
+        return f"{k.party}: still {now}"
+    return f"{k.party}: {was} -> {now}"
 
 
 def kind_detail(case: Case, k: KindShift) -> str:
-    return f"before: {demands(case, k.before)}; after: {demands(case, k.after)}"
+    """What it contested before and after, by kind, with the issues' titles."""
+    return f"(contested before: {demands(case, k.before)}; after: {demands(case, k.after)})"
 
 
 def figure(value: float) -> str:

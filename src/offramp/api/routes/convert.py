@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import fields
 from datetime import datetime
-from typing import Any, Protocol
+from enum import Enum
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from offramp.api import schemas as s
 from offramp.api.precedent_schemas import link_out
@@ -47,6 +51,22 @@ class NoteLike(Protocol):
     def updated_at(self) -> datetime: ...
 
 
+_Out = TypeVar("_Out", bound=BaseModel)
+
+
+def record_out(model: type[_Out], *records: Any, **given: Any) -> _Out:
+    """A response body from dataclass ``records``: each field of theirs that ``model``
+    names alike (an enum as its value; a later record wins), then ``given`` (the fields
+    named, shaped or computed otherwise)."""
+    found: dict[str, Any] = {}
+    for record in records:
+        for f in fields(record):
+            if f.name in model.model_fields:
+                value = getattr(record, f.name)
+                found[f.name] = value.value if isinstance(value, Enum) else value
+    return model(**(found | given))
+
+
 def case_out(r: PublicRecord) -> s.CaseOut:
     c = r.case
     return s.CaseOut(
@@ -67,33 +87,17 @@ def case_out(r: PublicRecord) -> s.CaseOut:
             )
             for i in c.issues
         ],
-        tracks=[s.TrackOut(id=t.id, title=t.title, start=t.start, end=t.end) for t in c.tracks],
-        sources=[
-            s.SourceOut(
-                id=x.id,
-                publication=x.publication,
-                title=x.title,
-                author=x.author,
-                date=x.date,
-                url=x.url,
-            )
-            for x in c.sources
-        ],
+        tracks=[record_out(s.TrackOut, t) for t in c.tracks],
+        sources=[record_out(s.SourceOut, x) for x in c.sources],
     )
 
 
 def statement_out(r: StatementLike) -> s.StatementOut:
     st = r.statement
-    return s.StatementOut(
-        id=st.id,
-        date=st.date,
-        party=st.party,
-        speaker=st.speaker,
-        quote=st.quote,
-        source=st.source,
+    return record_out(
+        s.StatementOut,
+        st,
         stance=str(st.stance) if st.stance else None,
-        issue=st.issue,
-        option=st.option,
         confirmed_at=r.confirmed_at,
         confirmed_by=r.confirmed_by,
     )
@@ -117,82 +121,37 @@ def position_out(p: VersionedLike) -> s.PositionOut:
 
 
 def message_out(v: MessageView) -> s.MessageOut:
-    m = v.message
-    return s.MessageOut(
-        id=m.id,
-        channel=m.channel,
-        author=m.author,
-        body=m.body,
-        mark=m.mark,
-        at=m.at,
-        relay_of=v.relay_of,
-        relay_mode=m.relay_mode,
-        label=m.label,
-        claim=m.claim,
-    )
+    return record_out(s.MessageOut, v.message, relay_of=v.relay_of)
 
 
 def claim_out(v: ClaimView) -> s.ClaimOut:
     c = v.claim
-    return s.ClaimOut(
-        id=c.id,
+    return record_out(
+        s.ClaimOut,
+        c,
         version=v.version,
-        party=c.party,
-        text=c.text,
-        statement=c.statement,
         state=c.state.value,
-        relayed_to=c.relayed_to,
-        label=c.label,
-        history=[
-            s.ClaimStepOut(
-                state=h.state.value,
-                actor=h.actor,
-                at=h.at,
-                note=h.note,
-                label=h.label,
-                party=h.party,
-            )
-            for h in c.history
-        ],
+        history=[record_out(s.ClaimStepOut, h) for h in c.history],
     )
 
 
 def proposal_out(v: ProposalView, precedents: Sequence[LinkView] = ()) -> s.ProposalOut:
     """``precedents``: the links on the package's options the caller sees."""
     p = v.proposal
-    return s.ProposalOut(
-        id=p.id,
+    return record_out(
+        s.ProposalOut,
+        p,
         version=v.version,
-        title=p.title,
         package=dict(p.package),
         parties=list(p.parties),
-        tabled_by=p.tabled_by,
-        at=p.at,
         status=v.status.value if v.status else None,
-        responses=[
-            s.PartyResponseOut(
-                party=r.party, response=r.response, actor=r.actor, at=r.at, note=r.note
-            )
-            for r in v.responses
-        ],
+        responses=[record_out(s.PartyResponseOut, r) for r in v.responses],
         precedents=[link_out(x) for x in precedents],
     )
 
 
 def ledger_out(e: LedgerEntry) -> s.LedgerOut:
-    c = e.concession
-    return s.LedgerOut(
-        id=e.id,
-        party=c.party,
-        issue=c.issue,
-        direction=c.direction,
-        from_option=c.from_option,
-        to_option=c.to_option,
-        note=c.note,
-        proposal=c.proposal,
-        at=c.at,
-        recorded_by=e.recorded_by,
-    )
+    return record_out(s.LedgerOut, e.concession, id=e.id, recorded_by=e.recorded_by)
 
 
 def note_out(n: NoteLike) -> s.NoteOut:

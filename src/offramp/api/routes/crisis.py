@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.routes.convert import record_out
 from offramp.api.schemas import plain_text
 from offramp.files.crisis import MAX_HOURS, MIN_WINDOW_HOURS, Moment
 from offramp.model.crisis import (
@@ -359,46 +360,27 @@ class BoardOut(BaseModel):
 
 
 def step_out(v: StepView) -> StepOut:
-    return StepOut(
-        id=v.id,
-        title=v.title,
-        status=v.status.value,
+    return record_out(
+        StepOut,
+        v,
         text=v.describe(),
-        due_at=v.due_at,
-        done_by=v.done_by,
-        done_at=v.done_at,
         overdue_hours=_hours(v.overdue_by),
         late_hours=_hours(v.late_by),
-        waiting_on=list(v.waiting_on),
     )
 
 
 def run_out(run: PlaybookRun, views: tuple[StepView, ...]) -> RunOut:
-    return RunOut(
-        playbook=run.playbook,
-        title=run.title,
-        started_at=run.started_at,
-        outcome=run.outcome,
-        closed_at=run.closed_at,
-        closed_by=run.closed_by,
-        steps=[step_out(v) for v in views],
-    )
+    return record_out(RunOut, run, steps=[step_out(v) for v in views])
 
 
 def incident_out(board: IncidentBoard) -> IncidentOut:
     i = board.incident
-    return IncidentOut(
-        id=i.id,
-        type=i.type.value,
-        title=i.title,
-        raised_by=i.raised_by,
-        against=i.against,
-        claim=i.claim,
-        evidence=list(i.evidence),
-        level=i.level,
+    return record_out(
+        IncidentOut,
+        i,
         level_name=KAHN_1965_CONDENSED.rung(i.level).name,
         channels=list(i.channels),
-        arrivals=[ArrivalOut(channel=a.channel, at=a.at) for a in i.arrivals],
+        arrivals=[record_out(ArrivalOut, a) for a in i.arrivals],
         run=run_out(board.run, board.steps) if board.run is not None else None,
         overdue=len(board.overdue),
     )
@@ -421,77 +403,24 @@ def dyad_out(d: DyadChannels) -> DyadOut:
 
 
 def commitment_out(c: Commitment) -> CommitmentOut:
-    return CommitmentOut(
-        id=c.id,
-        kind=c.kind.value,
-        text=c.text,
-        declared_by=c.declared_by,
-        to=list(c.to),
-        date=c.date,
-        channel=c.channel,
-        violations=list(c.violations),
-    )
+    return record_out(CommitmentOut, c)
 
 
 def notification_out(v: NotificationView) -> NotificationOut:
-    n = v.notification
-    return NotificationOut(
-        id=n.id,
-        kind=n.kind.value,
-        sender=n.sender,
-        to=n.to,
-        what=n.what,
-        where=n.where,
-        starts=n.starts,
-        size=n.size,
-        channel=n.channel,
-        sent_at=n.sent_at,
-        ack_due=n.ack_due,
-        acknowledged_at=n.acknowledged_at,
-        acknowledged_by=n.acknowledged_by,
-        status=v.status.value,
-        overdue_hours=_hours(v.overdue_by),
-        raised=v.raised,
-    )
+    return record_out(NotificationOut, v.notification, v, overdue_hours=_hours(v.overdue_by))
 
 
 def assurance_out(v: AssuranceView) -> AssuranceOut:
     a = v.assurance
-    return AssuranceOut(
-        id=a.id,
-        title=a.title,
-        proposed_by=a.proposed_by,
-        to=list(a.to),
-        options=[o.id for o in a.options],
-        precedent=a.precedent,
-        promoted_at=v.promoted_at,
-        promoted_by=v.promoted_by,
-    )
+    return record_out(AssuranceOut, a, v, options=[o.id for o in a.options])
 
 
 def score_out(s: EscalationScore) -> ScoreOut:
-    return ScoreOut(
-        id=s.id,
-        between=list(s.dyad),
-        at=s.at,
-        level=s.level,
-        kind=s.kind.value,
-        subject=s.subject,
-        rationale=s.rationale,
-        scored_by=s.scored_by,
-    )
+    return record_out(ScoreOut, s, between=list(s.dyad))
 
 
 def alert_out(a: EscalationAlert) -> AlertOut:
-    return AlertOut(
-        between=list(a.dyad),
-        at=a.at,
-        from_level=a.from_level,
-        to_level=a.to_level,
-        jump=a.jump,
-        score=a.score,
-        text=a.describe(),
-    )
+    return record_out(AlertOut, a, between=list(a.dyad), jump=a.jump, text=a.describe())
 
 
 def rule_out(rule: AlertRule) -> AlertRuleOut:
@@ -517,6 +446,11 @@ def board_out(b: CrisisBoard) -> BoardOut:
 
 def _commitments(views: tuple[CommitmentView, ...]) -> list[CommitmentOut]:
     return [commitment_out(v.commitment) for v in views]
+
+
+def _incident(services: ServicesDep, actor: MaybeActor, case: str, key: str) -> IncidentOut:
+    """The incident ``key`` as it stands now, after a write."""
+    return incident_out(services.crisis.incident(actor, case, key))
 
 
 # -- reads --------------------------------------------------------------------------------
@@ -627,7 +561,7 @@ def log_incident(
         evidence=body.evidence,
         provenance=body.provenance(),
     )
-    return incident_out(services.crisis.incident(actor, case, inc.id))
+    return _incident(services, actor, case, inc.id)
 
 
 @router.post(
@@ -641,7 +575,7 @@ def add_arrival(
 ) -> IncidentOut:
     """The incident arrived again, through another channel or the same one."""
     services.crisis.add_arrival(actor, case, incident, body.arrival())
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 @router.post(
@@ -652,7 +586,7 @@ def merge(
 ) -> IncidentOut:
     """Fold an incident logged separately into this one; the services shows one."""
     services.crisis.merge_incidents(actor, case, incident, body.other)
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 @router.post(
@@ -670,7 +604,7 @@ def start_playbook(
 ) -> IncidentOut:
     """Start a playbook: its steps are instantiated with due times."""
     services.crisis.start_playbook(actor, case, incident, body.playbook, body.at, body.note)
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 StepId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
@@ -701,7 +635,7 @@ def complete_step(
         note=body.note,
         provenance=body.provenance(),
     )
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 @router.post(
@@ -717,7 +651,7 @@ def waive_step(
 ) -> IncidentOut:
     """Mark a step as not needed, with the reason."""
     services.crisis.waive_step(actor, case, incident, step, body.reason, body.at)
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 @router.post(
@@ -728,7 +662,7 @@ def close(
 ) -> IncidentOut:
     """Close the incident with its outcome once every step is done or waived."""
     services.crisis.close_incident(actor, case, incident, body.outcome, body.at)
-    return incident_out(services.crisis.incident(actor, case, incident))
+    return _incident(services, actor, case, incident)
 
 
 @router.post(
@@ -805,7 +739,7 @@ def _notification(services: ServicesDep, actor: MaybeActor, case: str, key: str)
 def sweep(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[IncidentOut]:
     """Raise an incident for every acknowledgement overdue now (once each)."""
     raised = services.crisis.sweep_acknowledgements(actor, case)
-    return [incident_out(services.crisis.incident(actor, case, i.id)) for i in raised]
+    return [_incident(services, actor, case, i.id) for i in raised]
 
 
 @router.post(

@@ -611,8 +611,13 @@ def add_note(
 @router.get(
     "/incidents/{incident}/report",
     name="crisis_timeline_report",
-    response_class=HTMLResponse,
-    responses={200: {"content": {"text/html": {}}, "description": "The report, as HTML."}},
+    response_model=None,
+    responses={
+        200: {
+            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "The report, as HTML (errors are problem documents, as elsewhere).",
+        }
+    },
 )
 def report(
     case: CaseSlug, incident: PathKey, actor: MaybeActor, services: ServicesDep

@@ -7,15 +7,22 @@ gets the events that are there and the response ends (a poll). Resume with the i
 the last event received, as ``Last-Event-ID`` (``EventSource`` sends it on reconnect)
 or ``?after=``. Without either, the stream starts now with one ``ready`` event whose id
 marks the start. Ids are opaque; see ``services/events.py`` and ``docs/desk.md``.
+
+Many open streams cost little per event: the service decides each event once per
+reader scope and frames it once (:class:`~offramp.services.events.StreamEvent`); a
+stream woken by a change takes what is decided from memory on the event loop
+(:meth:`~offramp.services.events.Stream.ready`) and sends its whole batch as one chunk;
+only what is not decided yet (a resume, a scope to read again) goes to a thread. One
+:class:`_Waker` per event loop turns a chain's growth into one call into the loop.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -24,7 +31,7 @@ from starlette.concurrency import run_in_threadpool
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.errors import OfframpError
-from offramp.services.events import Stream, StreamEvent
+from offramp.services.events import EventService, Stream
 
 router = APIRouter(responses=PROBLEMS)
 HEARTBEAT = 15.0  # seconds between keep-alive comments, on a fixed schedule
@@ -33,49 +40,94 @@ BATCH = 500
 MEDIA = "text/event-stream"
 
 
-def frame(event: StreamEvent) -> str:
-    """One event in the text/event-stream format."""
-    data = json.dumps(event.data, sort_keys=True, separators=(",", ":"))
-    return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
+class _Waker:
+    """The live streams of one event loop on one service, woken together.
+
+    It subscribes once per case; when the feed (on its own thread) reports that the
+    case's chain grew, it makes one call into the loop, which sets every waiting
+    stream's event. It is dropped when its last stream ends.
+    """
+
+    _all: ClassVar[dict[tuple[int, int], _Waker]] = {}
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, service: EventService) -> None:
+        self.loop, self.service = loop, service
+        self.waiting: dict[str, set[asyncio.Event]] = {}
+        self._unsubscribe: dict[str, Callable[[], None]] = {}
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop, service: EventService) -> _Waker:
+        # keyed by ids: a waker holds both objects, so neither id is reused while it lives
+        key = (id(loop), id(service))
+        if key not in cls._all:
+            cls._all[key] = cls(loop, service)
+        return cls._all[key]
+
+    def add(self, slug: str, wake: asyncio.Event) -> None:
+        if slug not in self.waiting:
+            self.waiting[slug] = set()
+            self._unsubscribe[slug] = self.service.subscribe(slug, lambda: self._grown(slug))
+        self.waiting[slug].add(wake)
+
+    def remove(self, slug: str, wake: asyncio.Event) -> None:
+        streams = self.waiting.get(slug, set())
+        streams.discard(wake)
+        if not streams and slug in self.waiting:
+            del self.waiting[slug]
+            self._unsubscribe.pop(slug)()
+        if not self.waiting:
+            self._all.pop((id(self.loop), id(self.service)), None)
+
+    def _grown(self, slug: str) -> None:  # on the feed's thread
+        with suppress(RuntimeError):  # the loop has closed: nobody left to wake
+            self.loop.call_soon_threadsafe(self._wake, slug)
+
+    def _wake(self, slug: str) -> None:
+        for wake in self.waiting.get(slug, ()):
+            wake.set()
 
 
 async def _events(
     stream: Stream, services: ServicesDep, ready: str | None, wait: float, live: bool
-) -> AsyncIterator[str]:
+) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
-
-    def woken() -> None:  # called from the feed's thread
-        loop.call_soon_threadsafe(wake.set)
-
-    unsubscribe = services.events.subscribe(stream.slug, woken) if live else None
+    waker = _Waker.of(loop, services.events) if live else None
+    if waker is not None:
+        waker.add(stream.slug, wake)
+        stream.attach()
     try:
-        yield f"retry: {RETRY_MS}\n\n"
+        yield f"retry: {RETRY_MS}\n\n".encode()
         if ready is not None:
-            yield f"id: {ready}\nevent: ready\ndata: {json.dumps({'case': stream.slug})}\n\n"
+            data = json.dumps({"case": stream.slug})
+            yield f"id: {ready}\nevent: ready\ndata: {data}\n\n".encode()
         start = loop.time()
         end, beat = start + wait, start + HEARTBEAT
         while True:
             wake.clear()
-            try:
-                batch = await run_in_threadpool(stream.next, BATCH)
-            except OfframpError:  # the reader lost the case (membership gone): end
-                return
-            for event in batch:
-                yield frame(event)
+            batch = stream.ready(BATCH) if live else None
+            if batch is None:
+                try:
+                    batch = await run_in_threadpool(stream.next, BATCH)
+                except OfframpError:  # the reader lost the case (membership gone): end
+                    return
+            if batch:  # one chunk: one write to the socket, however many events
+                yield b"".join(event.frame for event in batch)
             if len(batch) == BATCH:
                 continue
             now = loop.time()
             if not live or now >= end:
                 return
             while beat <= now:  # the schedule does not move with events, seen or hidden
-                yield ": keep-alive\n\n"
+                yield b": keep-alive\n\n"
                 beat += HEARTBEAT
             with suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), min(beat, end) - now)
+                async with asyncio.timeout(min(beat, end) - now):
+                    await wake.wait()
     finally:
-        if unsubscribe is not None:
-            unsubscribe()
+        if waker is not None:
+            waker.remove(stream.slug, wake)
+        stream.close()
 
 
 @router.get(

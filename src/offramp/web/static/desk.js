@@ -33,16 +33,21 @@ document.querySelectorAll("textarea[data-enter-sends]").forEach((box) => {
 
 // A table becomes stacked rows on a narrow screen: each cell is labelled with its
 // column's heading (the stylesheet shows the label before the cell).
-document.querySelectorAll("table").forEach((table) => {
-  const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
-  if (!heads.length) return;
-  table.classList.add("stacks");
-  table.querySelectorAll("tbody tr").forEach((row) => {
-    [...row.children].forEach((cell, k) => {
-      if (heads[k] && !cell.dataset.label) cell.dataset.label = heads[k];
+function stackTables(root) {
+  root.querySelectorAll("table").forEach((table) => {
+    const heads = [...table.querySelectorAll("thead th")].map((th) => th.textContent.trim());
+    if (!heads.length) return;
+    table.classList.add("stacks");
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      [...row.children].forEach((cell, k) => {
+        if (heads[k] && !cell.dataset.label) cell.dataset.label = heads[k];
+      });
     });
   });
-});
+}
+stackTables(document);
+// live.js swaps a region of the page for a fresh copy: stack the tables it brings
+document.addEventListener("offramp:live-swap", (event) => stackTables(event.detail.region));
 
 // Intake review: Discard drops a proposed statement from the list (nothing was stored).
 document.querySelectorAll("button[data-discard]").forEach((button) => {

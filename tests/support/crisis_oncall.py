@@ -1,6 +1,6 @@
 """The crisis desk on call (issue 19) in the access matrix
 (``tests/api/test_access_matrix.py``): its rows, and the objects they act on, seeded on
-the small case after :func:`crisis_desk.matrix.seed_crisis`.
+the small case after :func:`support.crisis_matrix.seed_crisis`.
 
 Reads need ``crisis.read`` (the mediator and the crisis officer); writes need
 ``crisis.write`` (the crisis officer; the mediator gets 403 naming it); every other

@@ -6,10 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from offramp.cli.ingest import ingest
+from support.cli import offramp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
 SEED = next(
@@ -22,11 +20,6 @@ TEXT = (
     "Monday. He also demanded that Ukraine recognize that Crimea is Russian territory.\n"
 )
 
-app = typer.Typer()
-app.command("ingest")(ingest)
-app.command("noop")(lambda: None)  # two commands keep "ingest" as a subcommand
-runner = CliRunner()
-
 
 @pytest.fixture()
 def article(tmp_path: Path) -> Path:
@@ -36,11 +29,11 @@ def article(tmp_path: Path) -> Path:
 
 
 def test_json_lists_the_proposals_with_resolved_dates(article):
-    result = runner.invoke(
-        app, ["ingest", str(article), "--case", str(EXAMPLE), "--date", "2022-03-11", "--json"]
+    result = offramp(
+        "ingest", str(article), "--case", str(EXAMPLE), "--date", "2022-03-11", "--json"
     )
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    assert result.code == 0, result.output
+    data = json.loads(result.out)
     assert data["article_date"] == "2022-03-11"
     [p] = data["proposals"]
     assert (p["speaker"], p["party"], p["issue"], p["stance"]) == (
@@ -52,10 +45,8 @@ def test_json_lists_the_proposals_with_resolved_dates(article):
 
 
 def test_table_shows_the_columns_and_says_nothing_was_changed(article):
-    result = runner.invoke(
-        app, ["ingest", str(article), "--case", str(EXAMPLE), "--date", "2022-03-11"]
-    )
-    assert result.exit_code == 0, result.output
+    result = offramp("ingest", str(article), "--case", str(EXAMPLE), "--date", "2022-03-11")
+    assert result.code == 0, result.output
     for word in ("speaker", "party", "issue", "stance", "quote", "rule", "peskov", "crimea"):
         assert word in result.output
     assert "nothing changes a position" in result.output
@@ -63,11 +54,9 @@ def test_table_shows_the_columns_and_says_nothing_was_changed(article):
 
 def test_the_first_seed_column_is_ingested_whole():
     """The column beside the repository (shared/seeds), with the example case."""
-    result = runner.invoke(
-        app, ["ingest", str(SEED), "--case", str(EXAMPLE), "--date", "2022-03-11", "--json"]
-    )
-    assert result.exit_code == 0, result.output
-    found = {(p["party"], p["issue"], p["stance"]) for p in json.loads(result.output)["proposals"]}
+    result = offramp("ingest", str(SEED), "--case", str(EXAMPLE), "--date", "2022-03-11", "--json")
+    assert result.code == 0, result.output
+    found = {(p["party"], p["issue"], p["stance"]) for p in json.loads(result.out)["proposals"]}
     assert {
         ("RU", "alignment", "demand"),
         ("RU", "crimea", "demand"),
@@ -98,18 +87,17 @@ def test_the_first_seed_column_is_ingested_whole():
 )
 def test_bad_input_is_one_error_line_without_traceback(article, args, message):
     args = [a.replace("{article}", str(article)) for a in args]
-    result = runner.invoke(app, ["ingest", *args])
-    assert result.exit_code == 1
+    result = offramp("ingest", *args)
+    assert result.code == 1
     assert message in result.output
     assert "Traceback" not in result.output
-    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_dateline_in_the_text_is_used_when_no_date_is_given(tmp_path):
     path = tmp_path / "dated.txt"
     path.write_text("March 11, 2022\n\n" + TEXT, encoding="utf-8")
-    result = runner.invoke(app, ["ingest", str(path), "--case", str(EXAMPLE), "--json"])
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
+    result = offramp("ingest", str(path), "--case", str(EXAMPLE), "--json")
+    assert result.code == 0, result.output
+    data = json.loads(result.out)
     assert data["article_date"] == "2022-03-11"
     assert data["proposals"][0]["date"] == "2022-03-11"  # "Monday" belongs to another sentence

@@ -15,10 +15,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from desk_fixtures import PASSWORD
 from offramp.server import create_desk_app
-
-from .conftest import CASE, CrisisWorld
+from support.crisis import CASE, CrisisWorld
+from support.desk import PASSWORD
 
 CSRF = "fixed-csrf-token-for-the-crisis-forms"
 BOARD = f"/cases/{CASE}/crisis"

@@ -2,27 +2,25 @@
 who work it, and (for the HTTP and browser tests) the real server on loopback.
 
 Services tests run on SQLite, and on PostgreSQL too when ``OFFRAMP_TEST_DATABASE_URL``
-is set (as the desk's own tests do, through ``tests/desk_fixtures.py``).
+is set (as the desk's own tests do, through :mod:`support.desk`).
 """
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parents[1]))
-
-from desk_fixtures import (
+from offramp.bootstrap import Services, bootstrap
+from offramp.model.deadlines import FixedClock
+from offramp.services.access import Actor
+from offramp.services.accounts import SYSTEM
+from support.desk import (
     FAST_HASHER,
     OTHER_CASE_YAML,
     PASSWORD,
@@ -30,10 +28,7 @@ from desk_fixtures import (
     _pg_url_for,
     backends,
 )
-from offramp.bootstrap import Services, bootstrap
-from offramp.model.deadlines import FixedClock
-from offramp.services.access import Actor
-from offramp.services.accounts import SYSTEM
+from support.launch import Running, desk_server
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "ukraine-2022.yaml"
@@ -129,64 +124,18 @@ def cw(
 # -- the real server ------------------------------------------------------------------------
 
 
-def _web_support() -> ModuleType:
-    """tests/web/conftest.py, loaded as a module: its server helpers and browser fixtures."""
-    spec = importlib.util.spec_from_file_location(
-        "offramp_web_test_support", ROOT / "tests" / "web" / "conftest.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-web = _web_support()
-context = web.context
-page = web.page
 SERVER_NOW = "2022-11-04T12:00:00+00:00"
 SERVER_PASSWORD = "crisis-test-password"
 
 
-@dataclass(frozen=True)
-class Server:
-    base: str
-    db: Path
-
-
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def crisis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """The desk server (``offramp demo``: the API and the web pages) on a
     free loopback port, on a fresh example database, with its clock fixed at
-    ``--clock fixed:`` :data:`SERVER_NOW`."""
-    port = web.free_port()
+    ``--clock fixed:`` :data:`SERVER_NOW`; the crisis tests of api/, cli/ and web/
+    name it ``server`` in their modules."""
     db = tmp_path_factory.mktemp("crisis-server") / "desk.db"
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "offramp",
-            "demo",
-            "--clock",
-            f"fixed:{SERVER_NOW}",
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--password",
-            SERVER_PASSWORD,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=env,
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    web.wait_for_server(f"{base}/sign-in", proc)
-    yield Server(base, db)
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with desk_server(
+        db, verb="demo", password=SERVER_PASSWORD, clock=f"fixed:{SERVER_NOW}"
+    ) as running:
+        yield running

@@ -15,19 +15,25 @@ from typing import Any
 import httpx
 import pytest
 
-from desk_fixtures import FAST_HASHER, OTHER_CASE_YAML
 from offramp.bootstrap import bootstrap
 from offramp.services.accounts import SYSTEM
-
-from .conftest import SERVER_PASSWORD, Server
+from support.crisis import SERVER_PASSWORD
+from support.desk import FAST_HASHER, OTHER_CASE_YAML
+from support.launch import Running
 
 CASE = "ukraine-2022"
 API = f"/api/cases/{CASE}/crisis"
 OTHER_PASSWORD = "other-officer-password"
 
 
+@pytest.fixture(scope="module")
+def server(crisis_server: Running) -> Running:
+    """The crisis desk's own server (``crisis_server``: the example case, a fixed clock)."""
+    return crisis_server
+
+
 @contextmanager
-def client(server: Server, name: str, password: str = SERVER_PASSWORD) -> Iterator[httpx.Client]:
+def client(server: Running, name: str, password: str = SERVER_PASSWORD) -> Iterator[httpx.Client]:
     """An HTTP client signed in as ``name`` (the session cookie)."""
     with httpx.Client(base_url=server.base, timeout=30) as http:
         res = http.post("/api/session", json={"name": name, "password": password})
@@ -36,7 +42,7 @@ def client(server: Server, name: str, password: str = SERVER_PASSWORD) -> Iterat
 
 
 @pytest.fixture(scope="module")
-def officer(server: Server) -> Iterator[httpx.Client]:
+def officer(server: Running) -> Iterator[httpx.Client]:
     with client(server, "crisis_officer") as http:
         yield http
 
@@ -287,7 +293,7 @@ def test_bad_bodies_are_problems_naming_the_field(
 
 
 @pytest.fixture(scope="module")
-def other_officer(server: Server) -> Iterator[httpx.Client]:
+def other_officer(server: Running) -> Iterator[httpx.Client]:
     """A crisis officer of another case, added to the server's database."""
     desk = bootstrap(str(server.db), migrate_first=False, hasher=FAST_HASHER)
     try:
@@ -305,7 +311,7 @@ def other_officer(server: Server) -> Iterator[httpx.Client]:
     "person", ["delegate_ua", "observer", "analyst", "officer_other", "nobody"]
 )
 def test_the_crisis_board_is_a_404_to_who_may_not_read_it(
-    server: Server, other_officer: httpx.Client, person: str
+    server: Running, other_officer: httpx.Client, person: str
 ) -> None:
     password = (
         SERVER_PASSWORD if person in {"delegate_ua", "observer", "analyst"} else OTHER_PASSWORD
@@ -319,7 +325,7 @@ def test_the_crisis_board_is_a_404_to_who_may_not_read_it(
         assert denied == missing
 
 
-def test_the_mediator_reads_the_board_but_may_not_change_it(server: Server) -> None:
+def test_the_mediator_reads_the_board_but_may_not_change_it(server: Running) -> None:
     with client(server, "mediator") as http:
         board = ok(http.get(f"{API}/board"))
         assert board["can_write"] is False and board["incidents"]

@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from desk_fixtures import FAST_HASHER, PERSONAS, _pg_exec, backends, fresh_database
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.codings import Coding, IssueCoding
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
+from support.desk import FAST_HASHER, PERSONAS, _pg_exec, backends, fresh_database
 
 T0 = datetime(2022, 3, 12, 9, tzinfo=UTC)
 P1 = {"alignment": "neutral", "donbas": "autonomy"}

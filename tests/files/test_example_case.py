@@ -11,7 +11,7 @@ from offramp.model import IssueKind
 from offramp.model.changes import changes_between
 
 SEEDS = Path(
-    os.environ.get("OFFRAMP_SEEDS", Path(__file__).resolve().parents[2] / "shared" / "seeds")
+    os.environ.get("OFFRAMP_SEEDS", Path(__file__).resolve().parents[3] / "shared" / "seeds")
 )
 
 

@@ -231,7 +231,7 @@ def test_schema_is_published_and_describes_every_section() -> None:
 
 
 def test_published_schema_file_is_current() -> None:
-    path = Path(__file__).resolve().parents[1] / "docs" / "casefile.schema.json"
+    path = Path(__file__).resolve().parents[2] / "docs" / "casefile.schema.json"
     assert json.loads(path.read_text()) == case_schema(), (
         "run: offramp schema > docs/casefile.schema.json"
     )

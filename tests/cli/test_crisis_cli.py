@@ -9,33 +9,23 @@ create``, so the server applies the access policy it applies to the API. Most ru
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from dataclasses import dataclass
-from typing import Any
 
 import pytest
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import bootstrap
 from offramp.services.accounts import SYSTEM
-
-from .conftest import ROOT, Server
+from support.cli import Ran, offramp
+from support.desk import FAST_HASHER
+from support.launch import Running
 
 CASE = "ukraine-2022"
 
 
-@dataclass(frozen=True)
-class Ran:
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        assert self.code == 0, self.err
-        return json.loads(self.out)
+@pytest.fixture(scope="module")
+def server(crisis_server: Running) -> Running:
+    """The crisis desk's own server (``crisis_server``: the example case, a fixed clock)."""
+    return crisis_server
 
 
 @dataclass(frozen=True)
@@ -44,40 +34,25 @@ class Cli:
     token: str
 
     def __call__(self, *args: str, main: bool = False, token: str | None = None) -> Ran:
-        module = ["offramp", "crisis"] if main else ["offramp.cli.crisis"]
         env = {
-            **os.environ,
             "OFFRAMP_URL": self.base,
             "OFFRAMP_TOKEN": self.token if token is None else token,
             "COLUMNS": "200",
         }
-        done = subprocess.run(
-            [sys.executable, "-m", *module, *args],
-            capture_output=True,
-            text=True,
-            env=env,
-            cwd=ROOT,
-            timeout=60,
-        )
-        return Ran(done.returncode, done.stdout, done.stderr)
+        module = "offramp" if main else "offramp.cli.crisis"
+        return offramp(*(["crisis"] if main else []), *args, env=env, module=module, timeout=60)
 
 
 @pytest.fixture(scope="module")
-def cli(server: Server) -> Cli:
+def cli(server: Running) -> Cli:
     """The crisis officer's CLI, with a token from ``offramp token create``."""
-    made = subprocess.run(
-        [sys.executable, "-m", "offramp", "token", "create", "crisis_officer", "--db", str(server.db)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )  # fmt: skip
-    assert made.returncode == 0, made.stderr
-    return Cli(server.base, made.stdout.strip().splitlines()[-1])
+    made = offramp("token", "create", "crisis_officer", "--db", server.db, timeout=60)
+    assert made.code == 0, made.err
+    return Cli(server.base, made.out.strip().splitlines()[-1])
 
 
 @pytest.fixture(scope="module")
-def stranger_token(server: Server) -> str:
+def stranger_token(server: Running) -> str:
     """A bearer token of a user who is a member of no case."""
     desk = bootstrap(str(server.db), migrate_first=False, hasher=FAST_HASHER)
     try:

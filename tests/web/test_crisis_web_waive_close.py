@@ -16,19 +16,25 @@ from typing import Any
 import httpx
 import pytest
 
-from desk_fixtures import FAST_HASHER
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.crisis import PlaybookRun, StepStatus
 from offramp.model.deadlines import FixedClock
 from offramp.store.audit import AuditEvent
-
-from .conftest import CASE, NOW, SERVER_PASSWORD, Server
+from support.crisis import CASE, NOW, SERVER_PASSWORD
+from support.desk import FAST_HASHER
+from support.launch import Running
 
 BOARD = f"/cases/{CASE}/crisis"
 
 
 @pytest.fixture(scope="module")
-def desk(server: Server) -> Iterator[Services]:
+def server(crisis_server: Running) -> Running:
+    """The crisis desk's own server (``crisis_server``: the example case, a fixed clock)."""
+    return crisis_server
+
+
+@pytest.fixture(scope="module")
+def desk(server: Running) -> Iterator[Services]:
     """The services over the server's database, to read back what the forms stored."""
     d = bootstrap(str(server.db), migrate_first=False, hasher=FAST_HASHER, clock=FixedClock(NOW))
     try:
@@ -38,7 +44,7 @@ def desk(server: Server) -> Iterator[Services]:
 
 
 @contextmanager
-def signed_in(server: Server, name: str) -> Iterator[httpx.Client]:
+def signed_in(server: Running, name: str) -> Iterator[httpx.Client]:
     """A client signed in through the sign-in form, as a browser is."""
     with httpx.Client(base_url=server.base, timeout=30, follow_redirects=False) as http:
         http.get("/sign-in")
@@ -105,7 +111,7 @@ def waive(http: httpx.Client, key: str, step: str, reason: str) -> httpx.Respons
 # -- waive a step ---------------------------------------------------------------------------
 
 
-def test_the_officer_waives_a_step_through_the_board(server: Server, desk: Services) -> None:
+def test_the_officer_waives_a_step_through_the_board(server: Running, desk: Services) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
         step = run_of(desk, key).steps[0].spec.id
@@ -145,7 +151,7 @@ def test_the_officer_waives_a_step_through_the_board(server: Server, desk: Servi
     ],
 )
 def test_a_refused_waiver_re_renders_the_board_and_stores_nothing(
-    server: Server, desk: Services, target: str, reason: str, status: int, message: str
+    server: Running, desk: Services, target: str, reason: str, status: int, message: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer, playbook=target != "no-playbook")
@@ -162,7 +168,7 @@ def test_a_refused_waiver_re_renders_the_board_and_stores_nothing(
         assert state(desk) == before
 
 
-def test_an_unknown_incident_is_the_404_page(server: Server, desk: Services) -> None:
+def test_an_unknown_incident_is_the_404_page(server: Running, desk: Services) -> None:
     with signed_in(server, "crisis_officer") as officer:
         before = state(desk)
         for path, form in [
@@ -179,7 +185,7 @@ def test_an_unknown_incident_is_the_404_page(server: Server, desk: Services) -> 
 
 
 def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
-    server: Server, desk: Services
+    server: Running, desk: Services
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
@@ -230,7 +236,7 @@ def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
     ],
 )
 def test_a_refused_close_re_renders_the_board_with_the_outcome_and_stores_nothing(
-    server: Server, desk: Services, form: dict[str, str], status: int, message: str
+    server: Running, desk: Services, form: dict[str, str], status: int, message: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
@@ -250,7 +256,9 @@ def test_a_refused_close_re_renders_the_board_with_the_outcome_and_stores_nothin
 # -- who may not ---------------------------------------------------------------------------------
 
 
-def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(server: Server, desk: Services) -> None:
+def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(
+    server: Running, desk: Services
+) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)
         step = run_of(desk, key).steps[0].spec.id
@@ -271,7 +279,7 @@ def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(server: Server, desk
 
 @pytest.mark.parametrize("persona", ["delegate_ua", "observer", "analyst"])
 def test_who_may_not_read_the_desk_gets_the_404_and_nothing_changes(
-    server: Server, desk: Services, persona: str
+    server: Running, desk: Services, persona: str
 ) -> None:
     with signed_in(server, "crisis_officer") as officer:
         key = new_incident(officer)

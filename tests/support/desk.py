@@ -1,7 +1,8 @@
 """Shared test data for the desk: a small case and the personas who work it.
 
-Imported by the desk's test packages (model, store, services, api) through their
-``conftest.py``; the lead owns ``tests/conftest.py``.
+Its fixtures (``world``, on SQLite and on PostgreSQL when ``OFFRAMP_TEST_DATABASE_URL``
+is set) reach every folder through ``tests/conftest.py``; the rest is imported as
+``support.desk``.
 """
 
 from __future__ import annotations

@@ -1,26 +1,25 @@
-"""The real desk server as a subprocess, and Debian's Chromium driven by Playwright.
+"""Browser fixtures for every folder: the demo desk server, and Debian's Chromium driven
+by Playwright.
 
-The server is ``offramp demo`` on a free
+The server is ``offramp demo`` (through :func:`support.launch.desk_server`) on a free
 loopback port with a fresh SQLite file and the example case; if it does not answer
 within 60 s its output is printed. Each test gets a fresh Chromium profile.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from playwright.sync_api import BrowserContext, Page
+
+from support.launch import desk_server
+
+if TYPE_CHECKING:  # Playwright is imported by the driver fixture, when a test asks for it
+    from playwright.sync_api import BrowserContext, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -37,29 +36,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for_server(url: str, proc: subprocess.Popen[str], timeout: float = 60.0) -> None:
-    """Poll ``url`` until it answers; on failure print what the server said."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status < 500:
-                    return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    proc.terminate()
-    out, _ = proc.communicate(timeout=10)
-    pytest.fail(f"the desk server did not start at {url}; its output:\n{out}")
-
-
 @contextmanager
 def demo_server(
     db: Path,
@@ -68,38 +44,8 @@ def demo_server(
     clock: str = "real",
 ) -> Iterator[str]:
     """``offramp demo`` on a free loopback port over ``db``, on ``clock``; its base URL."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "offramp",
-            "demo",
-            "--clock",
-            clock,
-            "--port",
-            str(port),
-            "--db",
-            str(db),
-            "--password",
-            password,
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-        cwd=ROOT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(f"{base}/sign-in", proc)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with desk_server(db, verb="demo", password=password, clock=clock, env=env) as running:
+        yield running.base
 
 
 @pytest.fixture(scope="session")
@@ -113,6 +59,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a desk serving the example case with the demo accounts."""
     with demo_server(tmp_path_factory.mktemp("web") / "desk.db") as base:
         yield base
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[object]:
+    """One Playwright driver per test process: a second sync driver in the same process
+    fails ("Sync API inside the asyncio loop"), so every browser test shares this one."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
 
 
 def chromium_path() -> str:
@@ -142,7 +98,8 @@ def page(context: BrowserContext) -> Page:
     return context.pages[0] if context.pages else context.new_page()
 
 
-def _sign_in(page: Page, base: str, name: str, password: str = PASSWORD) -> None:
+def sign_in_at(page: Page, base: str, name: str, password: str = PASSWORD) -> None:
+    """Sign ``page`` in at the desk at ``base`` through its sign-in form."""
     page.goto(f"{base}/sign-in")
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password").fill(password)
@@ -150,7 +107,8 @@ def _sign_in(page: Page, base: str, name: str, password: str = PASSWORD) -> None
     page.wait_for_url(f"{base}/needs")
 
 
-def _shot(page: Page, name: str) -> None:
+def save_shot(page: Page, name: str) -> None:
+    """A full-page screenshot, test-artifacts/screenshots/NAME.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
@@ -160,7 +118,7 @@ def sign_in(page: Page, server: str) -> Callable[[str], Page]:
     """Sign ``page`` in as a demo account; returns the page."""
 
     def go(name: str) -> Page:
-        _sign_in(page, server, name)
+        sign_in_at(page, server, name)
         return page
 
     return go
@@ -169,4 +127,4 @@ def sign_in(page: Page, server: str) -> Callable[[str], Page]:
 @pytest.fixture(scope="session")
 def shot() -> Callable[[Page, str], None]:
     """Save a full-page screenshot under test-artifacts/screenshots/."""
-    return _shot
+    return save_shot

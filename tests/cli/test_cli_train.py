@@ -6,18 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-import typer
-from typer.testing import CliRunner
-
-from offramp.cli.ingest import ingest
-from offramp.cli.train import train_reader
+from support.cli import offramp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
-
-app = typer.Typer()
-app.command("ingest")(ingest)
-app.command("train-reader")(train_reader)
-runner = CliRunner()
 
 
 def _labels(tmp_path: Path, items: list[dict[str, Any]]) -> Path:
@@ -28,33 +19,30 @@ def _labels(tmp_path: Path, items: list[dict[str, Any]]) -> Path:
 
 def test_a_trained_reader_is_written_and_ingest_uses_it(tmp_path, keen_items):
     out = tmp_path / "mine.reader.json.gz"
-    result = runner.invoke(
-        app,
-        [
-            "train-reader",
-            str(_labels(tmp_path, keen_items)),
-            "--case",
-            str(EXAMPLE),
-            "--out",
-            str(out),
-            "--threshold",
-            "0.5",
-        ],
+    result = offramp(
+        "train-reader",
+        str(_labels(tmp_path, keen_items)),
+        "--case",
+        str(EXAMPLE),
+        "--out",
+        str(out),
+        "--threshold",
+        "0.5",
     )
-    assert result.exit_code == 0, result.output
+    assert result.code == 0, result.output
     assert f"trained on {len(keen_items)} sentences (8 labels); wrote {out}" in result.output
     article = tmp_path / "a.txt"
     article.write_text("Russia is keen on security guarantees.\n", encoding="utf-8")
     base = ["ingest", str(article), "--case", str(EXAMPLE), "--date", "2022-03-11", "--json"]
-    used = runner.invoke(app, [*base, "--reader", str(out)])
-    assert used.exit_code == 0, used.output
-    proposals = json.loads(used.output)["proposals"]
+    used = offramp(*base, "--reader", str(out))
+    assert used.code == 0, used.output
+    proposals = json.loads(used.out)["proposals"]
     assert [(p["party"], p["issue"], p["stance"], p["rule"]) for p in proposals] == [
         ("RU", "security_guarantees", "demand", "reader")
     ]
     assert proposals[0]["confidence"] >= 0.5
-    rules = runner.invoke(app, [*base, "--rules-only"])
-    assert rules.exit_code == 0 and json.loads(rules.output)["proposals"] == []
+    rules = offramp(*base, "--rules-only")
+    assert rules.code == 0 and json.loads(rules.out)["proposals"] == []
 
 
 def test_bad_labels_are_listed_by_file_line_and_field_and_nothing_is_written(tmp_path, keen_items):
@@ -68,10 +56,8 @@ def test_bad_labels_are_listed_by_file_line_and_field_and_nothing_is_written(tmp
         encoding="utf-8",
     )
     out = tmp_path / "bad.reader.json.gz"
-    result = runner.invoke(
-        app, ["train-reader", str(bad), "--case", str(EXAMPLE), "--out", str(out)]
-    )
-    assert result.exit_code == 1
+    result = offramp("train-reader", str(bad), "--case", str(EXAMPLE), "--out", str(out))
+    assert result.code == 1
     assert "Traceback" not in result.output
     assert f"error: {bad}:2: article_date: not a date (YYYY-MM-DD): '2022-03-32'" in result.output
     assert f"error: {bad}:2: labels[0].party: 'XX' is not a party of the case" in result.output
@@ -106,24 +92,21 @@ def test_settings_and_reader_files_are_checked(tmp_path, keen_items):
             f"{stranger}: [0].party: 'CN' is not a party of the case",
         ),
     ):
-        result = runner.invoke(app, ["train-reader", str(labels), "--case", str(EXAMPLE), *args])
-        assert result.exit_code == 1 and message in result.output, result.output
+        result = offramp("train-reader", str(labels), "--case", str(EXAMPLE), *args)
+        assert result.code == 1 and message in result.output, result.output
     article = tmp_path / "a.txt"
     article.write_text("Russia is keen on security guarantees.\n", encoding="utf-8")
     junk = tmp_path / "junk.reader.json.gz"
     junk.write_bytes(b"not gzip")
-    result = runner.invoke(
-        app,
-        [
-            "ingest",
-            str(article),
-            "--case",
-            str(EXAMPLE),
-            "--date",
-            "2022-03-11",
-            "--reader",
-            str(junk),
-        ],
+    result = offramp(
+        "ingest",
+        str(article),
+        "--case",
+        str(EXAMPLE),
+        "--date",
+        "2022-03-11",
+        "--reader",
+        str(junk),
     )
-    assert result.exit_code == 1
+    assert result.code == 1
     assert f"error: {junk}: not a reader from `offramp train-reader`" in result.output

@@ -6,16 +6,25 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from .conftest import SERVER_PASSWORD, Server, web
+from support.browser import save_shot, sign_in_at
+from support.crisis import SERVER_PASSWORD
+from support.launch import Running
 
 pytestmark = pytest.mark.browser
 BOARD = "/cases/ukraine-2022/crisis"
 
 
+@pytest.fixture(scope="module")
+def server(crisis_server: Running) -> Running:
+    """The crisis desk's own server (``crisis_server``: the example case, a fixed clock)."""
+    return crisis_server
+
+
 def test_board_shows_overdue_steps_at_fixed_instants_and_records_a_step(
-    page: Page, context: BrowserContext, server: Server
+    page: Page, context: BrowserContext, server: Running
 ) -> None:
-    web._sign_in(page, server.base, "crisis_officer", SERVER_PASSWORD)
+
+    sign_in_at(page, server.base, "crisis_officer", SERVER_PASSWORD)
     page.goto(f"{server.base}/cases/ukraine-2022")
     page.get_by_role("link", name="Crisis desk").click()
     page.wait_for_url(f"{server.base}{BOARD}")
@@ -31,7 +40,7 @@ def test_board_shows_overdue_steps_at_fixed_instants_and_records_a_step(
     expect(bomb).to_have_count(1)
     expect(bomb.locator("[data-arrivals] li")).to_have_count(9)
     expect(bomb.locator("[data-outcome]")).to_contain_text("Referred to the IAEA")
-    web._shot(page, "crisis-board-now")
+    save_shot(page, "crisis-board-now")
 
     # replayed at 22:00 on 26 October: one hour overdue, the next step waits on it
     page.goto(f"{server.base}{BOARD}?at=2022-10-26T22:00Z")
@@ -62,11 +71,11 @@ def test_board_shows_overdue_steps_at_fixed_instants_and_records_a_step(
     expect(page.locator('[data-channel="iaea-us"] [data-last-used]')).to_have_text(
         "2022-10-23 21:00 UTC"
     )
-    web._shot(page, "crisis-escalation")
+    save_shot(page, "crisis-escalation")
 
     # a party's delegate sees no crisis desk, and its address is a plain 404
     context.clear_cookies()
-    web._sign_in(page, server.base, "delegate_ua", SERVER_PASSWORD)
+    sign_in_at(page, server.base, "delegate_ua", SERVER_PASSWORD)
     page.goto(f"{server.base}/cases/ukraine-2022")
     expect(page.get_by_role("link", name="Crisis desk")).to_have_count(0)
     res = page.goto(f"{server.base}{BOARD}")

@@ -22,8 +22,7 @@ from offramp.model.crisis import (
 from offramp.model.deadlines import SystemClock
 from offramp.model.parse import parse_clock
 from offramp.services.crisis import ArrivalIn
-
-from .conftest import CASE, NOW, CrisisWorld
+from support.crisis import CASE, NOW, CrisisWorld
 
 
 def t(day: int, hour: int = 0, minute: int = 0, month: int = 10) -> datetime:
