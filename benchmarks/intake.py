@@ -37,6 +37,7 @@ from offramp.extract import Extractor, Lexicon, PersonTerms, Reader, find_reader
 from offramp.extract.training import item_rows
 from offramp.files.case import load_case
 from offramp.model import Case, Person
+from scoring import agreement
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data" / "intake"
@@ -160,17 +161,8 @@ def score(extractor: Extractor, items: list[dict[str, Any]], show: bool) -> dict
             for p in found:
                 if (p.party, p.issue, str(p.stance)) not in every_gold:
                     print(f"      wrong  {(p.party, p.issue, str(p.stance))}  rule={p.rule}")
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "items": len(items),
-        "gold": tp + fn,
-        "proposed": tp + fp,
-        "tp": tp,
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
+        **agreement(len(items), tp, fp, fn),
         "speaker_accuracy": speakers_right / speakers_total if speakers_total else None,
         "issueless": bare,
     }
@@ -340,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     plover = DATA / "plover-gsr.jsonl"
     if plover.exists():
-        from plover_actors import score_plover  # type: ignore[import-not-found]
+        from plover_actors import score_plover
 
         results["plover"] = score_plover(nlp, read_set(plover), args.errors)
     items = [i for name in SETS for i in read_set(DATA / name)]

@@ -15,6 +15,7 @@ from typing import Any
 from spacy.language import Language
 
 from offramp.extract import ActorTerms, Extractor, Lexicon
+from scoring import agreement
 
 STANCES = {
     "AGREE": {"offer", "accept", "assure"},
@@ -59,16 +60,7 @@ def score_plover(nlp: Language, records: list[dict[str, Any]], show: bool) -> di
                 f"      gold source {sorted(gold)}; proposed "
                 f"{[(p.party, str(p.stance), p.rule) for p in found]}"
             )
-    precision = tp / (tp + fp) if tp + fp else 1.0
-    recall = tp / (tp + fn) if tp + fn else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {
-        "items": len(records),
-        "gold": tp + fn,
-        "proposed": tp + fp,
-        "tp": tp,
-        "precision": precision,
-        "recall": recall,
-        "f1": f1,
+        **agreement(len(records), tp, fp, fn),
         "stance_agrees": stance_ok,
     }

@@ -5,7 +5,7 @@ web, cli); what they share lives in the ``support`` package beside them (importa
 ``support.*`` through ``pythonpath = ["tests"]``), and its fixtures are loaded here:
 ``world`` (:mod:`support.desk`), ``cw`` and ``crisis_server`` (:mod:`support.crisis`), and
 the browser ones, ``server``, ``own_server``, ``playwright_driver``, ``context``, ``page``,
-``sign_in`` and ``shot`` (:mod:`support.browser`).
+``sign_in`` and ``shot`` (:mod:`support.browser`), and ``keen_items`` (:mod:`support.intake`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ukraine-2022.yaml"
 
-pytest_plugins = ["support.desk", "support.crisis", "support.browser"]
+pytest_plugins = ["support.desk", "support.crisis", "support.browser", "support.intake"]
 
 settings.register_profile(
     "ci",

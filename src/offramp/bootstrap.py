@@ -88,6 +88,7 @@ def bootstrap(
     clock: Clock | None = None,
     precedents: str | Path | None = None,
     create_audit_key: bool = False,
+    require_2fa: frozenset[str] = frozenset(),
 ) -> Services:
     """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
 
@@ -95,7 +96,8 @@ def bootstrap(
     reads "now" (the system clock by default; the demo and the tests pass a fixed or
     started one). Nothing else reads the system clock. ``precedents`` is a team's own
     library file, added to the shipped library (read once, here). ``create_audit_key``
-    makes the audit key file if there is none (``offramp serve``).
+    makes the audit key file if there is none (``offramp serve``). ``require_2fa`` names
+    the roles (``mediator``, ``admin``) refused sign-in without two-factor enrolment.
     """
     library = load_library(precedents)  # a bad team file stops here, before the database
     if migrate_first:
@@ -114,12 +116,14 @@ def bootstrap(
     audit = AuditService(uow, policy)
     cases = CaseService(uow, policy, clock)
     shuttle = ShuttleService(uow, policy, clock)
+    accounts = AccountService(uow, policy, hasher or PasswordHasher(), clock)
+    accounts.require_2fa = require_2fa
     return Services(
         engine=engine,
         clock=clock,
         uow=uow,
         policy=policy,
-        accounts=AccountService(uow, policy, hasher or PasswordHasher(), clock),
+        accounts=accounts,
         cases=cases,
         shuttle=shuttle,
         audit=audit,

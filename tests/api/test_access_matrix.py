@@ -19,6 +19,7 @@ from offramp.api.app import api_routes, create_app
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.shuttle import HandlingMark, RelayLabel
 from offramp.services.accounts import SYSTEM
+from offramp.services.totp import key_of, totp
 from support.authoring import authoring_routes
 from support.crisis_matrix import crisis_routes, seed_crisis
 from support.crisis_oncall import oncall_routes, seed_oncall
@@ -96,6 +97,24 @@ ROUTES: list[Route] = [
     Route("docs", "GET", "/docs", (*ALL, "outsider"), everyone=True),
     Route("session_open", "POST", "/api/session", (*ALL, "outsider"), everyone=True, body="login"),
     Route("me", "GET", "/api/me", (*ALL, "outsider"), everyone=True),
+    # two-factor sign-in (issue 18): each signed-in user's own, nobody else's
+    Route("two_factor_enrol", "POST", "/api/me/2fa", (*ALL, "outsider"), everyone=True),
+    Route(
+        "two_factor_confirm",
+        "POST",
+        "/api/me/2fa/confirm",
+        (*ALL, "outsider"),
+        everyone=True,
+        body="2fa-confirm",
+    ),
+    Route(
+        "two_factor_disable",
+        "POST",
+        "/api/me/2fa/disable",
+        (*ALL, "outsider"),
+        everyone=True,
+        body="2fa-disable",
+    ),
     Route(
         "user_create",
         "POST",
@@ -501,6 +520,17 @@ class Client:
     tokens: dict[str, str]
     ids: dict[str, str]
 
+    def two_factor_code(self, persona: str, enrolling: bool) -> str:
+        """A code that works: of a fresh enrolment, or a recovery code of 2FA switched on."""
+        if persona == "anonymous":
+            return "000000"
+        actor = self.desk.accounts.get_actor(persona)
+        if enrolling:
+            secret, _ = self.desk.accounts.two_factor.enrol(actor)
+            return totp(key_of(secret), self.desk.clock.now().timestamp())
+        _, codes = self.desk.accounts.two_factor.enable_now(SYSTEM, actor)
+        return codes[0]
+
     def call(self, persona: str, route: Route, path: str | None = None) -> Any:
         headers = {}
         if persona != "anonymous":
@@ -510,6 +540,8 @@ class Client:
             body = {"name": persona if persona != "anonymous" else "nobody", "password": PASSWORD}
         elif body == "own-token":
             body = {"user": persona}
+        elif body in ("2fa-confirm", "2fa-disable"):
+            body = {"code": self.two_factor_code(persona, body == "2fa-confirm")}
         url = (path or route.path).format(**self.ids)
         return self.http.request(route.method, url, json=body, headers=headers)
 

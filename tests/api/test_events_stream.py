@@ -7,28 +7,40 @@
   party's traffic between them, give the reader the same stream.
 - Resume: disconnect, three writes, reconnect with ``Last-Event-ID``: all three, in
   order; and the same across a restart of the real server.
+- Rounds, codings and memberships: a round's events reach whoever may read the round
+  and carry its id and state change only; a coding's sharing reaches its delegation and
+  the mediator; a membership's change whoever may read the member list.
+- Many live streams on the real server, two per reader, all at once: each carries
+  exactly its reader's events (what the service decides once per scope and shares).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from offramp.api.app import create_app
-from offramp.bootstrap import bootstrap
+from offramp.bootstrap import Services, bootstrap
+from offramp.errors import OfframpError
 from offramp.model.shuttle import HandlingMark
-from support.desk import PERSONAS, World
+from offramp.services.access import Actor
+from offramp.services.events import EVENT_TYPES
+from offramp.store.audit import AuditEvent
+from support.desk import FAST_HASHER, PERSONAS, World
 from support.launch import start_server
+from support.rounds import PACKAGES, coding
 
 from .events_support import Frame, every_kind_of_write, may_read, parse
 
 MEMBERS = [p for p, (case, _, _) in PERSONAS.items() if case == "small"]
+SCORE = "crisis.escalation.score"  # an escalation score above the alert rule: alert.raised
 TYPES = {
     "ready", "case.changed", "source.added", "statement.added", "statement.confirmed",
     "position.changed", "member.added", "share.created", "note.changed", "message.posted",
@@ -36,6 +48,7 @@ TYPES = {
     "crisis.channel.added", "incident.logged", "incident.changed", "step.due", "step.overdue",
     "commitment.changed", "notification.sent", "notification.acknowledged",
     "assurance.changed", "escalation.scored", "alert.raised", "alert.rule.changed",
+    "escalation.applied",  # the sweep's escalation policy (services/crisis_sweep.py)
 }  # fmt: skip
 IDS = ("message", "claim", "proposal", "note", "entry", "incident", "notification",
        "commitment", "assurance", "statement", "step")  # fmt: skip
@@ -180,6 +193,108 @@ def test_anonymous_is_401_and_a_forged_id_is_a_clear_422(world: World, http: Tes
     assert res.status_code == 422 and res.json()["errors"][0]["where"] == "after"
 
 
+# -- rounds, codings, memberships -------------------------------------------------------
+
+#: audit action -> the (type, change) a reader must receive; written out here, not
+#: taken from the service's table, so that a wrong entry there fails
+NEW_KINDS = {
+    "round.open": ("round.changed", "opened"),
+    "round.answer": ("round.changed", "answered"),
+    "round.reveal": ("round.changed", "revealed"),
+    "coding.share": ("coding.changed", "shared"),
+    "coding.revoke": ("coding.changed", "revoked"),
+    "member.add": ("member.added", None),
+    "member.change": ("member.changed", None),
+    "member.remove": ("member.removed", None),
+}
+
+
+def _ok(call: Callable[[], Any]) -> bool:
+    try:
+        call()
+    except OfframpError:
+        return False
+    return True
+
+
+def rounds_codings_members(desk: Services) -> frozenset[str]:
+    """A round revealed by its second mark, a sealed round UA alone has marked, UA's
+    coding written, shared and revoked, and a member added, changed and removed.
+    Returns who could read UA's coding while it was shared."""
+    get = desk.accounts.get_actor
+    med, ua, ru, admin = get("mediator_il"), get("delegate_ua"), get("delegate_ru"), get("admin")
+    both = desk.rounds.open_round(med, "small", "To both", packages=PACKAGES)
+    sealed = desk.rounds.open_round(med, "small", "Still sealed", packages=PACKAGES[:2])
+    desk.rounds.mark(ua, "small", both.id, ["p1", "p2"])
+    desk.rounds.mark(ua, "small", sealed.id, ["p2"])
+    desk.rounds.mark(ru, "small", both.id, ["p2", "p4"])
+    desk.codings.put(ua, "small", "UA", coding("UA"), None)
+    desk.codings.share(ua, "small", "UA")
+    readers = frozenset(
+        n for n in MEMBERS if _ok(lambda n=n: desk.codings.get_coding(get(n), "small", "UA"))
+    )
+    desk.codings.revoke(ua, "small", "UA")
+    desk.accounts.add_user(admin, "passerby", "a long password")
+    desk.cases.add_member(admin, "small", "passerby", "observer", None)
+    desk.cases.change_member(admin, "small", "passerby", "facilitator", None)
+    desk.cases.remove_member(admin, "small", "passerby")
+    return readers
+
+
+def may_read_new(desk: Services, who: Actor, coding_readers: frozenset[str], e: AuditEvent) -> bool:
+    """The oracle for the events of :func:`rounds_codings_members`: the services' reads."""
+    if e.action.startswith("round."):
+        return _ok(lambda: desk.rounds.get_round(who, "small", int(e.payload["round"])))
+    if e.action.startswith("coding."):
+        return who.name in coding_readers
+    if e.action.startswith("member."):
+        return _ok(lambda: desk.cases.list_members(who, "small"))
+    raise AssertionError(f"the oracle does not know {e.action}")
+
+
+def expected_data(e: AuditEvent) -> dict[str, Any]:
+    """What a reader must receive of such an event: ids and the change, nothing else."""
+    kind, change = NEW_KINDS[e.action]
+    if kind == "round.changed":
+        return {"case": "small", "change": change, "round": e.payload["round"]}
+    if kind == "coding.changed":
+        return {"case": "small", "change": change, "party": "UA"}
+    keys = ("user", "role", "party") if e.action != "member.remove" else ("user",)
+    return {"case": "small", **{k: e.payload[k] for k in keys if e.payload[k] is not None}}
+
+
+@pytest.mark.parametrize("persona", MEMBERS)
+def test_rounds_codings_and_members_reach_only_their_readers(
+    world: World, http: TestClient, persona: str
+) -> None:
+    token = world.tokens[persona]
+    cursor = start(http, token)
+    head = world.desk.audit.head("small")[0]
+    readers = rounds_codings_members(world.desk)
+    raw = poll(http, token, cursor)
+    frames, _ = parse(raw)
+    written = world.desk.audit.events(world.actors["mediator_il"], "small", after=head, limit=99)
+    assert {e.action for e in written} == set(NEW_KINDS)  # coding.write: not the case's chain
+    who = world.actors[persona]
+    expected = [e for e in written if may_read_new(world.desk, who, readers, e)]
+    assert [(f.event, f.data) for f in frames] == [
+        (NEW_KINDS[e.action][0], expected_data(e)) for e in expected
+    ]
+    # never a title, a package, a mark, an overlap, a coding's content or a version
+    for secret in ("To both", "Still sealed", '"p1"', '"p2"', "overlap", "secret", "version"):
+        assert secret not in raw, (persona, secret)
+    # the matrix reaches each kind of reader
+    rounds = [f.data["round"] for f in frames if f.data and f.event == "round.changed"]
+    seen = {f.event for f in frames}
+    if persona == "mediator_il":
+        assert len(frames) == len(written) and readers == {"mediator_il", "delegate_ua"}
+    if persona == "delegate_ru":  # UA's answer to the sealed round, not what UA marked
+        assert len(set(rounds)) == 2 and len(rounds) == 6
+        assert "coding.changed" not in seen and "member.added" not in seen
+    if persona in ("facilitator_de", "observer_us", "analyst", "desk_officer"):
+        assert "round.changed" not in seen and "coding.changed" not in seen
+
+
 # -- the real server ----------------------------------------------------------------------
 
 
@@ -260,6 +375,113 @@ def test_resume_across_a_server_restart(world: World, tmp_path: Path) -> None:
         again.close()
     finally:
         server.stop()
+        world.desk = bootstrap(world.url, migrate_first=False)
+
+
+def _matches(frame: Frame, e: AuditEvent) -> bool:
+    """Whether a frame is about event ``e``: its type, and every id both name."""
+    kind = EVENT_TYPES[e.action][0]
+    if frame.event != kind and (frame.event, e.action) != ("alert.raised", SCORE):
+        return False
+    data = frame.data or {}
+    keys = (*IDS, "round", "party", "user")
+    return all(
+        data[k] == e.payload[k] for k in keys if k in data and k != "statement" and k in e.payload
+    )
+
+
+def _subsequence(frames: list[Frame], events: list[AuditEvent]) -> list[AuditEvent]:
+    """The events the frames are about, matched in order (AssertionError if one is not)."""
+    out, rest = [], iter(events)
+    for f in frames:
+        for e in rest:
+            if _matches(f, e):
+                out.append(e)
+                break
+        else:
+            raise AssertionError(f"{f} is about none of the reader's events, in order")
+    return out
+
+
+def test_many_live_streams_each_carry_exactly_their_readers_events(world: World) -> None:
+    """Two live streams per reader on the real server, open through every kind of write:
+    each carries its reader's events, both of a reader's the same, ids included.
+
+    A live stream decides events as they come, in batches: what is shared with a reader
+    during the writes (a proposal, a note) opens the events about it from the batch of
+    the share on; a poll after the share (above) includes the earlier ones too. So for
+    the readers shared with, the stream is the oracle's events less some before the share.
+    """
+    world.desk.close()
+    server = start_server(world.url)
+    desk = bootstrap(world.url, migrate_first=False, hasher=FAST_HASHER)
+    listeners: dict[tuple[str, int], Listener] = {}
+    try:
+        for persona in MEMBERS:
+            for k in range(2):
+                listeners[(persona, k)] = Listener(server.url, world.tokens[persona])
+        for live in listeners.values():
+            assert [f.event for f in live.wait_for(1)] == ["ready"]
+        med = desk.accounts.get_actor("mediator_il")
+        head = desk.audit.head("small")[0]
+        every_kind_of_write(desk)
+        readers = rounds_codings_members(desk)
+        written = desk.audit.events(med, "small", after=head, limit=1000)
+        expected: dict[str, list[AuditEvent]] = {}
+        shares: dict[str, list[int]] = {}
+        for persona in MEMBERS:
+            who = desk.accounts.get_actor(persona)
+            expected[persona] = [
+                e
+                for e in written
+                if (
+                    may_read_new(desk, who, readers, e)
+                    if e.action.startswith(("round.", "coding.", "member."))
+                    else may_read(desk, who, e)
+                )
+            ]
+            shares[persona] = [
+                e.seq
+                for e in written
+                if e.action == "share.create" and e.payload["user"] == persona
+            ]
+            after = max(shares[persona], default=0)
+            must = [e for e in expected[persona] if e.seq > after]
+            for k in range(2):
+                listeners[(persona, k)].wait_for(1 + len(must), timeout=20)
+        time.sleep(1.5)  # and let anything more arrive
+        got = {key: [f for _, f in live.frames[1:]] for key, live in listeners.items()}
+        for persona in MEMBERS:
+            after = max(shares[persona], default=0)  # the reader's last share, if any
+            for k in range(2):
+                frames = got[(persona, k)]
+                about = _subsequence(frames, expected[persona])  # nothing it may not read
+                assert [e for e in about if e.seq > after] == [  # all it may, from the share
+                    e for e in expected[persona] if e.seq > after
+                ], (persona, [f.event for f in frames])
+                assert len({f.id for f in frames}) == len(frames)
+            if after == 0:  # one reader's two streams agree, ids too
+                assert about == expected[persona], persona
+                assert got[(persona, 0)] == got[(persona, 1)], persona
+        assert all(shares[p] for p in ("facilitator_de", "observer_us"))
+        # an event has one id, whoever receives it; a ready id is never an event's
+        ids_of = {
+            f.data["message"]: f.id
+            for f in got[("mediator_il", 0)]
+            if f.data and f.event == "message.posted"
+        }
+        ua_posts = [f for f in got[("delegate_ua", 0)] if f.event == "message.posted" and f.data]
+        assert ua_posts and all(f.id == ids_of[f.data["message"]] for f in ua_posts if f.data)
+        readies = {live.frames[0][1].id for live in listeners.values()}
+        assert len(readies) == len(listeners)
+        assert not readies & {f.id for frames in got.values() for f in frames}
+        counts = [len(got[(p, 0)]) for p in ("mediator_il", "delegate_ua", "analyst")]
+        assert counts == sorted(counts, reverse=True) and counts[-1] > 0
+    finally:
+        for live in listeners.values():
+            live.close()
+        server.stop()
+        desk.close()
         world.desk = bootstrap(world.url, migrate_first=False)
 
 

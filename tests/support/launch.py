@@ -3,7 +3,8 @@ subprocess on a free loopback port, waited for until it answers.
 
 :func:`desk_server` is the context manager; :func:`start_server` starts one the caller stops
 (a test that kills a server and starts another over the same database). The server's
-output goes to a file beside the database (a full pipe would stall it) and is printed if it does not come up.
+output goes to a file beside the database (a full pipe would stall it); if the server
+does not come up, the error shows that output.
 """
 
 from __future__ import annotations

@@ -47,7 +47,7 @@ def test_board_shows_overdue_steps_at_fixed_instants_and_records_a_step(
     expect(wording.locator("[data-step-status]")).to_have_text("overdue by 1 h")
     expect(
         page.locator('[data-incident="satellites-threat"] [data-step="assess"] [data-step-status]')
-    ).to_have_text("pending (after record_wording)")
+    ).to_have_text("waits for: Record the exact wording and who said it")
 
     # the alert banner on the day after the allegation: RU-US rose from 0 to 2
     page.goto(f"{server.base}{BOARD}?at=2022-10-24T00:00Z")

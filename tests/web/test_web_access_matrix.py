@@ -91,6 +91,7 @@ def _rows() -> list[Row]:
     return [
         Row("GET", "/", "/", PERSONAS),
         Row("GET", "/sign-in", "/sign-in", PERSONAS),
+        Row("GET", "/favicon.ico", "/favicon.ico", PERSONAS, anonymous="ok"),
         Row(
             "POST",
             "/sign-in",
@@ -103,6 +104,15 @@ def _rows() -> list[Row]:
         Row("GET", "/cases", "/cases", (*MEMBERS, OUT)),
         Row("GET", "/needs", "/needs", (*MEMBERS, OUT)),
         Row("GET", "/cases/{slug}", c, MEMBERS),
+        Row(
+            "POST",
+            "/cases/{slug}/shares",
+            f"{c}/shares",
+            (MED,),
+            (UA, RU, OBS, AN, OFF),
+            "share.create",
+            form={"user": "observer", "kind": "ledger"},
+        ),
         Row("GET", "/cases/{slug}/deal-space", f"{c}/deal-space", (MED, AN)),
         Row("GET", "/cases/{slug}/forecast", f"{c}/forecast", (MED, AN)),
         Row(
@@ -367,6 +377,12 @@ def _rows() -> list[Row]:
             (MED,),
             "crisis.write",
             form={"channel": "ru-us-public", "at": "2022-10-27T11:00Z"},
+        ),
+        crisis_form(
+            "/cases/{slug}/crisis/incidents/{incident}/escalate",
+            f"{c}/crisis/incidents/matrix-threat/escalate",
+            level="8",
+            rationale="From the matrix.",
         ),
         Row(
             "POST",

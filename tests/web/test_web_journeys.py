@@ -161,6 +161,7 @@ def test_refused_relay_rerenders_shuttle_with_the_reason(sign_in: SignIn, server
     page.goto(f"{server}/cases/{CASE}/shuttle")
     claim = page.locator("tr[data-claim='3']")
     expect(claim).to_have_attribute("data-state", "stated")
+    claim.locator("summary", has_text="Relay claim…").click()  # relaying asks first
     claim.get_by_label("as").select_option("affirmed")
     claim.get_by_role("button", name="Relay claim").click()
     expect(page.locator("[data-flash='error']")).to_contain_text("is not confirmed by RU")

@@ -11,6 +11,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from offramp.api.bodies import record_out
 from offramp.model.precedent_search import IssueMatch
 from offramp.model.precedents import Outcome, Precedent, ProvisionKind
 from offramp.services.precedents import IssueMatches, LinkView
@@ -123,32 +124,14 @@ class PrecedentLinkOut(BaseModel):
 
 
 def precedent_out(p: Precedent) -> PrecedentOut:
-    return PrecedentOut(
-        id=p.id,
-        name=p.name,
-        date=p.date,
-        end=p.end,
-        form=p.form,
-        summary=p.summary,
-        parties=[
-            PrecedentPartyOut(id=x.id, name=x.name, continued_by=list(x.continued_by))
-            for x in p.parties
-        ],
-        parties_note=p.parties_note,
+    return record_out(
+        PrecedentOut,
+        p,
+        parties=[record_out(PrecedentPartyOut, x) for x in p.parties],
         kinds=sorted(p.kinds),
-        provisions=[
-            ProvisionOut(id=x.id, kinds=list(x.kinds), text=x.text, sources=list(x.sources))
-            for x in p.provisions
-        ],
-        held_up=HeldUpOut(
-            outcome=p.held_up.outcome, note=p.held_up.note, sources=list(p.held_up.sources)
-        ),
-        sources=[
-            PrecedentSourceOut(
-                id=s.id, title=s.title, publisher=s.publisher, url=s.url, reference=s.reference
-            )
-            for s in p.sources
-        ],
+        provisions=[record_out(ProvisionOut, x) for x in p.provisions],
+        held_up=record_out(HeldUpOut, p.held_up),
+        sources=[record_out(PrecedentSourceOut, s) for s in p.sources],
     )
 
 

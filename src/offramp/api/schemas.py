@@ -69,6 +69,13 @@ class HealthOut(BaseModel):
 class LoginIn(In):
     name: Short
     password: Annotated[str, Field(min_length=1, max_length=1000)]
+    code: Annotated[
+        str | None,
+        Field(
+            max_length=40,
+            description="The two-factor code (or a recovery code), if the account has 2FA.",
+        ),
+    ] = None
 
 
 class ActorOut(BaseModel):

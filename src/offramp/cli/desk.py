@@ -3,7 +3,7 @@
     serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
           [--metrics-loopback]
     demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
-    db upgrade | user add|disable|enable NAME
+    db upgrade | user add|disable|enable NAME | user 2fa enable|disable NAME
     member add|role CASE USER ROLE [--party] | member remove CASE USER
     token create USER [--expires-in 30d] | token list USER | token revoke USER ID
     case import FILE | case export CASE [--out]
@@ -123,6 +123,15 @@ def serve(
             "--precedents", help="A team's own precedent library file, added to the shipped one."
         ),
     ] = None,
+    require_2fa_for: Annotated[
+        str,
+        typer.Option(
+            "--require-2fa-for",
+            envvar="OFFRAMP_REQUIRE_2FA_FOR",
+            help="Refuse sign-in without two-factor enrolment for these roles: "
+            "'mediator', 'admin' or 'mediator,admin'.",
+        ),
+    ] = "",
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
     from offramp.api.app import Settings
@@ -133,11 +142,14 @@ def serve(
 
         use_json_lines()
     with _errors():
+        from offramp.services.two_factor import parse_required
+
         desk = bootstrap(
             db,
             clock=parse_clock(clock, "--clock"),
             precedents=precedents,
             create_audit_key=True,
+            require_2fa=parse_required(require_2fa_for),
         )
         if case_file is not None:
             from offramp.files.case import load_case
@@ -238,6 +250,31 @@ def user_enable(name: str, db: DbOption = DEFAULT_DB) -> None:
     with _desk(db) as desk:
         desk.accounts.set_disabled(SYSTEM, name, False)
     typer.echo(f"enabled user {name}")
+
+
+two_factor_app = typer.Typer(help="Two-factor sign-in (TOTP).", no_args_is_help=True)
+user_app.add_typer(two_factor_app, name="2fa")
+
+
+@two_factor_app.command("enable")
+def user_2fa_enable(name: str, db: DbOption = DEFAULT_DB) -> None:
+    """Turn on two-factor sign-in for NAME; prints the otpauth:// URI and the recovery
+    codes, once (hand them over privately)."""
+    with _desk(db) as desk:
+        uri, codes = desk.accounts.two_factor.enable_now(SYSTEM, desk.accounts.get_actor(name))
+    typer.echo(f"two-factor sign-in is on for {name}")
+    typer.echo(f"authenticator URI (add it to an app, e.g. as a QR code): {uri}")
+    typer.echo("recovery codes (each works once; they are not shown again):")
+    for code in codes:
+        typer.echo(f"  {code}")
+
+
+@two_factor_app.command("disable")
+def user_2fa_disable(name: str, db: DbOption = DEFAULT_DB) -> None:
+    """Turn off two-factor sign-in for NAME (its secret and recovery codes are deleted)."""
+    with _desk(db) as desk:
+        desk.accounts.two_factor.remove(SYSTEM, desk.accounts.get_actor(name))
+    typer.echo(f"two-factor sign-in is off for {name}")
 
 
 member_app = typer.Typer(help="Case memberships.", no_args_is_help=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import TypedDict, Unpack
 
 from offramp.errors import Forbidden, NotFound, Unauthenticated
 from offramp.model.access import Action, AdminAction, DeskRole, allowed
@@ -31,6 +32,16 @@ SHARE_OF = {
     Action.PROPOSAL_READ: "proposal",
     Action.PRECEDENT_READ: "proposal",  # links on a shared proposal's options
 }
+
+
+class Target(TypedDict, total=False):
+    """What a check is about: ``resource`` names it in :attr:`AccessPolicy.checks`,
+    ``parties`` are the sides it belongs to (default none), ``shared`` whether it was
+    shared with the member (default not)."""
+
+    resource: str
+    parties: frozenset[str]
+    shared: bool
 
 
 @dataclass(frozen=True)
@@ -85,23 +96,16 @@ class AccessPolicy:
         return ok
 
     # -- bools ------------------------------------------------------------------------
-    def can(
-        self,
-        scope: Scope,
-        action: Action,
-        *,
-        resource: str = "",
-        parties: frozenset[str] = frozenset(),
-        shared: bool = False,
-    ) -> bool:
+    def can(self, scope: Scope, action: Action, **target: Unpack[Target]) -> bool:
         """Whether the scope's member may do ``action`` on the described resource."""
         ok = allowed(
             scope.role,
             action,
             member_party=scope.party,
-            resource_parties=parties,
-            shared=shared,
+            resource_parties=target.get("parties", frozenset()),
+            shared=target.get("shared", False),
         )
+        resource = target.get("resource", "")
         return self._record(
             scope.actor, action.value, f"{scope.case.slug}/{resource}".rstrip("/"), ok
         )
@@ -131,31 +135,16 @@ class AccessPolicy:
         return self._record(actor, action.value, "server", actor.is_admin)
 
     # -- raising ----------------------------------------------------------------------
-    def require(
-        self,
-        scope: Scope,
-        action: Action,
-        *,
-        resource: str = "",
-        parties: frozenset[str] = frozenset(),
-        shared: bool = False,
-    ) -> None:
+    def require(self, scope: Scope, action: Action, **target: Unpack[Target]) -> None:
         """Raise Forbidden(action) unless allowed (the actor can see the resource)."""
-        if not self.can(scope, action, resource=resource, parties=parties, shared=shared):
+        if not self.can(scope, action, **target):
             raise Forbidden(action.value, f"You may not {action.value} in case {scope.case.slug}.")
 
     def require_visible(
-        self,
-        scope: Scope,
-        action: Action,
-        message: str,
-        *,
-        resource: str = "",
-        parties: frozenset[str] = frozenset(),
-        shared: bool = False,
+        self, scope: Scope, action: Action, message: str, **target: Unpack[Target]
     ) -> None:
         """Raise NotFound(message) unless allowed: for reads that must not reveal."""
-        if not self.can(scope, action, resource=resource, parties=parties, shared=shared):
+        if not self.can(scope, action, **target):
             raise NotFound(message)
 
     def require_admin(self, actor: Actor | None, action: AdminAction) -> Actor:

@@ -7,7 +7,9 @@ a token until its expiry (:data:`TOKEN_LIFETIME` unless asked otherwise), either
 be revoked, and a disabled user's password hash is prefixed with ``!`` (the
 ``/etc/shadow`` convention: it never verifies) and every credential deleted. Sign-in
 is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
-hashed against a dummy hash so that it takes as long as a wrong password.
+hashed against a dummy hash so that it takes as long as a wrong password. An account
+with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code, and
+:attr:`AccountService.require_2fa` names the roles refused without one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.signin_throttle import SignInThrottle
+from offramp.services.two_factor import TwoFactorService
 from offramp.store.audit import SERVER_CHAIN
 from offramp.store.repository import CredentialRow, UserRow
 from offramp.store.uow import UowFactory
@@ -71,6 +74,8 @@ class AccountService:
         self.hasher = hasher
         self.clock = clock
         self.throttle = SignInThrottle(uow, clock)
+        self.two_factor = TwoFactorService(uow, clock)
+        self.require_2fa: frozenset[str] = frozenset()  # "mediator", "admin" (--require-2fa-for)
         self._dummy: str | None = None  # a hash to check unknown names against
 
     def add_user(self, actor: Actor, name: str, password: str, *, admin: bool = False) -> Actor:
@@ -107,10 +112,14 @@ class AccountService:
             return False
         return row is not None and not is_disabled(row)
 
-    def sign_in(self, name: str, password: str, client: str = "") -> tuple[Actor, str]:
-        """Check the password and open a session; returns the session secret.
+    def sign_in(
+        self, name: str, password: str, client: str = "", code: str = ""
+    ) -> tuple[Actor, str]:
+        """Check the password (and the two-factor ``code``) and open a session; returns
+        the session secret.
 
         ``client`` is the caller's address, for the per-client throttle (none if empty).
+        A wrong code counts as a failed sign-in; a missing one does not.
         """
         self.throttle.check(name, client)
         with self.uow() as uow:
@@ -118,6 +127,17 @@ class AccountService:
         if not self._verify(row, password) or row is None:  # verify first: equal time
             self.throttle.failed(name, client)
             raise Unauthenticated("Wrong user name or password.")
+        actor = Actor(row.id, row.name, row.is_admin)
+        if self.two_factor.enrolled(row.id):
+            if not code.strip():
+                raise Unauthenticated(
+                    "Enter the 6-digit code from your authenticator app, or a recovery code."
+                )
+            if not self.two_factor.check(actor, code):
+                self.throttle.failed(name, client)
+                raise Unauthenticated("Wrong or already used two-factor code.")
+        else:
+            self.two_factor.require_check(actor, self.require_2fa)
         self.throttle.succeeded(name)
         secret = secrets.token_urlsafe(32)
         now = self.clock.now()
@@ -125,7 +145,7 @@ class AccountService:
             uow.repo.add_credential(row.id, "session", _digest(secret), now + SESSION_LIFETIME, now)
             uow.audit(SERVER_CHAIN, row.name, "session.open", {"user": row.name})
             uow.commit()
-        return Actor(row.id, row.name, row.is_admin), secret
+        return actor, secret
 
     def sign_out(self, secret: str) -> None:
         with self.uow(write=True) as uow:

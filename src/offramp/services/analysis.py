@@ -19,17 +19,16 @@ from offramp.errors import InputError
 from offramp.model.access import Action
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.base import UseCases
 from offramp.services.stored_case import read_case
 from offramp.store.uow import UowFactory
 
 KEEP = 64
 
 
-class AnalysisService:
+class AnalysisService(UseCases):
     def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
+        super().__init__(uow, policy, clock)
         self._kept: OrderedDict[tuple[int, int, date, tuple[str, ...] | None], AnalysisReport]
         self._kept = OrderedDict()
         self._lock = Lock()

@@ -41,12 +41,12 @@ from offramp.files.located import format_path
 from offramp.model import Case, checks
 from offramp.model.access import Action, AdminAction
 from offramp.model.case import Role
-from offramp.model.deadlines import Clock
-from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.services.access import Actor, Scope
+from offramp.services.base import UseCases
 from offramp.services.stored_case import add_case, keep, read_case
 from offramp.store.authoring import AuthoringRows
 from offramp.store.repository import CaseRow, Versioned
-from offramp.store.uow import UnitOfWork, UowFactory
+from offramp.store.uow import UnitOfWork
 
 Kind = Literal["party", "person", "issue", "source", "statement", "position", "reservation"]
 Verb = Literal["add", "edit", "remove", "reorder"]
@@ -159,13 +159,8 @@ class _Edit:
         return cast(list[Data], items)
 
 
-class AuthoringService:
+class AuthoringService(UseCases):
     """Create a case, then add, edit, reorder and remove its records."""
-
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
 
     # -- the case itself ----------------------------------------------------------------
     def create_case(

@@ -28,12 +28,11 @@ from offramp.analysis.report import AnalysisReport, analyze
 from offramp.errors import Conflict, InputError, NotFound
 from offramp.model.access import Action
 from offramp.model.codings import Coder, Coding, StoredCoding, check_coding, coded_case
-from offramp.model.deadlines import Clock
-from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.services.access import Actor, Scope
+from offramp.services.base import UseCases
 from offramp.services.stored_case import read_case
 from offramp.store.audit import AuditEvent
 from offramp.store.audit import events as chain_events
-from offramp.store.uow import UnitOfWork, UowFactory
 
 NO_CODING = "No such coding."
 
@@ -77,16 +76,8 @@ class CodedAnalysis:
         }
 
 
-class CodingService:
+class CodingService(UseCases):
     """Use cases of a party's private coding."""
-
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
-
-    def _scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        return self.policy.access_case(uow.repo, actor, slug)
 
     def _readable(self, scope: Scope, stored: StoredCoding | None) -> bool:
         if stored is None:

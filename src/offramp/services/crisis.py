@@ -50,16 +50,17 @@ from offramp.model.crisis import (
     Stake,
     dyad,
 )
-from offramp.model.deadlines import Clock, require_aware
+from offramp.model.deadlines import require_aware
 from offramp.model.issues import Issue, Option
 from offramp.model.positions import Position
-from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.services.access import NO_CASE, Actor, Scope
+from offramp.services.base import UseCases
 from offramp.services.crisis_oncall import OncallCases
 from offramp.services.crisis_sweep import notification_subject, step_subject
 from offramp.services.stored_case import read_case
 from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.crisis_repository import CrisisRepository
-from offramp.store.uow import UnitOfWork, UowFactory
+from offramp.store.uow import UnitOfWork
 
 NO_INCIDENT = "No such incident."
 NO_COMMITMENT = "No such commitment."
@@ -179,13 +180,8 @@ def _as_input(where: str) -> Iterator[None]:
         raise InputError(where, str(exc)) from None
 
 
-class CrisisService(OncallCases):
+class CrisisService(UseCases, OncallCases):
     """Use cases of the crisis desk (and, from :class:`OncallCases`, the desk on call)."""
-
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
 
     # -- helpers -------------------------------------------------------------------------
     def _read(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:

@@ -10,7 +10,7 @@ audit chain, "now" from the injected clock). :mod:`.crisis_sweep` is what the sw
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -374,32 +374,48 @@ class OncallCases:
         self, actor: Actor | None, slug: str, incident: str, step: str, at: datetime | None = None
     ) -> PlaybookRun:
         """Waive every open step listed before ``step``, so it is due now."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk, _ = self._open(uow, scope, incident)
-            run = self._run(desk, incident)
-            when = self._when(at)
+
+        def waive_before(
+            uow: UnitOfWork, scope: Scope, run: PlaybookRun, when: datetime
+        ) -> PlaybookRun:
             for s in jump_waivers(run, step):
                 run = run.waive(s, scope.actor.name, when, f"jumped to step {step}")
                 uow.crisis.add_step_record(scope.case.id, incident, run.step(s))
-            d = Directive(DirectiveKind.JUMP, step, when, scope.actor.name)
-            self._directive(uow, scope, incident, d)
-            uow.commit()
-        return run
+            return run
+
+        return self._direct(actor, slug, incident, DirectiveKind.JUMP, step, at, waive_before)
 
     def repeat_from_step(
         self, actor: Actor | None, slug: str, incident: str, step: str, at: datetime | None = None
     ) -> PlaybookRun:
         """Open ``step`` and those after it again, due counted from now."""
+
+        def reopen(uow: UnitOfWork, scope: Scope, run: PlaybookRun, when: datetime) -> PlaybookRun:
+            run = repeat_from(run, step, when)
+            uow.crisis.set_aside_steps(scope.case.id, incident, steps_from(run, step))
+            return run
+
+        return self._direct(actor, slug, incident, DirectiveKind.REPEAT, step, at, reopen)
+
+    def _direct(
+        self,
+        actor: Actor | None,
+        slug: str,
+        incident: str,
+        kind: DirectiveKind,
+        step: str,
+        at: datetime | None,
+        move: Callable[[UnitOfWork, Scope, PlaybookRun, datetime], PlaybookRun],
+    ) -> PlaybookRun:
+        """Move the incident's running playbook to ``step`` (``move`` writes the steps it
+        changes) and record the directive on its timeline and in the audit log."""
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             desk, _ = self._open(uow, scope, incident)
             run = self._run(desk, incident)
             when = self._when(at)
-            run = repeat_from(run, step, when)
-            uow.crisis.set_aside_steps(scope.case.id, incident, steps_from(run, step))
-            d = Directive(DirectiveKind.REPEAT, step, when, scope.actor.name)
-            self._directive(uow, scope, incident, d)
+            run = move(uow, scope, run, when)
+            self._directive(uow, scope, incident, Directive(kind, step, when, scope.actor.name))
             uow.commit()
         return run
 

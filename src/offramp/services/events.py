@@ -3,18 +3,21 @@
 Every write is already an event of the case's chain (``store/audit.py``). A reader's
 stream is that chain, each event mapped to a type (``message.posted``,
 ``claim.changed``, ...) with the ids of the objects it concerns, and **dropped** when
-the reader may not see what it is about (:func:`classify`, which asks the same policy
+the reader may not see what it is about (:func:`visible`, which asks the same policy
 as the reads). Nothing else is sent for a dropped event: no id, no count, no beat.
 
 Ids are opaque cursors (:class:`Cursors`): the chain's seq counts every event, hidden
 ones too, so sending it would show that something happened between two visible
 events. A cursor is the seq encrypted and authenticated under the server's key (kept
-in the server chain, so every process and every restart reads it alike), with a fresh
-nonce each time; only the server can turn it back into a position in the chain.
+in the server chain, so every process and every restart reads it alike); only the
+server can turn it back into a position in the chain. An event's id is derived from
+the case and seq (one id for every reader); a ``ready`` id has a fresh nonce.
 
 One :class:`EventService` per process keeps the tail of each watched chain in memory
 (filled once per change by the store's :class:`~offramp.store.events.ChangeFeed`, not
-once per reader), so many open streams cost one read of each new event.
+once per reader), so many open streams cost one read of each new event; and it decides
+each new event once per reader scope of the live streams (:func:`scope_key`), not once
+per stream, on the feed's thread, so that a woken stream only picks up what is decided.
 """
 
 from __future__ import annotations

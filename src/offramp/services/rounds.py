@@ -35,6 +35,7 @@ from offramp.model.rounds import (
 )
 from offramp.services.access import AccessPolicy, Actor, Scope
 from offramp.services.analysis import AnalysisService
+from offramp.services.base import UseCases
 from offramp.services.stored_case import read_case
 from offramp.store.repository import Versioned
 from offramp.store.uow import UnitOfWork, UowFactory
@@ -76,19 +77,14 @@ class RoundView:
     marks: Mapping[str, tuple[str, ...] | None] | None
 
 
-class RoundService:
+class RoundService(UseCases):
     """Use cases of rounds of secret acceptances."""
 
     def __init__(
         self, uow: UowFactory, policy: AccessPolicy, clock: Clock, analysis: AnalysisService
     ) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
+        super().__init__(uow, policy, clock)
         self.analysis = analysis
-
-    def _scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        return self.policy.access_case(uow.repo, actor, slug)
 
     def _can_read(self, scope: Scope, r: Round) -> bool:
         return self.policy.can(

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from offramp.errors import Conflict, InputError, NotFound, Problem
 from offramp.model.access import Action, DeskRole
 from offramp.model.concessions import Concession, Direction, concessions_for_package
-from offramp.model.deadlines import Clock
 from offramp.model.shuttle import (
     Claim,
     ClaimState,
@@ -30,11 +29,12 @@ from offramp.model.shuttle import (
     check_package,
     relay_body,
 )
-from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.services.access import Actor, Scope
+from offramp.services.base import UseCases
 from offramp.services.cases import confirm_in
 from offramp.services.stored_case import read_case
 from offramp.store.repository import Repository, Versioned
-from offramp.store.uow import UnitOfWork, UowFactory
+from offramp.store.uow import UnitOfWork
 
 NO_MESSAGE = "No such message."
 NO_CLAIM = "No such claim."
@@ -82,16 +82,8 @@ class LedgerEntry:
     recorded_by: str
 
 
-class ShuttleService:
+class ShuttleService(UseCases):
     """Use cases of the confidential shuttle."""
-
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
-
-    def _scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        return self.policy.access_case(uow.repo, actor, slug)
 
     # -- channels and messages -------------------------------------------------------
     def _visible_keys(self, repo: Repository, scope: Scope) -> list[str]:

@@ -154,7 +154,10 @@ class ChangeFeed:
                 if seq > known[chain]:
                     with self._lock:
                         self._watched[chain] = max(seq, self._watched.get(chain, 0))
-                    self.on_change(chain, seq)
+                    try:
+                        self.on_change(chain, seq)
+                    except Exception:  # one chain's reader failed: keep feeding the others
+                        log.warning("event feed: reporting %s failed", chain, exc_info=True)
 
     def _listen_loop(self) -> None:
         import psycopg

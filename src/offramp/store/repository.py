@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Row, and_, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, Table, and_, delete, func, insert, or_, select, update
 
 from offramp.model import Case, Statement
 from offramp.model.concessions import Concession, Direction
@@ -121,6 +121,27 @@ class Repository:
     def __init__(self, conn: Connection, clock: Clock) -> None:
         self.conn = conn
         self.clock = clock
+
+    def _case_row(self, table: Table, case_id: int, row_id: int) -> Row[Any] | None:
+        """The row ``row_id`` of ``table``, if it belongs to case ``case_id``."""
+        q = select(table).where(table.c.case_id == case_id, table.c.id == row_id)
+        return self.conn.execute(q).first()
+
+    def _compare_and_set(
+        self, table: Table, case_id: int, row_id: int, expected_version: int, **values: Any
+    ) -> bool:
+        """Write ``values`` to the case's row (and count its version on) if the row is
+        still at ``expected_version``; False, and nothing written, if it moved on."""
+        res = self.conn.execute(
+            update(table)
+            .where(
+                table.c.case_id == case_id,
+                table.c.id == row_id,
+                table.c.version == expected_version,
+            )
+            .values(version=expected_version + 1, **values)
+        )
+        return res.rowcount == 1
 
     # -- users and credentials --------------------------------------------------------
     def add_user(self, name: str, password_hash: str, is_admin: bool) -> int:
@@ -516,11 +537,7 @@ class Repository:
         return [Versioned(r.id, r.version, dict(r.data)) for r in rows]
 
     def get_position(self, case_id: int, position_id: int) -> Versioned[dict[str, Any]] | None:
-        row = self.conn.execute(
-            select(t.positions).where(
-                t.positions.c.case_id == case_id, t.positions.c.id == position_id
-            )
-        ).first()
+        row = self._case_row(t.positions, case_id, position_id)
         return Versioned(row.id, row.version, dict(row.data)) if row else None
 
     def put_position(self, case_id: int, data: dict[str, Any]) -> int:
@@ -564,18 +581,12 @@ class Repository:
         self, case_id: int, position_id: int, data: dict[str, Any], expected_version: int
     ) -> bool:
         """Compare-and-set: False (and nothing written) if the version moved on."""
-        res = self.conn.execute(
-            update(t.positions)
-            .where(
-                t.positions.c.case_id == case_id,
-                t.positions.c.id == position_id,
-                t.positions.c.version == expected_version,
-            )
-            .values(data=data, version=expected_version + 1)
+        saved = self._compare_and_set(
+            t.positions, case_id, position_id, expected_version, data=data
         )
-        if res.rowcount == 1:
+        if saved:
             self.bump_case(case_id)
-        return res.rowcount == 1
+        return saved
 
     # -- channels and messages -------------------------------------------------------
     def list_channels(self, case_id: int) -> list[ChannelRow]:
@@ -683,9 +694,7 @@ class Repository:
         return Versioned(cid, 1, Claim(cid, *_claim_tail(claim)))
 
     def get_claim(self, case_id: int, claim_id: int) -> Versioned[Claim] | None:
-        row = self.conn.execute(
-            select(t.claims).where(t.claims.c.case_id == case_id, t.claims.c.id == claim_id)
-        ).first()
+        row = self._case_row(t.claims, case_id, claim_id)
         return _claim(row) if row else None
 
     def list_claims(self, case_id: int, parties: frozenset[str] | None) -> list[Versioned[Claim]]:
@@ -695,16 +704,8 @@ class Repository:
         return [_claim(r) for r in self.conn.execute(q.order_by(t.claims.c.id)).all()]
 
     def save_claim(self, case_id: int, claim: Claim, expected_version: int) -> bool:
-        res = self.conn.execute(
-            update(t.claims)
-            .where(
-                t.claims.c.case_id == case_id,
-                t.claims.c.id == claim.id,
-                t.claims.c.version == expected_version,
-            )
-            .values(version=expected_version + 1, **_claim_values(claim))
-        )
-        return res.rowcount == 1
+        values = _claim_values(claim)
+        return self._compare_and_set(t.claims, case_id, claim.id, expected_version, **values)
 
     # -- proposals --------------------------------------------------------------------------
     def add_proposal(self, case_id: int, p: Proposal) -> Versioned[Proposal]:
@@ -727,11 +728,7 @@ class Repository:
         return got
 
     def get_proposal(self, case_id: int, proposal_id: int) -> Versioned[Proposal] | None:
-        row = self.conn.execute(
-            select(t.proposals).where(
-                t.proposals.c.case_id == case_id, t.proposals.c.id == proposal_id
-            )
-        ).first()
+        row = self._case_row(t.proposals, case_id, proposal_id)
         return _proposal(row) if row else None
 
     def list_proposals(
@@ -745,16 +742,10 @@ class Repository:
         return [_proposal(r) for r in self.conn.execute(q.order_by(t.proposals.c.id)).all()]
 
     def save_proposal(self, case_id: int, p: Proposal, expected_version: int) -> bool:
-        res = self.conn.execute(
-            update(t.proposals)
-            .where(
-                t.proposals.c.case_id == case_id,
-                t.proposals.c.id == p.id,
-                t.proposals.c.version == expected_version,
-            )
-            .values(responses=_responses(p), withdrawn=p.withdrawn, version=expected_version + 1)
-        )
-        return res.rowcount == 1
+        return self._compare_and_set(
+            t.proposals, case_id, p.id, expected_version,
+            responses=_responses(p), withdrawn=p.withdrawn,
+        )  # fmt: skip
 
     # -- ledger ---------------------------------------------------------------------------
     def add_concession(self, case_id: int, c: Concession, recorded_by: str) -> int:
@@ -807,9 +798,7 @@ class Repository:
         return NoteRow(_pk(res), author, title, body, 1, at)
 
     def get_note(self, case_id: int, note_id: int) -> NoteRow | None:
-        row = self.conn.execute(
-            select(t.notes).where(t.notes.c.case_id == case_id, t.notes.c.id == note_id)
-        ).first()
+        row = self._case_row(t.notes, case_id, note_id)
         return _note(row) if row else None
 
     def list_notes(self, case_id: int, ids: frozenset[int] | None = None) -> list[NoteRow]:
@@ -821,18 +810,10 @@ class Repository:
     def update_note(
         self, case_id: int, note_id: int, title: str, body: str, expected_version: int
     ) -> bool:
-        res = self.conn.execute(
-            update(t.notes)
-            .where(
-                t.notes.c.case_id == case_id,
-                t.notes.c.id == note_id,
-                t.notes.c.version == expected_version,
-            )
-            .values(
-                title=title, body=body, version=expected_version + 1, updated_at=self.clock.now()
-            )
-        )
-        return res.rowcount == 1
+        return self._compare_and_set(
+            t.notes, case_id, note_id, expected_version,
+            title=title, body=body, updated_at=self.clock.now(),
+        )  # fmt: skip
 
     # -- for tests and operators -----------------------------------------------------------
     def count_rows(self) -> dict[str, int]:

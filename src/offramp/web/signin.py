@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from offramp.errors import Unauthenticated
+from offramp.errors import Throttled, Unauthenticated
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, render, see_other
 
@@ -34,14 +34,21 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
     form = await request.form()
     name = str(form.get("name") or "").strip()
     password = str(form.get("password") or "")
+    code = str(form.get("code") or "")  # the two-factor code, if the account has one
     target = landing(str(form.get("next") or ""))
     try:
         if not name or not password:
             raise Unauthenticated("Enter your user name and your password.")
-        _, token = services.accounts.sign_in(name, password)
+        client = request.client.host if request.client else ""  # the per-client throttle
+        _, token = services.accounts.sign_in(name, password, client, code)
     except Unauthenticated as exc:
         ctx = {"next": target, "name": name, "signin_error": exc.message}
         return render(request, "sign_in.html", ctx, status=401)
+    except Throttled as exc:  # too many failures: the form again, with when to retry
+        ctx = {"next": target, "name": name, "signin_error": exc.message}
+        page = render(request, "sign_in.html", ctx, status=429)
+        page.headers["Retry-After"] = str(exc.retry_after)
+        return page
     response = see_other(target)
     security.set_session(request, response, token)
     return response

@@ -15,6 +15,7 @@ from offramp.api.access_schemas import (
 from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
 from offramp.api.routes import PROBLEMS
 from offramp.api.schemas import ActorOut, LoginIn, Short, UserIn
+from offramp.api.two_factor_schemas import TwoFactorCodeIn, TwoFactorEnrolOut, TwoFactorOnOut
 from offramp.services.accounts import SESSION_LIFETIME, parse_lifetime
 
 router = APIRouter(responses=PROBLEMS)
@@ -31,8 +32,11 @@ def client_address(request: Request) -> str:
 def open_session(
     body: LoginIn, request: Request, services: ServicesDep, response: Response
 ) -> ActorOut:
-    """Sign in with name and password; sets the session cookie (429 when throttled)."""
-    actor, secret = services.accounts.sign_in(body.name, body.password, client_address(request))
+    """Sign in with name and password (and ``code`` if the account has two-factor sign-in);
+    sets the session cookie (429 when throttled)."""
+    actor, secret = services.accounts.sign_in(
+        body.name, body.password, client_address(request), body.code or ""
+    )
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -59,6 +63,44 @@ def close_session(
 def me(actor: CurrentActor) -> ActorOut:
     """Who the caller is."""
     return ActorOut(name=actor.name, is_admin=actor.is_admin)
+
+
+@router.post(
+    "/me/2fa", name="two_factor_enrol", response_model=TwoFactorEnrolOut, tags=["accounts"]
+)
+def enrol_two_factor(actor: CurrentActor, services: ServicesDep) -> TwoFactorEnrolOut:
+    """Start two-factor enrolment: a new TOTP secret and its URI, shown only now; sign-in
+    does not need codes until ``/api/me/2fa/confirm`` (409 if two-factor is already on)."""
+    secret, uri = services.accounts.two_factor.enrol(actor)
+    return TwoFactorEnrolOut(secret=secret, uri=uri)
+
+
+@router.post(
+    "/me/2fa/confirm",
+    name="two_factor_confirm",
+    response_model=TwoFactorOnOut,
+    tags=["accounts"],
+)
+def confirm_two_factor(
+    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep
+) -> TwoFactorOnOut:
+    """Turn two-factor sign-in on with a current code; returns 10 one-time recovery codes."""
+    codes = services.accounts.two_factor.confirm(actor, body.code)
+    return TwoFactorOnOut(enabled=True, recovery_codes=codes)
+
+
+@router.post(
+    "/me/2fa/disable",
+    name="two_factor_disable",
+    response_model=TwoFactorOnOut,
+    tags=["accounts"],
+)
+def disable_two_factor(
+    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep
+) -> TwoFactorOnOut:
+    """Turn two-factor sign-in off, with a current code or a recovery code."""
+    services.accounts.two_factor.disable(actor, body.code)
+    return TwoFactorOnOut(enabled=False)
 
 
 @router.post(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.api.schemas import AuditEventOut, AuditOut
@@ -46,14 +47,6 @@ def events(
 ) -> list[AuditEventOut]:
     """Events of the case's audit log, in order (the mediator)."""
     return [
-        AuditEventOut(
-            seq=e.seq,
-            actor=e.actor,
-            action=e.action,
-            payload=e.payload,
-            at=e.at,
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
+        record_out(AuditEventOut, e)
         for e in services.audit.events(actor, case, after=after, limit=limit)
     ]

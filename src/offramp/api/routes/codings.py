@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.api.schemas import AnalysisOut, AuditEventOut, In, Slug, Version
@@ -67,19 +68,12 @@ class CodedAnalysisOut(AnalysisOut):
 
 def coding_out(v: CodingView) -> CodingOut:
     c = v.coding
-    return CodingOut(
-        party=c.party,
-        issues={
-            i.issue: IssueCodingOut(salience=i.salience, values=dict(i.values)) for i in c.issues
-        },
-        reservation=c.reservation,
-        note=c.note,
+    return record_out(
+        CodingOut,
+        c,
+        v,
+        issues={i.issue: record_out(IssueCodingOut, i) for i in c.issues},
         shared=v.shared_at is not None,
-        shared_at=v.shared_at,
-        shared_by=v.shared_by,
-        changed_at=v.changed_at,
-        version=v.version,
-        updated_by=v.updated_by,
     )
 
 
@@ -160,18 +154,7 @@ def coding_events(
     case: CaseSlug, party: PartyPath, actor: MaybeActor, services: ServicesDep
 ) -> list[AuditEventOut]:
     """The delegation's own audit chain of its coding (its delegates only)."""
-    return [
-        AuditEventOut(
-            seq=e.seq,
-            actor=e.actor,
-            action=e.action,
-            payload=e.payload,
-            at=e.at,
-            prev_hash=e.prev_hash,
-            hash=e.hash,
-        )
-        for e in services.codings.events(actor, case, party)
-    ]
+    return [record_out(AuditEventOut, e) for e in services.codings.events(actor, case, party)]
 
 
 @router.get(

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import fields
 from datetime import datetime
-from enum import Enum
-from typing import Any, Protocol, TypeVar
-
-from pydantic import BaseModel
+from typing import Any, Protocol
 
 from offramp.api import schemas as s
+from offramp.api.bodies import record_out
 from offramp.api.precedent_schemas import link_out
 from offramp.model import Statement
 from offramp.services.cases import PublicRecord
@@ -49,22 +46,6 @@ class NoteLike(Protocol):
     def body(self) -> str: ...
     @property
     def updated_at(self) -> datetime: ...
-
-
-_Out = TypeVar("_Out", bound=BaseModel)
-
-
-def record_out(model: type[_Out], *records: Any, **given: Any) -> _Out:
-    """A response body from dataclass ``records``: each field of theirs that ``model``
-    names alike (an enum as its value; a later record wins), then ``given`` (the fields
-    named, shaped or computed otherwise)."""
-    found: dict[str, Any] = {}
-    for record in records:
-        for f in fields(record):
-            if f.name in model.model_fields:
-                value = getattr(record, f.name)
-                found[f.name] = value.value if isinstance(value, Enum) else value
-    return model(**(found | given))
 
 
 def case_out(r: PublicRecord) -> s.CaseOut:

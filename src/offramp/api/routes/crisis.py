@@ -16,9 +16,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
-from offramp.api.routes.convert import record_out
 from offramp.api.schemas import plain_text
 from offramp.files.crisis import MAX_HOURS, MIN_WINDOW_HOURS, Moment
 from offramp.model.crisis import (

@@ -10,12 +10,13 @@ time given for something that happened may not be later than the server's clock.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, TypedDict, Unpack
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.api.schemas import plain_text
@@ -98,20 +99,14 @@ class DeskTimesOut(BaseModel):
 
 
 def times_out(t: IncidentTimes) -> IncidentTimesOut:
-    return IncidentTimesOut(
-        incident=t.incident,
-        title=t.title,
-        playbook=t.playbook,
-        first_arrival=t.first_arrival,
-        started_at=t.started_at,
+    return record_out(
+        IncidentTimesOut,
+        t,
         steps=[
-            StepTimeOut(
-                step=s.step,
-                title=s.title,
-                status=s.status.value,
+            record_out(
+                StepTimeOut,
+                s,
                 target_hours=s.target.total_seconds() / 3600,
-                due_at=s.due_at,
-                done_at=s.done_at,
                 hours_since_arrival=_hours(s.since_arrival),
                 hours_since_start=_hours(s.since_start),
                 margin_hours=_hours(s.margin),
@@ -122,16 +117,11 @@ def times_out(t: IncidentTimes) -> IncidentTimesOut:
 
 
 def summary_out(s: StepSummary) -> StepSummaryOut:
-    return StepSummaryOut(
-        playbook=s.playbook,
-        step=s.step,
-        title=s.title,
-        incidents=s.incidents,
-        done=s.done,
-        late=s.late,
+    return record_out(
+        StepSummaryOut,
+        s,
         median_hours=_hours(s.median),
         worst_hours=_hours(s.worst),
-        worst_incident=s.worst_incident,
         target_hours=_hours(s.target),
     )
 
@@ -247,17 +237,7 @@ def acknowledge_notification_recipient(
     services: ServicesDep,
 ) -> RecipientsOut:
     """One recipient acknowledged; the last one acknowledges the notification."""
-    return recipients_out(
-        services.crisis.acknowledge_recipient(
-            actor,
-            case,
-            recipient,
-            notification=notification,
-            by=body.by,
-            at=body.at,
-            channel=body.channel,
-        )
-    )
+    return _acknowledged(services, actor, case, recipient, body, notification=notification)
 
 
 @router.put(
@@ -294,18 +274,28 @@ def acknowledge_step_recipient(
     services: ServicesDep,
 ) -> RecipientsOut:
     """One recipient acknowledged the step."""
-    return recipients_out(
-        services.crisis.acknowledge_recipient(
-            actor,
-            case,
-            recipient,
-            incident=incident,
-            step=step,
-            by=body.by,
-            at=body.at,
-            channel=body.channel,
-        )
+    return _acknowledged(services, actor, case, recipient, body, incident=incident, step=step)
+
+
+class _Subject(TypedDict, total=False):
+    notification: str
+    incident: str
+    step: str
+
+
+def _acknowledged(
+    services: ServicesDep,
+    actor: MaybeActor,
+    case: str,
+    recipient: str,
+    body: RecipientAckIn,
+    **subject: Unpack[_Subject],
+) -> RecipientsOut:
+    """Record one recipient's acknowledgement of a notification, or of an incident's step."""
+    done = services.crisis.acknowledge_recipient(
+        actor, case, recipient, by=body.by, at=body.at, channel=body.channel, **subject
     )
+    return recipients_out(done)
 
 
 # -- escalation, jumps and repeats ----------------------------------------------------------
@@ -436,12 +426,7 @@ class MessageOut(BaseModel):
 
 
 def heartbeat_out(v: HeartbeatView) -> HeartbeatOut:
-    hb = v.heartbeat
-    return HeartbeatOut(
-        channel=hb.channel, expected_from=hb.expected_from, every_hours=hb.every_hours,
-        grace_hours=hb.grace_hours, since=hb.since, what=hb.what, last_message=v.last_message,
-        next_due=v.next_due, missed=list(v.missed),
-    )  # fmt: skip
+    return record_out(HeartbeatOut, v.heartbeat, v)
 
 
 @router.get("/heartbeats", name="crisis_heartbeat_list", response_model=list[HeartbeatOut])
@@ -582,7 +567,7 @@ class EntryOut(BaseModel):
 
 
 def entry_out(e: TimelineEntry) -> EntryOut:
-    return EntryOut(at=e.at, kind=e.kind.value, who=e.who, text=e.text, ref=e.ref)
+    return record_out(EntryOut, e)
 
 
 @router.get(

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.schemas import In, PartyId, Short, Slug
@@ -79,28 +80,12 @@ class RoundOut(BaseModel):
 
 
 def round_out(v: RoundView) -> RoundOut:
-    return RoundOut(
-        id=v.id,
-        version=v.version,
-        title=v.title,
-        packages=[
-            RoundPackageOut(key=p.key, options=dict(p.options), source=p.source) for p in v.packages
-        ],
-        parties=list(v.parties),
-        visibility=v.visibility,
+    return record_out(
+        RoundOut,
+        v,
+        packages=[record_out(RoundPackageOut, p) for p in v.packages],
         visibility_note=VISIBILITY_NOTE[v.visibility],
-        opened_by=v.opened_by,
-        opened_at=v.opened_at,
-        deadline=v.deadline,
-        state=v.state,
-        answered=list(v.answered),
-        revealed_at=v.revealed_at,
-        overlap=None if v.overlap is None else list(v.overlap),
         result=result_sentence(v.state, len(v.answered), len(v.parties), v.overlap),
-        mine=None if v.mine is None else list(v.mine),
-        marks=None
-        if v.marks is None
-        else {p: None if m is None else list(m) for p, m in v.marks.items()},
     )
 
 
