@@ -427,21 +427,28 @@ def test_export_carries_what_the_desk_recorded_since_import(cw: CrisisWorld) -> 
     assert again.crisis is not None and [i.id for i in again.crisis.incidents] == ids
 
 
-def test_replacing_the_case_file_replaces_the_desk(cw: CrisisWorld) -> None:
+def test_a_case_file_replacement_changes_the_crisis_desk_only_for_who_may_write_it(
+    cw: CrisisWorld,
+) -> None:
+    from offramp.errors import Forbidden
     from offramp.files.case import dump_case, parse_case
 
     log_allegation(cw, key="logged-on-the-desk")
     exported = cw.desk.cases.export_case(cw["mediator"], CASE, "yaml")
     case = parse_case(exported.text, "export.yaml")
     assert case.crisis is not None
-    # the analyst's edit: drop the incident logged on the desk, keep everything else
+    before = sorted(i.id for i in case.crisis.incidents)
+    # the mediator's edit drops the incident logged on the desk: the mediator may import
+    # the case file but may not write the crisis desk, so nothing changes
     kept = tuple(i for i in case.crisis.incidents if i.id != "logged-on-the-desk")
     runs = tuple(r for r in case.crisis.runs if r.incident != "logged-on-the-desk")
     edited = dump_case(replace(case, crisis=replace(case.crisis, incidents=kept, runs=runs)))
-    cw.desk.cases.replace_case(cw["mediator"], CASE, edited, exported.version)
-    wanted = sorted(i.id for i in kept)
-    assert "logged-on-the-desk" not in wanted and "dirty-bomb" in wanted
+    with pytest.raises(Forbidden) as refused:
+        cw.desk.cases.replace_case(cw["mediator"], CASE, edited, exported.version)
+    assert "crisis.write" in str(refused.value)
     board = cw.desk.crisis.crisis_board(cw["officer_us"], CASE, t(28, 0))
-    assert sorted(b.incident.id for b in board.incidents) == wanted
+    assert sorted(b.incident.id for b in board.incidents) == before
+    # the same file with the crisis desk as it is goes through, and keeps the desk
+    cw.desk.cases.replace_case(cw["mediator"], CASE, exported.text, exported.version)
     again = parse_case(cw.desk.cases.export_case(cw["mediator"], CASE, "yaml").text, "x.yaml")
-    assert again.crisis is not None and sorted(i.id for i in again.crisis.incidents) == wanted
+    assert again.crisis is not None and sorted(i.id for i in again.crisis.incidents) == before

@@ -143,3 +143,15 @@ def test_withdrawing_asks_first_and_says_what_happens(page: Page, desk: Desk, wi
     assert card(page, pid)["badge"] == "withdrawn"
     med = desk.services.shuttle.get_proposal(desk.actor("mediator"), CASE, pid)
     assert med.status is not None and med.status.value == "withdrawn"
+
+
+def test_the_mediator_reads_a_delegations_note_in_the_audit(
+    page: Page, desk: Desk, packages: dict[str, int]
+) -> None:
+    sign_in(page, desk, "mediator").goto(desk.url("/audit"))
+    row = page.locator("[data-table=audit] tr", has_text="answered a package").filter(
+        has_text=f"proposal: {packages['RU rejected']} "
+    )
+    assert row.count() == 1
+    assert f"note: {NOTE}" in row.inner_text()
+    assert "rejected" in row.inner_text()

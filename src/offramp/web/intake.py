@@ -255,6 +255,36 @@ async def accept(request: Request, slug: str, services: ServicesDep) -> Response
             source_id=f["source_id"] or None,
             source=source,
         )
-    except (InputError, Conflict) as exc:
-        return intake_page(request, services, slug, error=exc)
+    except (InputError, Conflict) as exc:  # the reviewed proposal again, as it was sent
+        values = {
+            "source_id": f["source_id"],
+            "publication": f["publication"],
+            "title": f["title"],
+            "url": f["url"],
+            "article_date": f["source_date"],
+        }
+        return intake_page(request, services, slug, values=values, proposals=again(f), error=exc)
     return see_other(f"/cases/{slug}/intake?added={key}")
+
+
+def again(f: dict[str, str]) -> list[ProposedStatement]:
+    """The proposal a refused "Add as statement" sent, to review it once more."""
+    try:
+        day = date.fromisoformat(f["date"])
+        stance = Stance(f["stance"])
+    except ValueError:
+        return []
+    return [
+        ProposedStatement(
+            speaker=f["speaker"],
+            party=f["party"],
+            issue=f["issue"] or None,
+            stance=stance,
+            quote=f["quote"],
+            sentence=f["quote"],
+            date=day,
+            rule=f["rule"],
+            option=f["option"] or None,
+            date_basis=f["date_basis"],
+        )
+    ]
