@@ -155,3 +155,17 @@ def test_the_mediator_reads_a_delegations_note_in_the_audit(
     assert row.count() == 1
     assert f"note: {NOTE}" in row.inner_text()
     assert "rejected" in row.inner_text()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_ledger_of_an_agreed_package_speaks_labels(
+    page: Page, desk: Desk, packages: dict[str, int], width: int
+) -> None:
+    """Issue 13, point 9: no option or issue ids in the ledger."""
+    sign_in(page, desk, "mediator", width).goto(desk.url("/ledger"))
+    entries = page.locator("[data-table=ledger]").inner_text()
+    assert "A neutral status like that of Austria" in entries
+    assert "“both accepted”" in entries
+    for raw in ("neutral_austria", "\talignment\t", "donbas"):
+        assert raw not in entries
+    assert sideways(page) == 0

@@ -12,8 +12,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.bootstrap import Services
+from offramp.model import Case
 from offramp.model.access import Action
 from offramp.services.access import Actor
+from offramp.web import words
 from offramp.web.pages import ServicesDep, WebRoute, case_context, open_case, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -76,7 +78,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Mapping):
-        return "; ".join(f"{k.replace('_', ' ')} {value_text(v)}" for k, v in value.items())
+        return "; ".join(f"{k}: {value_text(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(value_text(v) for v in value) or "none"
     return str(value)
@@ -98,8 +100,27 @@ def answer_notes(services: Services, viewer: Actor, slug: str) -> dict[tuple[int
     return notes
 
 
-def details(action: str, raw: Mapping[str, Any], notes: Mapping[tuple[int, str], str]) -> str:
+def in_words(case: Case, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload with a package, an issue and its options in the case's words."""
     payload = dict(raw)
+    issue = payload.get("issue")
+    if isinstance(payload.get("package"), Mapping):
+        payload["package"] = {
+            words.issue_title(case, str(i)): words.option_label(case, str(i), o)
+            for i, o in payload["package"].items()
+        }
+    if isinstance(issue, str):
+        for key in ("from_option", "to_option", "option"):
+            if isinstance(payload.get(key), str):
+                payload[key] = words.option_label(case, issue, payload[key])
+        payload["issue"] = words.issue_title(case, issue)
+    return payload
+
+
+def details(
+    case: Case, action: str, raw: Mapping[str, Any], notes: Mapping[tuple[int, str], str]
+) -> str:
+    payload = in_words(case, raw)
     if action == "proposal.respond":
         note = notes.get((int(payload.get("proposal") or 0), str(payload.get("party"))))
         if note:
@@ -125,7 +146,7 @@ async def audit(request: Request, slug: str, services: ServicesDep) -> Response:
             e.actor,
             ACTIONS.get(e.action, e.action.replace(".", " ").replace("_", " ")),
             e.at.strftime("%Y-%m-%d %H:%M:%S"),
-            details(e.action, e.payload, notes),
+            details(cv.case, e.action, e.payload, notes),
             e.action,
         )
         for e in reversed(events)

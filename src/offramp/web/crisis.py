@@ -341,7 +341,10 @@ def escalation_page(
             "svg": svg,
             "recent": banner(b.alerts, b.at),
             "score_kinds": list(ScoreKind),
-            "subject_words": {i.incident.id: short(i.incident.title, 60) for i in b.incidents},
+            "subject_words": {
+                **{st.id: f"“{short(st.quote, 60)}”" for st in cv.case.statements},
+                **{i.incident.id: short(i.incident.title, 60) for i in b.incidents},
+            },
             "subjects": [
                 (i.incident.id, f"incident: {short(i.incident.title, 60)}") for i in b.incidents
             ]

@@ -49,6 +49,14 @@ def ledger_page(
             "parties": cv.case.negotiating_parties(),
             "issues": cv.case.issues,
             "directions": list(Direction),
+            "proposal_titles": {
+                v.proposal.id: f"“{v.proposal.title}”"
+                for v in (
+                    services.shuttle.list_proposals(viewer, slug)
+                    if cv.may(Action.PROPOSAL_READ)
+                    else []
+                )
+            },
             "error": error,
             "values": values or {},
         },

@@ -248,8 +248,11 @@ def case_context(cv: CaseView, active: str) -> dict[str, Any]:
     def words(issue_id: str, option_id: str) -> tuple[str, str]:
         try:
             issue = cv.case.issue(issue_id)
-            return issue.title, issue.option(option_id).label
         except KeyError:
             return issue_id, option_id
+        try:
+            return issue.title, issue.option(option_id).label
+        except KeyError:
+            return issue.title, option_id
 
     return {"cv": cv, "active": active, "Action": Action, "DeskRole": DeskRole, "words": words}

@@ -81,12 +81,15 @@ def asks_mark(cv: CaseView, channel: str) -> bool:
 
 def mark_shown(cv: CaseView, viewer: Actor) -> Callable[[Message, str], bool]:
     """Whether the page shows a message's handling mark: in a party channel, to the
-    mediator, or to a delegate on its own message; never in the plenary or on a relay."""
+    mediator on a delegation's message, or to a delegate on its own message; never in
+    the plenary or on a relay."""
 
     def show(m: Message, channel: str) -> bool:
         if channel == PLENARY or m.relay_of is not None:
             return False
-        return cv.role is DeskRole.MEDIATOR or m.author == viewer.name
+        if cv.role is DeskRole.MEDIATOR:  # a delegation's mark, not the mediator's own
+            return m.author != viewer.name
+        return m.author == viewer.name
 
     return show
 
