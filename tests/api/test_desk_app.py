@@ -132,8 +132,7 @@ def test_serve_prints_its_url_and_serves_the_pages_and_the_api(world: World) -> 
     world.desk.close()
     server = start_server(world.url)
     try:
-        assert server.proc.stdout is not None
-        first = server.proc.stdout.readline().decode()
+        first = server.output().splitlines()[0]
         assert first.strip() == f"offramp desk on {server.url}/ (API at /api, its docs at /docs)"
         with httpx.Client(base_url=server.url) as http:
             assert http.get("/").headers["location"] == "/cases"

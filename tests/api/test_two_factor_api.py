@@ -6,7 +6,6 @@ user runs it (:mod:`support.cli`).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlparse
 
@@ -15,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from offramp.api.app import create_app
 from offramp.services.totp import key_of, totp
+from offramp.store.engine import make_engine
 from support.cli import offramp
 from support.desk import PASSWORD, World
 
@@ -62,16 +62,16 @@ def test_the_cli_enables_and_disables_2fa(world: World) -> None:
     secret = parse_qs(urlparse(uri).query)["secret"][0]
     codes = [line.strip() for line in on.out.splitlines() if line.startswith("  ")]
     assert len(codes) == 10
-    with sqlite3.connect(world.url) as conn:
-        (stored,) = conn.execute("SELECT secret FROM two_factor").fetchone()
+    ((stored,),) = query(world.url, "SELECT secret FROM two_factor")
     assert stored == secret
     again = offramp("user", "2fa", "enable", "analyst", "--db", world.url)
     assert again.code == 1 and "already has two-factor" in again.err
     off = offramp("user", "2fa", "disable", "analyst", "--db", world.url)
     assert off.code == 0 and "off for analyst" in off.out
-    with sqlite3.connect(world.url) as conn:
-        assert conn.execute("SELECT count(*) FROM recovery_codes").fetchone() == (0,)
-        actions = [r[0] for r in conn.execute("SELECT action FROM audit_events")]
+    assert query(world.url, "SELECT count(*) FROM recovery_codes") == [(0,)]
+    actions = [
+        str(r[0]) for r in query(world.url, "SELECT action FROM audit_events ORDER BY chain, seq")
+    ]
     assert [a for a in actions if a.startswith("2fa.")] == [
         "2fa.enrol",
         "2fa.confirm",
@@ -83,3 +83,13 @@ def test_serve_refuses_an_unknown_required_role(world: World) -> None:
     ran = offramp("serve", "--db", world.url, "--require-2fa-for", "mediator,boss")
     assert ran.code == 1
     assert "--require-2fa-for: boss: name roles among mediator, admin" in ran.err
+
+
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` on the database at ``url`` (SQLite or PostgreSQL)."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()

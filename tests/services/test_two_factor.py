@@ -6,7 +6,6 @@ The desk runs on a fixed clock (``Services.clock``), so the codes a test compute
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -18,6 +17,7 @@ from offramp.model.deadlines import FixedClock
 from offramp.services.accounts import SYSTEM
 from offramp.services.totp import hotp, key_of, matching_step, otpauth_uri, step_at, totp
 from offramp.services.two_factor import parse_required
+from offramp.store.engine import make_engine
 from support.desk import FAST_HASHER, PASSWORD, World
 
 NOW = datetime(2026, 12, 6, 22, 0, 10, tzinfo=UTC)  # 10 s into a 30 s step
@@ -82,11 +82,18 @@ def enrolled(desk: Services, name: str) -> tuple[str, list[str]]:
 
 
 def server_actions(db: str) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT action FROM audit_events WHERE chain = '_server' ORDER BY seq"
-        ).fetchall()
-    return [r[0] for r in rows]
+    rows = query(db, "SELECT action FROM audit_events WHERE chain = '_server' ORDER BY seq")
+    return [str(r[0]) for r in rows]
+
+
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` on the database at ``url`` (SQLite or PostgreSQL)."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
 
 
 def test_sign_in_asks_for_the_code_and_takes_it_once(desk: Services, clock: FixedClock) -> None:
@@ -137,8 +144,7 @@ def test_a_recovery_code_works_once_and_is_audited(desk: Services, world: World)
     with pytest.raises(Unauthenticated, match="already used"):
         desk.accounts.sign_in("analyst", PASSWORD, code=codes[3])
     desk.accounts.sign_in("analyst", PASSWORD, code=codes[4])
-    with sqlite3.connect(world.url) as conn:
-        stored = [r[0] for r in conn.execute("SELECT code_hash FROM recovery_codes")]
+    stored = [r[0] for r in query(world.url, "SELECT code_hash FROM recovery_codes")]
     assert len(stored) == 10 and not set(codes) & set(stored)  # only hashes are kept
     actions = server_actions(world.url)
     assert actions.count("2fa.recovery_use") == 2
