@@ -6,7 +6,6 @@ Through the real server on loopback and the CLI in a subprocess.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 
@@ -14,14 +13,12 @@ import httpx
 import pytest
 
 from support.cli import Ran, offramp
-from support.desk import PASSWORD, World
+from support.desk import PASSWORD, World, query
 from support.launch import Running, start_server
 
 
 @pytest.fixture
 def server(world: World) -> Iterator[Running]:
-    if not world.url.endswith(".db"):
-        pytest.skip("reads the SQLite file for the _server chain")
     world.desk.close()
     srv = start_server(world.url)
     yield srv
@@ -38,11 +35,8 @@ def cli(*args: str) -> Ran:
 
 
 def server_actions(db: str) -> list[str]:
-    with sqlite3.connect(db) as conn:
-        rows = conn.execute(
-            "SELECT action FROM audit_events WHERE chain = '_server' ORDER BY seq"
-        ).fetchall()
-    return [r[0] for r in rows]
+    rows = query(db, "SELECT action FROM audit_events WHERE chain = '_server' ORDER BY seq")
+    return [str(r[0]) for r in rows]
 
 
 def login(server: Running, name: str, password: str) -> httpx.Response:
@@ -168,11 +162,10 @@ def test_a_session_lives_as_long_as_its_cookie(server: Running, world: World) ->
     res = login(server, "mediator_il", PASSWORD)
     assert "Max-Age=43200" in res.headers["set-cookie"]
     assert "Secure" not in res.headers["set-cookie"]  # plain http on loopback
-    with sqlite3.connect(world.url) as conn:
-        created, expires = conn.execute(
-            "SELECT created_at, expires_at FROM credentials WHERE kind = 'session'"
-        ).fetchone()
-    lived = datetime.fromisoformat(expires) - datetime.fromisoformat(created)
+    ((created, expires),) = query(
+        world.url, "SELECT created_at, expires_at FROM credentials WHERE kind = 'session'"
+    )
+    lived = datetime.fromisoformat(str(expires)) - datetime.fromisoformat(str(created))
     assert lived == timedelta(hours=12)
     https = api(server).post(
         "/session",

@@ -14,9 +14,8 @@ from fastapi.testclient import TestClient
 
 from offramp.api.app import create_app
 from offramp.services.totp import key_of, totp
-from offramp.store.engine import make_engine
 from support.cli import offramp
-from support.desk import PASSWORD, World
+from support.desk import PASSWORD, World, query
 
 
 @pytest.fixture
@@ -83,13 +82,3 @@ def test_serve_refuses_an_unknown_required_role(world: World) -> None:
     ran = offramp("serve", "--db", world.url, "--require-2fa-for", "mediator,boss")
     assert ran.code == 1
     assert "--require-2fa-for: boss: name roles among mediator, admin" in ran.err
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    """Rows of ``sql`` on the database at ``url`` (SQLite or PostgreSQL)."""
-    engine = make_engine(url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(sql)]
-    finally:
-        engine.dispose()

@@ -17,8 +17,7 @@ from offramp.model.deadlines import FixedClock
 from offramp.services.accounts import SYSTEM
 from offramp.services.totp import hotp, key_of, matching_step, otpauth_uri, step_at, totp
 from offramp.services.two_factor import parse_required
-from offramp.store.engine import make_engine
-from support.desk import FAST_HASHER, PASSWORD, World
+from support.desk import FAST_HASHER, PASSWORD, World, query
 
 NOW = datetime(2026, 12, 6, 22, 0, 10, tzinfo=UTC)  # 10 s into a 30 s step
 RFC_KEY = b"12345678901234567890"  # RFC 6238 appendix B, the SHA1 seed
@@ -84,16 +83,6 @@ def enrolled(desk: Services, name: str) -> tuple[str, list[str]]:
 def server_actions(db: str) -> list[str]:
     rows = query(db, "SELECT action FROM audit_events WHERE chain = '_server' ORDER BY seq")
     return [str(r[0]) for r in rows]
-
-
-def query(url: str, sql: str) -> list[tuple[object, ...]]:
-    """Rows of ``sql`` on the database at ``url`` (SQLite or PostgreSQL)."""
-    engine = make_engine(url, pool_size=1)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.exec_driver_sql(sql)]
-    finally:
-        engine.dispose()
 
 
 def test_sign_in_asks_for_the_code_and_takes_it_once(desk: Services, clock: FixedClock) -> None:

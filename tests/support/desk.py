@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from offramp.files.case import parse_case
 from offramp.model import Case
+from offramp.store.engine import make_engine
 
 SMALL_CASE_YAML = """\
 offramp: 1
@@ -233,3 +234,13 @@ def world(
 
 def dump_json(obj: object) -> str:
     return json.dumps(obj, sort_keys=True, default=str)
+
+
+def query(url: str, sql: str) -> list[tuple[object, ...]]:
+    """Rows of ``sql`` on the database at ``url`` (SQLite or PostgreSQL)."""
+    engine = make_engine(url, pool_size=1)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.exec_driver_sql(sql)]
+    finally:
+        engine.dispose()
