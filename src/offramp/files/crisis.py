@@ -54,13 +54,13 @@ from offramp.model.crisis import (
     dyad,
 )
 from offramp.model.issues import Option
+from offramp.model.parse import FIRST_YEAR, LAST_YEAR
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 Level = Annotated[int, Field(ge=0)]
 
-FIRST_YEAR, LAST_YEAR = 1000, 8999
 """Times lie in these years, so a deadline computed from one stays in the calendar."""
 MIN_WINDOW_HOURS, MAX_HOURS = 0.01, 24 * 365
 """Bounds of an alert window, and of any span in hours (a deadline, an acknowledgement)."""

@@ -17,6 +17,8 @@ from offramp.model.case import Case
 from offramp.model.deadlines import Clock, FixedClock, StartedClock, SystemClock
 
 E = TypeVar("E", bound=Enum)
+FIRST_YEAR, LAST_YEAR = 1000, 8999
+"""The years an instant typed by a person may fall in (the file formats' bounds too)."""
 
 
 def parse_day(text: str | None, field: str) -> date | None:
@@ -42,6 +44,8 @@ def parse_instant(text: str | None, field: str) -> datetime | None:
         raise InputError(field, f"{text!r} is not a date and time like 2022-10-23T16:00Z") from None
     if at.tzinfo is None:
         raise InputError(field, f"{text!r} has no time zone; end it with Z or an offset")
+    if not FIRST_YEAR <= at.year <= LAST_YEAR:
+        raise InputError(field, f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     return at.astimezone(UTC)
 
 
