@@ -27,13 +27,11 @@ from rich.table import Table
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT / "tests" / "api"))
-from server import start_server  # noqa: E402
-
-from desk_authoring import EARLY, LATE, RIVER, steps  # noqa: E402
-from desk_fixtures import FAST_HASHER, PASSWORD  # noqa: E402
 from offramp.bootstrap import bootstrap  # noqa: E402
 from offramp.services.accounts import SYSTEM  # noqa: E402
+from support.authoring import EARLY, LATE, RIVER, steps  # noqa: E402
+from support.desk import FAST_HASHER, PASSWORD  # noqa: E402
+from support.launch import start_server  # noqa: E402
 
 PATHS = {
     "party": "parties",
@@ -62,7 +60,7 @@ def run_once(workdir: Path) -> dict[str, float | str]:
     admin = _desk(db)
     server = start_server(db)
     try:
-        with httpx.Client(base_url=server.url, timeout=30) as http:
+        with httpx.Client(base_url=server.base, timeout=30) as http:
             start = time.perf_counter()
             http.post("/api/cases", json=RIVER, headers=admin).raise_for_status()
             http.post(

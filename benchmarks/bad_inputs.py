@@ -24,11 +24,9 @@ from rich.console import Console
 from rich.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "api"))
-from server import start_server
-
-from desk_fixtures import SMALL_CASE_YAML, populate
 from offramp.files.located import MAX_ALIASES, MAX_CHARS, MAX_NODES, MAX_SLOW_NODES
+from support.desk import SMALL_CASE_YAML, populate
+from support.launch import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -120,7 +118,7 @@ def main() -> None:
     table.add_column("loader's answer")
     table.add_column("bar")
     client = httpx.Client(
-        base_url=srv.url + "/api",
+        base_url=srv.base + "/api",
         headers={"Authorization": f"Bearer {tokens['mediator_il']}"},
         timeout=600,
     )

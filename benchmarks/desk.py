@@ -22,10 +22,8 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "api"))
-from server import free_port, start_server
-
-from desk_fixtures import populate
+from support.desk import populate
+from support.launch import free_port, start_server
 
 CLIENTS = 16
 BARE = """
@@ -122,7 +120,7 @@ def main() -> None:
         if args.pg:
             import uuid
 
-            import desk_fixtures as fx
+            import support.desk as fx
 
             os.environ[fx.PG_ENV] = args.pg
             name = f"offramp_bench_{uuid.uuid4().hex[:8]}"
@@ -135,7 +133,7 @@ def main() -> None:
                 h = {"Authorization": f"Bearer {tokens['mediator_il']}"}
                 path = "/api/cases/small/channels/plenary/messages"
                 for method in ("POST", "GET"):
-                    lat = run(srv.url, method, path, h, args.seconds)
+                    lat = run(srv.base, method, path, h, args.seconds)
                     print(row(f"desk {name} {method}", lat, args.seconds, bare[method]))
             finally:
                 srv.stop()
