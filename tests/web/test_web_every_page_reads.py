@@ -56,3 +56,12 @@ def _overdue(page: Page) -> list[str]:
     """The 'overdue by N d …' phrases on the board (never years on the case's timeline)."""
     cells = page.locator("[data-step-status]").all_inner_texts()
     return [c for c in cells if c.startswith("overdue by") and " d" in c]
+
+
+def test_the_header_links_what_needs_me_and_names_the_party(page: Page, desk: Desk) -> None:
+    sign_in(page, desk, "delegate_ua").goto(desk.url("/shuttle"))
+    assert "delegate of Ukraine" in page.locator("header").inner_text()
+    page.get_by_role("link", name="What needs me").click()
+    page.wait_for_url("**/needs")
+    link = page.get_by_role("link", name="What needs me")
+    assert link.get_attribute("aria-current") == "page"

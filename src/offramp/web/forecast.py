@@ -13,8 +13,7 @@ bad issue, date or number of rounds re-renders the form with the message.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from html import escape
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +25,7 @@ from starlette.responses import HTMLResponse, Response
 from offramp.errors import InputError
 from offramp.model import Case
 from offramp.model.access import Action
+from offramp.web.forecast_chart import NARROW, forecast_svg
 from offramp.web.pages import (
     CaseView,
     ServicesDep,
@@ -35,147 +35,13 @@ from offramp.web.pages import (
     open_case,
     render,
 )
-from offramp.web.svg import _fmt, _label
 
-WIDTH, HEIGHT = 720, 440
-LEFT, RIGHT, TOP, BOTTOM = 210, 24, 24, 96
 DEFAULT_ROUNDS = 10
 MAX_TABLE_BYTES = 1_000_000  # an actor table is a few lines; refuse anything near a megabyte
-# distinguishable on white, and for the common colour-vision deficiencies (Okabe-Ito)
-COLOURS = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9", "#000000")
-MEDIAN_COLOUR = "#b00020"
-# past the seventh actor the colours come round again, each round with its own dashes
-DASHES = ("", ' stroke-dasharray="2 3"', ' stroke-dasharray="7 3 2 3"')
-LEGEND_LEFT = 12
 VARIANT_CHOICES = (
     ("printed", "printed: the paper's equations"),
     ("scholz-code", "scholz-code: the code that reproduces the paper's example"),
 )
-
-
-def _wrapped(text: str, x: float, width: int = 30) -> str:
-    """The whole label, in lines of at most ``width`` characters (SVG tspans)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    if len(lines) <= 1:
-        return escape(text)
-    first = -0.6 * (len(lines) - 1)
-    return "".join(
-        f'<tspan x="{_fmt(x)}" dy="{first if k == 0 else 1.2:.1f}em">{escape(line)}</tspan>'
-        for k, line in enumerate(lines)
-    )
-
-
-def _dash(k: int) -> str:
-    """The dash pattern of the ``k``-th actor's line (none for the first seven)."""
-    return DASHES[(k // len(COLOURS)) % len(DASHES)]
-
-
-def forecast_svg(report: Mapping[str, Any]) -> str:
-    """Each actor's position per round as a line, the weighted median dashed. No JS."""
-    rounds: Sequence[Mapping[str, Any]] = report.get("rounds") or ()
-    actors = [str(a["id"]) for a in report.get("actors") or ()]
-    options: Sequence[Mapping[str, Any]] = report.get("options") or ()
-    lo, hi = (float(v) for v in report.get("scale_range") or (0.0, 100.0))
-    span = (hi - lo) or 1.0
-    last = max(len(rounds) - 1, 1)
-    pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-
-    def sx(t: int) -> float:
-        return LEFT + t / last * pw
-
-    def sy(v: float) -> float:
-        return TOP + ph - (min(max(v, lo), hi) - lo) / span * ph
-
-    when = f" from {report['at']}" if report.get("at") else ""
-    title = f"Forecast of {report.get('title') or report.get('issue', '')}{when}"
-    desc = (
-        f"{len(actors)} actors over {len(rounds) - 1} rounds on a scale from {lo:g} "
-        f"({options[0]['label'] if options else lo}) to {hi:g} "
-        f"({options[-1]['label'] if options else hi}). "
-        f"The weighted median ends at {float(report.get('outcome', 0.0)):.2f}, "
-        f"nearest to {report.get('outcome_label', '')}."
-    )
-    # the legend, under the chart, in as many rows as its names need
-    entries = [(a, COLOURS[k % len(COLOURS)], _dash(k)) for k, a in enumerate(actors)]
-    entries.append(("weighted median", MEDIAN_COLOUR, ' stroke-dasharray="8 4"'))
-    placed: list[tuple[float, float, str, str, str]] = []
-    x, y = float(LEGEND_LEFT), float(TOP + ph + 62)
-    for name, colour, dash in entries:
-        width = 40 + 8.5 * len(name)
-        if x + width > WIDTH - RIGHT and x > LEGEND_LEFT:
-            x, y = float(LEGEND_LEFT), y + 20
-        placed.append((x, y, name, colour, dash))
-        x += width
-    height = max(HEIGHT, int(y) + 22)
-    out: list[str] = [
-        f'<svg class="forecast" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'width="{WIDTH}" height="{height}" aria-labelledby="fc-title fc-desc" '
-        f'xmlns="http://www.w3.org/2000/svg" data-chart="forecast" '
-        f'data-actors="{len(actors)}" data-rounds="{len(rounds)}">',
-        f'<title id="fc-title">{escape(title)}</title>',
-        f'<desc id="fc-desc">{escape(desc)}</desc>',
-    ]
-    # the issue's options at their places on the scale
-    for o in options:
-        y = sy(float(o["position"]))
-        out.append(
-            f'<line class="guide" x1="{LEFT}" y1="{_fmt(y)}" x2="{LEFT + pw}" y2="{_fmt(y)}" '
-            'stroke="#e2e2e2" />'
-        )
-        out.append(
-            f'<text class="tick" data-option="{escape(str(o["id"]))}" x="{LEFT - 8}" '
-            f'y="{_fmt(y + 4)}" text-anchor="end">{_wrapped(str(o["label"]), LEFT - 8)}'
-            f"<title>{escape(str(o['label']))} ({float(o['position']):g})</title></text>"
-        )
-    out.append(
-        f'<line class="axis" x1="{LEFT}" y1="{TOP + ph}" x2="{LEFT + pw}" y2="{TOP + ph}" '
-        'stroke="#333" />'
-    )
-    out.append(
-        f'<line class="axis" x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + ph}" stroke="#333" />'
-    )
-    for t in range(len(rounds)):
-        out.append(
-            f'<text class="tick" x="{_fmt(sx(t))}" y="{TOP + ph + 16}" '
-            f'text-anchor="middle">{t}</text>'
-        )
-    out.append(
-        f'<text class="axis-label" x="{LEFT + pw / 2}" y="{TOP + ph + 36}" '
-        'text-anchor="middle">round</text>'
-    )
-    for k, a in enumerate(actors):
-        colour = COLOURS[k % len(COLOURS)]
-        # a small offset per actor, so lines of actors at the same position stay visible
-        dy = (k - (len(actors) - 1) / 2) * min(2.0, 12.0 / max(len(actors), 1))
-        points = " ".join(
-            f"{_fmt(sx(t))},{_fmt(sy(float(r['positions'][a])) + dy)}" for t, r in enumerate(rounds)
-        )
-        trail = ", ".join(f"{float(r['positions'][a]):.1f}" for r in rounds)
-        out.append(
-            f'<polyline class="actor-line" data-actor="{escape(a)}" fill="none" '
-            f'stroke="{colour}" stroke-width="2"{_dash(k)} points="{points}">'
-            f"<title>{escape(a)}: {trail}</title></polyline>"
-        )
-    medians = [float(r["median"]) for r in rounds]
-    median = " ".join(f"{_fmt(sx(t))},{_fmt(sy(m))}" for t, m in enumerate(medians))
-    out.append(
-        f'<polyline class="median-line" data-line="median" fill="none" '
-        f'stroke="{MEDIAN_COLOUR}" stroke-width="3" stroke-dasharray="8 4" points="{median}">'
-        f"<title>weighted median: {', '.join(f'{m:.1f}' for m in medians)}</title></polyline>"
-    )
-    for x, y, name, colour, dash in placed:
-        out.append(
-            f'<line x1="{_fmt(x)}" y1="{_fmt(y - 4)}" x2="{_fmt(x + 22)}" y2="{_fmt(y - 4)}" '
-            f'stroke="{colour}" stroke-width="3"{dash} />'
-        )
-        out.append(_label(x + 28, y, name))
-    out.append("</svg>")
-    return "".join(out)
 
 
 def issue_choices(case: Case) -> list[tuple[str, str]]:
@@ -269,6 +135,7 @@ def page_context(cv: CaseView, query: Mapping[str, str]) -> dict[str, Any]:
         "report": None,
         "table": None,
         "svg": "",
+        "svg_narrow": "",
         "fmt": "%.1f",
     }
 
@@ -284,7 +151,7 @@ async def forecast(request: Request, slug: str, services: ServicesDep) -> Respon
         )
     except InputError as exc:
         return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
-    ctx.update(report=report, svg=forecast_svg(report))
+    ctx.update(report=report, svg=forecast_svg(report), svg_narrow=forecast_svg(report, NARROW))
     return render(request, "forecast.html", ctx)
 
 
@@ -305,5 +172,11 @@ async def forecast_table(request: Request, slug: str, services: ServicesDep) -> 
         ctx["pasted"] = values.get("table", "")
         return render(request, "forecast.html", {**ctx, "error": exc}, status=exc.status)
     view = table_view(report)
-    ctx.update(report=view, table=view, svg=forecast_svg(view), fmt="%.2f")
+    ctx.update(
+        report=view,
+        table=view,
+        svg=forecast_svg(view),
+        svg_narrow=forecast_svg(view, NARROW),
+        fmt="%.2f",
+    )
     return render(request, "forecast.html", ctx)

@@ -11,6 +11,8 @@ their role there has to do, each item linking to the page where it is done:
 - whoever works the crisis desk: playbook steps due and overdue (and those still
   waiting on an earlier step, whose deadline runs all the same), notifications whose
   acknowledgement is awaited or late.
+- whoever reads the crisis desk: the follow-ups of incident reviews they own, with
+  their due dates.
 
 Every item comes from the services' own reads (the access policy decides what is there);
 what the viewer may not read is simply not asked for. Deadlines carry a countdown in the
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
 from fastapi import APIRouter
 from starlette.requests import Request
@@ -247,6 +249,27 @@ def crisis_needs(
     return out
 
 
+def follow_up_needs(
+    services: Services, viewer: Actor, slug: str, may: frozenset[Action]
+) -> list[Need]:
+    """The follow-ups of incident reviews that the viewer owns and has not done, due by
+    the end of their due day (UTC)."""
+    if Action.CRISIS_READ not in may:
+        return []
+    return [
+        Need(
+            f"{slug}:follow-up:{o.incident}:{o.follow_up.what}",
+            "follow-up",
+            f"Follow-up: {o.follow_up.what}",
+            f"from the review of “{o.title}”, due {o.follow_up.due:%-d %B %Y}",
+            f"/cases/{slug}/crisis/incidents/{o.incident}/review",
+            "See the review",
+            Due(datetime.combine(o.follow_up.due + timedelta(days=1), time(), UTC)),
+        )
+        for o in services.crisis.open_follow_ups(viewer, slug, viewer.name)
+    ]
+
+
 def ordered(items: Iterable[Need]) -> tuple[Need, ...]:
     """Items with a deadline first, earliest deadline (longest overdue) first; then the rest."""
     every = list(items)
@@ -263,6 +286,7 @@ def case_needs(services: Services, viewer: Actor) -> list[CaseNeeds]:
             *shuttle_needs(services, viewer, c.slug, may, c.party),
             *statement_needs(services, viewer, c.slug, may),
             *crisis_needs(services, viewer, c.slug, may),
+            *follow_up_needs(services, viewer, c.slug, may),
         ]
         out.append(CaseNeeds(c.slug, c.title, DeskRole(c.role), c.party, ordered(items)))
     return out
@@ -280,5 +304,6 @@ async def needs(request: Request, services: ServicesDep) -> Response:
             "now": services.clock.now(),
             "total": sum(len(c.items) for c in cases),
             "live_events": LIVE_EVENTS,
+            "active": "needs",
         },
     )

@@ -52,6 +52,8 @@ DONE = {
     "recorded": "Concession recorded in the ledger.",
     "signed-out": "You are signed out.",
     "shared": "Shared: that member now sees it.",
+    "linked": "Precedent linked: it is shown wherever that option is shown.",
+    "unlinked": "Link removed.",
 }
 QUIET_PAGES = frozenset({"not_found.html", "error.html"})  # no desk clock on them
 CSRF_MESSAGE = (
@@ -215,6 +217,13 @@ class CaseView:
     def may(self, action: Action) -> bool:
         """Whether the page should offer ``action`` (the services still enforce it)."""
         return action in self.allowed
+
+    @property
+    def party_name(self) -> str | None:
+        """The name of the viewer's party (``Ukraine``), or None for a non-party role."""
+        if self.party is None:
+            return None
+        return next((p.name for p in self.case.parties if p.id == self.party), self.party)
 
 
 def case_view(services: Services, viewer: Actor, slug: str) -> CaseView:
