@@ -94,7 +94,6 @@ def run_train(
     loaded = load_case(case)
     from offramp.extract import Lexicon, load_pipeline
     from offramp.extract.labels import read_labelled
-    from offramp.extract.lexicon import PersonTerms
     from offramp.extract.training import train
 
     lexicon = Lexicon.from_case(loaded)
@@ -104,15 +103,7 @@ def run_train(
     labelled = sum(len(item["labels"]) for item in items)
     if not labelled:
         raise InputError(str(labels[0]), "no labelled positions to learn from")
-    listed = _yaml_list(people)
-    for k, p in enumerate(listed):
-        if p["party"] not in party_ids:
-            raise InputError(f"{people}: [{k}].party", f"{p['party']!r} is not a party of the case")
-    extra_people = [
-        PersonTerms(p["id"], p["name"], p["party"], tuple(p.get("aliases", ())), p.get("title", ""))
-        for p in listed
-    ]
-    extra_phrases = _yaml_mapping(phrases, issue_ids)
+    extra_people, extra_phrases = _extras(people, phrases, party_ids, issue_ids)
     reader = train(
         lexicon,
         load_pipeline(),

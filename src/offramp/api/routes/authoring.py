@@ -14,6 +14,9 @@ Who may: ``case.author`` (the mediator and the analyst).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Response
@@ -22,7 +25,6 @@ from pydantic import BaseModel, Field
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.schemas import In, Slug, Version
-from offramp.bootstrap import Services
 from offramp.errors import InputError
 from offramp.files.case import (
     IssueIn,
@@ -33,7 +35,6 @@ from offramp.files.case import (
     SourceIn,
     StatementIn,
 )
-from offramp.services.access import Actor
 from offramp.services.authoring import Authored, Kind
 
 router = APIRouter(responses=PROBLEMS, tags=["authoring"])
@@ -146,33 +147,6 @@ def _out(done: Authored, response: Response) -> AuthoredOut:
     )
 
 
-def _add(
-    kind: Kind,
-    case: str,
-    body: dict[str, Any],
-    if_match: str | None,
-    actor: Actor | None,
-    services: Services,
-) -> Authored:
-    data = dict(body)
-    version = _version(if_match, data.pop("version", None))
-    return services.authoring.add(actor, case, kind, data, version)
-
-
-def _edit(
-    kind: Kind,
-    case: str,
-    key: str,
-    body: dict[str, Any],
-    if_match: str | None,
-    actor: Actor | None,
-    services: Services,
-) -> Authored:
-    data = dict(body)
-    version = _version(if_match, data.pop("version", None))
-    return services.authoring.edit(actor, case, kind, key, data, version)
-
-
 # -- the case ---------------------------------------------------------------------------
 
 
@@ -226,205 +200,198 @@ def draft(case: CaseSlug, actor: MaybeActor, services: ServicesDep, response: Re
     )
 
 
-# -- parties, people, issues, sources: add, edit, remove, reorder -------------------------
+# -- parties, people, issues, sources, statements, positions, reservations ---------------
+#
+# The routes of a kind of record differ only in their path, the case-file item their body
+# holds and the sentence each documents, so each kind is one row of a table (RecordRoutes)
+# and one function (add_record_routes) writes its routes. A row's ``None`` means that the
+# kind has no such route (statements are added with ``POST .../statements``).
 
 
-def _reorder(
-    kind: Kind,
-    case: str,
-    body: OrderIn,
-    if_match: str | None,
-    actor: Actor | None,
-    services: Services,
-) -> Authored:
-    version = _version(if_match, body.version)
-    return services.authoring.reorder(actor, case, kind, body.order, version)
+@dataclass(frozen=True)
+class RecordKey:
+    """How a route names one record: its path parameters, in order, and the key the
+    authoring service takes, made from their values."""
+
+    params: tuple[tuple[str, Any], ...]
+    key: Callable[..., str]
+
+    @property
+    def path(self) -> str:
+        return "/".join(f"{{{name}}}" for name, _ in self.params)
 
 
-@router.post(
-    "/cases/{case}/parties",
-    name="party_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    openapi_extra=_body(PartyIn, partial=False),
+def record_key(name: str) -> RecordKey:
+    """A record named by its id in one path parameter, ``{name}``."""
+    return RecordKey(((name, Item),), lambda **parts: str(parts[name]))
+
+
+POSITION_KEY = RecordKey((("position", Id),), lambda position: str(position))
+RESERVATION_KEY = RecordKey(
+    (("party", Item), ("date", dt.date)),
+    lambda party, date: f"{party}/{date.isoformat()}",
 )
-def add_party(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Add a party (an actor of the case, with its role)."""
-    return _out(_add("party", case, body, if_match, actor, services), response)
 
 
-@router.patch(
-    "/cases/{case}/parties/{party}",
-    name="party_edit",
-    response_model=AuthoredOut,
-    openapi_extra=_body(PartyIn, partial=True),
+@dataclass(frozen=True)
+class RecordRoutes:
+    """One kind of record's routes, each given by the description it documents."""
+
+    kind: Kind
+    collection: str
+    item: type[BaseModel]
+    key: RecordKey
+    add: str | None = None
+    edit: str | None = None
+    remove: str | None = None
+    reorder: str | None = None
+    tags: list[str] | None = None
+
+
+def _keyed(handler: Callable[..., AuthoredOut], key: RecordKey) -> Callable[..., AuthoredOut]:
+    """``handler`` with ``key``'s path parameters in its signature after ``case``, where
+    FastAPI reads them; their values reach its ``**parts``."""
+    signature = inspect.signature(handler, eval_str=True)
+    case, *rest = (p for p in signature.parameters.values() if p.kind is not p.VAR_KEYWORD)
+    parts = [inspect.Parameter(name, case.kind, annotation=ann) for name, ann in key.params]
+    handler.__signature__ = signature.replace(parameters=[case, *parts, *rest])  # type: ignore[attr-defined]
+    return handler
+
+
+def add_record_routes(spec: RecordRoutes) -> None:
+    """Add the routes of one kind of record to the router."""
+    kind = spec.kind
+    base = f"/cases/{{case}}/{spec.collection}"
+    one = f"{base}/{spec.key.path}"
+    extra: dict[str, Any] = {"response_model": AuthoredOut, "tags": spec.tags}
+
+    def add(
+        case: CaseSlug,
+        body: ItemBody,
+        actor: MaybeActor,
+        services: ServicesDep,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> AuthoredOut:
+        data = dict(body)
+        version = _version(if_match, data.pop("version", None))
+        return _out(services.authoring.add(actor, case, kind, data, version), response)
+
+    def edit(
+        case: CaseSlug,
+        body: ItemBody,
+        actor: MaybeActor,
+        services: ServicesDep,
+        response: Response,
+        if_match: IfMatch = None,
+        **parts: Any,
+    ) -> AuthoredOut:
+        data = dict(body)
+        version = _version(if_match, data.pop("version", None))
+        done = services.authoring.edit(actor, case, kind, spec.key.key(**parts), data, version)
+        return _out(done, response)
+
+    def remove(
+        case: CaseSlug,
+        actor: MaybeActor,
+        services: ServicesDep,
+        response: Response,
+        version: QueryVersion = None,
+        if_match: IfMatch = None,
+        **parts: Any,
+    ) -> AuthoredOut:
+        key = spec.key.key(**parts)
+        done = services.authoring.remove(actor, case, kind, key, _version(if_match, version))
+        return _out(done, response)
+
+    def reorder(
+        case: CaseSlug,
+        body: OrderIn,
+        actor: MaybeActor,
+        services: ServicesDep,
+        response: Response,
+        if_match: IfMatch = None,
+    ) -> AuthoredOut:
+        version = _version(if_match, body.version)
+        return _out(services.authoring.reorder(actor, case, kind, body.order, version), response)
+
+    if spec.add is not None:
+        router.add_api_route(
+            base,
+            add,
+            methods=["POST"],
+            name=f"{kind}_add",
+            description=spec.add,
+            status_code=201,
+            openapi_extra=_body(spec.item, partial=False),
+            **extra,
+        )
+    if spec.edit is not None:
+        router.add_api_route(
+            one,
+            _keyed(edit, spec.key),
+            methods=["PATCH"],
+            name=f"{kind}_edit",
+            description=spec.edit,
+            openapi_extra=_body(spec.item, partial=True),
+            **extra,
+        )
+    if spec.remove is not None:
+        router.add_api_route(
+            one,
+            _keyed(remove, spec.key),
+            methods=["DELETE"],
+            name=f"{kind}_remove",
+            description=spec.remove,
+            **extra,
+        )
+    if spec.reorder is not None:
+        router.add_api_route(
+            f"{base}/order",
+            reorder,
+            methods=["PUT"],
+            name=f"{kind}_reorder",
+            description=spec.reorder,
+            **extra,
+        )
+
+
+add_record_routes(
+    RecordRoutes(
+        "party",
+        "parties",
+        PartyIn,
+        record_key("party"),
+        add="Add a party (an actor of the case, with its role).",
+        edit="Change a party's fields (its id stays).",
+        remove="Remove a party nothing uses (no person, statement, position, delegate or message).",
+        reorder="Put the parties in a new order (every party id, once).",
+    )
 )
-def edit_party(
-    case: CaseSlug,
-    party: Item,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change a party's fields (its id stays)."""
-    return _out(_edit("party", case, party, body, if_match, actor, services), response)
-
-
-@router.delete("/cases/{case}/parties/{party}", name="party_remove", response_model=AuthoredOut)
-def remove_party(
-    case: CaseSlug,
-    party: Item,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a party nothing uses (no person, statement, position, delegate or message)."""
-    done = services.authoring.remove(actor, case, "party", party, _version(if_match, version))
-    return _out(done, response)
-
-
-@router.put("/cases/{case}/parties/order", name="party_reorder", response_model=AuthoredOut)
-def reorder_parties(
-    case: CaseSlug,
-    body: OrderIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Put the parties in a new order (every party id, once)."""
-    return _out(_reorder("party", case, body, if_match, actor, services), response)
-
-
-@router.post(
-    "/cases/{case}/people",
-    name="person_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    openapi_extra=_body(PersonIn, partial=False),
+add_record_routes(
+    RecordRoutes(
+        "person",
+        "people",
+        PersonIn,
+        record_key("person"),
+        add="Add a person who speaks for a party: title, aliases, and the dates of the role.",
+        edit="Change a person's fields (their id stays).",
+        remove="Remove a person no statement names as its speaker.",
+    )
 )
-def add_person(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Add a person who speaks for a party: title, aliases, and the dates of the role."""
-    return _out(_add("person", case, body, if_match, actor, services), response)
-
-
-@router.patch(
-    "/cases/{case}/people/{person}",
-    name="person_edit",
-    response_model=AuthoredOut,
-    openapi_extra=_body(PersonIn, partial=True),
+add_record_routes(
+    RecordRoutes(
+        "issue",
+        "issues",
+        IssueIn,
+        record_key("issue"),
+        add="Add an issue with its ordered options (``candidate: true``: a linked issue for\n"
+        '"enlarge the problem", off the table).',
+        edit="Change an issue; ``options`` replaces the list (an option in use cannot go).",
+        remove="Remove an issue no statement, position or ledger entry uses.",
+        reorder="Put the issues in a new order (every issue id, once).",
+    )
 )
-def edit_person(
-    case: CaseSlug,
-    person: Item,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change a person's fields (their id stays)."""
-    return _out(_edit("person", case, person, body, if_match, actor, services), response)
-
-
-@router.delete("/cases/{case}/people/{person}", name="person_remove", response_model=AuthoredOut)
-def remove_person(
-    case: CaseSlug,
-    person: Item,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a person no statement names as its speaker."""
-    done = services.authoring.remove(actor, case, "person", person, _version(if_match, version))
-    return _out(done, response)
-
-
-@router.post(
-    "/cases/{case}/issues",
-    name="issue_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    openapi_extra=_body(IssueIn, partial=False),
-)
-def add_issue(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Add an issue with its ordered options (``candidate: true``: a linked issue for
-    "enlarge the problem", off the table)."""
-    return _out(_add("issue", case, body, if_match, actor, services), response)
-
-
-@router.patch(
-    "/cases/{case}/issues/{issue}",
-    name="issue_edit",
-    response_model=AuthoredOut,
-    openapi_extra=_body(IssueIn, partial=True),
-)
-def edit_issue(
-    case: CaseSlug,
-    issue: Item,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change an issue; ``options`` replaces the list (an option in use cannot go)."""
-    return _out(_edit("issue", case, issue, body, if_match, actor, services), response)
-
-
-@router.delete("/cases/{case}/issues/{issue}", name="issue_remove", response_model=AuthoredOut)
-def remove_issue(
-    case: CaseSlug,
-    issue: Item,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove an issue no statement, position or ledger entry uses."""
-    done = services.authoring.remove(actor, case, "issue", issue, _version(if_match, version))
-    return _out(done, response)
-
-
-@router.put("/cases/{case}/issues/order", name="issue_reorder", response_model=AuthoredOut)
-def reorder_issues(
-    case: CaseSlug,
-    body: OrderIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Put the issues in a new order (every issue id, once)."""
-    return _out(_reorder("issue", case, body, if_match, actor, services), response)
 
 
 @router.put(
@@ -448,216 +415,51 @@ def reorder_options(
     return _out(done, response)
 
 
-@router.post(
-    "/cases/{case}/sources",
-    name="source_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    openapi_extra=_body(SourceIn, partial=False),
+add_record_routes(
+    RecordRoutes(
+        "source",
+        "sources",
+        SourceIn,
+        record_key("source"),
+        add="Add a source (a publication, report or transcript statements quote).",
+        edit="Change a source's fields (its id stays).",
+        remove="Remove a source no statement quotes.",
+        reorder="Put the sources in a new order (every source id, once).",
+    )
 )
-def add_source(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Add a source (a publication, report or transcript statements quote)."""
-    return _out(_add("source", case, body, if_match, actor, services), response)
-
-
-@router.patch(
-    "/cases/{case}/sources/{source}",
-    name="source_edit",
-    response_model=AuthoredOut,
-    openapi_extra=_body(SourceIn, partial=True),
+add_record_routes(
+    RecordRoutes(
+        "statement",
+        "statements",
+        StatementIn,
+        record_key("statement"),
+        edit="Change a statement's fields (its id stays; a confirmation stays too).",
+        remove="Remove a statement no position or reservation value cites.",
+        tags=["statements"],
+    )
 )
-def edit_source(
-    case: CaseSlug,
-    source: Item,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change a source's fields (its id stays)."""
-    return _out(_edit("source", case, source, body, if_match, actor, services), response)
-
-
-@router.delete("/cases/{case}/sources/{source}", name="source_remove", response_model=AuthoredOut)
-def remove_source(
-    case: CaseSlug,
-    source: Item,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a source no statement quotes."""
-    done = services.authoring.remove(actor, case, "source", source, _version(if_match, version))
-    return _out(done, response)
-
-
-@router.put("/cases/{case}/sources/order", name="source_reorder", response_model=AuthoredOut)
-def reorder_sources(
-    case: CaseSlug,
-    body: OrderIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Put the sources in a new order (every source id, once)."""
-    return _out(_reorder("source", case, body, if_match, actor, services), response)
-
-
-# -- statements (added with POST .../statements), positions, reservations --------------
-
-
-@router.patch(
-    "/cases/{case}/statements/{statement}",
-    name="statement_edit",
-    response_model=AuthoredOut,
-    tags=["statements"],
-    openapi_extra=_body(StatementIn, partial=True),
+add_record_routes(
+    RecordRoutes(
+        "position",
+        "positions",
+        PositionIn,
+        POSITION_KEY,
+        add="Code a party's position on an issue at a date: ideal, acceptable options, values,\n"
+        "salience, and the statements behind it. ``key`` is the new row id (edit it with\n"
+        "``PATCH .../positions/{id}``).",
+        remove="Remove a coded position.",
+        tags=["positions"],
+    )
 )
-def edit_statement(
-    case: CaseSlug,
-    statement: Item,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change a statement's fields (its id stays; a confirmation stays too)."""
-    return _out(_edit("statement", case, statement, body, if_match, actor, services), response)
-
-
-@router.delete(
-    "/cases/{case}/statements/{statement}",
-    name="statement_remove",
-    response_model=AuthoredOut,
-    tags=["statements"],
+add_record_routes(
+    RecordRoutes(
+        "reservation",
+        "reservations",
+        ReservationIn,
+        RESERVATION_KEY,
+        add="A party's reservation value (its utility of no deal) from a date on.",
+        edit="Change a reservation value (its party and date stay).",
+        remove="Remove a reservation value.",
+        tags=["positions"],
+    )
 )
-def remove_statement(
-    case: CaseSlug,
-    statement: Item,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a statement no position or reservation value cites."""
-    v = _version(if_match, version)
-    return _out(services.authoring.remove(actor, case, "statement", statement, v), response)
-
-
-@router.post(
-    "/cases/{case}/positions",
-    name="position_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    tags=["positions"],
-    openapi_extra=_body(PositionIn, partial=False),
-)
-def add_position(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Code a party's position on an issue at a date: ideal, acceptable options, values,
-    salience, and the statements behind it. ``key`` is the new row id (edit it with
-    ``PATCH .../positions/{id}``)."""
-    return _out(_add("position", case, body, if_match, actor, services), response)
-
-
-@router.delete(
-    "/cases/{case}/positions/{position}",
-    name="position_remove",
-    response_model=AuthoredOut,
-    tags=["positions"],
-)
-def remove_position(
-    case: CaseSlug,
-    position: Id,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a coded position."""
-    v = _version(if_match, version)
-    return _out(services.authoring.remove(actor, case, "position", str(position), v), response)
-
-
-@router.post(
-    "/cases/{case}/reservations",
-    name="reservation_add",
-    response_model=AuthoredOut,
-    status_code=201,
-    tags=["positions"],
-    openapi_extra=_body(ReservationIn, partial=False),
-)
-def add_reservation(
-    case: CaseSlug,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """A party's reservation value (its utility of no deal) from a date on."""
-    return _out(_add("reservation", case, body, if_match, actor, services), response)
-
-
-@router.patch(
-    "/cases/{case}/reservations/{party}/{date}",
-    name="reservation_edit",
-    response_model=AuthoredOut,
-    tags=["positions"],
-    openapi_extra=_body(ReservationIn, partial=True),
-)
-def edit_reservation(
-    case: CaseSlug,
-    party: Item,
-    date: dt.date,
-    body: ItemBody,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Change a reservation value (its party and date stay)."""
-    key = f"{party}/{date.isoformat()}"
-    return _out(_edit("reservation", case, key, body, if_match, actor, services), response)
-
-
-@router.delete(
-    "/cases/{case}/reservations/{party}/{date}",
-    name="reservation_remove",
-    response_model=AuthoredOut,
-    tags=["positions"],
-)
-def remove_reservation(
-    case: CaseSlug,
-    party: Item,
-    date: dt.date,
-    actor: MaybeActor,
-    services: ServicesDep,
-    response: Response,
-    version: QueryVersion = None,
-    if_match: IfMatch = None,
-) -> AuthoredOut:
-    """Remove a reservation value."""
-    key = f"{party}/{date.isoformat()}"
-    v = _version(if_match, version)
-    return _out(services.authoring.remove(actor, case, "reservation", key, v), response)

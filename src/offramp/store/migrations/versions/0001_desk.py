@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from offramp.store.migrations.shapes import TIME, cascade, case_table, id_table
+
 revision = "0001"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -30,15 +30,13 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("chain", "seq", name=op.f("pk_audit_events")),
     )
-    op.create_table(
+    id_table(
         "cases",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("slug", sa.String(length=80), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_cases")),
+        sa.Column("created_at", TIME, nullable=False),
         sa.UniqueConstraint("slug", name=op.f("uq_cases_slug")),
     )
     op.create_table(
@@ -48,33 +46,24 @@ def upgrade() -> None:
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("chain", name=op.f("pk_chain_heads")),
     )
-    op.create_table(
+    id_table(
         "users",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=80), nullable=False),
         sa.Column("password_hash", sa.Text(), nullable=False),
         sa.Column("is_admin", sa.Boolean(), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.Column("created_at", TIME, nullable=False),
         sa.UniqueConstraint("name", name=op.f("uq_users_name")),
     )
-    op.create_table(
+    case_table(
         "channels",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=20), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_channels_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_channels")),
+        cascade("channels", "case_id", "cases"),
         sa.UniqueConstraint("case_id", "key", name="uq_channels_case_key"),
     )
-    op.create_table(
+    case_table(
         "claims",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("statement", sa.String(length=80), nullable=True),
@@ -82,29 +71,20 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=16), nullable=True),
         sa.Column("history", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_claims_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_claims")),
+        cascade("claims", "case_id", "cases"),
     )
-    op.create_table(
+    id_table(
         "credentials",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("secret_hash", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_credentials_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_credentials")),
+        sa.Column("created_at", TIME, nullable=False),
+        sa.Column("expires_at", TIME, nullable=True),
+        cascade("credentials", "user_id", "users"),
         sa.UniqueConstraint("secret_hash", name=op.f("uq_credentials_secret_hash")),
     )
-    op.create_table(
+    case_table(
         "ledger",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=False),
         sa.Column("issue", sa.String(length=80), nullable=False),
         sa.Column("direction", sa.String(length=10), nullable=False),
@@ -112,136 +92,89 @@ def upgrade() -> None:
         sa.Column("to_option", sa.String(length=80), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("proposal_id", sa.Integer(), nullable=True),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("recorded_by", sa.String(length=80), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_ledger_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger")),
+        cascade("ledger", "case_id", "cases"),
     )
-    op.create_table(
+    case_table(
         "memberships",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.String(length=32), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_memberships_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_memberships_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_memberships")),
+        cascade("memberships", "case_id", "cases"),
+        cascade("memberships", "user_id", "users"),
         sa.UniqueConstraint("case_id", "user_id", name="uq_memberships_case_user"),
     )
-    op.create_table(
+    case_table(
         "notes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("author", sa.String(length=80), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_notes_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_notes")),
+        sa.Column("updated_at", TIME, nullable=False),
+        cascade("notes", "case_id", "cases"),
     )
-    op.create_table(
+    case_table(
         "positions",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=False),
         sa.Column("issue", sa.String(length=80), nullable=False),
         sa.Column("date", sa.String(length=10), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_positions_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_positions")),
+        cascade("positions", "case_id", "cases"),
         sa.UniqueConstraint("case_id", "party", "issue", "date", name="uq_positions_case_pid"),
     )
-    op.create_table(
+    case_table(
         "proposals",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.Text(), nullable=False),
         sa.Column("package", sa.JSON(), nullable=False),
         sa.Column("responses", sa.JSON(), nullable=False),
         sa.Column("parties", sa.String(length=200), nullable=False),
         sa.Column("tabled_by", sa.String(length=80), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("withdrawn", sa.Boolean(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_proposals_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_proposals")),
+        cascade("proposals", "case_id", "cases"),
     )
-    op.create_table(
+    case_table(
         "shares",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("item", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_shares_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_shares_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_shares")),
+        cascade("shares", "case_id", "cases"),
+        cascade("shares", "user_id", "users"),
         sa.UniqueConstraint("case_id", "user_id", "kind", "item", name="uq_shares_item"),
     )
-    op.create_table(
+    case_table(
         "statements",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("ordinal", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=80), nullable=False),
         sa.Column("date", sa.String(length=10), nullable=False),
         sa.Column("party", sa.String(length=20), nullable=True),
         sa.Column("issue", sa.String(length=80), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("confirmed_at", TIME, nullable=True),
         sa.Column("confirmed_by", sa.String(length=80), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_statements_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_statements")),
+        cascade("statements", "case_id", "cases"),
         sa.UniqueConstraint("case_id", "key", name="uq_statements_case_key"),
     )
-    op.create_table(
+    case_table(
         "messages",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("channel_id", sa.Integer(), nullable=False),
         sa.Column("author", sa.String(length=80), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("mark", sa.String(length=20), nullable=False),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("relay_of", sa.Integer(), nullable=True),
         sa.Column("relay_mode", sa.String(length=16), nullable=True),
         sa.Column("label", sa.String(length=16), nullable=True),
         sa.Column("claim_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_messages_case_id_cases"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["channel_id"],
-            ["channels.id"],
-            name=op.f("fk_messages_channel_id_channels"),
-            ondelete="CASCADE",
-        ),
+        cascade("messages", "case_id", "cases"),
+        cascade("messages", "channel_id", "channels"),
         sa.ForeignKeyConstraint(
             ["relay_of"], ["messages.id"], name=op.f("fk_messages_relay_of_messages")
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
     )
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.create_index("ix_messages_channel", ["channel_id", "id"], unique=False)

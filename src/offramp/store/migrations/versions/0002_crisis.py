@@ -13,33 +13,20 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.schema import SchemaItem
 
+from offramp.store.migrations.shapes import TIME, cascade, case_table, id_table
+
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
-depends_on = None
-
-Time = sa.DateTime(timezone=True)
-
-
-def _case(table: str) -> list[SchemaItem]:
-    return [
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=f"fk_{table}_case_id_cases", ondelete="CASCADE"
-        ),
-    ]
 
 
 def _keyed(table: str, *columns: SchemaItem) -> None:
     """A per-case record with an id, a key unique in its case, and its data."""
-    op.create_table(
+    case_table(
         table,
-        sa.Column("id", sa.Integer(), nullable=False),
-        *_case(table),
         sa.Column("key", sa.String(length=80), nullable=False),
         *columns,
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{table}"),
+        cascade(table, "case_id", "cases"),
         sa.UniqueConstraint("case_id", "key", name=f"uq_{table}_case_key"),
     )
 
@@ -53,9 +40,7 @@ def upgrade() -> None:
         sa.Column("window_hours", sa.Float(), nullable=True),
         sa.Column("date_basis", sa.Text(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name="fk_crisis_settings_case_id_cases", ondelete="CASCADE"
-        ),
+        cascade("crisis_settings", "case_id", "cases"),
         sa.PrimaryKeyConstraint("case_id", name="pk_crisis_settings"),
     )
     _keyed(
@@ -72,57 +57,36 @@ def upgrade() -> None:
         sa.Column("level", sa.Integer(), nullable=False),
         sa.Column("merged_into", sa.String(length=80), nullable=True),
     )
-    op.create_table(
+    id_table(
         "crisis_arrivals",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=80), nullable=False),
-        sa.Column("at", Time, nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["incident_id"],
-            ["crisis_incidents.id"],
-            name="fk_crisis_arrivals_incident_id_crisis_incidents",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_crisis_arrivals"),
+        cascade("crisis_arrivals", "incident_id", "crisis_incidents"),
         sa.UniqueConstraint(
             "incident_id", "channel", "at", name="uq_crisis_arrivals_incident_channel"
         ),
     )
-    op.create_table(
+    id_table(
         "crisis_runs",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("incident_id", sa.Integer(), nullable=False),
         sa.Column("playbook", sa.String(length=80), nullable=False),
-        sa.Column("started_at", Time, nullable=True),
+        sa.Column("started_at", TIME, nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("outcome", sa.Text(), nullable=False),
-        sa.Column("closed_at", Time, nullable=True),
+        sa.Column("closed_at", TIME, nullable=True),
         sa.Column("closed_by", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["incident_id"],
-            ["crisis_incidents.id"],
-            name="fk_crisis_runs_incident_id_crisis_incidents",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_crisis_runs"),
+        cascade("crisis_runs", "incident_id", "crisis_incidents"),
         sa.UniqueConstraint("incident_id", name="uq_crisis_runs_incident_id"),
     )
-    op.create_table(
+    id_table(
         "crisis_step_records",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("run_id", sa.Integer(), nullable=False),
         sa.Column("step", sa.String(length=80), nullable=False),
-        sa.Column("at", Time, nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["run_id"],
-            ["crisis_runs.id"],
-            name="fk_crisis_step_records_run_id_crisis_runs",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_crisis_step_records"),
+        cascade("crisis_step_records", "run_id", "crisis_runs"),
         sa.UniqueConstraint("run_id", "step", name="uq_crisis_step_records_run_step"),
     )
     _keyed(
@@ -130,18 +94,11 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=40), nullable=False),
         sa.Column("declared_by", sa.String(length=20), nullable=False),
     )
-    op.create_table(
+    id_table(
         "crisis_violations",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("commitment_id", sa.Integer(), nullable=False),
         sa.Column("incident", sa.String(length=80), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["commitment_id"],
-            ["crisis_commitments.id"],
-            name="fk_crisis_violations_commitment_id_crisis_commitments",
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_crisis_violations"),
+        cascade("crisis_violations", "commitment_id", "crisis_commitments"),
         sa.UniqueConstraint(
             "commitment_id", "incident", name="uq_crisis_violations_commitment_incident"
         ),
@@ -150,20 +107,20 @@ def upgrade() -> None:
         "crisis_notifications",
         sa.Column("sender", sa.String(length=20), nullable=False),
         sa.Column("recipient", sa.String(length=20), nullable=False),
-        sa.Column("ack_due", Time, nullable=False),
-        sa.Column("acknowledged_at", Time, nullable=True),
+        sa.Column("ack_due", TIME, nullable=False),
+        sa.Column("acknowledged_at", TIME, nullable=True),
     )
     _keyed(
         "crisis_assurances",
         sa.Column("proposed_by", sa.String(length=20), nullable=False),
-        sa.Column("promoted_at", Time, nullable=True),
+        sa.Column("promoted_at", TIME, nullable=True),
         sa.Column("promoted_by", sa.String(length=80), nullable=True),
     )
     _keyed(
         "crisis_scores",
         sa.Column("party_a", sa.String(length=20), nullable=False),
         sa.Column("party_b", sa.String(length=20), nullable=False),
-        sa.Column("at", Time, nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("level", sa.Integer(), nullable=False),
     )
     op.create_index(

@@ -10,31 +10,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from offramp.store.migrations.shapes import TIME, cascade, case_table
+
 revision = "0004"
 down_revision = "0003"
-branch_labels = None
-depends_on = None
-
-Time = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
-    op.create_table(
+    case_table(
         "precedent_links",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
         sa.Column("issue_id", sa.String(length=80), nullable=False),
         sa.Column("option_id", sa.String(length=80), nullable=False),
         sa.Column("precedent_id", sa.String(length=80), nullable=False),
         sa.Column("provision_id", sa.String(length=80), nullable=True),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_by", sa.String(length=80), nullable=False),
-        sa.Column("created_at", Time, nullable=False),
+        sa.Column("created_at", TIME, nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name="fk_precedent_links_case_id_cases", ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_precedent_links"),
+        cascade("precedent_links", "case_id", "cases"),
     )
     # NULL provisions are distinct in a plain unique constraint; coalesce makes one
     # link to the whole precedent per option (SQLite and PostgreSQL both index it)

@@ -13,25 +13,15 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.sql.schema import SchemaItem
 
+from offramp.store.migrations.shapes import TIME, cascade, case_table
+
 revision = "0005"
 down_revision = "0004"
-branch_labels = None
-depends_on = None
-
-Time = sa.DateTime(timezone=True)
 
 
 def _table(name: str, *items: SchemaItem) -> None:
-    op.create_table(
-        name,
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("case_id", sa.Integer(), nullable=False),
-        *items,
-        sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=f"fk_{name}_case_id_cases", ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=f"pk_{name}"),
-    )
+    """A per-case table whose constraints among ``items`` precede its case's foreign key."""
+    case_table(name, *items, cascade(name, "case_id", "cases"))
 
 
 def upgrade() -> None:
@@ -39,7 +29,7 @@ def upgrade() -> None:
         "crisis_recipients",
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("recipient", sa.String(length=20), nullable=False),
-        sa.Column("acknowledged_at", Time, nullable=True),
+        sa.Column("acknowledged_at", TIME, nullable=True),
         sa.Column("acknowledged_by", sa.String(length=200), nullable=False),
         sa.Column("channel", sa.String(length=80), nullable=True),
         sa.UniqueConstraint("case_id", "subject", "recipient", name="uq_crisis_recipients_subject"),
@@ -49,8 +39,8 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("policy", sa.String(length=80), nullable=False),
         sa.Column("action_key", sa.String(length=120), nullable=False),
-        sa.Column("due_at", Time, nullable=False),
-        sa.Column("applied_at", Time, nullable=False),
+        sa.Column("due_at", TIME, nullable=False),
+        sa.Column("applied_at", TIME, nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.UniqueConstraint(
             "case_id",
@@ -66,14 +56,14 @@ def upgrade() -> None:
         sa.Column("expected_from", sa.String(length=20), nullable=False),
         sa.Column("every_hours", sa.Float(), nullable=False),
         sa.Column("grace_hours", sa.Float(), nullable=False),
-        sa.Column("since", Time, nullable=False),
+        sa.Column("since", TIME, nullable=False),
         sa.Column("what", sa.Text(), nullable=False),
         sa.UniqueConstraint("case_id", "channel", name="uq_crisis_heartbeats_channel"),
     )
     _table(
         "crisis_messages",
         sa.Column("channel", sa.String(length=80), nullable=False),
-        sa.Column("at", Time, nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("sender", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
     )
@@ -83,7 +73,7 @@ def upgrade() -> None:
         sa.Column("incident", sa.String(length=80), nullable=False),
         sa.Column("role", sa.String(length=40), nullable=False),
         sa.Column("holder", sa.String(length=200), nullable=False),
-        sa.Column("since", Time, nullable=False),
+        sa.Column("since", TIME, nullable=False),
         sa.Column("named_by", sa.String(length=80), nullable=False),
         sa.UniqueConstraint("case_id", "incident", "role", name="uq_crisis_roles_incident_role"),
     )
@@ -91,7 +81,7 @@ def upgrade() -> None:
         "crisis_journal",
         sa.Column("incident", sa.String(length=80), nullable=False),
         sa.Column("kind", sa.String(length=40), nullable=False),
-        sa.Column("at", Time, nullable=False),
+        sa.Column("at", TIME, nullable=False),
         sa.Column("author", sa.String(length=200), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("ref", sa.String(length=200), nullable=False),
@@ -101,7 +91,7 @@ def upgrade() -> None:
     _table(
         "crisis_reviews",
         sa.Column("incident", sa.String(length=80), nullable=False),
-        sa.Column("written_at", Time, nullable=False),
+        sa.Column("written_at", TIME, nullable=False),
         sa.Column("written_by", sa.String(length=80), nullable=False),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.UniqueConstraint("case_id", "incident", name="uq_crisis_reviews_incident"),

@@ -11,10 +11,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from offramp.store.migrations.shapes import TIME
+
 revision = "0006"
 down_revision = "0005"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -22,7 +22,7 @@ def upgrade() -> None:
         "login_failures",
         sa.Column("key", sa.String(length=300), nullable=False),
         sa.Column("failures", sa.Integer(), nullable=False),
-        sa.Column("first_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("first_at", TIME, nullable=False),
         sa.PrimaryKeyConstraint("key", name="pk_login_failures"),
     )
     with op.batch_alter_table("audit_events") as batch:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from offramp.store.migrations.shapes import TIME, cascade, id_table
+
 revision = "0007"
 down_revision = "0006"
-branch_labels = None
-depends_on = None
 
 
 def upgrade() -> None:
@@ -21,24 +21,18 @@ def upgrade() -> None:
         "two_factor",
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("secret", sa.String(length=64), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", TIME, nullable=False),
+        sa.Column("confirmed_at", TIME, nullable=True),
         sa.Column("last_step", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_two_factor_user_id_users", ondelete="CASCADE"
-        ),
+        cascade("two_factor", "user_id", "users"),
         sa.PrimaryKeyConstraint("user_id", name="pk_two_factor"),
     )
-    op.create_table(
+    id_table(
         "recovery_codes",
-        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name="fk_recovery_codes_user_id_users", ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name="pk_recovery_codes"),
+        sa.Column("used_at", TIME, nullable=True),
+        cascade("recovery_codes", "user_id", "users"),
     )
 
 
