@@ -11,7 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Connection, Row, Table, and_, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from offramp.model import Case, Statement
 from offramp.model.concessions import Concession, Direction
@@ -34,6 +46,14 @@ from offramp.model.shuttle import (
 from offramp.store import tables as t
 
 T = TypeVar("T")
+
+# built once: every authenticated request runs it, and building a select costs more
+# than SQLite takes to answer it
+USER_BY_SECRET = (
+    select(t.users, t.credentials.c.expires_at)
+    .join(t.credentials, t.credentials.c.user_id == t.users.c.id)
+    .where(t.credentials.c.secret_hash == bindparam("secret_hash"))
+)
 
 _PARTIES_CACHE: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
@@ -182,11 +202,7 @@ class Repository:
         )
 
     def get_user_by_secret(self, secret_hash: str, at: datetime) -> UserRow | None:
-        row = self.conn.execute(
-            select(t.users, t.credentials.c.expires_at)
-            .join(t.credentials, t.credentials.c.user_id == t.users.c.id)
-            .where(t.credentials.c.secret_hash == secret_hash)
-        ).first()
+        row = self.conn.execute(USER_BY_SECRET, {"secret_hash": secret_hash}).first()
         if row is None or (row.expires_at is not None and utc(row.expires_at) <= at):
             return None
         return _user(row)

@@ -60,7 +60,7 @@ def close_session(
 
 
 @router.get("/me", name="me", response_model=ActorOut, tags=["accounts"])
-def me(actor: CurrentActor) -> ActorOut:
+async def me(actor: CurrentActor) -> ActorOut:  # async: no I/O, so no threadpool hop
     """Who the caller is."""
     return ActorOut(name=actor.name, is_admin=actor.is_admin)
 
