@@ -1,10 +1,12 @@
-"""Desk throughput: post and read channel messages with 16 concurrent clients on loopback.
+"""Desk throughput: who-am-I, and post and read channel messages, with 16 concurrent
+clients on loopback.
 
     python benchmarks/desk.py [--pg postgresql://...] [--seconds 5]
 
 Runs the real server (``python -m offramp.cli.desk serve``) on SQLite and, with ``--pg``
 or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL, beside a bare FastAPI endpoint served by the
-same uvicorn in the same run; prints messages/s, p50/p99 latency and the overhead ratio.
+same uvicorn in the same run; prints requests/s, p50/p99 latency and the overhead ratio.
+Issue 21's bar: ``/api/me`` within 1.5x of the bare endpoint and p99 under 30 ms.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from support.launch import free_port, start_server
 
 CLIENTS = 16
 BARE = """
-from fastapi import FastAPI
+from fastapi import FastAPI, Header
 from pydantic import BaseModel
 app = FastAPI()
 class M(BaseModel):
@@ -40,6 +42,9 @@ def post(m: M) -> dict:
 @app.get("/m")
 def read() -> list[dict]:
     return store[-100:]
+@app.get("/who")
+def who(authorization: str = Header("")) -> dict:
+    return {"name": authorization[-8:], "is_admin": False}
 """
 
 
@@ -80,6 +85,15 @@ def row(name: str, lat: list[float], seconds: float, bare: float | None) -> str:
     return f"{name:<26} {rate:9.0f} {q[49] * 1000:8.1f} {q[98] * 1000:8.1f}   {ratio}"
 
 
+def bar(lat: list[float], bare: float, seconds: float) -> str:
+    """Issue 21's bar for ``/api/me``: within 1.5x of bare FastAPI, p99 under 30 ms."""
+    ratio = bare / (len(lat) / seconds)
+    p99 = statistics.quantiles(lat, n=100)[98] * 1000
+    return (
+        "bar met" if ratio <= 1.5 and p99 < 30 else f"bar MISSED ({ratio:.2f}x, p99 {p99:.0f} ms)"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pg", default=os.environ.get("OFFRAMP_TEST_DATABASE_URL"))
@@ -112,6 +126,9 @@ def main() -> None:
     print(f"{'':<26} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8}   overhead")
     try:
         bare = {}
+        lat = run(bare_url, "GET", "/who", {"Authorization": "Bearer x"}, args.seconds)
+        bare["me"] = len(lat) / args.seconds
+        print(row("bare FastAPI GET /who", lat, args.seconds, None))
         for method in ("POST", "GET"):
             lat = run(bare_url, method, "/m", {}, args.seconds)
             bare[method] = len(lat) / args.seconds
@@ -131,6 +148,11 @@ def main() -> None:
             srv = start_server(url)
             try:
                 h = {"Authorization": f"Bearer {tokens['mediator_il']}"}
+                lat = run(srv.base, "GET", "/api/me", h, args.seconds)
+                print(
+                    row(f"desk {name} GET /api/me", lat, args.seconds, bare["me"]),
+                    bar(lat, bare["me"], args.seconds),
+                )
                 path = "/api/cases/small/channels/plenary/messages"
                 for method in ("POST", "GET"):
                     lat = run(srv.base, method, path, h, args.seconds)

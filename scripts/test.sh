@@ -37,4 +37,4 @@ fi
 
 echo "== tests"
 mkdir -p test-artifacts
-$BIN/pytest -n 2 --dist loadgroup "$@"
+$BIN/pytest -n 2 --dist loadgroup --durations=25 "$@"
