@@ -29,19 +29,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 from offramp.bootstrap import bootstrap  # noqa: E402
 from offramp.services.accounts import SYSTEM  # noqa: E402
-from support.authoring import EARLY, LATE, RIVER, steps  # noqa: E402
+from support.authoring import COLLECTIONS, EARLY, LATE, RIVER, steps  # noqa: E402
 from support.desk import FAST_HASHER, PASSWORD  # noqa: E402
 from support.launch import start_server  # noqa: E402
 
-PATHS = {
-    "party": "parties",
-    "person": "people",
-    "issue": "issues",
-    "source": "sources",
-    "statement": "statements",
-    "position": "positions",
-    "reservation": "reservations",
-}
 BAR_TOTAL, BAR_WRITE = 5.0, 0.25
 
 
@@ -74,7 +65,7 @@ def run_once(workdir: Path) -> dict[str, float | str]:
             writes: list[float] = []
             for kind, record in steps():
                 t = time.perf_counter()
-                res = http.post(f"/api/cases/river/{PATHS[kind]}", json=record, headers=me)
+                res = http.post(f"/api/cases/river/{COLLECTIONS[kind]}", json=record, headers=me)
                 writes.append(time.perf_counter() - t)
                 res.raise_for_status()
             t = time.perf_counter()

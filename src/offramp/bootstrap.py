@@ -14,6 +14,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from sqlalchemy import Engine
 
+from offramp.files.escalation import desk_policies
 from offramp.files.precedents import load_library
 from offramp.model.deadlines import Clock, SystemClock
 from offramp.services.access import AccessPolicy
@@ -36,8 +37,11 @@ from offramp.services.sweeps import SweepService
 from offramp.store.audit import adopt
 from offramp.store.audit_cover import use_key
 from offramp.store.audit_key import load_key
+from offramp.store.cipher import Keyring
+from offramp.store.data_key import desk_keyring
 from offramp.store.engine import make_engine
 from offramp.store.migrations import upgrade
+from offramp.store.sealed import check_keyring, scrub, use_keyring
 from offramp.store.uow import UowFactory, uow_factory
 
 DEFAULT_DB = "offramp.db"
@@ -71,11 +75,19 @@ class Services:
         self.engine.dispose()
 
 
-def migrate(url: str) -> None:
-    """Upgrade the database at ``url`` to the newest migration."""
+def migrate(
+    url: str, *, keyring: Keyring | None = None, key_file: str | Path | None = None
+) -> None:
+    """Upgrade the database at ``url`` to the newest migration, with its data key
+    (``keyring``, else found or made by :func:`offramp.store.data_key.desk_keyring`)
+    and its audit key, for the migrations that seal text and append audit events."""
+    ring = keyring or desk_keyring(url, key_file)
     engine = make_engine(url, pool_size=1)
     try:
+        use_keyring(engine, ring)
+        use_key(engine, load_key(url)[0])
         upgrade(engine)
+        scrub(engine)  # no old plain text left in a SQLite file's free pages
     finally:
         engine.dispose()
 
@@ -87,22 +99,42 @@ def bootstrap(
     hasher: PasswordHasher | None = None,
     clock: Clock | None = None,
     precedents: str | Path | None = None,
+    policies: str | Path | None = None,
     create_audit_key: bool = False,
     require_2fa: frozenset[str] = frozenset(),
+    key_file: str | Path | None = None,
+    create_data_key: bool = True,
 ) -> Services:
     """Build the desk on the database at ``url`` (a path or a SQLAlchemy URL).
 
     ``clock`` is where every service, and every row and audit event the store stamps,
     reads "now" (the system clock by default; the demo and the tests pass a fixed or
     started one). Nothing else reads the system clock. ``precedents`` is a team's own
-    library file, added to the shipped library (read once, here). ``create_audit_key``
+    library file, added to the shipped library (read once, here); ``policies`` a team's
+    folder of escalation policies beside the shipped ones, which the crisis desk and the
+    sweeps apply. ``create_audit_key``
     makes the audit key file if there is none (``offramp serve``). ``require_2fa`` names
     the roles (``mediator``, ``admin``) refused sign-in without two-factor enrolment.
+
+    Confidential text is sealed with the data key (:mod:`offramp.store.data_key`:
+    ``OFFRAMP_DATA_KEY``, ``key_file`` or ``OFFRAMP_DATA_KEY_FILE``, else a file beside
+    a SQLite database). ``create_data_key`` makes that file for a database that holds
+    nothing sealed yet; a missing or wrong key is an ``InputError`` naming where the
+    key was looked for, before anything is served.
     """
     library = load_library(precedents)  # a bad team file stops here, before the database
+    escalation = desk_policies(policies)  # a team's escalation policies, checked likewise
+    ring = desk_keyring(url, key_file, create=create_data_key)
     if migrate_first:
-        migrate(url)
+        migrate(url, keyring=ring)
     engine = make_engine(url)
+    use_keyring(engine, ring)
+    try:
+        with engine.begin() as conn:
+            check_keyring(conn, ring)  # every key the database uses, before any page
+    except BaseException:
+        engine.dispose()
+        raise
     # the audit chain is signed with the server's key, kept outside the database
     # (store/audit_key.py: read if present; ``offramp serve`` creates it)
     key, made = load_key(url, create=create_audit_key)
@@ -118,6 +150,8 @@ def bootstrap(
     shuttle = ShuttleService(uow, policy, clock)
     accounts = AccountService(uow, policy, hasher or PasswordHasher(), clock)
     accounts.require_2fa = require_2fa
+    crisis = CrisisService(uow, policy, clock)
+    crisis.escalation_policies = escalation
     return Services(
         engine=engine,
         clock=clock,
@@ -128,14 +162,14 @@ def bootstrap(
         shuttle=shuttle,
         audit=audit,
         analysis=AnalysisService(uow, policy, clock),
-        crisis=CrisisService(uow, policy, clock),
+        crisis=crisis,
         forecasting=ForecastService(uow, policy),
         intake=IntakeService(uow, policy, cases),
         operations=OperationsService(engine, uow, policy, audit),
         rounds=RoundService(uow, policy, clock, AnalysisService(uow, policy, clock)),
         codings=CodingService(uow, policy, clock),
         events=EventService(uow, policy, clock),
-        sweeps=SweepService(uow, clock),
+        sweeps=SweepService(uow, clock, escalation),
         precedents=PrecedentService(uow, policy, clock, library, shuttle),
         authoring=AuthoringService(uow, policy, clock),
     )

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from offramp.analysis.bargaining import (
+    Solution,
     bargaining_solutions,
     egalitarian_point,
     kalai_smorodinsky_point,
@@ -156,6 +157,20 @@ def test_nash_point_is_on_frontier_in_zone_and_first_maximiser(
     assert point.row == int(np.flatnonzero(products == products.max())[0])
 
 
+def _nash_and_ks_before_and_after(
+    problem: BargainingProblem, changed: BargainingProblem
+) -> list[tuple[Solution, Solution]]:
+    """The Nash and the Kalai-Smorodinsky solutions of ``problem`` and of ``changed``, each
+    pair where they exist (asserting that one exists exactly when the other does)."""
+    pairs = []
+    for solve in (nash_point, kalai_smorodinsky_point):
+        before, after = solve(problem), solve(changed)
+        assert (before is None) == (after is None)
+        if before is not None and after is not None:
+            pairs.append((before, after))
+    return pairs
+
+
 @DEALSPACE
 @given(problems(min_parties=2), st.data())
 def test_nash_and_ks_are_invariant_under_scaling_one_party(
@@ -169,12 +184,7 @@ def test_nash_and_ks_are_invariant_under_scaling_one_party(
     reservation = problem.reservation.copy()
     reservation[party] *= scale
     scaled = replace(problem, weights=weights, reservation=reservation)
-    for solve in (nash_point, kalai_smorodinsky_point):
-        before, after = solve(problem), solve(scaled)
-        if before is None:
-            assert after is None
-            continue
-        assert after is not None
+    for before, after in _nash_and_ks_before_and_after(problem, scaled):
         assert after.package.tolist() == before.package.tolist()
         assert after.utilities[party] == before.utilities[party] * scale
 
@@ -203,12 +213,7 @@ def test_nash_and_ks_are_invariant_under_positive_affine_rescaling_of_one_party(
         values=(*problem.values, offset),
         reservation=reservation,
     )
-    for solve in (nash_point, kalai_smorodinsky_point):
-        before, after = solve(problem), solve(rescaled)
-        if before is None:
-            assert after is None
-            continue
-        assert after is not None
+    for before, after in _nash_and_ks_before_and_after(problem, rescaled):
         assert after.package.tolist() == [*before.package.tolist(), 0]
         assert after.utilities[party] == before.utilities[party] * scale + shift
 

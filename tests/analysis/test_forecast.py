@@ -12,7 +12,6 @@ The oracle for the property tests is the plain-loop implementation in
 
 from __future__ import annotations
 
-import importlib.util
 import math
 from pathlib import Path
 
@@ -33,14 +32,9 @@ from offramp.analysis.forecast import (
     weighted_median,
     win_probability,
 )
+from support.forecast import forecast_reference
 
-_spec = importlib.util.spec_from_file_location(
-    "forecast_reference",
-    Path(__file__).resolve().parents[2] / "benchmarks" / "forecast_reference.py",
-)
-assert _spec is not None and _spec.loader is not None
-reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(reference)
+reference = forecast_reference()
 
 BOUNDED = settings(max_examples=50, derandomize=True, deadline=None)
 

@@ -21,23 +21,17 @@ These tests run the default ``printed`` variant, which does not reproduce it.
 from __future__ import annotations
 
 import csv
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from offramp.analysis.forecast import FloatArray, forecast, weighted_mean, weighted_median
+from support.forecast import EU_1994_ACTORS, forecast_reference
 
 DATA = Path(__file__).resolve().parent / "data" / "bdm1994_emissions.csv"
 
-_spec = importlib.util.spec_from_file_location(
-    "forecast_reference",
-    Path(__file__).resolve().parents[2] / "benchmarks" / "forecast_reference.py",
-)
-assert _spec is not None and _spec.loader is not None
-reference = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(reference)
+reference = forecast_reference()
 
 
 def _table() -> tuple[list[str], FloatArray, FloatArray, FloatArray]:
@@ -52,18 +46,7 @@ def _table() -> tuple[list[str], FloatArray, FloatArray, FloatArray]:
 
 def test_table_has_the_ten_member_states_on_the_three_dates() -> None:
     names, x, c, s = _table()
-    assert names == [
-        "Netherlands",
-        "Belgium",
-        "Luxembourg",
-        "Germany",
-        "France",
-        "Italy",
-        "UK",
-        "Ireland",
-        "Denmark",
-        "Greece",
-    ]
+    assert names == EU_1994_ACTORS
     assert sorted(set(x.tolist())) == [4.0, 7.0, 10.0]
     assert np.all((s >= 0) & (s <= 1)) and np.all(c > 0)
 

@@ -15,6 +15,7 @@ from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
 from offramp.services.access import Actor
 from offramp.store.audit import AuditEvent
 from support.crisis_matrix import seed_crisis
+from support.desk import TYPED_STATEMENT
 
 
 @dataclass(frozen=True)
@@ -76,18 +77,7 @@ def every_kind_of_write(desk: Services) -> None:
     c.share(med, "small", "observer_us", "note", shared.id)
     c.share(med, "small", "facilitator_de", "proposal", both)
     c.share(med, "small", "facilitator_de", "ledger")
-    c.add_statement(
-        analyst,
-        "small",
-        {
-            "id": "typed-1",
-            "date": "2022-03-10",
-            "party": "UA",
-            "speaker": "zelensky",
-            "quote": "Typed in.",
-            "source": "wapo",
-        },
-    )
+    c.add_statement(analyst, "small", TYPED_STATEMENT)
     c.confirm_statement(med, "small", "ua-bloc-free")
     position = c.list_positions(med, "small")[0]
     c.update_position(med, "small", position.id, {"salience": 0.5}, position.version)

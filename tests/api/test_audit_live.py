@@ -11,11 +11,11 @@ import pytest
 from support.desk import World
 from support.launch import Running, start_server
 
+pytestmark = pytest.mark.parametrize("world", ["sqlite"], indirect=True)  # edits the file
+
 
 @pytest.fixture
 def server(world: World) -> Iterator[Running]:
-    if not world.url.endswith(".db"):
-        pytest.skip("tampers with the SQLite file")
     world.desk.close()
     srv = start_server(world.url)
     yield srv

@@ -13,21 +13,9 @@ from fastapi.testclient import TestClient
 
 from offramp.api.app import create_app
 from offramp.bootstrap import Services, bootstrap
-from offramp.files.case import parse_case
 from offramp.services.accounts import SYSTEM
-from support.authoring import EARLY, LATE, RIVER, steps
-from support.cli import offramp
+from support.authoring import COLLECTIONS, EARLY, LATE, RIVER, check_river_export, steps
 from support.desk import FAST_HASHER, PASSWORD
-
-PATHS = {
-    "party": "parties",
-    "person": "people",
-    "issue": "issues",
-    "source": "sources",
-    "statement": "statements",
-    "position": "positions",
-    "reservation": "reservations",
-}
 
 
 class Desk:
@@ -78,7 +66,7 @@ def test_an_empty_desk_to_a_verdict_through_the_api_exported_checked_and_reimpor
 ) -> None:
     me = _river(desk)
     for kind, record in steps():
-        res = desk.http.post(f"/api/cases/river/{PATHS[kind]}", json=record, headers=me)
+        res = desk.http.post(f"/api/cases/river/{COLLECTIONS[kind]}", json=record, headers=me)
         assert res.status_code == 201, (kind, res.text)
     version = int(res.headers["ETag"].strip('"'))
     res = desk.http.put(
@@ -95,13 +83,7 @@ def test_an_empty_desk_to_a_verdict_through_the_api_exported_checked_and_reimpor
     assert verdicts[EARLY]["enlarge"]["chosen"] == ["power"]
 
     text = desk.http.get("/api/cases/river/export", headers=me).json()["text"]
-    path = tmp_path / "river.yaml"
-    path.write_text(text, encoding="utf-8")
-    checked = offramp("check", str(path))
-    assert checked.code == 0, checked.output
-    case = parse_case(text, "river.yaml")
-    assert case.issue("data").option_ids == ("none", "voluntary", "real_time")
-    assert len(case.positions) == 27 and len(case.reservations) == 6
+    check_river_export(text, tmp_path)
 
     other = Desk(tmp_path / "other.db")  # the file into a second desk, and out again
     try:
@@ -192,7 +174,9 @@ def test_a_stale_write_is_409_naming_who_and_nothing_is_overwritten(desk: Desk) 
 def test_positions_added_here_are_edited_by_the_position_route(desk: Desk) -> None:
     me = _river(desk)
     for kind, record in steps()[:16]:  # parties, people, issues, source, statements
-        assert desk.http.post(f"/api/cases/river/{PATHS[kind]}", json=record, headers=me).is_success
+        assert desk.http.post(
+            f"/api/cases/river/{COLLECTIONS[kind]}", json=record, headers=me
+        ).is_success
     position = {"party": "UP", "issue": "filling", "date": EARLY, "ideal": "fast", "salience": 0.4}
     res = desk.http.post("/api/cases/river/positions", json=position, headers=me)
     key = res.json()["key"]

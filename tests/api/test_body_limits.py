@@ -4,21 +4,10 @@ from __future__ import annotations
 
 import json
 import socket
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-import pytest
-
 from support.desk import World
-from support.launch import Running, start_server
-
-
-@pytest.fixture
-def server(world: World) -> Iterator[Running]:
-    world.desk.close()
-    srv = start_server(world.url)
-    yield srv
-    srv.stop()
+from support.launch import Running
 
 
 def raw(server: Running, head: str, chunks: list[bytes] = ()) -> tuple[int, dict[str, str], bytes]:  # type: ignore[assignment]
@@ -62,16 +51,20 @@ def request(method: str, path: str, length: int, token: str | None = None) -> st
     )
 
 
-def test_an_anonymous_300_mb_post_is_401_before_any_body_is_sent(server: Running) -> None:
-    status, headers, body = raw(server, request("POST", "/api/cases/small/notes", 300_000_000))
+def test_an_anonymous_300_mb_post_is_401_before_any_body_is_sent(world_server: Running) -> None:
+    status, headers, body = raw(
+        world_server, request("POST", "/api/cases/small/notes", 300_000_000)
+    )
     assert status == 401
     assert headers["content-type"] == "application/problem+json"
     assert json.loads(body)["detail"] == "Sign in first: send a bearer token or a session cookie."
 
 
-def test_a_declared_body_over_the_route_limit_is_413(server: Running, world: World) -> None:
+def test_a_declared_body_over_the_route_limit_is_413(world_server: Running, world: World) -> None:
     token = world.tokens["mediator_il"]
-    status, headers, body = raw(server, request("POST", "/api/cases/small/notes", 2_000_000, token))
+    status, headers, body = raw(
+        world_server, request("POST", "/api/cases/small/notes", 2_000_000, token)
+    )
     assert status == 413
     assert headers["content-type"] == "application/problem+json"
     problem = json.loads(body)
@@ -80,7 +73,7 @@ def test_a_declared_body_over_the_route_limit_is_413(server: Running, world: Wor
 
 
 def test_a_streamed_body_over_the_limit_is_413_while_it_streams(
-    server: Running, world: World
+    world_server: Running, world: World
 ) -> None:
     token = world.tokens["mediator_il"]
     head = (
@@ -90,15 +83,15 @@ def test_a_streamed_body_over_the_limit_is_413_while_it_streams(
     )
     piece = b"x" * 65536
     chunk = f"{len(piece):x}\r\n".encode() + piece + b"\r\n"
-    status, _, body = raw(server, head, [chunk] * 40 + [b"0\r\n\r\n"])  # 2.5 MiB
+    status, _, body = raw(world_server, head, [chunk] * 40 + [b"0\r\n\r\n"])  # 2.5 MiB
     assert status == 413
     assert json.loads(body)["title"] == "Content too large"
 
 
-def test_a_case_file_may_be_larger_than_the_default(server: Running, world: World) -> None:
+def test_a_case_file_may_be_larger_than_the_default(world_server: Running, world: World) -> None:
     token = world.tokens["mediator_il"]
     payload = json.dumps({"text": "x" * 1_500_000, "version": 1}).encode()
     status, _, body = raw(
-        server, request("PUT", "/api/cases/small/casefile", len(payload), token), [payload]
+        world_server, request("PUT", "/api/cases/small/casefile", len(payload), token), [payload]
     )
     assert status == 422, body  # read and parsed: the text is not a case file

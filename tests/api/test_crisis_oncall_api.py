@@ -13,12 +13,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from offramp.bootstrap import Services, bootstrap
+from offramp.bootstrap import Services
 from offramp.model.deadlines import FixedClock
 from offramp.server import create_desk_app
 from support.cli import offramp
-from support.crisis import CASE, NOW, populate
-from support.desk import FAST_HASHER
+from support.crisis import CASE, NOW, sqlite_crisis_desk
 
 BASE = f"/api/cases/{CASE}/crisis"
 H = timedelta(hours=1)
@@ -43,26 +42,16 @@ class Api:
         return res.json()
 
 
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("oncall-api") / "template.db"
-    populate(str(path))
-    return path
-
-
 @pytest.fixture
-def api(template: Path, tmp_path: Path) -> Iterator[Api]:
-    target = tmp_path / "desk.db"
-    target.write_bytes(template.read_bytes())
+def api(crisis_templates: dict[str, str], tmp_path: Path) -> Iterator[Api]:
     clock = FixedClock(NOW)
-    desk = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER, clock=clock)
-    tokens = {}
-    for name in ("officer_us", "mediator"):
-        actor = desk.accounts.get_actor(name)
-        tokens[name] = {"Authorization": f"Bearer {desk.accounts.create_token(actor, name)}"}
-    with TestClient(create_desk_app(services=desk), raise_server_exceptions=False) as http:
-        yield Api(http, desk, clock, tokens["officer_us"], tokens["mediator"])
-    desk.close()
+    with sqlite_crisis_desk(crisis_templates, tmp_path, clock) as desk:
+        tokens = {}
+        for name in ("officer_us", "mediator"):
+            actor = desk.accounts.get_actor(name)
+            tokens[name] = {"Authorization": f"Bearer {desk.accounts.create_token(actor, name)}"}
+        with TestClient(create_desk_app(services=desk), raise_server_exceptions=False) as http:
+            yield Api(http, desk, clock, tokens["officer_us"], tokens["mediator"])
 
 
 def iso(at: datetime) -> str:

@@ -4,40 +4,29 @@ API's cookie-signed writes, and ``offramp serve`` serving the pages and printing
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from offramp.server import create_desk_app
 from support.desk import PASSWORD, World
 from support.launch import start_server
+from support.web import set_session
 
 CSRF = "fixed-csrf-token-for-the-test"
 NOTE = {"title": "Draft", "body": "text"}
 
 
-@pytest.fixture
-def client(world: World) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(services=world.desk), follow_redirects=False) as c:
-        yield c
-
-
 def signed_in(client: TestClient, world: World, who: str) -> TestClient:
-    _, secret = world.desk.accounts.sign_in(who, PASSWORD)
-    client.cookies.set("offramp_session", secret)
-    client.cookies.set("offramp_csrf", CSRF)
-    return client
+    return set_session(client, world.desk.accounts.sign_in(who, PASSWORD)[1], CSRF)
 
 
 # -- pages that do not exist ----------------------------------------------------------------
 
 
 def test_an_unmatched_page_is_the_plain_404_page_of_a_missing_case(
-    client: TestClient, world: World
+    desk_client: TestClient, world: World
 ) -> None:
-    c = signed_in(client, world, "delegate_ru")
+    c = signed_in(desk_client, world, "delegate_ru")
     nowhere = c.get("/no/such/page")
     missing_case = c.get("/cases/no-such-case")
     other_channel = c.get("/cases/small/shuttle/UA")
@@ -47,14 +36,16 @@ def test_an_unmatched_page_is_the_plain_404_page_of_a_missing_case(
     assert nowhere.text == missing_case.text == other_channel.text
 
 
-def test_an_unmatched_page_for_an_anonymous_visitor_is_the_404_page(client: TestClient) -> None:
-    got = client.get("/cases/small/nowhere/at/all")
+def test_an_unmatched_page_for_an_anonymous_visitor_is_the_404_page(
+    desk_client: TestClient,
+) -> None:
+    got = desk_client.get("/cases/small/nowhere/at/all")
     assert got.status_code == 404 and 'data-error="not-found"' in got.text
     assert got.headers["cache-control"] == "no-store"
 
 
-def test_an_unmatched_api_path_is_a_json_problem(client: TestClient) -> None:
-    got = client.get("/api/no/such/thing")
+def test_an_unmatched_api_path_is_a_json_problem(desk_client: TestClient) -> None:
+    got = desk_client.get("/api/no/such/thing")
     assert got.status_code == 404
     assert got.headers["content-type"].startswith("application/problem+json")
     assert got.json()["detail"] == "No such resource."
@@ -74,9 +65,9 @@ def test_an_unmatched_api_path_is_a_json_problem(client: TestClient) -> None:
     ids=["other-origin", "opaque-origin", "cross-site", "same-site-not-same-origin"],
 )
 def test_a_cookie_signed_api_write_from_elsewhere_is_refused_and_writes_nothing(
-    client: TestClient, world: World, headers: dict[str, str]
+    desk_client: TestClient, world: World, headers: dict[str, str]
 ) -> None:
-    c = signed_in(client, world, "mediator_il")
+    c = signed_in(desk_client, world, "mediator_il")
     before = world.desk.audit.head("small")
     got = c.post("/api/cases/small/notes", json=NOTE, headers=headers)
     assert got.status_code == 403
@@ -96,30 +87,30 @@ def test_a_cookie_signed_api_write_from_elsewhere_is_refused_and_writes_nothing(
     ids=["same-origin", "origin", "typed-by-the-user", "not-a-browser"],
 )
 def test_a_cookie_signed_api_write_from_this_site_is_accepted(
-    client: TestClient, world: World, headers: dict[str, str]
+    desk_client: TestClient, world: World, headers: dict[str, str]
 ) -> None:
-    c = signed_in(client, world, "mediator_il")
+    c = signed_in(desk_client, world, "mediator_il")
     assert c.post("/api/cases/small/notes", json=NOTE, headers=headers).status_code == 201
 
 
 def test_a_bearer_token_write_needs_no_origin_and_a_cookie_read_is_fine(
-    client: TestClient, world: World
+    desk_client: TestClient, world: World
 ) -> None:
     bearer = {"Authorization": f"Bearer {world.tokens['mediator_il']}"}
-    assert client.post("/api/cases/small/notes", json=NOTE, headers=bearer).status_code == 201
-    c = signed_in(client, world, "mediator_il")
+    assert desk_client.post("/api/cases/small/notes", json=NOTE, headers=bearer).status_code == 201
+    c = signed_in(desk_client, world, "mediator_il")
     assert [n["title"] for n in c.get("/api/cases/small/notes").json()] == ["Draft"]
 
 
 def test_a_statement_is_confirmed_once_and_a_second_confirmation_is_a_409(
-    client: TestClient, world: World
+    desk_client: TestClient, world: World
 ) -> None:
     bearer = {"Authorization": f"Bearer {world.tokens['mediator_il']}"}
     path = "/api/cases/small/statements/ua-bloc-free/confirm"
-    first = client.post(path, headers=bearer)
+    first = desk_client.post(path, headers=bearer)
     assert first.status_code == 200 and first.json()["confirmed_by"] == "mediator_il"
     head = world.desk.audit.head("small")
-    second = client.post(path, headers=bearer)
+    second = desk_client.post(path, headers=bearer)
     assert second.status_code == 409
     assert "already confirmed by mediator_il" in second.json()["detail"]
     assert world.desk.audit.head("small") == head  # no second event

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -33,13 +33,14 @@ from offramp.model.shuttle import HandlingMark
 from offramp.services.access import Actor
 from offramp.services.events import EVENT_TYPES
 from offramp.store.audit import AuditEvent
-from support.desk import FAST_HASHER, PERSONAS, World
+from support.desk import FAST_HASHER, PERSONAS, World, backends
 from support.launch import start_server
 from support.rounds import PACKAGES, coding
 
 from .events_support import Frame, every_kind_of_write, may_read, parse
 
 MEMBERS = [p for p, (case, _, _) in PERSONAS.items() if case == "small"]
+T = TypeVar("T")
 SCORE = "crisis.escalation.score"  # an escalation score above the alert rule: alert.raised
 TYPES = {
     "ready", "case.changed", "source.added", "statement.added", "statement.confirmed",
@@ -80,16 +81,25 @@ def start(http: TestClient, token: str) -> str:
     return frames[0].id
 
 
+def streamed_during(
+    world: World, http: TestClient, persona: str, write: Callable[[Services], T]
+) -> tuple[T, int, str, list[Frame]]:
+    """Open ``persona``'s stream, run ``write`` on the desk, then read the stream: what
+    ``write`` returned, the audit head before it, the raw stream and its frames."""
+    token = world.tokens[persona]
+    cursor = start(http, token)
+    head = world.desk.audit.head("small")[0]
+    wrote = write(world.desk)
+    raw = poll(http, token, cursor)
+    frames, _ = parse(raw)
+    return wrote, head, raw, frames
+
+
 @pytest.mark.parametrize("persona", MEMBERS)
 def test_a_stream_carries_exactly_what_its_reader_may_read(
     world: World, http: TestClient, persona: str
 ) -> None:
-    token = world.tokens[persona]
-    cursor = start(http, token)
-    head = world.desk.audit.head("small")[0]
-    every_kind_of_write(world.desk)
-    raw = poll(http, token, cursor)
-    frames, _ = parse(raw)
+    _, head, raw, frames = streamed_during(world, http, persona, every_kind_of_write)
     med = world.actors["mediator_il"]
     written = world.desk.audit.events(med, "small", after=head, limit=1000)
     who = world.actors[persona]
@@ -267,12 +277,7 @@ def expected_data(e: AuditEvent) -> dict[str, Any]:
 def test_rounds_codings_and_members_reach_only_their_readers(
     world: World, http: TestClient, persona: str
 ) -> None:
-    token = world.tokens[persona]
-    cursor = start(http, token)
-    head = world.desk.audit.head("small")[0]
-    readers = rounds_codings_members(world.desk)
-    raw = poll(http, token, cursor)
-    frames, _ = parse(raw)
+    readers, head, raw, frames = streamed_during(world, http, persona, rounds_codings_members)
     written = world.desk.audit.events(world.actors["mediator_il"], "small", after=head, limit=99)
     assert {e.action for e in written} == set(NEW_KINDS)  # coding.write: not the case's chain
     who = world.actors[persona]
@@ -345,9 +350,8 @@ def _post(url: str, token: str, body: str) -> int:
     return int(res.json()["id"])
 
 
+@pytest.mark.parametrize("world", ["sqlite"], indirect=True)  # PostgreSQL: the test below
 def test_resume_across_a_server_restart(world: World, tmp_path: Path) -> None:
-    if world.url.startswith("postgresql"):
-        pytest.skip("the restart is exercised on SQLite; PostgreSQL has its own test")
     world.desk.close()
     token = world.tokens["delegate_ua"]
     server = start_server(world.url)
@@ -489,11 +493,10 @@ def test_many_live_streams_each_carry_exactly_their_readers_events(world: World)
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("world", [b for b in backends() if b == "postgresql"], indirect=True)
 def test_two_processes_on_postgresql_share_streams_and_sweep_once(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not world.url.startswith("postgresql"):
-        pytest.skip("needs PostgreSQL (OFFRAMP_TEST_DATABASE_URL)")
     from support.crisis_matrix import seed_crisis
 
     seed_crisis(world.desk)  # an acknowledgement overdue, playbook steps overdue

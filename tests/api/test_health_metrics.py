@@ -259,9 +259,8 @@ def test_the_json_log_has_one_line_per_request_and_no_secrets(
         assert secret not in text
 
 
+@pytest.mark.parametrize("world", ["sqlite"], indirect=True)  # one backend: the command line
 def test_serve_with_log_format_json_writes_json_lines(world: World) -> None:
-    if world.url.startswith("postgresql"):
-        pytest.skip("one backend is enough for the command line")
     world.desk.close()
     with desk_server(
         world.url, extra_args=("--log-format", "json"), ready="/api/health/live"

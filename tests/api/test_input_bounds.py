@@ -3,39 +3,21 @@ U+FFFF (3) and writes that broke later reads (8). Each refusal is asserted exact
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from fastapi.testclient import TestClient
 
 from offramp.files.located import MAX_DEPTH, MAX_NODES
 from offramp.server import create_desk_app
 from support.cli import offramp
-from support.desk import PASSWORD, SMALL_CASE_YAML, World
-from support.launch import Running, start_server
+from support.desk import PASSWORD, SMALL_CASE_YAML, World, world_api
+from support.launch import Running
 
 EMOJI_CASE = SMALL_CASE_YAML.replace(
     "title: A small shuttle case", "title: A small case 😀"
 ).replace("quote: Ukraine must be neutral.", "quote: Ukraine must be neutral 🇺🇦 \U0010ffff.")
-
-
-@pytest.fixture
-def server(world: World) -> Iterator[Running]:
-    world.desk.close()  # the server owns the database now
-    srv = start_server(world.url)
-    yield srv
-    srv.stop()
-
-
-def api(server: Running, world: World, who: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=server.url + "/api",
-        headers={"Authorization": f"Bearer {world.tokens[who]}"},
-        timeout=60,
-    )
 
 
 def errors(res: httpx.Response) -> list[dict[str, Any]]:
@@ -55,8 +37,10 @@ def replace(client: httpx.Client, text: str, name: str = "small.yaml") -> httpx.
 # -- finding 1: a javascript: link -------------------------------------------------------------
 
 
-def test_a_javascript_source_url_is_refused_at_its_line(server: Running, world: World) -> None:
-    med = api(server, world, "mediator_il")
+def test_a_javascript_source_url_is_refused_at_its_line(
+    world_server: Running, world: World
+) -> None:
+    med = world_api(world_server, world, "mediator_il")
     text = SMALL_CASE_YAML.replace(
         "date: 2022-03-11}", "date: 2022-03-11, url: \"javascript:fetch('/api/cases')\"}"
     )
@@ -91,8 +75,10 @@ BOMB = "\n".join(
 )
 
 
-def test_hostile_case_files_are_refused_with_their_limit(server: Running, world: World) -> None:
-    med = api(server, world, "mediator_il")
+def test_hostile_case_files_are_refused_with_their_limit(
+    world_server: Running, world: World
+) -> None:
+    med = world_api(world_server, world, "mediator_il")
     assert errors(replace(med, BOMB, "bomb.yaml")) == [
         {
             "where": "bomb.yaml:6",
@@ -107,14 +93,14 @@ def test_hostile_case_files_are_refused_with_their_limit(server: Running, world:
                 "message": f"nested more than {MAX_DEPTH} levels deep (the limit)",
             }
         ]
-    admin = api(server, world, "admin")
+    admin = world_api(world_server, world, "admin")
     created = admin.post("/cases", json={"text": BOMB, "filename": "new.yaml"})
     assert errors(created)[0]["where"] == "new.yaml:6"
     assert med.get("/health").status_code == 200
 
 
-def test_a_deeply_nested_json_body_is_a_400_not_a_500(server: Running, world: World) -> None:
-    med = api(server, world, "mediator_il")
+def test_a_deeply_nested_json_body_is_a_400_not_a_500(world_server: Running, world: World) -> None:
+    med = world_api(world_server, world, "mediator_il")
     body = b'{"title": "x", "body": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
     res = med.post("/cases/small/notes", content=body, headers={"content-type": "application/json"})
     assert res.status_code == 400 and "Traceback" not in res.text
@@ -124,9 +110,9 @@ def test_a_deeply_nested_json_body_is_a_400_not_a_500(server: Running, world: Wo
 
 
 def test_a_case_with_emoji_survives_its_own_export(
-    server: Running, world: World, tmp_path: Path
+    world_server: Running, world: World, tmp_path: Path
 ) -> None:
-    med = api(server, world, "mediator_il")
+    med = world_api(world_server, world, "mediator_il")
     assert replace(med, EMOJI_CASE).status_code == 200
     assert med.get("/cases/small").json()["title"] == "A small case 😀"
     statements = med.get("/cases/small/statements").json()
@@ -151,8 +137,10 @@ def test_a_case_with_emoji_survives_its_own_export(
     assert done.stdout == yaml_out
 
 
-def test_text_no_store_can_keep_is_refused_with_its_field(server: Running, world: World) -> None:
-    med = api(server, world, "mediator_il")
+def test_text_no_store_can_keep_is_refused_with_its_field(
+    world_server: Running, world: World
+) -> None:
+    med = world_api(world_server, world, "mediator_il")
     lone = SMALL_CASE_YAML.replace("title: A small shuttle case", 'title: "half \\uD83D"')
     assert errors(replace(med, lone)) == [
         {
@@ -172,8 +160,10 @@ def test_text_no_store_can_keep_is_refused_with_its_field(server: Running, world
 # -- finding 8: one write that broke every crisis read ---------------------------------------------
 
 
-def test_a_tiny_alert_window_is_refused_and_reads_stay_up(server: Running, world: World) -> None:
-    desk = api(server, world, "desk_officer")
+def test_a_tiny_alert_window_is_refused_and_reads_stay_up(
+    world_server: Running, world: World
+) -> None:
+    desk = world_api(world_server, world, "desk_officer")
     res = desk.put("/cases/small/crisis/alert-rule", json={"jump": 2, "window_hours": 1e-300})
     assert errors(res) == [
         {"where": "body.window_hours", "message": "Input should be greater than or equal to 0.01"}
@@ -190,11 +180,13 @@ def test_a_tiny_alert_window_is_refused_and_reads_stay_up(server: Running, world
     assert ok.json() == {"jump": 2, "window_hours": 0.01}
     assert desk.get("/cases/small/crisis/board").status_code == 200
     assert desk.get("/cases/small/crisis/alerts").status_code == 200
-    assert api(server, world, "mediator_il").get("/cases/small/export").status_code == 200
+    assert (
+        world_api(world_server, world, "mediator_il").get("/cases/small/export").status_code == 200
+    )
 
 
-def test_a_time_outside_the_calendar_is_refused(server: Running, world: World) -> None:
-    desk = api(server, world, "desk_officer")
+def test_a_time_outside_the_calendar_is_refused(world_server: Running, world: World) -> None:
+    desk = world_api(world_server, world, "desk_officer")
     score = {"id": "s1", "between": ["RU", "UA"], "level": 3, "kind": "statement"}
     res = desk.post(
         "/cases/small/crisis/escalation", json={**score, "at": "0001-01-01T00:00+05:00"}
@@ -210,9 +202,9 @@ def test_a_time_outside_the_calendar_is_refused(server: Running, world: World) -
 
 
 def test_an_escalation_subject_must_exist_so_the_export_checks(
-    server: Running, world: World, tmp_path: Path
+    world_server: Running, world: World, tmp_path: Path
 ) -> None:
-    desk = api(server, world, "desk_officer")
+    desk = world_api(world_server, world, "desk_officer")
     score = {"id": "s1", "between": ["RU", "UA"], "level": 3, "kind": "statement"}
     at = "2022-10-23T09:00:00Z"
     res = desk.post(
@@ -230,7 +222,7 @@ def test_an_escalation_subject_must_exist_so_the_export_checks(
     assert good.status_code == 201, good.text
     exported = tmp_path / "export.yaml"
     exported.write_text(
-        api(server, world, "mediator_il").get("/cases/small/export").json()["text"],
+        world_api(world_server, world, "mediator_il").get("/cases/small/export").json()["text"],
         encoding="utf-8",
     )
     done = offramp("check", str(exported))

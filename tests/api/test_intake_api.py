@@ -3,22 +3,12 @@ input a 422 naming the field. (Who may call it: the access matrix.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from offramp.server import create_desk_app
 from support.desk import World
 
 URL = "/api/cases/small/intake/proposals"
-
-
-@pytest.fixture
-def client(world: World) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(services=world.desk), follow_redirects=False) as c:
-        yield c
 
 
 def _statements(world: World) -> int:
@@ -26,13 +16,13 @@ def _statements(world: World) -> int:
         return int(conn.execute(text("SELECT count(*) FROM statements")).scalar_one())
 
 
-def test_proposals_come_back_with_their_quote_and_nothing_is_stored(client, world):
+def test_proposals_come_back_with_their_quote_and_nothing_is_stored(desk_client, world):
     before = _statements(world)
     body = {
         "text": "Zelensky accused Russia of shelling the plant. Russia denied it.",
         "article_date": "2022-08-12",
     }
-    got = client.post(
+    got = desk_client.post(
         URL, json=body, headers={"Authorization": f"Bearer {world.tokens['analyst']}"}
     )
     assert got.status_code == 200, got.text
@@ -56,9 +46,9 @@ def test_proposals_come_back_with_their_quote_and_nothing_is_stored(client, worl
         ({"text": "Russia denied it."}, "article_date"),
     ],
 )
-def test_bad_input_is_a_422_naming_the_field(client, world, body, where):
+def test_bad_input_is_a_422_naming_the_field(desk_client, world, body, where):
     before = _statements(world)
-    got = client.post(
+    got = desk_client.post(
         URL, json=body, headers={"Authorization": f"Bearer {world.tokens['analyst']}"}
     )
     assert got.status_code == 422, got.text

@@ -6,45 +6,33 @@ outside the mediator's team differently because of a link on an untabled option.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from offramp.api.app import api_routes, create_app
 from offramp.files.precedents import builtin_library
 from support.rounds import (
     MEDIATOR,
-    MEMBERS,
     RU,
     UA,
     ClockedWorld,
-    WorldMaker,
-    clocked_fixture,  # noqa: F401 (the fixture "clocked")
+    PersonaHttp,
+    every_get,
+    fresh_desks,
+    persona_http,
+    read_everything,
 )
 
 BASE = "/api/cases/small"
 NEUTRAL = {"issue": "alignment", "option": "neutral", "precedent": "austria-1955"}
 
 
-class Http:
-    """One desk's app, called as a persona."""
-
-    def __init__(self, w: ClockedWorld, client: TestClient) -> None:
-        self.w, self.client = w, client
-
-    def __call__(self, persona: str, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.w.tokens[persona]}"}
-        return self.client.request(method, path, json=body, headers=headers)
-
-
 @pytest.fixture
-def http(clocked: ClockedWorld) -> Iterator[Http]:
-    with TestClient(create_app(services=clocked.desk), raise_server_exceptions=False) as c:
-        yield Http(clocked, c)
+def http(clocked: ClockedWorld) -> Iterator[PersonaHttp]:
+    with persona_http(clocked) as h:
+        yield h
 
 
 def _problem(res: Any, status: int) -> dict[str, Any]:
@@ -58,7 +46,7 @@ def _problem(res: Any, status: int) -> dict[str, Any]:
 # -- the library --------------------------------------------------------------------
 
 
-def test_search_pages_through_every_match_in_date_order(http: Http) -> None:
+def test_search_pages_through_every_match_in_date_order(http: PersonaHttp) -> None:
     first = http(UA, "GET", "/api/precedents?limit=5").json()
     assert first["total"] == len(builtin_library()) and first["limit"] == 5
     ids: list[str] = []
@@ -71,7 +59,7 @@ def test_search_pages_through_every_match_in_date_order(http: Http) -> None:
     assert past["precedents"] == [] and past["total"] == first["total"]
 
 
-def test_search_filters_by_kind_party_dates_and_keyword(http: Http) -> None:
+def test_search_filters_by_kind_party_dates_and_keyword(http: PersonaHttp) -> None:
     q = "/api/precedents?kind=neutrality_alignment&party=RU&from=1950-01-01&to=1999-12-31"
     got = http(UA, "GET", q + "&limit=200").json()["precedents"]
     assert "austria-1955" in [p["id"] for p in got]  # the Soviet Union, continued by RU
@@ -84,7 +72,7 @@ def test_search_filters_by_kind_party_dates_and_keyword(http: Http) -> None:
     assert all("permanent" in str(p).lower() for p in words["precedents"])
 
 
-def test_bad_search_queries_are_problems_naming_the_field(http: Http) -> None:
+def test_bad_search_queries_are_problems_naming_the_field(http: PersonaHttp) -> None:
     body = _problem(http(UA, "GET", "/api/precedents?kind=treaty"), 422)
     assert body["errors"][0]["where"] == "query.kind"
     body = _problem(http(UA, "GET", "/api/precedents?from=2000-01-01&to=1999-01-01"), 422)
@@ -93,7 +81,7 @@ def test_bad_search_queries_are_problems_naming_the_field(http: Http) -> None:
     _problem(http.client.get("/api/precedents"), 401)
 
 
-def test_one_precedent_with_its_provisions_and_sources(http: Http) -> None:
+def test_one_precedent_with_its_provisions_and_sources(http: PersonaHttp) -> None:
     p = http(RU, "GET", "/api/precedents/austria-1955").json()
     assert p["name"].startswith("Austrian State Treaty")
     assert "permanent-neutrality" in [x["id"] for x in p["provisions"]]
@@ -102,7 +90,7 @@ def test_one_precedent_with_its_provisions_and_sources(http: Http) -> None:
     assert missing["detail"] == "No such precedent."
 
 
-def test_matches_for_every_issue_with_their_reasons(http: Http) -> None:
+def test_matches_for_every_issue_with_their_reasons(http: PersonaHttp) -> None:
     got = http(UA, "GET", f"{BASE}/precedent-matches?limit=2").json()
     assert [m["issue"] for m in got] == ["alignment", "donbas"]
     assert all(1 <= len(m["matches"]) <= 2 for m in got)
@@ -117,7 +105,7 @@ def test_matches_for_every_issue_with_their_reasons(http: Http) -> None:
 # -- links ----------------------------------------------------------------------------
 
 
-def test_a_link_made_read_and_removed(http: Http) -> None:
+def test_a_link_made_read_and_removed(http: PersonaHttp) -> None:
     made = http(MEDIATOR, "POST", f"{BASE}/precedent-links", {**NEUTRAL, "note": "art. 1"})
     assert made.status_code == 201, made.text
     link = made.json()
@@ -136,7 +124,7 @@ def test_a_link_made_read_and_removed(http: Http) -> None:
     assert http(MEDIATOR, "GET", f"{BASE}/precedent-links").json() == []
 
 
-def test_a_bad_link_lists_every_problem(http: Http) -> None:
+def test_a_bad_link_lists_every_problem(http: PersonaHttp) -> None:
     bad = {"issue": "alignment", "option": "nope", "precedent": "no-such", "provision": "x"}
     body = _problem(http(MEDIATOR, "POST", f"{BASE}/precedent-links", bad), 422)
     assert [e["where"] for e in body["errors"]] == ["option", "precedent"]
@@ -146,7 +134,9 @@ def test_a_bad_link_lists_every_problem(http: Http) -> None:
     assert denied["errors"][0]["where"] == "precedent.link"
 
 
-def test_a_tabled_proposal_shows_its_links_to_the_parties_it_is_tabled_to(http: Http) -> None:
+def test_a_tabled_proposal_shows_its_links_to_the_parties_it_is_tabled_to(
+    http: PersonaHttp,
+) -> None:
     link = http(MEDIATOR, "POST", f"{BASE}/precedent-links", {**NEUTRAL, "note": "ours"}).json()
     other = {"issue": "donbas", "option": "autonomy", "precedent": "south-tyrol-1946"}
     hidden = http(MEDIATOR, "POST", f"{BASE}/precedent-links", other).json()
@@ -178,7 +168,7 @@ def test_a_tabled_proposal_shows_its_links_to_the_parties_it_is_tabled_to(http: 
     assert ua_hidden.json() == http(UA, "GET", f"{BASE}/precedent-links/999999").json()
 
 
-def test_the_routes_are_documented_with_problem_responses(http: Http) -> None:
+def test_the_routes_are_documented_with_problem_responses(http: PersonaHttp) -> None:
     spec = http.client.get("/openapi.json").json()
     paths = spec["paths"]
     for path, method in [
@@ -208,70 +198,23 @@ _PARAMS = {
     "link": ["1", "2", "3"],
     "precedent": ["austria-1955"],
 }
-_ID = re.compile(r"^id: .*$", re.MULTILINE)
-
-
-def _every_get(client: TestClient) -> list[str]:
-    out = []
-    for route in api_routes(client.app):  # type: ignore[arg-type]
-        if "GET" not in (route.methods or set()) or not route.path.startswith("/cases/{case}"):
-            continue
-        paths = ["/api" + route.path]
-        for name in re.findall(r"{(\w+)}", route.path):
-            values = _PARAMS.get(name, ["1", "2"])
-            paths = [p.replace(f"{{{name}}}", v) for p in paths for v in values]
-        out.extend(paths)
-    return sorted(out)
-
-
-def _read_everything(h: Http, start: dict[str, str]) -> dict[str, Any]:
-    """Every GET answer for every member outside the mediator's team (event ids blanked)."""
-    out: dict[str, Any] = {}
-    for who in MEMBERS:
-        if who == MEDIATOR:
-            continue
-        for path in _every_get(h.client):
-            query = {f"{BASE}/events": f"?after={start[who]}&wait=0", f"{BASE}/messages": "?q=a"}
-            res = h(who, "GET", path + query.get(path, ""))
-            out[f"{who} {path}"] = (res.status_code, _ID.sub("id: -", res.text))
-    return out
-
-
-def _cursors(h: Http) -> dict[str, str]:
-    out = {}
-    for who in MEMBERS:
-        found = re.search(r"^id: (.+)$", h(who, "GET", f"{BASE}/events?wait=0").text, re.M)
-        out[who] = found.group(1) if found else ""
-    return out
 
 
 def test_no_route_shows_a_link_on_an_untabled_option(
     _templates: dict[str, tuple[str, dict[str, str]]], tmp_path: Path
 ) -> None:
-    maker = WorldMaker(_templates, tmp_path)
     seen = []
-    try:
-        for untabled in (False, True):
-            w = maker.make()
-            with TestClient(create_app(services=w.desk), raise_server_exceptions=False) as c:
-                h = Http(w, c)
-                start = _cursors(h)
-                package = {"alignment": "neutral", "donbas": "ukraine"}
-                h(MEDIATOR, "POST", f"{BASE}/proposals", {"title": "P", "package": package})
-                made = h(MEDIATOR, "POST", f"{BASE}/precedent-links", {**NEUTRAL, "note": "n"})
-                assert made.status_code == 201
-                if untabled:
-                    for option, precedent in (
-                        ("autonomy", "south-tyrol-1946"),
-                        ("russia", "kosovo-1999"),
-                    ):
-                        body = {"issue": "donbas", "option": option, "precedent": precedent}
-                        assert (
-                            h(MEDIATOR, "POST", f"{BASE}/precedent-links", body).status_code == 201
-                        )
-                seen.append(_read_everything(h, start))
-    finally:
-        maker.close()
+    for untabled, h, start in fresh_desks(_templates, tmp_path, (False, True)):
+        package = {"alignment": "neutral", "donbas": "ukraine"}
+        h(MEDIATOR, "POST", f"{BASE}/proposals", {"title": "P", "package": package})
+        made = h(MEDIATOR, "POST", f"{BASE}/precedent-links", {**NEUTRAL, "note": "n"})
+        assert made.status_code == 201
+        if untabled:
+            for option, precedent in (("autonomy", "south-tyrol-1946"), ("russia", "kosovo-1999")):
+                body = {"issue": "donbas", "option": option, "precedent": precedent}
+                assert h(MEDIATOR, "POST", f"{BASE}/precedent-links", body).status_code == 201
+        every = every_get(h.client, _PARAMS)
+        seen.append(read_everything(h, every, skip=frozenset({MEDIATOR}), after=start))
     assert len(seen[0]) > 100
     assert seen[0] == seen[1]
     ua_links = seen[0][f"{UA} {BASE}/precedent-links"]

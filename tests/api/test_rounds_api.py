@@ -4,21 +4,17 @@ unshared coding. (Who may call each route: the access matrix.)"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from offramp.api.app import api_routes, create_app
 from support.rounds import (
     MEDIATOR,
-    MEMBERS,
     P1,
     P2,
     P3,
@@ -27,33 +23,25 @@ from support.rounds import (
     RU,
     UA,
     ClockedWorld,
-    WorldMaker,
-    clocked_fixture,  # noqa: F401 (the fixture "clocked")
+    PersonaHttp,
     coding,
     coding_body,
+    every_get,
+    fresh_desks,
+    persona_http,
+    read_everything,
 )
 
 BASE = "/api/cases/small"
 
 
-class Http:
-    """One desk's app, called as a persona."""
-
-    def __init__(self, w: ClockedWorld, client: TestClient) -> None:
-        self.w, self.client = w, client
-
-    def __call__(self, persona: str, method: str, path: str, body: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.w.tokens[persona]}"}
-        return self.client.request(method, path, json=body, headers=headers)
-
-
 @pytest.fixture
-def http(clocked: ClockedWorld) -> Iterator[Http]:
-    with TestClient(create_app(services=clocked.desk), raise_server_exceptions=False) as c:
-        yield Http(clocked, c)
+def http(clocked: ClockedWorld) -> Iterator[PersonaHttp]:
+    with persona_http(clocked) as h:
+        yield h
 
 
-def test_a_round_over_http_from_opening_to_reveal(http: Http) -> None:
+def test_a_round_over_http_from_opening_to_reveal(http: PersonaHttp) -> None:
     opened = http(MEDIATOR, "POST", f"{BASE}/rounds", {"title": "R1", "packages": PACKAGES})
     assert opened.status_code == 201, opened.text
     r = opened.json()
@@ -76,7 +64,7 @@ def test_a_round_over_http_from_opening_to_reveal(http: Http) -> None:
     assert [x["id"] for x in http(UA, "GET", f"{BASE}/rounds").json()] == [r["id"]]
 
 
-def test_a_round_open_to_the_mediator_says_so_to_every_party(http: Http) -> None:
+def test_a_round_open_to_the_mediator_says_so_to_every_party(http: PersonaHttp) -> None:
     body = {"title": "R2", "packages": [P1, P2], "open_to_mediator": True}
     r = http(MEDIATOR, "POST", f"{BASE}/rounds", body).json()
     for who in (UA, RU):
@@ -88,7 +76,7 @@ def test_a_round_open_to_the_mediator_says_so_to_every_party(http: Http) -> None
     assert med["marks"] == {"UA": ["p1"], "RU": None}
 
 
-def test_bad_rounds_are_problems_naming_the_field(http: Http) -> None:
+def test_bad_rounds_are_problems_naming_the_field(http: PersonaHttp) -> None:
     bad = http(
         MEDIATOR, "POST", f"{BASE}/rounds", {"title": "x", "packages": [{"alignment": "nato"}]}
     )
@@ -104,7 +92,7 @@ def test_bad_rounds_are_problems_naming_the_field(http: Http) -> None:
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["where"] == "accepted"
 
 
-def test_the_deadline_passes_on_the_desks_clock(http: Http) -> None:
+def test_the_deadline_passes_on_the_desks_clock(http: PersonaHttp) -> None:
     deadline = (http.w.clock.now() + timedelta(hours=1)).isoformat()
     body = {"title": "R3", "packages": [P1, P4], "deadline": deadline}
     r = http(MEDIATOR, "POST", f"{BASE}/rounds", body).json()
@@ -115,7 +103,7 @@ def test_the_deadline_passes_on_the_desks_clock(http: Http) -> None:
     assert http(UA, "PUT", f"{BASE}/rounds/{r['id']}/marks", {"accepted": []}).status_code == 409
 
 
-def test_a_coding_over_http_private_then_shared(http: Http) -> None:
+def test_a_coding_over_http_private_then_shared(http: PersonaHttp) -> None:
     put = http(UA, "PUT", f"{BASE}/codings/UA", coding_body(coding("UA")))
     assert put.status_code == 200, put.text
     assert put.json()["version"] == 1 and put.json()["shared"] is False
@@ -142,23 +130,6 @@ def test_a_coding_over_http_private_then_shared(http: Http) -> None:
 # -- every GET route of the API, as every reader -----------------------------------------
 
 _PARAMS = {"case": ["small"], "party": ["UA", "RU", "XX"], "channel": ["UA", "RU", "plenary"]}
-_ID = re.compile(r"^id: .*$", re.MULTILINE)
-
-
-def every_get(client: TestClient) -> list[str]:
-    """Every GET path of the API under /cases/{case}, its parameters filled in."""
-    out = []
-    for route in api_routes(client.app):  # type: ignore[arg-type]
-        if "GET" not in (route.methods or set()) or not route.path.startswith("/cases/{case}"):
-            continue
-        paths = ["/api" + route.path]
-        for name in re.findall(r"{(\w+)}", route.path):
-            values = _PARAMS.get(name, ["1", "2"])
-            paths = [p.replace(f"{{{name}}}", v) for p in paths for v in values]
-        out.extend(paths)
-    return sorted(out)
-
-
 ROUND_PATHS = [
     f"{BASE}/rounds",
     f"{BASE}/rounds/1",
@@ -168,48 +139,15 @@ ROUND_PATHS = [
 ]
 
 
-def read_everything(
-    http: Http, skip: frozenset[str], after: dict[str, str], paths: list[str] | None = None
-) -> dict[str, Any]:
-    """Every GET answer (of ``paths``, default all) for every member outside ``skip``
-    (event ids are random, so they are blanked)."""
-    out: dict[str, Any] = {}
-    for who in MEMBERS:
-        if who in skip:
-            continue
-        for path in paths or every_get(http.client):
-            query = {f"{BASE}/events": f"?after={after[who]}&wait=0", f"{BASE}/messages": "?q=a"}
-            res = http(who, "GET", path + query.get(path, ""))
-            out[f"{who} {path}"] = (res.status_code, _ID.sub("id: -", res.text))
-    return out
-
-
-def cursors(http: Http) -> dict[str, str]:
-    """Where each member's event stream starts (before anything under test happens)."""
-    out = {}
-    for who in MEMBERS:
-        text = http(who, "GET", f"{BASE}/events?wait=0").text
-        found = re.search(r"^id: (.+)$", text, re.MULTILINE)
-        out[who] = found.group(1) if found else ""
-    return out
-
-
 def test_no_route_shows_an_unshared_coding(
     _templates: dict[str, tuple[str, dict[str, str]]], tmp_path: Path
 ) -> None:
-    maker = WorldMaker(_templates, tmp_path)
     seen = []
-    try:
-        for secret in (True, False):
-            w = maker.make()
-            with TestClient(create_app(services=w.desk), raise_server_exceptions=False) as c:
-                h = Http(w, c)
-                start = cursors(h)
-                if secret:
-                    h(UA, "PUT", f"{BASE}/codings/UA", coding_body(coding("UA", reservation=0.9)))
-                seen.append(read_everything(h, frozenset({UA}), start))
-    finally:
-        maker.close()
+    for secret, h, start in fresh_desks(_templates, tmp_path, (True, False)):
+        if secret:
+            h(UA, "PUT", f"{BASE}/codings/UA", coding_body(coding("UA", reservation=0.9)))
+        every = every_get(h.client, _PARAMS)
+        seen.append(read_everything(h, every, skip=frozenset({UA}), after=start))
     assert len(seen[0]) > 100
     assert seen[0] == seen[1]
 
@@ -222,22 +160,15 @@ def two_rounds(
     paths: list[str] | None,
 ) -> list[dict[str, Any]]:
     """A sealed round on two fresh desks where UA marks ``marks[0]``, then ``marks[1]``."""
-    maker = WorldMaker(templates, where)
     seen = []
-    try:
-        for ua in marks:
-            w = maker.make()
-            with TestClient(create_app(services=w.desk), raise_server_exceptions=False) as c:
-                h = Http(w, c)
-                start = cursors(h)
-                r = h(MEDIATOR, "POST", f"{BASE}/rounds", {"title": "R", "packages": PACKAGES})
-                url = f"{BASE}/rounds/{r.json()['id']}/marks"
-                h(UA, "PUT", url, {"accepted": ua})
-                h(RU, "PUT", url, {"accepted": ru})
-                # sealed and revealed: nobody keeps marks, so every member reads alike
-                seen.append(read_everything(h, frozenset(), start, paths))
-    finally:
-        maker.close()
+    for ua, h, start in fresh_desks(templates, where, marks):
+        r = h(MEDIATOR, "POST", f"{BASE}/rounds", {"title": "R", "packages": PACKAGES})
+        url = f"{BASE}/rounds/{r.json()['id']}/marks"
+        h(UA, "PUT", url, {"accepted": ua})
+        h(RU, "PUT", url, {"accepted": ru})
+        # sealed and revealed: nobody keeps marks, so every member reads alike
+        read = paths or every_get(h.client, _PARAMS)
+        seen.append(read_everything(h, read, skip=frozenset(), after=start))
     return seen
 
 

@@ -3,36 +3,22 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from support.cli import offramp
-from support.desk import World
+from support.desk import World, world_api
 from support.launch import Running, start_server
 
 
-@pytest.fixture
-def server(world: World) -> Iterator[Running]:
-    world.desk.close()  # the server owns the database now
-    srv = start_server(world.url)
-    yield srv
-    srv.stop()
-
-
-def api(server: Running, world: World, who: str) -> httpx.Client:
-    return httpx.Client(
-        base_url=server.url + "/api",
-        headers={"Authorization": f"Bearer {world.tokens[who]}"},
-        timeout=30,
+def test_relay_reaches_the_other_side_but_not_its_origin(
+    world_server: Running, world: World
+) -> None:
+    ua, ru, med = (
+        world_api(world_server, world, n) for n in ("delegate_ua", "delegate_ru", "mediator_il")
     )
-
-
-def test_relay_reaches_the_other_side_but_not_its_origin(server: Running, world: World) -> None:
-    ua, ru, med = (api(server, world, n) for n in ("delegate_ua", "delegate_ru", "mediator_il"))
     posted = ua.post(
         "/cases/small/channels/UA/messages",
         json={"body": "We could drop NATO.", "mark": "may-relay"},
@@ -52,8 +38,11 @@ def test_relay_reaches_the_other_side_but_not_its_origin(server: Running, world:
     )
 
 
-def test_stale_version_gets_409_over_two_connections(server: Running, world: World) -> None:
-    a, b = api(server, world, "mediator_il"), api(server, world, "mediator_il")
+def test_stale_version_gets_409_over_two_connections(world_server: Running, world: World) -> None:
+    a, b = (
+        world_api(world_server, world, "mediator_il"),
+        world_api(world_server, world, "mediator_il"),
+    )
     note = a.post("/cases/small/notes", json={"title": "Draft", "body": "v1"}).json()
     first = a.patch(f"/cases/small/notes/{note['id']}", json={"version": 1, "body": "from a"})
     second = b.patch(f"/cases/small/notes/{note['id']}", json={"version": 1, "body": "from b"})
@@ -63,8 +52,8 @@ def test_stale_version_gets_409_over_two_connections(server: Running, world: Wor
     assert b.get(f"/cases/small/notes/{note['id']}").json()["body"] == "from a"
 
 
-def test_errors_are_problem_details_without_tracebacks(server: Running, world: World) -> None:
-    med = api(server, world, "mediator_il")
+def test_errors_are_problem_details_without_tracebacks(world_server: Running, world: World) -> None:
+    med = world_api(world_server, world, "mediator_il")
     bad = med.post("/cases/small/proposals", json={"title": "x", "package": {"crimea": "a"}})
     assert bad.status_code == 422
     assert bad.json()["errors"] == [

@@ -2,21 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 
 from support.desk import World
-from support.launch import Running, start_server
-
-
-@pytest.fixture
-def server(world: World) -> Iterator[Running]:
-    world.desk.close()
-    srv = start_server(world.url)
-    yield srv
-    srv.stop()
+from support.launch import Running
 
 
 def analyst(server: Running, world: World) -> httpx.Client:
@@ -24,18 +13,21 @@ def analyst(server: Running, world: World) -> httpx.Client:
     return httpx.Client(base_url=server.url + "/api/cases/small", headers=auth, timeout=60)
 
 
-def test_at_zero_is_not_read_as_1970(server: Running, world: World) -> None:
-    res = analyst(server, world).get("/analysis", params={"at": "0"})
+def test_at_zero_is_not_read_as_1970(world_server: Running, world: World) -> None:
+    res = analyst(world_server, world).get("/analysis", params={"at": "0"})
     assert res.status_code == 422
     assert res.json()["errors"][0] == {
         "where": "at",
         "message": "'0' is not a date (use YYYY-MM-DD)",
     }
-    assert analyst(server, world).get("/analysis", params={"at": "2022-03-11"}).status_code == 200
+    assert (
+        analyst(world_server, world).get("/analysis", params={"at": "2022-03-11"}).status_code
+        == 200
+    )
 
 
-def test_the_mediator_is_not_a_side_to_analyse(server: Running, world: World) -> None:
-    res = analyst(server, world).get("/analysis", params={"parties": ["IL"]})
+def test_the_mediator_is_not_a_side_to_analyse(world_server: Running, world: World) -> None:
+    res = analyst(world_server, world).get("/analysis", params={"parties": ["IL"]})
     assert res.status_code == 422
     assert res.json()["errors"][0] == {
         "where": "parties",

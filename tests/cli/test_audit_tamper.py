@@ -16,8 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from offramp.store.audit import event_hash
+from offramp.store.audit import event_hash, payload_text
+from offramp.store.data_key import load_keyring
 from support.cli import Ran, offramp
+from support.desk import TYPED_STATEMENT
 from support.launch import start_server
 
 Tamper = Callable[[sqlite3.Connection], None]
@@ -47,15 +49,7 @@ def written(
         msg = {"body": "Our plan.", "mark": "may-relay"}
         assert ua.post("/cases/small/channels/UA/messages", json=msg).status_code == 201
         assert med.post("/cases/small/notes", json={"title": "T", "body": "B"}).status_code == 201
-        statement = {
-            "id": "typed-1",
-            "date": "2022-03-10",
-            "party": "UA",
-            "speaker": "zelensky",
-            "quote": "Typed in.",
-            "source": "wapo",
-        }
-        assert analyst.post("/cases/small/statements", json=statement).status_code == 201
+        assert analyst.post("/cases/small/statements", json=TYPED_STATEMENT).status_code == 201
         position = analyst.get("/cases/small/positions").json()[0]
         patch = {"version": position["version"], "salience": 0.5}
         res = analyst.patch(f"/cases/small/positions/{position['id']}", json=patch)
@@ -90,8 +84,10 @@ def recompute(conn: sqlite3.Connection, start: int) -> None:
     prev = conn.execute(
         "SELECT hash FROM audit_events WHERE chain = 'small' AND seq = ?", (start - 1,)
     ).fetchone()[0]
+    ring = load_keyring("desk.db")  # an attacker with the data key (OFFRAMP_DATA_KEY_FILE)
+    assert ring is not None
     for seq, actor, action, payload, at, _ in rows:
-        digest = event_hash(seq, "small", actor, action, payload, at, prev)
+        digest = event_hash(seq, "small", actor, action, payload_text(ring, payload), at, prev)
         conn.execute(
             "UPDATE audit_events SET prev_hash = ?, hash = ? WHERE chain = 'small' AND seq = ?",
             (prev, digest, seq),

@@ -56,6 +56,13 @@ def snapshot(url: str) -> tuple[dict[str, int], dict[str, tuple[int, str]]]:
         desk.close()
 
 
+def backed_up(source: str, folder: Path) -> Path:
+    """``offramp backup`` of the desk at ``source`` into ``folder``; the backup's path."""
+    out = folder / "desk.backup"
+    assert run("backup", "--db", source, "--out", str(out)).returncode == 0
+    return out
+
+
 def assert_verified(result: Ran) -> None:
     assert result.returncode == 0, result.stderr
     for chain in CHAINS:
@@ -139,8 +146,7 @@ def snapshot_events_before_messages(url: str) -> int:
 def test_restore_over_data_needs_force_and_then_replaces_everything(
     source: str, tmp_path: Path
 ) -> None:
-    out = tmp_path / "desk.backup"
-    assert run("backup", "--db", source, "--out", str(out)).returncode == 0
+    out = backed_up(source, tmp_path)
     target = str(tmp_path / "busy.db")
     desk = bootstrap(target, hasher=FAST_HASHER)
     try:
@@ -164,16 +170,14 @@ def test_restore_over_data_needs_force_and_then_replaces_everything(
 def test_an_empty_migrated_database_takes_a_restore_without_force(
     source: str, tmp_path: Path
 ) -> None:
-    out = tmp_path / "desk.backup"
-    assert run("backup", "--db", source, "--out", str(out)).returncode == 0
+    out = backed_up(source, tmp_path)
     target = str(tmp_path / "fresh.db")
     assert run("db", "upgrade", "--db", target).returncode == 0
     assert_verified(run("restore", "--db", target, str(out)))
 
 
 def test_a_tampered_backup_restores_but_fails_verification(source: str, tmp_path: Path) -> None:
-    out = tmp_path / "desk.backup"
-    assert run("backup", "--db", source, "--out", str(out)).returncode == 0
+    out = backed_up(source, tmp_path)
     with sqlite3.connect(out) as conn:
         conn.execute(
             'UPDATE audit_events SET payload = \'{"body":"forged"}\' '
@@ -270,8 +274,7 @@ def test_a_backup_of_one_backend_is_refused_by_the_other(
     pg_databases: tuple[str, str], source: str, tmp_path: Path
 ) -> None:
     _, target = pg_databases
-    out = tmp_path / "desk.backup"
-    assert run("backup", "--db", source, "--out", str(out)).returncode == 0
+    out = backed_up(source, tmp_path)
     refused = run("restore", "--db", target, str(out))
     assert refused.returncode == 1
     assert refused.stderr == (

@@ -38,6 +38,14 @@ def msg(mark: HandlingMark, body: str = "We will not join NATO.") -> Message:
     return Message(1, "UA", "delegate_ua", body, mark, T0)
 
 
+def refuses_relay(
+    match: str, mark: HandlingMark, mode: RelayMode, paraphrase: str | None, to: str = "RU"
+) -> None:
+    """A relay of a message marked ``mark`` into channel ``to`` is a Conflict saying ``match``."""
+    with pytest.raises(Conflict, match=match):
+        relay_body(msg(mark), to_channel=to, mode=mode, paraphrase=paraphrase)
+
+
 def test_case_has_one_channel_per_party_and_a_plenary() -> None:
     chans = channels_for(small_case())
     assert [c.key for c in chans] == ["UA", "RU", PLENARY]
@@ -47,18 +55,13 @@ def test_case_has_one_channel_per_party_and_a_plenary() -> None:
 
 def test_mediator_only_message_is_never_relayed() -> None:
     for mode in RelayMode:
-        with pytest.raises(Conflict, match="mediator-only"):
-            relay_body(msg(HandlingMark.MEDIATOR_ONLY), to_channel="RU", mode=mode, paraphrase="x")
+        refuses_relay("mediator-only", HandlingMark.MEDIATOR_ONLY, mode, "x")
 
 
 def test_relay_verbatim_mark_refuses_a_paraphrase() -> None:
-    with pytest.raises(Conflict, match="word for word"):
-        relay_body(
-            msg(HandlingMark.RELAY_VERBATIM),
-            to_channel="RU",
-            mode=RelayMode.PARAPHRASE,
-            paraphrase="They rule out NATO.",
-        )
+    refuses_relay(
+        "word for word", HandlingMark.RELAY_VERBATIM, RelayMode.PARAPHRASE, "They rule out NATO."
+    )
     assert (
         relay_body(msg(HandlingMark.RELAY_VERBATIM), to_channel="RU", mode=RelayMode.VERBATIM)
         == "We will not join NATO."
@@ -77,25 +80,15 @@ def test_may_relay_allows_paraphrase_and_verbatim() -> None:
 
 
 def test_verbatim_relay_cannot_change_the_text() -> None:
-    with pytest.raises(Conflict, match="original text"):
-        relay_body(
-            msg(HandlingMark.MAY_RELAY),
-            to_channel="RU",
-            mode=RelayMode.VERBATIM,
-            paraphrase="changed",
-        )
+    refuses_relay("original text", HandlingMark.MAY_RELAY, RelayMode.VERBATIM, "changed")
 
 
 def test_relay_into_the_same_channel_is_refused() -> None:
-    with pytest.raises(Conflict, match="already in channel"):
-        relay_body(msg(HandlingMark.MAY_RELAY), to_channel="UA", mode=RelayMode.VERBATIM)
+    refuses_relay("already in channel", HandlingMark.MAY_RELAY, RelayMode.VERBATIM, None, to="UA")
 
 
 def test_paraphrase_needs_text() -> None:
-    with pytest.raises(Conflict, match="paraphrase text"):
-        relay_body(
-            msg(HandlingMark.MAY_RELAY), to_channel="RU", mode=RelayMode.PARAPHRASE, paraphrase="  "
-        )
+    refuses_relay("paraphrase text", HandlingMark.MAY_RELAY, RelayMode.PARAPHRASE, "  ")
 
 
 def claim() -> Claim:

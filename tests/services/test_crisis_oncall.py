@@ -4,34 +4,27 @@ per due action, heartbeats, roles, the timeline and its report, jumps, repeats, 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from offramp.bootstrap import Services, bootstrap
+from offramp.bootstrap import Services
 from offramp.errors import Conflict
 from offramp.model.crisis import ChannelLevel, IncidentType, NotificationKind
 from offramp.model.crisis.journal import EntryKind, IncidentRole
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from offramp.services.crisis import ArrivalIn
-from support.crisis import CASE, NOW, populate
-from support.desk import FAST_HASHER
+from support.crisis import CASE, NOW, sqlite_crisis_desk
 
 H = timedelta(hours=1)
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
-
-
-@pytest.fixture(scope="module")
-def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("oncall") / "template.db"
-    populate(str(path))
-    return path
 
 
 class Desk:
@@ -45,17 +38,21 @@ class Desk:
     def events(self, action: str) -> list[dict[str, object]]:
         return [e.payload for e in self.s.audit.events(self.mediator, CASE) if e.action == action]
 
+    def allege(self, key: str, title: str, claim: str) -> None:
+        """The officer logs RU's allegation against UA (level 2), arrived now on the
+        RU-US defence channel."""
+        self.c.log_incident(
+            self.officer, CASE, key=key, type=IncidentType.ALLEGATION, title=title,
+            raised_by="RU", against="UA", claim=claim, level=2,
+            arrivals=[ArrivalIn("ru-us-defence", NOW)],
+        )  # fmt: skip
+
 
 @pytest.fixture
-def desk(template: Path, tmp_path: Path) -> Iterator[Desk]:
-    target = tmp_path / "desk.db"
-    target.write_bytes(template.read_bytes())
+def desk(crisis_templates: dict[str, str], tmp_path: Path) -> Iterator[Desk]:
     clock = FixedClock(NOW)
-    services = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER, clock=clock)
-    try:
+    with sqlite_crisis_desk(crisis_templates, tmp_path, clock) as services:
         yield Desk(services, clock)
-    finally:
-        services.close()
 
 
 def test_the_seed_allegation_in_figures_against_the_playbook(desk: Desk) -> None:
@@ -120,11 +117,7 @@ def test_a_notification_is_acknowledged_when_every_recipient_has(desk: Desk) -> 
 
 
 def test_a_step_with_recipients_is_done_when_the_last_acknowledges(desk: Desk) -> None:
-    desk.c.log_incident(
-        desk.officer, CASE, key="again", type=IncidentType.ALLEGATION, title="Again",
-        raised_by="RU", against="UA", claim="Once more.", level=2,
-        arrivals=[ArrivalIn("ru-us-defence", NOW)],
-    )  # fmt: skip
+    desk.allege("again", "Again", "Once more.")
     desk.c.start_playbook(desk.officer, CASE, "again", "wmd_allegation")
     desk.c.complete_step(desk.officer, CASE, "again", "acknowledge")
     desk.c.name_recipients(desk.officer, CASE, ["UA", "GB"], incident="again",
@@ -142,11 +135,7 @@ def test_a_step_with_recipients_is_done_when_the_last_acknowledges(desk: Desk) -
 
 
 def test_the_sweep_escalates_a_late_step_once_per_due_action(desk: Desk) -> None:
-    desk.c.log_incident(
-        desk.officer, CASE, key="late", type=IncidentType.ALLEGATION, title="Late",
-        raised_by="RU", against="UA", claim="x", level=2,
-        arrivals=[ArrivalIn("ru-us-defence", NOW)],
-    )  # fmt: skip
+    desk.allege("late", "Late", "x")
     desk.c.start_playbook(desk.officer, CASE, "late", "wmd_allegation")
     desk.s.sweeps.run()
     base = len(desk.events("crisis.escalation.resend"))
@@ -192,11 +181,7 @@ def test_a_missed_heartbeat_raises_its_own_incident_once(desk: Desk) -> None:
 
 def test_roles_timeline_report_jump_repeat_and_review(desk: Desk) -> None:
     c, o = desk.c, desk.officer
-    c.log_incident(
-        o, CASE, key="drill", type=IncidentType.ALLEGATION, title="A drill <b>",
-        raised_by="RU", against="UA", claim="x", level=2,
-        arrivals=[ArrivalIn("ru-us-defence", NOW)],
-    )  # fmt: skip
+    desk.allege("drill", "A drill <b>", "x")
     c.start_playbook(o, CASE, "drill", "wmd_allegation")
     c.assign_role(o, CASE, "drill", IncidentRole.LEAD, "austin")
     c.assign_role(o, CASE, "drill", IncidentRole.BODY_LIAISON, "the IAEA desk")
@@ -208,7 +193,7 @@ def test_roles_timeline_report_jump_repeat_and_review(desk: Desk) -> None:
     desk.clock.advance(H)
     c.add_note(o, CASE, "drill", "We will refer it.", EntryKind.DECISION)
     run = c.jump_to_step(o, CASE, "drill", "refer")
-    assert run.step("acknowledge").waived == "jumped to step refer"
+    assert run.step("acknowledge").waived == "jumped to step “Refer to the impartial body”"
     desk.clock.advance(H)
     c.complete_step(o, CASE, "drill", "refer")
     desk.clock.advance(H)
@@ -221,8 +206,11 @@ def test_roles_timeline_report_jump_repeat_and_review(desk: Desk) -> None:
     assert [e.at for e in entries] == sorted(e.at for e in entries)
     kinds = [(e.kind.value, e.text) for e in entries]
     assert ("decision", "We will refer it.") in kinds
-    assert ("decision", "jumped to step refer") in kinds
-    assert ("step", "done before a repeat: refer") in kinds
+    assert ("decision", "jumped to step “Refer to the impartial body”") in kinds
+    assert ("decision", "repeated from step “Refer to the impartial body”") in kinds
+    assert ("step", "done before a repeat: Refer to the impartial body") in kinds
+    # in words: no step ids, policy keys or playbook ids
+    assert not [t for _, t in kinds if re.search(r"#\d|\b[a-z]+_[a-z_]+\b", t)], kinds
     assert ("message", "Call me.") in kinds
     assert ("role", "austin is lead") in kinds
     html = c.timeline_report(desk.mediator, CASE, "drill")

@@ -19,6 +19,8 @@ from offramp.model.shuttle import HandlingMark, RelayLabel, RelayMode, Response
 from offramp.services.access import Actor
 from offramp.services.accounts import SESSION_LIFETIME
 from offramp.store import tables as t
+from offramp.store.audit import payload_text
+from offramp.store.sealed import keyring_of
 from support.desk import FAST_HASHER, PASSWORD, PERSONAS, backends, fresh_database
 
 START = datetime(2031, 5, 4, 9, 30, tzinfo=UTC)
@@ -127,12 +129,13 @@ def test_sessions_expire_by_the_clock_and_users_are_stamped_with_it(fixed) -> No
     with pytest.raises(Unauthenticated):
         desk.accounts.actor_for_secret(secret)
     with desk.engine.connect() as conn:
-        stamped = conn.execute(
-            select(t.audit_events.c.action, t.audit_events.c.at).where(
-                t.audit_events.c.action.in_(["user.create", "session.open"]),
-                t.audit_events.c.payload.contains("newcomer"),
+        rows = conn.execute(
+            select(t.audit_events.c.action, t.audit_events.c.at, t.audit_events.c.payload).where(
+                t.audit_events.c.action.in_(["user.create", "session.open"])
             )
         ).all()
+        ring = keyring_of(conn)  # payloads are sealed: open them to find the newcomer's
+        stamped = [r for r in rows if "newcomer" in payload_text(ring, r.payload)]
     assert sorted((r.action, datetime.fromisoformat(r.at)) for r in stamped) == [
         ("session.open", opened),
         ("user.create", made),

@@ -104,15 +104,22 @@ def test_a_stale_version_is_a_conflict_and_keeps_the_link(world: World) -> None:
     assert _ids(world.desk.precedents.list_links(world.actor(MED), "small")) == [made.link.id]
 
 
-EXPECT_LINK: dict[str, type[Exception] | None] = {
-    MED: None,
-    UA: Forbidden,
-    RU: Forbidden,
-    FAC: Forbidden,
-    OBS: Forbidden,
+# what each persona gets: linking (only the mediator's team may), and unlinking a link on a
+# tabled option (who sees it is refused, 403; who does not, 404)
+Outcome = type[Exception] | None
+EXPECT: dict[str, tuple[Outcome, Outcome]] = {
+    MED: (None, None),
+    UA: (Forbidden, Forbidden),
+    RU: (Forbidden, Forbidden),
+    FAC: (Forbidden, NotFound),
+    OBS: (Forbidden, NotFound),
+    AN: (Forbidden, NotFound),
+    DESK: (Forbidden, NotFound),
+    "outsider": (NotFound, NotFound),
+    "anonymous": (Unauthenticated, Unauthenticated),
 }
-EXPECT_LINK |= {AN: Forbidden, DESK: Forbidden, "outsider": NotFound}
-EXPECT_LINK |= {"anonymous": Unauthenticated}
+EXPECT_LINK = {persona: link for persona, (link, _) in EXPECT.items()}
+EXPECT_UNLINK = {persona: unlink for persona, (_, unlink) in EXPECT.items()}
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)
@@ -127,18 +134,6 @@ def test_only_the_mediators_team_links(world: World, persona: str) -> None:
     if expected is Forbidden:
         assert isinstance(err.value, Forbidden) and err.value.action == "precedent.link"
     assert _state(world) == before
-
-
-# unlinking a link on a tabled option: who sees it is refused (403), who does not, 404
-EXPECT_UNLINK: dict[str, type[Exception] | None] = {
-    MED: None,
-    UA: Forbidden,
-    RU: Forbidden,
-    FAC: NotFound,
-    OBS: NotFound,
-}
-EXPECT_UNLINK |= {AN: NotFound, DESK: NotFound, "outsider": NotFound}
-EXPECT_UNLINK |= {"anonymous": Unauthenticated}
 
 
 @pytest.mark.parametrize("persona", PERSONA_NAMES)

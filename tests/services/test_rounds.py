@@ -30,7 +30,6 @@ from support.rounds import (
     UA,
     ClockedWorld,
     WorldMaker,
-    clocked_fixture,  # noqa: F401 (the fixture "clocked")
 )
 
 SLUG = "small"

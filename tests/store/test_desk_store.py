@@ -10,9 +10,11 @@ from sqlalchemy import text
 from offramp.errors import Conflict
 from offramp.files.case import dump_case
 from offramp.store import audit
+from offramp.store.cipher import is_sealed
 from offramp.store.engine import make_engine, normalise_url
 from offramp.store.migrations import HERE as MIGRATIONS
 from offramp.store.migrations import current
+from offramp.store.sealed import keyring_of
 from offramp.store.status import head_revision
 from offramp.store.tables import audit_events
 from support.desk import SMALL_CASE_YAML, World, small_case
@@ -106,12 +108,14 @@ def test_audit_event_hash_covers_every_field(world: World) -> None:
         row = uow.conn.execute(
             audit_events.select().where(audit_events.c.chain == "small", audit_events.c.seq == 1)
         ).one()
+        payload = audit.payload_text(keyring_of(uow.conn), row.payload)  # stored sealed
+    assert payload != row.payload and is_sealed(row.payload)
     args = dict(
         seq=1,
         chain="small",
         actor=row.actor,
         action=row.action,
-        payload=row.payload,
+        payload=payload,
         at=row.at,
         prev_hash=row.prev_hash,
     )

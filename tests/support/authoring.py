@@ -7,10 +7,24 @@ access matrix (``tests/api/test_access_matrix.py``) for the authoring routes.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+from offramp.files.case import parse_case
+from support.cli import offramp
 
 RIVER = {"id": "river", "title": "A river basin", "description": "Three riparian states."}
 EARLY, LATE = "2020-07-01", "2021-04-01"
+COLLECTIONS = {
+    "party": "parties",
+    "person": "people",
+    "issue": "issues",
+    "source": "sources",
+    "statement": "statements",
+    "position": "positions",
+    "reservation": "reservations",
+}
+"""Each kind's collection in a case's URLs: ``/api/cases/river/people``, ``.../author/people``."""
 
 PARTIES = [
     {"id": "UP", "name": "Upland", "role": "party", "aliases": ["the upstream state"]},
@@ -222,6 +236,19 @@ def reservations() -> list[dict[str, Any]]:
     return [
         {"party": p, "date": d, "value": v} for d, by in _RESERVATION.items() for p, v in by.items()
     ]
+
+
+def check_river_export(text: str, folder: Path) -> None:
+    """The exported river case ``text``: ``offramp check`` passes it (from ``folder``), and
+    it holds what :func:`steps` wrote (the data issue's options reordered, 27 positions,
+    6 reservations)."""
+    path = folder / "river.yaml"
+    path.write_text(text, encoding="utf-8")
+    checked = offramp("check", str(path))
+    assert checked.code == 0, checked.output
+    case = parse_case(text, "river.yaml")
+    assert case.issue("data").option_ids == ("none", "voluntary", "real_time")
+    assert len(case.positions) == 27 and len(case.reservations) == 6
 
 
 def steps() -> list[tuple[str, dict[str, Any]]]:

@@ -12,7 +12,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # Playwright is imported by the driver fixture, when a test a
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "web-test-password"
+WIDE = {"width": 1366, "height": 900}  # the viewport of the ``context`` fixture
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -78,24 +79,47 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture
-def context(playwright_driver: object, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A fresh Chromium profile for one test."""
-    ctx = playwright_driver.chromium.launch_persistent_context(  # type: ignore[attr-defined]
-        user_data_dir=str(tmp_path / "profile"),
+@contextmanager
+def chromium_profile(driver: object, folder: Path, **options: Any) -> Iterator[BrowserContext]:
+    """A fresh headless profile of Debian's Chromium in ``folder``, waiting up to 15 s,
+    closed at the end; ``options`` go to Playwright's ``launch_persistent_context``
+    (``viewport``, ``java_script_enabled``)."""
+    ctx: BrowserContext = driver.chromium.launch_persistent_context(  # type: ignore[attr-defined]
+        user_data_dir=str(folder),
         executable_path=chromium_path(),
         headless=True,
         args=CHROMIUM_ARGS,
-        viewport={"width": 1366, "height": 900},
+        **options,
     )
     ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+@pytest.fixture
+def context(playwright_driver: object, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A fresh Chromium profile for one test."""
+    with chromium_profile(playwright_driver, tmp_path / "profile", viewport=WIDE) as ctx:
+        yield ctx
+
+
+def first_page(ctx: BrowserContext) -> Page:
+    """The page a profile opened with, or a new one."""
+    return ctx.pages[0] if ctx.pages else ctx.new_page()
 
 
 @pytest.fixture
 def page(context: BrowserContext) -> Page:
-    return context.pages[0] if context.pages else context.new_page()
+    return first_page(context)
+
+
+@pytest.fixture
+def other_context(playwright_driver: object, tmp_path: Path) -> Iterator[BrowserContext]:
+    """A second fresh Chromium profile for the same test: another person's browser."""
+    with chromium_profile(playwright_driver, tmp_path / "other-profile", viewport=WIDE) as ctx:
+        yield ctx
 
 
 def sign_in_at(page: Page, base: str, name: str, password: str = PASSWORD) -> None:
@@ -105,6 +129,24 @@ def sign_in_at(page: Page, base: str, name: str, password: str = PASSWORD) -> No
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{base}/needs")
+
+
+def signed_in_page(ctx: BrowserContext, base: str, name: str, password: str = PASSWORD) -> Page:
+    """The first page of ``ctx``, signed in as ``name`` at the desk at ``base``."""
+    page = first_page(ctx)
+    sign_in_at(page, base, name, password)
+    return page
+
+
+def send_message(page: Page, channel: str, text: str) -> None:
+    """Write ``text`` in the shuttle's compose box for ``channel`` and send it (choosing
+    the first handling mark where a delegate is asked for one)."""
+    form = page.locator(f"form[data-compose='{channel}']")
+    form.locator("textarea[name=body]").fill(text)
+    marks = form.locator("input[type=radio][name=mark]")
+    if marks.count():
+        marks.first.check()
+    form.get_by_role("button", name="Send").click()
 
 
 def save_shot(page: Page, name: str) -> None:

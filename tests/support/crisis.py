@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +79,21 @@ def crisis_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[
     yield out
     for name in made:
         _pg_exec(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@contextmanager
+def sqlite_crisis_desk(
+    templates: dict[str, str], folder: Path, clock: FixedClock
+) -> Iterator[Services]:
+    """A fresh SQLite copy of the example desk (of ``crisis_templates``) in ``folder``, on
+    ``clock``; closed at the end."""
+    target = folder / "desk.db"
+    target.write_bytes(Path(templates["sqlite"]).read_bytes())
+    desk = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER, clock=clock)
+    try:
+        yield desk
+    finally:
+        desk.close()
 
 
 @dataclass

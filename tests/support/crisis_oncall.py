@@ -15,10 +15,7 @@ from typing import Any
 from offramp.bootstrap import Services
 from offramp.model.crisis import IncidentType, NotificationKind
 from offramp.services.crisis import ArrivalIn
-
-MEDIATOR, OFFICER = "mediator_il", "desk_officer"
-BASE = "/api/cases/small/crisis"
-HIDDEN = "/api/cases/no-such-case/crisis"
+from support.crisis_matrix import BASE, HIDDEN, MEDIATOR, OFFICER
 
 
 def seed_oncall(desk: Services) -> None:

@@ -1,7 +1,7 @@
 """Shared test data for the desk: a small case and the personas who work it.
 
 Its fixtures (``world``, on SQLite and on PostgreSQL when ``OFFRAMP_TEST_DATABASE_URL``
-is set) reach every folder through ``tests/conftest.py``; the rest is imported as
+is set; ``desk_client``, its app in process; ``world_server``, the real server over it) reach every folder through ``tests/conftest.py``; the rest is imported as
 ``support.desk``.
 """
 
@@ -88,18 +88,31 @@ from collections.abc import Iterator  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import httpx  # noqa: E402
 import pytest  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
 
 from offramp.bootstrap import Services, bootstrap  # noqa: E402
+from offramp.server import create_desk_app  # noqa: E402
 from offramp.services.access import Actor  # noqa: E402
 from offramp.services.accounts import SYSTEM  # noqa: E402
+from support.launch import Running, desk_server  # noqa: E402
 
 OTHER_CASE_YAML = SMALL_CASE_YAML.replace(
     "id: small\ntitle: A small shuttle case", "id: other\ntitle: Another case"
 )
 
 PASSWORD = "correct horse battery"
+TYPED_STATEMENT = {
+    "id": "typed-1",
+    "date": "2022-03-10",
+    "party": "UA",
+    "speaker": "zelensky",
+    "quote": "Typed in.",
+    "source": "wapo",
+}
+"""A statement an analyst types into the small case (the API's body for a new one)."""
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 # persona -> (case, role, party)
@@ -230,6 +243,32 @@ def world(
         desk.close()
         if dbname:
             _pg_exec(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+
+
+@pytest.fixture
+def world_server(world: World) -> Iterator[Running]:
+    """The real desk server over ``world``'s database, on loopback (the world's own desk is
+    closed first: the server owns the database now)."""
+    world.desk.close()
+    with desk_server(world.url) as running:
+        yield running
+
+
+@pytest.fixture
+def desk_client(world: World) -> Iterator[TestClient]:
+    """The whole desk app (web and API) over ``world``'s desk, in process; redirects are
+    answers, not followed."""
+    with TestClient(create_desk_app(services=world.desk), follow_redirects=False) as client:
+        yield client
+
+
+def world_api(server: Running, world: World, who: str, timeout: float = 60) -> httpx.Client:
+    """An HTTP client of ``server``'s API, signed in as ``world``'s persona ``who``."""
+    return httpx.Client(
+        base_url=server.base + "/api",
+        headers={"Authorization": f"Bearer {world.tokens[who]}"},
+        timeout=timeout,
+    )
 
 
 def dump_json(obj: object) -> str:

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict, Unpack
 
 import httpx
 
@@ -118,29 +118,22 @@ def start_server(
     )
 
 
+class ServerOptions(TypedDict, total=False):
+    """The keyword arguments of :func:`start_server`, for the functions that pass them on."""
+
+    verb: Literal["serve", "demo"]
+    password: str | None
+    clock: str | None
+    extra_args: Sequence[str]
+    env: dict[str, str] | None
+    ready: str
+    timeout: float
+
+
 @contextmanager
-def desk_server(
-    db: str | Path,
-    *,
-    verb: Literal["serve", "demo"] = "serve",
-    password: str | None = None,
-    clock: str | None = None,
-    extra_args: Sequence[str] = (),
-    env: dict[str, str] | None = None,
-    ready: str = "/api/health",
-    timeout: float = 60.0,
-) -> Iterator[Running]:
+def desk_server(db: str | Path, **options: Unpack[ServerOptions]) -> Iterator[Running]:
     """:func:`start_server` for the length of a ``with`` block, stopped at its end."""
-    running = start_server(
-        db,
-        verb=verb,
-        password=password,
-        clock=clock,
-        extra_args=extra_args,
-        env=env,
-        ready=ready,
-        timeout=timeout,
-    )
+    running = start_server(db, **options)
     try:
         yield running
     finally:

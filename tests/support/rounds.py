@@ -5,21 +5,30 @@ desk on a fixed clock, codings of the small case, and the rows of the access mat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
+from fastapi.testclient import TestClient
 
+from offramp.api.app import api_routes, create_app
 from offramp.bootstrap import Services, bootstrap
 from offramp.model.codings import Coding, IssueCoding
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from support.desk import FAST_HASHER, PERSONAS, _pg_exec, backends, fresh_database
 
+V = TypeVar("V")
 T0 = datetime(2022, 3, 12, 9, tzinfo=UTC)
+MEDIATOR, UA, RU = "mediator_il", "delegate_ua", "delegate_ru"
+OTHERS = ("facilitator_de", "observer_us", "analyst", "desk_officer")
+MEMBERS = (MEDIATOR, UA, RU, *OTHERS)
+BASE = "/api/cases/small"
 P1 = {"alignment": "neutral", "donbas": "autonomy"}
 P2 = {"alignment": "bloc_free", "donbas": "autonomy"}
 P3 = {"alignment": "nato", "donbas": "ukraine"}
@@ -107,12 +116,87 @@ def clocked_fixture(
         maker.close()
 
 
-# -- the access matrix ------------------------------------------------------------------
+class PersonaHttp:
+    """One desk's app in a test client, called as a persona: ``http(who, method, path,
+    body)``."""
 
-MEDIATOR, UA, RU = "mediator_il", "delegate_ua", "delegate_ru"
-OTHERS = ("facilitator_de", "observer_us", "analyst", "desk_officer")
-MEMBERS = (MEDIATOR, UA, RU, *OTHERS)
-BASE = "/api/cases/small"
+    def __init__(self, w: ClockedWorld, client: TestClient) -> None:
+        self.w, self.client = w, client
+
+    def __call__(self, persona: str, method: str, path: str, body: Any = None) -> Any:
+        headers = {"Authorization": f"Bearer {self.w.tokens[persona]}"}
+        return self.client.request(method, path, json=body, headers=headers)
+
+
+@contextmanager
+def persona_http(w: ClockedWorld) -> Iterator[PersonaHttp]:
+    """The API app over ``w``'s desk (server errors as 500 responses, not raised)."""
+    with TestClient(create_app(services=w.desk), raise_server_exceptions=False) as client:
+        yield PersonaHttp(w, client)
+
+
+# -- every GET route of the API, as every reader -----------------------------------------
+
+_EVENT_ID = re.compile(r"^id: .*$", re.MULTILINE)
+
+
+def every_get(client: TestClient, params: dict[str, list[str]]) -> list[str]:
+    """Every GET path of the API under /cases/{case}, each parameter filled in with each of
+    its ``params`` values (``["1", "2"]`` for one not named there)."""
+    out = []
+    for route in api_routes(client.app):  # type: ignore[arg-type]
+        if "GET" not in (route.methods or set()) or not route.path.startswith("/cases/{case}"):
+            continue
+        paths = ["/api" + route.path]
+        for name in re.findall(r"{(\w+)}", route.path):
+            values = params.get(name, ["1", "2"])
+            paths = [p.replace(f"{{{name}}}", v) for p in paths for v in values]
+        out.extend(paths)
+    return sorted(out)
+
+
+def read_everything(
+    http: PersonaHttp, paths: list[str], *, skip: frozenset[str], after: dict[str, str]
+) -> dict[str, Any]:
+    """Every GET answer of ``paths`` for every member outside ``skip``, each member's event
+    stream read from its cursor in ``after`` (event ids are random, so they are blanked)."""
+    out: dict[str, Any] = {}
+    for who in MEMBERS:
+        if who in skip:
+            continue
+        for path in paths:
+            query = {f"{BASE}/events": f"?after={after[who]}&wait=0", f"{BASE}/messages": "?q=a"}
+            res = http(who, "GET", path + query.get(path, ""))
+            out[f"{who} {path}"] = (res.status_code, _EVENT_ID.sub("id: -", res.text))
+    return out
+
+
+def fresh_desks(
+    templates: dict[str, tuple[str, dict[str, str]]], where: Path, variants: Iterable[V]
+) -> Iterator[tuple[V, PersonaHttp, dict[str, str]]]:
+    """A fresh desk on a fixed clock for each of ``variants``, one after the other: the
+    variant, the desk's API called as a persona, and where each member's event stream
+    starts (before anything under test happens). The desks are dropped at the end."""
+    maker = WorldMaker(templates, where)
+    try:
+        for variant in variants:
+            with persona_http(maker.make()) as http:
+                yield variant, http, event_cursors(http)
+    finally:
+        maker.close()
+
+
+def event_cursors(http: PersonaHttp) -> dict[str, str]:
+    """Where each member's event stream starts (before anything under test happens)."""
+    out = {}
+    for who in MEMBERS:
+        text = http(who, "GET", f"{BASE}/events?wait=0").text
+        found = re.search(r"^id: (.+)$", text, re.MULTILINE)
+        out[who] = found.group(1) if found else ""
+    return out
+
+
+# -- the access matrix ------------------------------------------------------------------
 
 
 def seed_rounds(desk: Services) -> dict[str, str]:

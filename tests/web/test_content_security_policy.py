@@ -9,16 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import Page
 
-from offramp.bootstrap import bootstrap
-from offramp.demo import CASE, USERS, seed
-from offramp.server import create_desk_app
-from support.desk import FAST_HASHER
+from offramp.demo import CASE, USERS
+from support.web import demo_desk, demo_sessions, desk_app
 
 PASSWORD = "csp-test-password"
 PAGES = [
@@ -39,17 +36,12 @@ HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.I)
 
 @pytest.fixture(scope="module")
 def http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    path: Path = tmp_path_factory.mktemp("csp") / "desk.db"
-    services = bootstrap(str(path), hasher=FAST_HASHER)
-    try:
-        seed(services, {u.name: PASSWORD for u in USERS})
-        with TestClient(create_desk_app(services=services), follow_redirects=False) as client:
-            client.sessions = {  # type: ignore[attr-defined]
-                u.name: services.accounts.sign_in(u.name, PASSWORD)[1] for u in USERS
-            }
-            yield client
-    finally:
-        services.close()
+    with (
+        demo_desk(tmp_path_factory.mktemp("csp") / "desk.db", PASSWORD) as services,
+        desk_app(services) as client,
+    ):
+        client.sessions = demo_sessions(services, PASSWORD)  # type: ignore[attr-defined]
+        yield client
 
 
 @pytest.mark.parametrize("user", [u.name for u in USERS])

@@ -15,9 +15,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from offramp.server import create_desk_app
 from support.crisis import CASE, CrisisWorld
 from support.desk import PASSWORD
+from support.web import desk_app, set_session
 
 CSRF = "fixed-csrf-token-for-the-crisis-forms"
 BOARD = f"/cases/{CASE}/crisis"
@@ -36,15 +36,12 @@ LOG = {
 
 @pytest.fixture
 def app_client(cw: CrisisWorld) -> Iterator[TestClient]:
-    with TestClient(create_desk_app(services=cw.desk), follow_redirects=False) as c:
+    with desk_app(cw.desk) as c:
         yield c
 
 
 def as_(client: TestClient, cw: CrisisWorld, who: str) -> TestClient:
-    _, secret = cw.desk.accounts.sign_in(who, PASSWORD)
-    client.cookies.set("offramp_session", secret)
-    client.cookies.set("offramp_csrf", CSRF)
-    return client
+    return set_session(client, cw.desk.accounts.sign_in(who, PASSWORD)[1], CSRF)
 
 
 def post(client: TestClient, path: str, form: dict[str, str]) -> httpx.Response:

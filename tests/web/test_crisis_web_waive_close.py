@@ -7,11 +7,9 @@ file) and through the board. A refused form changes no table and no audit chain.
 
 from __future__ import annotations
 
-import html
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from contextlib import AbstractContextManager
 
 import httpx
 import pytest
@@ -23,6 +21,7 @@ from offramp.store.audit import AuditEvent
 from support.crisis import CASE, NOW, SERVER_PASSWORD
 from support.desk import FAST_HASHER
 from support.launch import Running
+from support.web import error_flash, post_form, signed_in_over_http
 
 BOARD = f"/cases/{CASE}/crisis"
 
@@ -43,24 +42,8 @@ def desk(server: Running) -> Iterator[Services]:
         d.close()
 
 
-@contextmanager
-def signed_in(server: Running, name: str) -> Iterator[httpx.Client]:
-    """A client signed in through the sign-in form, as a browser is."""
-    with httpx.Client(base_url=server.base, timeout=30, follow_redirects=False) as http:
-        http.get("/sign-in")
-        form = {"name": name, "password": SERVER_PASSWORD}
-        res = http.post("/sign-in", data={**form, "csrf_token": http.cookies["offramp_csrf"]})
-        assert res.status_code == 303, res.text
-        yield http
-
-
-def post(http: httpx.Client, path: str, form: dict[str, Any] | None = None) -> httpx.Response:
-    return http.post(path, data={**(form or {}), "csrf_token": http.cookies["offramp_csrf"]})
-
-
-def flash(page: httpx.Response) -> str:
-    start = page.text.index('data-flash="error"')
-    return html.unescape(page.text[start : page.text.index("</div>", start)])
+def signed_in(server: Running, name: str) -> AbstractContextManager[httpx.Client]:
+    return signed_in_over_http(server.base, name, SERVER_PASSWORD)
 
 
 def state(desk: Services) -> tuple[dict[str, int], tuple[int, str]]:
@@ -82,7 +65,7 @@ def run_of(desk: Services, key: str) -> PlaybookRun:
 def new_incident(officer: httpx.Client, *, playbook: bool = True) -> str:
     """A threat logged through the board's form, its playbook started through its form."""
     key = f"web-threat-{uuid.uuid4().hex[:8]}"
-    logged = post(
+    logged = post_form(
         officer,
         f"{BOARD}/incidents",
         {
@@ -96,16 +79,16 @@ def new_incident(officer: httpx.Client, *, playbook: bool = True) -> str:
             "arrived_at": "2022-11-03T09:00Z",
         },
     )
-    assert logged.status_code == 303, flash(logged)
+    assert logged.status_code == 303, error_flash(logged)
     if playbook:
-        started = post(officer, f"{BOARD}/incidents/{key}/playbook", {"playbook": "threat"})
-        assert started.status_code == 303, flash(started)
+        started = post_form(officer, f"{BOARD}/incidents/{key}/playbook", {"playbook": "threat"})
+        assert started.status_code == 303, error_flash(started)
     return key
 
 
 def waive(http: httpx.Client, key: str, step: str, reason: str) -> httpx.Response:
     path = f"{BOARD}/incidents/{key}/steps/{step}"
-    return post(http, path, {"action": "waive", "reason": reason})
+    return post_form(http, path, {"action": "waive", "reason": reason})
 
 
 # -- waive a step ---------------------------------------------------------------------------
@@ -121,7 +104,7 @@ def test_the_officer_waives_a_step_through_the_board(server: Running, desk: Serv
         head = desk.audit.head(CASE)[0]
 
         res = waive(officer, key, step, "The wording is already on the record.")
-        assert res.status_code == 303, flash(res)
+        assert res.status_code == 303, error_flash(res)
         assert res.headers["location"] == f"{BOARD}?done=step-waived"
 
         waived = run_of(desk, key).step(step)
@@ -163,7 +146,7 @@ def test_a_refused_waiver_re_renders_the_board_and_stores_nothing(
         before = state(desk)
         res = waive(officer, key, step, reason)
         assert res.status_code == status, res.text
-        assert message in flash(res)
+        assert message in error_flash(res)
         assert "data-summary" in res.text  # the board again
         assert state(desk) == before
 
@@ -175,7 +158,7 @@ def test_an_unknown_incident_is_the_404_page(server: Running, desk: Services) ->
             ("/incidents/no-such-incident/steps/record_wording", {"action": "waive"}),
             ("/incidents/no-such-incident/close", {"outcome": "Gone."}),
         ]:
-            res = post(officer, BOARD + path, {"reason": "r", **form})
+            res = post_form(officer, BOARD + path, {"reason": "r", **form})
             assert res.status_code == 404, path
             assert 'data-error="not-found"' in res.text
         assert state(desk) == before
@@ -193,17 +176,17 @@ def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
 
         # with steps still open, the board refuses and says which
         before = state(desk)
-        early = post(officer, f"{BOARD}/incidents/{key}/close", {"outcome": "Too early."})
+        early = post_form(officer, f"{BOARD}/incidents/{key}/close", {"outcome": "Too early."})
         assert early.status_code == 409
-        assert f"Incident {key} still has open steps ({', '.join(steps)})" in flash(early)
+        assert f"Incident {key} still has open steps ({', '.join(steps)})" in error_flash(early)
         assert state(desk) == before
 
         for step in steps:
             assert waive(officer, key, step, "Handled elsewhere.").status_code == 303
         head = desk.audit.head(CASE)[0]
         outcome = "The threat was not repeated; closed after a week."
-        res = post(officer, f"{BOARD}/incidents/{key}/close", {"outcome": outcome})
-        assert res.status_code == 303, flash(res)
+        res = post_form(officer, f"{BOARD}/incidents/{key}/close", {"outcome": outcome})
+        assert res.status_code == 303, error_flash(res)
         assert res.headers["location"] == f"{BOARD}?done=closed"
 
         run = run_of(desk, key)
@@ -221,9 +204,9 @@ def test_the_officer_closes_an_incident_once_every_step_is_done_or_waived(
 
         # closing it again: refused, nothing changes
         before = state(desk)
-        again = post(officer, f"{BOARD}/incidents/{key}/close", {"outcome": "Again."})
+        again = post_form(officer, f"{BOARD}/incidents/{key}/close", {"outcome": "Again."})
         assert again.status_code == 409
-        assert "was already closed by crisis_officer" in flash(again)
+        assert "was already closed by crisis_officer" in error_flash(again)
         assert state(desk) == before
 
 
@@ -244,9 +227,9 @@ def test_a_refused_close_re_renders_the_board_with_the_outcome_and_stores_nothin
             assert waive(officer, key, s.spec.id, "Handled elsewhere.").status_code == 303
         before = state(desk)
         # as the board's form sends it: with the hidden name of the form
-        res = post(officer, f"{BOARD}/incidents/{key}/close", {**form, "form": f"close-{key}"})
+        res = post_form(officer, f"{BOARD}/incidents/{key}/close", {**form, "form": f"close-{key}"})
         assert res.status_code == status, res.text
-        assert message in flash(res)
+        assert message in error_flash(res)
         if form["outcome"]:  # the close form filled in again with what was given
             assert f'id="close-{key}" name="outcome" size="40" value="Done."' in res.text
         assert state(desk) == before
@@ -269,10 +252,10 @@ def test_the_mediator_sees_no_forms_and_its_posts_are_a_403(
         before = state(desk)
         for res in (
             waive(mediator, key, step, "The mediator may not."),
-            post(mediator, f"{BOARD}/incidents/{key}/close", {"outcome": "No."}),
+            post_form(mediator, f"{BOARD}/incidents/{key}/close", {"outcome": "No."}),
         ):
             assert res.status_code == 403
-            assert "You may not crisis.write in case ukraine-2022." in flash(res)
+            assert "You may not crisis.write in case ukraine-2022." in error_flash(res)
         assert state(desk) == before
     assert run_of(desk, key).step(step).waived_at is None
 
@@ -288,8 +271,8 @@ def test_who_may_not_read_the_desk_gets_the_404_and_nothing_changes(
         before = state(desk)
         for res in (
             waive(http, key, step, "Not mine."),
-            post(http, f"{BOARD}/incidents/{key}/close", {"outcome": "No."}),
-            post(http, f"{BOARD}/incidents/{key}/close", {}),  # 404 before any field is read
+            post_form(http, f"{BOARD}/incidents/{key}/close", {"outcome": "No."}),
+            post_form(http, f"{BOARD}/incidents/{key}/close", {}),  # 404 before any field is read
         ):
             assert res.status_code == 404
             assert 'data-error="not-found"' in res.text and "required" not in res.text

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from support.forecast import EU_1994_ACTORS
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,18 +26,6 @@ TABLE = ROOT / "examples" / "eu-emissions-1994.csv"
 CASE = "ukraine-2022"
 # reference sec. 3, rounds 0-10 (as in tests/analysis/test_forecast_scholz.py)
 BELGIUM = [7.000, 8.416, 9.611, 9.962, 4.801, 5.524, 7.472, 8.825, 9.671, 4.145, 4.292]
-ACTORS = [
-    "Netherlands",
-    "Belgium",
-    "Luxembourg",
-    "Germany",
-    "France",
-    "Italy",
-    "UK",
-    "Ireland",
-    "Denmark",
-    "Greece",
-]
 SignIn = Callable[[str], Page]
 
 
@@ -73,7 +63,7 @@ def test_an_uploaded_table_shows_rounds_variant_lines_and_the_cycle(
     # every actor's line, named in full in the chart and the tables
     chart = page.locator("svg[data-chart='forecast']")
     expect(chart.locator("polyline.actor-line")).to_have_count(10)
-    for name in ACTORS:
+    for name in EU_1994_ACTORS:
         expect(chart.locator(f"polyline[data-actor='{name}']")).to_have_count(1)
         expect(chart.locator("text", has_text=name).first).to_be_visible()
         expect(page.locator(f"table[data-table='forecast'] th:text-is('{name}')")).to_have_count(1)

@@ -10,53 +10,27 @@ package tabled to both parties. The desk is this module's own (the tests change 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+
+from support.browser import demo_server, send_message, signed_in_page
 
 pytestmark = pytest.mark.browser
 
 CASE = "ukraine-2022"
 PASSWORD = "live-test-password"
 LIVE = 2_000  # ms: what "as it happens" means here
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 
 
 @pytest.fixture(scope="module")
-def desk(
-    own_server: Callable[..., AbstractContextManager[str]],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
-    with own_server(tmp_path_factory.mktemp("live") / "desk.db", PASSWORD) as base:
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_server(tmp_path_factory.mktemp("live") / "desk.db", PASSWORD) as base:
         yield base
 
 
-@pytest.fixture
-def other(playwright_driver: Any, tmp_path: Path) -> Iterator[BrowserContext]:
-    """A second browser profile: the other person's."""
-    ctx = playwright_driver.chromium.launch_persistent_context(
-        user_data_dir=str(tmp_path / "other-profile"),
-        executable_path="/usr/bin/chromium",
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": 1280, "height": 900},
-    )
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
-
-
 def signed_in(ctx: BrowserContext, base: str, name: str) -> Page:
-    page = ctx.pages[0] if ctx.pages else ctx.new_page()
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/needs")
-    return page
+    return signed_in_page(ctx, base, name, PASSWORD)
 
 
 def open_live(page: Page, url: str) -> None:
@@ -67,35 +41,32 @@ def open_live(page: Page, url: str) -> None:
     page.evaluate("window.__notReloaded = true")
 
 
-def send(page: Page, channel: str, text: str) -> None:
-    """Write ``text`` in ``channel``'s compose box and send it (choosing the first
-    handling mark where a delegate is asked for one)."""
-    form = page.locator(f"form[data-compose='{channel}']")
-    form.locator("textarea[name=body]").fill(text)
-    marks = form.locator("input[type=radio][name=mark]")
-    if marks.count():
-        marks.first.check()
-    form.get_by_role("button", name="Send").click()
-
-
 def not_reloaded(page: Page) -> bool:
     return bool(page.evaluate("window.__notReloaded === true"))
 
 
-def test_messages_appear_on_the_other_page_without_reload(
+def both_live_on_the_shuttle(
     desk: str, context: BrowserContext, other: BrowserContext
-) -> None:
+) -> tuple[str, Page, Page]:
+    """The shuttle's URL, and the mediator's and Russia's pages open on it, live."""
     shuttle = f"{desk}/cases/{CASE}/shuttle"
     med = signed_in(context, desk, "mediator")
     ru = signed_in(other, desk, "delegate_ru")
     open_live(med, shuttle)
     open_live(ru, shuttle)
+    return shuttle, med, ru
+
+
+def test_messages_appear_on_the_other_page_without_reload(
+    desk: str, context: BrowserContext, other_context: BrowserContext
+) -> None:
+    shuttle, med, ru = both_live_on_the_shuttle(desk, context, other_context)
 
     # the mediator is half-way through a note to Ukraine when Russia writes
     draft = med.locator("#body-UA")
     draft.fill("Half-typed note to Kyiv")
     draft.focus()
-    send(ru, "RU", "Moscow answers: the bloc clause stays.")
+    send_message(ru, "RU", "Moscow answers: the bloc clause stays.")
     arrived = med.locator("section[data-channel='RU'] [data-message]").filter(
         has_text="Moscow answers: the bloc clause stays."
     )
@@ -106,7 +77,7 @@ def test_messages_appear_on_the_other_page_without_reload(
 
     # and the other way: the mediator writes in Russia's channel
     open_live(ru, shuttle)
-    send(med, "RU", "The mediator: Antalya is confirmed for Thursday.")
+    send_message(med, "RU", "The mediator: Antalya is confirmed for Thursday.")
     expect(
         ru.locator("section[data-channel='RU'] [data-message]").filter(
             has_text="Antalya is confirmed for Thursday."
@@ -116,13 +87,9 @@ def test_messages_appear_on_the_other_page_without_reload(
 
 
 def test_claim_turning_confirmed_and_package_answered_show_live(
-    desk: str, context: BrowserContext, other: BrowserContext
+    desk: str, context: BrowserContext, other_context: BrowserContext
 ) -> None:
-    shuttle = f"{desk}/cases/{CASE}/shuttle"
-    med = signed_in(context, desk, "mediator")
-    ru = signed_in(other, desk, "delegate_ru")
-    open_live(med, shuttle)
-    open_live(ru, shuttle)
+    shuttle, med, ru = both_live_on_the_shuttle(desk, context, other_context)
     ru_claim = ru.locator("tr[data-claim='3']")
     expect(ru_claim).to_have_attribute("data-state", "stated")
 
@@ -151,11 +118,14 @@ def test_claim_turning_confirmed_and_package_answered_show_live(
 
 
 def test_unread_counts_on_the_case_list_and_channel_headers(
-    desk: str, context: BrowserContext, other: BrowserContext, shot: Callable[[Page, str], None]
+    desk: str,
+    context: BrowserContext,
+    other_context: BrowserContext,
+    shot: Callable[[Page, str], None],
 ) -> None:
     shuttle = f"{desk}/cases/{CASE}/shuttle"
     med = signed_in(context, desk, "mediator")
-    ru = signed_in(other, desk, "delegate_ru")
+    ru = signed_in(other_context, desk, "delegate_ru")
     open_live(med, shuttle)  # the mediator has seen every channel now
     open_live(med, f"{desk}/cases")
     row = med.locator("tr[data-case='ukraine-2022']")
@@ -163,7 +133,7 @@ def test_unread_counts_on_the_case_list_and_channel_headers(
 
     open_live(ru, shuttle)
     for text in ("First of two from Moscow.", "Second of two from Moscow."):
-        send(ru, "RU", text)
+        send_message(ru, "RU", text)
         expect(ru.locator("[data-flash='ok']")).to_be_visible()
     # the open case list counts them as they come
     expect(row.locator("[data-unread-case]")).to_have_text("2 new", timeout=LIVE)
@@ -183,11 +153,11 @@ def test_unread_counts_on_the_case_list_and_channel_headers(
 
 
 def test_the_crisis_board_shows_a_new_incident_as_it_is_logged(
-    desk: str, context: BrowserContext, other: BrowserContext
+    desk: str, context: BrowserContext, other_context: BrowserContext
 ) -> None:
     board = f"{desk}/cases/{CASE}/crisis"
     watching = signed_in(context, desk, "crisis_officer")
-    logging = signed_in(other, desk, "crisis_officer")
+    logging = signed_in(other_context, desk, "crisis_officer")
     open_live(watching, board)
     logging.goto(board)
     logging.get_by_text("Log an incident").click()

@@ -8,13 +8,14 @@ their content from the server alone. The desk is this module's own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
+
+from support.browser import chromium_profile, demo_server, send_message, signed_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,36 +24,19 @@ PASSWORD = "no-js-test-password"
 
 
 @pytest.fixture(scope="module")
-def desk(
-    own_server: Callable[..., AbstractContextManager[str]],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[str]:
-    with own_server(tmp_path_factory.mktemp("no-js") / "desk.db", PASSWORD) as base:
+def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_server(tmp_path_factory.mktemp("no-js") / "desk.db", PASSWORD) as base:
         yield base
 
 
 @pytest.fixture
 def no_js(playwright_driver: Any, tmp_path: Path) -> Iterator[BrowserContext]:
-    ctx = playwright_driver.chromium.launch_persistent_context(
-        user_data_dir=str(tmp_path / "no-js-profile"),
-        executable_path="/usr/bin/chromium",
-        headless=True,
-        args=["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"],
-        java_script_enabled=False,
-    )
-    ctx.set_default_timeout(15_000)
-    yield ctx
-    ctx.close()
+    with chromium_profile(playwright_driver, tmp_path / "no-js", java_script_enabled=False) as c:
+        yield c
 
 
 def sign_in(ctx: BrowserContext, base: str, name: str) -> Page:
-    page = ctx.pages[0] if ctx.pages else ctx.new_page()
-    page.goto(f"{base}/sign-in")
-    page.get_by_label("User name").fill(name)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/needs")
-    return page
+    return signed_in_page(ctx, base, name, PASSWORD)
 
 
 def test_javascript_is_really_off(desk: str, no_js: BrowserContext) -> None:
@@ -70,12 +54,7 @@ def test_a_delegate_signs_in_posts_and_answers_without_javascript(
     expect(package).to_contain_text("tabled to your delegation")
 
     page.goto(f"{desk}/cases/{CASE}/shuttle")
-    form = page.locator("form[data-compose='RU']")
-    form.locator("textarea[name=body]").fill("Sent from a browser without JavaScript.")
-    marks = form.locator("input[type=radio][name=mark]")
-    if marks.count():
-        marks.first.check()
-    form.get_by_role("button", name="Send").click()
+    send_message(page, "RU", "Sent from a browser without JavaScript.")
     expect(page.locator("[data-flash='ok']")).to_contain_text("Message posted")
     expect(
         page.locator("section[data-channel='RU'] [data-message]").filter(

@@ -9,7 +9,9 @@ Outcomes:
 - ``signin``: anonymous, a 303 to ``/sign-in`` (signing in with a user name that does
   not exist: the sign-in page again, 401);
 - ``hidden``: the plain 404 page, byte for byte the page of a case that does not exist;
-- ``forbidden``: visible but not allowed: a 403 page naming the action.
+- ``forbidden``: visible but not allowed: a 403 page naming the action;
+- ``refused``: signed in, but the form's input is refused (a two-factor code with
+  nothing to confirm or turn off): a 409 or 422 page with the row's ``refusal``.
 A POST that is not ``ok`` changes nothing: every table's row count and every audit
 chain's head are unchanged.
 """
@@ -36,7 +38,10 @@ from offramp.server import create_desk_app
 from offramp.services.accounts import SYSTEM
 from offramp.services.crisis import ArrivalIn
 from offramp.web.pages import WebRoute
+from support.authoring_web import ADMIN, authoring_web_rows, seed_authoring_web
+from support.crisis_oncall_web import crisis_oncall_web_rows, seed_crisis_oncall_web
 from support.desk import FAST_HASHER, SMALL_CASE_YAML
+from support.rounds_web import rounds_web_rows, seed_rounds_web
 
 PASSWORD = "matrix-password"
 CSRF = "matrix-csrf-token"
@@ -69,12 +74,15 @@ class Row:
     form: dict[str, Any] = field(default_factory=dict)
     anonymous: str = "signin"
     page: bool = False  # a form that answers with a page (200), not a redirect
+    refusal: str = ""  # what every signed-in persona's refusal says (outcome ``refused``)
 
     def expected(self, persona: str) -> str:
         if persona in self.ok:
             return "ok"
         if persona == ANON:
             return self.anonymous
+        if self.refusal:
+            return "refused"
         if persona in self.forbidden:
             return "forbidden"
         return "hidden"
@@ -103,6 +111,31 @@ def _rows() -> list[Row]:
         Row("POST", "/sign-out", "/sign-out", PERSONAS),
         Row("GET", "/cases", "/cases", (*MEMBERS, OUT)),
         Row("GET", "/needs", "/needs", (*MEMBERS, OUT)),
+        # two-factor sign-in (web/two_factor.py): every account's own; nobody is enrolled
+        Row("GET", "/account/two-factor", "/account/two-factor", (*MEMBERS, OUT)),
+        Row(
+            "POST",
+            "/account/two-factor/start",
+            "/account/two-factor/start",
+            (*MEMBERS, OUT),
+            page=True,
+        ),
+        Row(
+            "POST",
+            "/account/two-factor/confirm",
+            "/account/two-factor/confirm",
+            (),
+            form={"code": "123456"},
+            refusal="There is no two-factor enrolment to confirm",
+        ),
+        Row(
+            "POST",
+            "/account/two-factor/disable",
+            "/account/two-factor/disable",
+            (),
+            form={"code": "123456"},
+            refusal="Two-factor sign-in is not on.",
+        ),
         Row("GET", "/cases/{slug}", c, MEMBERS),
         Row(
             "POST",
@@ -173,11 +206,40 @@ def _rows() -> list[Row]:
             (UA, RU, OBS, AN, OFF),
             "statement.confirm",
         ),
+        # precedents (web/precedents.py): the library is every account's; a case's page
+        # every member's; links are the mediator's; the seeded link is on an option of
+        # the package tabled to UA and RU, so they see it (403), the others do not (404)
+        Row("GET", "/precedents", "/precedents?kind=autonomy&from=1945", (*MEMBERS, OUT)),
+        Row("GET", "/precedents/{precedent}", "/precedents/austria-1955", (*MEMBERS, OUT)),
+        Row("GET", "/cases/{slug}/precedents", f"{c}/precedents", MEMBERS),
+        Row(
+            "POST",
+            "/cases/{slug}/precedent-links",
+            f"{c}/precedent-links",
+            (MED,),
+            (UA, RU, OBS, AN, OFF),
+            "precedent.link",
+            form={"option": "alignment/neutral_austria", "precedent": "finland-ussr-1948"},
+        ),
+        Row(
+            "POST",
+            "/cases/{slug}/precedent-links/{link_id}/remove",
+            f"{c}/precedent-links/{{precedent_link}}/remove",
+            (MED,),
+            (UA, RU),
+            "precedent.link",
+        ),
+        # secret rounds and private codings (web/rounds.py, web/codings.py)
+        *rounds_web_rows(Row, c),
+        # the authoring desk (web/authoring.py): case.author; a new case is case.create
+        *authoring_web_rows(Row, c),
         Row("GET", "/cases/{slug}/crisis", f"{c}/crisis", crisis_read),
         Row("GET", "/cases/{slug}/crisis/channels", f"{c}/crisis/channels", crisis_read),
         Row("GET", "/cases/{slug}/crisis/commitments", f"{c}/crisis/commitments", crisis_read),
         Row("GET", "/cases/{slug}/crisis/notifications", f"{c}/crisis/notifications", crisis_read),
         Row("GET", "/cases/{slug}/crisis/escalation", f"{c}/crisis/escalation", crisis_read),
+        # the crisis desk on call (web/crisis_oncall.py, _times, _incident, _review)
+        *crisis_oncall_web_rows(Row, c),
         Row(
             "POST",
             "/cases/{slug}/shuttle/{key}/messages",
@@ -497,6 +559,20 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
         desk.cases.add_member(SYSTEM, "small", OUT, "mediator")
         sessions = {name: desk.accounts.sign_in(name, PASSWORD)[1] for name in PERSONAS[:-1]}
         ids = _crisis_ids(desk)
+        ids.update(seed_rounds_web(desk))
+        ids.update(seed_crisis_oncall_web(desk))
+        ids["precedent_link"] = str(
+            desk.precedents.link(
+                desk.accounts.get_actor(MED),
+                CASE,
+                issue="alignment",
+                option="neutral_austria",
+                precedent="austria-1955",
+                provision="permanent-neutrality",
+            ).link.id
+        )
+        authoring_ids, sessions[ADMIN] = seed_authoring_web(desk, PASSWORD)  # the last seed
+        ids.update(authoring_ids)
     finally:
         desk.close()
     return Seeded(path, sessions, ids)
@@ -571,7 +647,9 @@ class Web:
         path = path.format(**self.seeded.ids)
         if method == "GET":
             return self.http.get(path)
-        data = {k: v.format(**self.seeded.ids) for k, v in form.items()}
+        data = {
+            k: v.format(**self.seeded.ids) if isinstance(v, str) else v for k, v in form.items()
+        }
         if path == "/sign-in":
             data["name"] = persona if persona != ANON else "nobody"
         return self.http.post(path, data={**data, "csrf_token": CSRF})
@@ -641,6 +719,9 @@ def check(web: Web, row: Row, persona: str) -> None:
     elif expected == "wrong-password":  # a user name that does not exist
         assert got.status_code == 401, f"{where}: {got.status_code}"
         assert "Wrong user name or password." in got.text, where
+    elif expected == "refused":
+        assert got.status_code in (409, 422), f"{where}: {got.status_code}"
+        assert row.refusal in got.text, f"{where}: {_problem(got.text)}"
     elif expected == "hidden":
         assert got.status_code == 404, f"{where}: {got.status_code} {_problem(got.text)}"
         twin = web.request(persona, row.method, _missing(row.path), row.form)
@@ -668,6 +749,15 @@ def test_page(reader: Web, row: Row, persona: str) -> None:
 @pytest.mark.parametrize("row", POSTS, ids=lambda r: f"POST {r.path}")
 def test_form(writer: Web, row: Row, persona: str) -> None:
     check(writer, row, persona)
+
+
+AUTHORING = [r for r in ROWS if "/author" in r.route or r.route == "/new-case"]
+
+
+@pytest.mark.parametrize("row", AUTHORING, ids=lambda r: f"{r.method} {r.path}")
+def test_a_server_admin_on_the_authoring_routes(reader: Web, writer: Web, row: Row) -> None:
+    """A server admin creates cases; a case's pages stay hidden without a membership."""
+    check(reader if row.method == "GET" else writer, row, ADMIN)
 
 
 def test_every_web_route_has_a_row(reader: Web) -> None:

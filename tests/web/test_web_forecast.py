@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from offramp.bootstrap import Services, bootstrap
-from offramp.demo import CASE, USERS, seed
-from offramp.server import create_desk_app
-from support.desk import FAST_HASHER
+from offramp.bootstrap import Services
+from offramp.demo import CASE
+from support.web import demo_desk, demo_sessions, desk_app
 
 PASSWORD = "forecast-password"
 CSRF = "forecast-csrf-token"
@@ -31,7 +29,7 @@ class Web:
     def __init__(self, desk: Services, http: TestClient) -> None:
         self.desk = desk
         self.http = http
-        self.sessions = {u.name: desk.accounts.sign_in(u.name, PASSWORD)[1] for u in USERS}
+        self.sessions = demo_sessions(desk, PASSWORD)
 
     def get(self, persona: str, path: str) -> Any:
         self.http.cookies.clear()
@@ -42,14 +40,11 @@ class Web:
 
 @pytest.fixture(scope="module")
 def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
-    path: Path = tmp_path_factory.mktemp("web-forecast") / "desk.db"
-    desk = bootstrap(str(path), hasher=FAST_HASHER)
-    try:
-        seed(desk, {u.name: PASSWORD for u in USERS})
-        with TestClient(create_desk_app(services=desk), follow_redirects=False) as http:
-            yield Web(desk, http)
-    finally:
-        desk.close()
+    with (
+        demo_desk(tmp_path_factory.mktemp("web-forecast") / "desk.db", PASSWORD) as desk,
+        desk_app(desk) as http,
+    ):
+        yield Web(desk, http)
 
 
 def _svg(page: str) -> str:

@@ -11,11 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from offramp.bootstrap import Services, bootstrap
-from offramp.demo import CASE, USERS, seed
-from offramp.server import create_desk_app
+from offramp.bootstrap import Services
+from offramp.demo import CASE
 from offramp.services.intake import MAX_TEXT
-from support.desk import FAST_HASHER
+from support.web import demo_desk, demo_sessions, desk_app
 
 PASSWORD = "intake-password"
 CSRF = "intake-csrf-token"
@@ -48,21 +47,25 @@ class Web:
 
 @pytest.fixture
 def web(tmp_path: Path) -> Iterator[Web]:
-    desk = bootstrap(str(tmp_path / "desk.db"), hasher=FAST_HASHER)
-    try:
-        seed(desk, {u.name: PASSWORD for u in USERS})
-        sessions = {
-            u.name: desk.accounts.sign_in(u.name, PASSWORD)[1]
-            for u in USERS
-            if u.name in ("mediator", "analyst", "delegate_ua", "observer")
-        }
-        with TestClient(create_desk_app(services=desk), follow_redirects=False) as http:
-            yield Web(desk, http, sessions)
-    finally:
-        desk.close()
+    with demo_desk(tmp_path / "desk.db", PASSWORD) as desk, desk_app(desk) as http:
+        sessions = demo_sessions(desk, PASSWORD, ("mediator", "analyst", "delegate_ua", "observer"))
+        yield Web(desk, http, sessions)
 
 
 PROPOSE = {"text": SEED, "article_date": "2022-03-11", "source_id": "wapo-2022-03-11"}
+# the form "Add as statement" posts for the seed sentence, citing an existing source
+ADD = {
+    "speaker": "zelensky",
+    "party": "UA",
+    "issue": "donbas",
+    "stance": "consider",
+    "option": "compromise",
+    "quote": "compromise",
+    "date": "2022-03-11",
+    "date_basis": "article date 2022-03-11",
+    "rule": "cue:consider(consider)",
+    "source_id": "wapo-2022-03-11",
+}
 
 
 def test_the_form_is_linked_for_those_who_may_add_statements(web: Web) -> None:
@@ -90,16 +93,8 @@ def test_propose_shows_the_seed_sentence_and_stores_nothing(web: Web) -> None:
 def test_add_as_statement_stores_one_unconfirmed_statement(web: Web) -> None:
     n, _, positions = web.state()
     form = {
-        "speaker": "zelensky",
-        "party": "UA",
-        "issue": "donbas",
-        "stance": "consider",
-        "option": "compromise",
-        "quote": "compromise",
-        "date": "2022-03-11",
-        "date_basis": "article date 2022-03-11",
-        "rule": "cue:consider(consider)",
-        "source_id": "",
+        **ADD,
+        "source_id": "",  # a new source, described by the three fields below
         "publication": "The Washington Post",
         "title": "Zelensky on compromise",
         "source_date": "2022-03-11",
@@ -167,18 +162,6 @@ def test_a_txt_upload_is_read(web: Web) -> None:
     assert 'data-party="UA" data-issue="donbas"' in page.text
 
 
-ADD = {
-    "speaker": "zelensky",
-    "party": "UA",
-    "issue": "donbas",
-    "stance": "consider",
-    "option": "compromise",
-    "quote": "compromise",
-    "date": "2022-03-11",
-    "date_basis": "article date 2022-03-11",
-    "rule": "cue:consider(consider)",
-    "source_id": "wapo-2022-03-11",
-}
 KEY = "ua-donbas-2022-03-11"
 
 

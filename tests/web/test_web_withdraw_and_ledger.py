@@ -8,10 +8,9 @@ file) and through the page; a refused form changes no table and no audit chain.
 
 from __future__ import annotations
 
-import html
 import itertools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from offramp.model.concessions import Direction
 from offramp.model.shuttle import ProposalStatus
 from offramp.store.audit import AuditEvent
 from support.desk import FAST_HASHER
+from support.web import error_flash, post_form, signed_in_over_http
 
 CASE = "ukraine-2022"
 PASSWORD = "forms-test-password"
@@ -84,27 +84,8 @@ def live(
             desk.close()
 
 
-@contextmanager
-def signed_in(live: Live, name: str) -> Iterator[httpx.Client]:
-    """A client signed in through the sign-in form, as a browser is."""
-    with httpx.Client(base_url=live.base, timeout=30, follow_redirects=False) as http:
-        http.get("/sign-in")
-        res = http.post(
-            "/sign-in",
-            data={"name": name, "password": PASSWORD, "csrf_token": http.cookies["offramp_csrf"]},
-        )
-        assert res.status_code == 303, res.text
-        yield http
-
-
-def post(http: httpx.Client, path: str, form: dict[str, Any] | None = None) -> httpx.Response:
-    return http.post(path, data={**(form or {}), "csrf_token": http.cookies["offramp_csrf"]})
-
-
-def flash(page: httpx.Response) -> str:
-    """The text of the page's error message, unescaped."""
-    start = page.text.index('data-flash="error"')
-    return html.unescape(page.text[start : page.text.index("</div>", start)])
+def signed_in(live: Live, name: str) -> AbstractContextManager[httpx.Client]:
+    return signed_in_over_http(live.base, name, PASSWORD)
 
 
 # -- withdraw a proposal --------------------------------------------------------------------
@@ -116,7 +97,7 @@ def test_the_mediator_withdraws_an_open_proposal(live: Live) -> None:
     with signed_in(live, "mediator") as mediator:
         assert action in mediator.get(SHUTTLE).text
         head = live.desk.audit.head(CASE)[0]
-        res = post(mediator, f"/cases/{CASE}/proposals/{pid}/withdraw")
+        res = post_form(mediator, f"/cases/{CASE}/proposals/{pid}/withdraw")
         assert res.status_code == 303, res.text
         assert res.headers["location"] == f"{SHUTTLE}?done=withdrawn"
 
@@ -132,14 +113,14 @@ def test_the_mediator_withdraws_an_open_proposal(live: Live) -> None:
 
         # a stale page's second click: refused with the reason, nothing changes
         before = live.state()
-        again = post(mediator, f"/cases/{CASE}/proposals/{pid}/withdraw")
+        again = post_form(mediator, f"/cases/{CASE}/proposals/{pid}/withdraw")
         assert again.status_code == 409
-        assert "only an open one can be withdrawn" in flash(again)
+        assert "only an open one can be withdrawn" in error_flash(again)
         assert 'data-proposal="1"' in again.text  # the shuttle, re-rendered
         assert live.state() == before
 
         # an id that does not exist: the plain 404 page
-        missing = post(mediator, f"/cases/{CASE}/proposals/999999/withdraw")
+        missing = post_form(mediator, f"/cases/{CASE}/proposals/999999/withdraw")
         assert missing.status_code == 404
         assert 'data-error="not-found"' in missing.text
         assert live.state() == before
@@ -152,9 +133,9 @@ def test_a_party_sees_no_withdraw_button_and_its_post_is_a_403(live: Live) -> No
         assert f'data-proposal="{pid}"' in page.text  # tabled to UA: it sees it
         assert f"/proposals/{pid}/withdraw" not in page.text
         before = live.state()
-        res = post(delegate, f"/cases/{CASE}/proposals/{pid}/withdraw")
+        res = post_form(delegate, f"/cases/{CASE}/proposals/{pid}/withdraw")
         assert res.status_code == 403
-        assert "You may not proposal.withdraw in case ukraine-2022." in flash(res)
+        assert "You may not proposal.withdraw in case ukraine-2022." in error_flash(res)
         assert live.state() == before
     assert live.status(pid) is ProposalStatus.OPEN
 
@@ -166,7 +147,7 @@ def test_who_may_not_see_proposals_gets_the_404_and_nothing_changes(
     pid = live.table()
     with signed_in(live, persona) as http:
         before = live.state()
-        res = post(http, f"/cases/{CASE}/proposals/{pid}/withdraw")
+        res = post_form(http, f"/cases/{CASE}/proposals/{pid}/withdraw")
         assert res.status_code == 404
         assert 'data-error="not-found"' in res.text
         assert live.state() == before
@@ -193,7 +174,7 @@ def test_the_mediator_records_a_concession_by_hand(live: Live) -> None:
         assert 'data-form="record-concession"' in mediator.get(LEDGER).text
         head = live.desk.audit.head(CASE)[0]
         count = len(live.desk.shuttle.ledger(mediator_actor, CASE))
-        res = post(mediator, LEDGER, CONCESSION)
+        res = post_form(mediator, LEDGER, CONCESSION)
         assert res.status_code == 303, res.text
         assert res.headers["location"] == f"{LEDGER}?done=recorded"
 
@@ -229,9 +210,9 @@ def test_a_refused_concession_re_renders_the_ledger_and_stores_nothing(
 ) -> None:
     with signed_in(live, "mediator") as mediator:
         before = live.state()
-        res = post(mediator, LEDGER, {**CONCESSION, **change})
+        res = post_form(mediator, LEDGER, {**CONCESSION, **change})
         assert res.status_code == status, res.text
-        assert message in flash(res)
+        assert message in error_flash(res)
         # the ledger again, the form open and filled in with what was given
         assert '<details class="ledger-form" open>' in res.text
         assert f'value="{CONCESSION["note"]}"' in res.text
@@ -243,9 +224,9 @@ def test_the_analyst_reads_the_ledger_without_the_form_and_a_post_is_a_403(live:
         page = analyst.get(LEDGER)
         assert page.status_code == 200 and 'data-form="record-concession"' not in page.text
         before = live.state()
-        res = post(analyst, LEDGER, CONCESSION)
+        res = post_form(analyst, LEDGER, CONCESSION)
         assert res.status_code == 403
-        assert "You may not ledger.write in case ukraine-2022." in flash(res)
+        assert "You may not ledger.write in case ukraine-2022." in error_flash(res)
         assert live.state() == before
 
 
@@ -255,7 +236,7 @@ def test_who_may_not_read_the_ledger_gets_the_404_and_nothing_changes(
 ) -> None:
     with signed_in(live, persona) as http:
         before = live.state()
-        res = post(http, LEDGER, CONCESSION)
+        res = post_form(http, LEDGER, CONCESSION)
         assert res.status_code == 404
         assert 'data-error="not-found"' in res.text
         assert "required" not in res.text

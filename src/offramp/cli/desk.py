@@ -1,9 +1,10 @@
 """The desk's CLI verbs, as Typer sub-apps for ``offramp.cli`` to register.
 
     serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
-          [--metrics-loopback]
+          [--metrics-loopback] [--policies DIR] [--key-file FILE]
     demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
-    db upgrade | user add|disable|enable NAME | user 2fa enable|disable NAME
+    db upgrade [--key-file] | db rotate-key [--key-file]
+    user add|disable|enable NAME | user 2fa enable|disable NAME
     member add|role CASE USER ROLE [--party] | member remove CASE USER
     token create USER [--expires-in 30d] | token list USER | token revoke USER ID
     case import FILE | case export CASE [--out]
@@ -33,6 +34,15 @@ from offramp.services.accounts import SYSTEM
 DbOption = Annotated[
     str,
     typer.Option("--db", envvar="OFFRAMP_DB", help="SQLite path or postgresql://... URL."),
+]
+KeyFileOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--key-file",
+        envvar="OFFRAMP_DATA_KEY_FILE",
+        help="The data key file that encrypts confidential text (default: DB.data-key "
+        "beside a SQLite file; OFFRAMP_DATA_KEY overrides both). Never inside the database.",
+    ),
 ]
 
 
@@ -123,6 +133,15 @@ def serve(
             "--precedents", help="A team's own precedent library file, added to the shipped one."
         ),
     ] = None,
+    policies: Annotated[
+        Path | None,
+        typer.Option(
+            "--policies",
+            envvar="OFFRAMP_POLICIES",
+            help="A team's folder of escalation policies (*.yaml), beside the shipped ones; "
+            "checked at start, every problem at its file and line.",
+        ),
+    ] = None,
     require_2fa_for: Annotated[
         str,
         typer.Option(
@@ -132,6 +151,7 @@ def serve(
             "'mediator', 'admin' or 'mediator,admin'.",
         ),
     ] = "",
+    key_file: KeyFileOption = None,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
     from offramp.api.app import Settings
@@ -148,8 +168,10 @@ def serve(
             db,
             clock=parse_clock(clock, "--clock"),
             precedents=precedents,
+            policies=policies,
             create_audit_key=True,
             require_2fa=parse_required(require_2fa_for),
+            key_file=key_file,
         )
         if case_file is not None:
             from offramp.files.case import load_case
@@ -207,11 +229,28 @@ db_app = typer.Typer(help="The database.", no_args_is_help=True)
 
 
 @db_app.command("upgrade")
-def db_upgrade(db: DbOption = DEFAULT_DB) -> None:
+def db_upgrade(db: DbOption = DEFAULT_DB, key_file: KeyFileOption = None) -> None:
     """Migrate the database to the newest revision."""
     with _errors():
-        migrate(db)
+        migrate(db, key_file=key_file)
     typer.echo("database is up to date")
+
+
+@db_app.command("rotate-key")
+def db_rotate_key(db: DbOption = DEFAULT_DB, key_file: KeyFileOption = None) -> None:
+    """Re-encrypt confidential text under a new data key (stop the server first)."""
+    from offramp.services.operations import rotate_key
+
+    with _errors():
+        done = rotate_key(db, key_file)
+    retired = ", ".join(done.retired) or "none"
+    typer.echo(f"re-encrypted {done.values} values under data key {done.key} (retired: {retired})")
+    if done.chains:
+        typer.echo(f"recorded the re-encryption in the audit chain of {', '.join(done.chains)}")
+    if done.file_updated:
+        typer.echo(f"{done.source} now holds only the new key; back it up apart from the database")
+    else:
+        typer.echo(f"now remove every key but the first from {done.source}")
 
 
 user_app = typer.Typer(help="Accounts.", no_args_is_help=True)

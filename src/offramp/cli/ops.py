@@ -1,7 +1,11 @@
 """Operating the desk: ``offramp backup`` and ``offramp restore``.
 
     backup  --db URL --out FILE          SQLite: online backup; PostgreSQL: pg_dump -Fc
-    restore --db URL FILE [--force]      then every audit chain is verified
+    restore --db URL FILE [--force] [--key-file FILE]   then every audit chain is verified
+
+A backup holds the confidential text encrypted, as the database does; restoring it
+needs the data key it was written under (``--key-file``, ``OFFRAMP_DATA_KEY``, or the
+key file beside the restored SQLite database).
 
 ``restore`` refuses a database that holds data unless ``--force``, migrates what it
 restored to the newest revision, re-hashes every audit chain and exits 1 if one fails.
@@ -15,7 +19,7 @@ from typing import Annotated
 import typer
 
 from offramp.bootstrap import DEFAULT_DB, bootstrap
-from offramp.cli.desk import DbOption, _errors
+from offramp.cli.desk import DbOption, KeyFileOption, _errors
 from offramp.services import operations
 
 
@@ -23,10 +27,15 @@ def backup(
     out: Annotated[Path, typer.Option("--out", help="The backup file to write.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Copy the database to one file; safe while the server runs."""
+    """Copy the database to one file; safe while the server runs (encrypted text stays
+    encrypted: keep the data key too, apart from the backup)."""
     with _errors():
         result = operations.backup(db, out)
     typer.echo(f"wrote {result.path} ({result.backend}, {result.size} bytes)")
+    typer.echo(
+        "its confidential text stays encrypted: restoring it needs the data key from "
+        f"{operations.data_key_source(db)}; keep a copy of the key apart from the backup"
+    )
 
 
 def restore(
@@ -35,11 +44,12 @@ def restore(
     force: Annotated[
         bool, typer.Option("--force", help="Replace a database that already holds data.")
     ] = False,
+    key_file: KeyFileOption = None,
 ) -> None:
     """Replace the database with a backup, then verify every audit chain."""
     with _errors():
         operations.restore(db, file, force=force)
-        desk = bootstrap(db)
+        desk = bootstrap(db, key_file=key_file)  # the backup's data key, or a clear error
         try:
             reports = desk.operations.verify_chains()
         finally:

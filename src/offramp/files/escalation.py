@@ -158,6 +158,18 @@ def _files(directories: Iterable[str | Path]) -> list[Path]:
     return [p for d in directories for p in sorted(Path(d).glob("*.yaml"))]
 
 
+def desk_policies(folder: str | Path | None) -> tuple[EscalationPolicy, ...]:
+    """The shipped policies and a team's folder of them (``offramp serve --policies``):
+    a team's policy with the id of a shipped one replaces it. A missing folder or a bad
+    file is refused here, every problem at its file and line."""
+    policies = dict(builtin_policies())
+    if folder is not None:
+        if not Path(folder).is_dir():
+            raise InputError(str(folder), "no such folder of escalation policies")
+        policies.update(load_policies(folder))
+    return tuple(policies.values())
+
+
 @cache
 def builtin_policies() -> dict[str, EscalationPolicy]:
     """The policies shipped with offramp (``offramp/data/escalation``), by id."""

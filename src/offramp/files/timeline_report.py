@@ -1,5 +1,5 @@
-"""An incident's timeline as a readable, self-contained HTML report (print it to PDF from
-a browser: no PDF library is installed with offramp, so none is produced here)."""
+"""An incident's timeline as a readable, self-contained HTML report; the words it shares
+with the PDF of the same report (:mod:`offramp.files.timeline_pdf`) are made here."""
 
 from __future__ import annotations
 
@@ -24,6 +24,31 @@ def _t(at: datetime) -> str:
     return f"{at:%Y-%m-%d %H:%M} UTC"
 
 
+report_time = _t
+
+
+def incident_summary(case: str, incident: Incident) -> str:
+    """The report's first sentence: the case, the incident, who raised it, when."""
+    return (
+        f"Case {case}, incident {incident.id} ({incident.type.value.replace('_', ' ')}), "
+        f"raised by {incident.raised_by} against {incident.against}. "
+        f"First arrival {_t(incident.first_arrival)}."
+    )
+
+
+def signed_off(review: Review) -> str:
+    return f"Reviewed by {review.written_by} at {_t(review.written_at)}."
+
+
+def printed_line(printed: datetime) -> str:
+    return f"Printed {_t(printed)} by offramp."
+
+
+TIMELINE_COLUMNS = ("when", "what", "who", "entry", "concerning")
+FOLLOW_UP_COLUMNS = ("what", "owner", "due", "done")
+RIGHT, WRONG = "What the playbook got right", "What it got wrong"
+
+
 def timeline_html(
     case: str,
     incident: Incident,
@@ -43,34 +68,32 @@ def timeline_html(
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{e(incident.id)}: timeline</title><style>{_STYLE}</style></head><body>",
         f"<h1>{e(incident.title)}</h1>",
-        f"<p>Case {e(case)}, incident <code>{e(incident.id)}</code> "
-        f"({e(incident.type.value.replace('_', ' '))}), raised by {e(incident.raised_by)} "
-        f"against {e(incident.against)}. First arrival {_t(incident.first_arrival)}.</p>",
+        f"<p>{e(incident_summary(case, incident))}</p>",
         f"<p>{e(incident.claim)}</p>",
         "<h2>Timeline</h2>",
-        "<table><thead><tr><th>when</th><th>what</th><th>who</th><th>entry</th>"
-        "<th>concerning</th></tr></thead>",
+        "<table><thead><tr>" + "".join(f"<th>{c}</th>" for c in TIMELINE_COLUMNS) + "</tr></thead>",
         f"<tbody>\n{rows}\n</tbody></table>",
     ]
     if review is not None:
         parts += [
             "<h2>Review</h2>",
             f"<p>{e(review.what_happened)}</p>",
-            "<h3>What the playbook got right</h3><ul>"
+            f"<h3>{RIGHT}</h3><ul>"
             + "".join(f"<li>{e(x)}</li>" for x in review.went_right)
             + "</ul>",
-            "<h3>What it got wrong</h3><ul>"
+            f"<h3>{WRONG}</h3><ul>"
             + "".join(f"<li>{e(x)}</li>" for x in review.went_wrong)
             + "</ul>",
-            "<h3>Follow-ups</h3><table><thead><tr><th>what</th><th>owner</th><th>due</th>"
-            "<th>done</th></tr></thead><tbody>"
+            "<h3>Follow-ups</h3><table><thead><tr>"
+            + "".join(f"<th>{c}</th>" for c in FOLLOW_UP_COLUMNS)
+            + "</tr></thead><tbody>"
             + "".join(
                 f"<tr><td>{e(f.what)}</td><td>{e(f.owner)}</td><td>{f.due.isoformat()}</td>"
                 f"<td>{'yes' if f.done else 'no'}</td></tr>"
                 for f in review.follow_ups
             )
             + "</tbody></table>",
-            f"<p>Reviewed by {e(review.written_by)} at {_t(review.written_at)}.</p>",
+            f"<p>{e(signed_off(review))}</p>",
         ]
-    parts.append(f"<footer><p>Printed {_t(printed)} by offramp.</p></footer></body></html>")
+    parts.append(f"<footer><p>{printed_line(printed)}</p></footer></body></html>")
     return "\n".join(parts) + "\n"

@@ -17,7 +17,9 @@ from typing import Any
 
 from offramp.errors import Conflict, InputError, NotFound
 from offramp.files.escalation import builtin_policies
+from offramp.files.timeline_pdf import timeline_pdf
 from offramp.files.timeline_report import timeline_html
+from offramp.model.access import POLICY, Action, DeskRole, Grant
 from offramp.model.crisis import CrisisDesk, Incident, IncidentType, PlaybookRun
 from offramp.model.crisis.directives import (
     Directive,
@@ -109,6 +111,21 @@ class StepDuty:
     role: IncidentRole
     holder: str
     recipients: RecipientsView | None
+
+
+@dataclass(frozen=True)
+class OwnedFollowUp:
+    """A follow-up of an incident's review, with the incident it follows."""
+
+    incident: str
+    title: str
+    follow_up: FollowUp
+
+
+def reads_crisis(role: str) -> bool:
+    """Whether a member with desk role ``role`` reads the crisis desk."""
+    grant = POLICY.get(DeskRole(role), {}).get(Action.CRISIS_READ, Grant.NEVER)
+    return grant is not Grant.NEVER
 
 
 @dataclass(frozen=True)
@@ -378,8 +395,9 @@ class OncallCases:
         def waive_before(
             uow: UnitOfWork, scope: Scope, run: PlaybookRun, when: datetime
         ) -> PlaybookRun:
+            title = run.step(step).spec.title
             for s in jump_waivers(run, step):
-                run = run.waive(s, scope.actor.name, when, f"jumped to step {step}")
+                run = run.waive(s, scope.actor.name, when, f"jumped to step “{title}”")
                 uow.crisis.add_step_record(scope.case.id, incident, run.step(s))
             return run
 
@@ -415,12 +433,16 @@ class OncallCases:
             run = self._run(desk, incident)
             when = self._when(at)
             run = move(uow, scope, run, when)
-            self._directive(uow, scope, incident, Directive(kind, step, when, scope.actor.name))
+            directive = Directive(kind, step, when, scope.actor.name)
+            self._directive(uow, scope, incident, directive, run.step(step).spec.title)
             uow.commit()
         return run
 
-    def _directive(self, uow: UnitOfWork, scope: Scope, incident: str, d: Directive) -> None:
-        text = f"{'jumped to' if d.kind is DirectiveKind.JUMP else 'repeated from'} step {d.step}"
+    def _directive(
+        self, uow: UnitOfWork, scope: Scope, incident: str, d: Directive, title: str
+    ) -> None:
+        verb = "jumped to" if d.kind is DirectiveKind.JUMP else "repeated from"
+        text = f"{verb} step “{title}”"
         uow.crisis.add_journal(
             scope.case.id, JournalRow(incident, d.kind.value, d.at, d.by, text, d.step, {})
         )
@@ -628,12 +650,21 @@ class OncallCases:
 
     def timeline_report(self, actor: Actor | None, slug: str, incident: str) -> str:
         """The incident's timeline (and review, if written) as a readable HTML page."""
+        return timeline_html(*self._report(actor, slug, incident))
+
+    def timeline_pdf(self, actor: Actor | None, slug: str, incident: str) -> bytes:
+        """The same report as :meth:`timeline_report`, as a PDF document."""
+        return timeline_pdf(*self._report(actor, slug, incident))
+
+    def _report(
+        self, actor: Actor | None, slug: str, incident: str
+    ) -> tuple[str, Incident, tuple[TimelineEntry, ...], Review | None, datetime]:
         entries = self.incident_timeline(actor, slug, incident)
         with self.uow() as uow:
             scope = self._read(uow, actor, slug)
             _, inc = self._open(uow, scope, incident)
         review = self.review(actor, slug, incident)
-        return timeline_html(slug, inc, entries, review, self._now())
+        return slug, inc, entries, review, self._now()
 
     # -- the review ----------------------------------------------------------------------
     def write_review(
@@ -645,9 +676,10 @@ class OncallCases:
         what_happened: str,
         went_right: Sequence[str] = (),
         went_wrong: Sequence[str] = (),
-        follow_ups: Sequence[tuple[str, str, date]] = (),
+        follow_ups: Sequence[tuple[str, str, date] | tuple[str, str, date, bool]] = (),
     ) -> Review:
-        """The review after a closed incident (written again, it replaces the last)."""
+        """The review after a closed incident (written again, it replaces the last).
+        A follow-up is (what, owner, due) or (what, owner, due, done)."""
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
             desk, inc = self._open(uow, scope, incident)
@@ -656,7 +688,7 @@ class OncallCases:
                 review = Review.after(
                     run.closed_at, inc.id, what_happened=what_happened,
                     went_right=tuple(went_right), went_wrong=tuple(went_wrong),
-                    follow_ups=tuple(FollowUp(w, o, d) for w, o, d in follow_ups),
+                    follow_ups=tuple(FollowUp(*f) for f in follow_ups),
                     written_by=scope.actor.name, written_at=self._now(),
                 )  # fmt: skip
             except ValueError as exc:
@@ -677,3 +709,30 @@ class OncallCases:
             _, inc = self._open(uow, scope, incident)
             data = uow.crisis.review(scope.case.id, inc.id)
         return None if data is None else review_of(inc.id, data)
+
+    # -- the people of the desk and their follow-ups -------------------------------------
+    def desk_people(self, actor: Actor | None, slug: str) -> tuple[str, ...]:
+        """The members whose role reads the crisis desk, by name: who may hold a role on
+        an incident or own a follow-up."""
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            members = uow.repo.list_members(scope.case.id)
+        return tuple(sorted(m.user for m in members if reads_crisis(m.role)))
+
+    def open_follow_ups(
+        self, actor: Actor | None, slug: str, owner: str
+    ) -> tuple[OwnedFollowUp, ...]:
+        """The follow-ups of the case's reviews that ``owner`` owns and has not done,
+        earliest due first."""
+        with self.uow() as uow:
+            scope = self._read(uow, actor, slug)
+            desk = uow.crisis.load(scope.case.id)
+            reviews = [(inc, uow.crisis.review(scope.case.id, inc.id)) for inc in desk.incidents]
+        out = [
+            OwnedFollowUp(inc.id, inc.title, f)
+            for inc, data in reviews
+            if data is not None
+            for f in review_of(inc.id, data).follow_ups
+            if f.owner == owner and not f.done
+        ]
+        return tuple(sorted(out, key=lambda o: (o.follow_up.due, o.incident)))

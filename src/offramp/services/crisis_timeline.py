@@ -8,8 +8,10 @@ from datetime import date, datetime
 from typing import Any
 
 from offramp.model.crisis import CrisisDesk, Incident
+from offramp.model.crisis.escalation import action_words
 from offramp.model.crisis.journal import (
     NOTE_KINDS,
+    ROLE_TITLES,
     EntryKind,
     FollowUp,
     IncidentRole,
@@ -59,9 +61,14 @@ def timeline(
         e.append(TimelineEntry(a.at, EntryKind.ARRIVAL, inc.raised_by, f"arrived: {inc.title}",
                                a.channel))  # fmt: skip
     run = desk.run(inc.id)
+    titles = {s.id: s.spec.title for s in run.steps} if run is not None else {}
+
+    def step_title(step: str) -> str:
+        return titles.get(step, step)
+
     if run is not None:
         e.append(TimelineEntry(run.started_at, EntryKind.DECISION, "",
-                               f"playbook {run.playbook} started"))  # fmt: skip
+                               f"playbook “{run.title}” started"))  # fmt: skip
         for s in run.steps:
             if s.done_at is not None:
                 late = " (late)" if s.done_at > s.due_at else ""
@@ -78,24 +85,26 @@ def timeline(
         if subject.startswith(prefix):
             for ack in acks.acks:
                 if ack.at is not None:
+                    step = step_title(subject[len(prefix) :])
                     e.append(TimelineEntry(ack.at, EntryKind.ACKNOWLEDGEMENT, ack.by,
-                                           f"{ack.recipient} acknowledged {subject[len(prefix):]}",
+                                           f"{ack.recipient} acknowledged “{step}”",
                                            ack.recipient))  # fmt: skip
     for act in actions:
         if act.subject.startswith(prefix):
-            level = act.data.get("level") or "the same level"
+            repetition = int(act.key.rpartition("#")[2] or 1)
+            words = action_words(act.data["action"], act.data.get("level"), repetition)
             e.append(TimelineEntry(act.due_at, EntryKind.ESCALATION, SWEEPER,
-                                   f"{act.data['action']} ({act.policy} {act.key}) to {level}",
+                                   f"{words}: {step_title(act.subject[len(prefix):])}",
                                    act.subject[len(prefix):]))  # fmt: skip
     for holder in roles.values():
         e.append(TimelineEntry(holder.since, EntryKind.ROLE, holder.named_by,
-                               f"{holder.holder} is {holder.role.value}"))  # fmt: skip
+                               f"{holder.holder} is {ROLE_TITLES[holder.role]}"))  # fmt: skip
     for row in journal:
         if row.kind in {k.value for k in NOTE_KINDS}:
             e.append(TimelineEntry(row.at, EntryKind(row.kind), row.author, row.text, row.ref))
         elif row.kind in ("jump", "repeat"):
             e.append(TimelineEntry(row.at, EntryKind.DECISION, row.author, row.text, row.ref))
         elif row.kind == "step_history":
-            e.append(TimelineEntry(row.at, EntryKind.STEP, row.author,
-                                   f"done before a repeat: {row.ref}", row.ref))  # fmt: skip
+            done = f"done before a repeat: {step_title(row.ref)}"
+            e.append(TimelineEntry(row.at, EntryKind.STEP, row.author, done, row.ref))
     return ordered(e)

@@ -23,6 +23,8 @@ from typing import Any, Literal
 from sqlalchemy import Connection, insert, select, text, update
 
 from offramp.store import audit_cover
+from offramp.store.cipher import Keyring, SealBroken, is_sealed
+from offramp.store.sealed import keyring_of
 from offramp.store.tables import audit_events, cases, chain_heads
 
 GENESIS = "0" * 64
@@ -109,7 +111,7 @@ def append(
             seq=seq,
             actor=actor,
             action=action,
-            payload=body,
+            payload=keyring_of(conn).seal(body, PAYLOAD),
             at=at,
             prev_hash=prev,
             hash=digest,
@@ -125,8 +127,24 @@ def append(
     return AuditEvent(chain, seq, actor, action, payload, now, prev, digest)
 
 
+PAYLOAD = "audit_events.payload"  # sealed: payloads repeat message bodies and note titles
+
+
+def payload_text(ring: Keyring, stored: str) -> str:
+    """The canonical JSON an event was hashed over (sealed since migration 0008, plain
+    before; the hash vouches for either). For a value that does not open, a JSON string
+    no event hashes to, so that verifying reports the event modified."""
+    if not is_sealed(stored):
+        return stored
+    try:
+        return ring.open(stored, PAYLOAD)
+    except SealBroken:
+        return canonical("\u2400 unreadable")
+
+
 def events(conn: Connection, chain: str, *, after: int = 0, limit: int = 1000) -> list[AuditEvent]:
     """Events of the chain in sequence order."""
+    ring = keyring_of(conn)
     rows = conn.execute(
         select(audit_events)
         .where(audit_events.c.chain == chain, audit_events.c.seq > after)
@@ -139,7 +157,7 @@ def events(conn: Connection, chain: str, *, after: int = 0, limit: int = 1000) -
             r.seq,
             r.actor,
             r.action,
-            json.loads(r.payload),
+            json.loads(ring.open(r.payload, PAYLOAD)),
             datetime.fromisoformat(r.at),
             r.prev_hash,
             r.hash,
@@ -182,11 +200,13 @@ def verify_from(conn: Connection, chain: str, checkpoint: tuple[int, str]) -> Ve
     ).all()
     head_seq, head_hash = head(conn, chain)
     prev, expected = None, seq
+    ring = keyring_of(conn)
     for r in rows:
+        text = payload_text(ring, r.payload)
         ok = (
             r.seq == expected
             and (prev is None or r.prev_hash == prev)
-            and event_hash(r.seq, chain, r.actor, r.action, r.payload, r.at, r.prev_hash) == r.hash
+            and event_hash(r.seq, chain, r.actor, r.action, text, r.at, r.prev_hash) == r.hash
             and (prev is not None or r.hash == digest)
         )
         if not ok:
@@ -211,9 +231,11 @@ def verify_chain(conn: Connection, chain: str) -> VerifyReport:
     head_seq, head_hash = head(conn, chain)
     n = len(rows)
     top = max([head_seq, n, *(r.seq for r in rows)], default=0) + 1
+    ring = keyring_of(conn)
+    texts = {r.seq: payload_text(ring, r.payload) for r in rows}
 
     def h(r: Any, seq: int, prev: str) -> str:
-        return event_hash(seq, chain, r.actor, r.action, r.payload, r.at, prev)
+        return event_hash(seq, chain, r.actor, r.action, texts[r.seq], r.at, prev)
 
     def bad(seq: int, problem: Problem, message: str) -> VerifyReport:
         return VerifyReport(chain, n, head_seq, False, seq, problem, message)

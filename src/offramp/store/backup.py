@@ -31,8 +31,9 @@ from offramp.store.engine import normalise_url
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_MAGIC = b"PGDMP"
 PG_BIN_DIRS = "/usr/lib/postgresql"
-#: Tables that hold no desk data: a migrated but unused database has rows only here.
-BOOKKEEPING = frozenset({"alembic_version"})
+#: Tables that hold no desk data: a migrated but unused database has rows only here
+#: (``data_keys``: the ids of the data keys in use, see ``store/sealed.py``).
+BOOKKEEPING = frozenset({"alembic_version", "data_keys"})
 
 
 @dataclass(frozen=True)

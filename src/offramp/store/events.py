@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, select, text
 
 from offramp.store import audit
+from offramp.store.sealed import keyring_of
 from offramp.store.tables import audit_events, cases, chain_heads
 
 CHANNEL = "offramp_audit"
@@ -55,7 +56,8 @@ def recorded(conn: Connection, chain: str, actions: Iterable[str]) -> list[dict[
             audit_events.c.chain == chain, audit_events.c.action.in_(sorted(set(actions)))
         )
     ).all()
-    return [json.loads(r.payload) for r in rows]
+    ring = keyring_of(conn)
+    return [json.loads(ring.open(r.payload, audit.PAYLOAD)) for r in rows]
 
 
 def stream_key(conn: Connection, now: datetime) -> bytes:
@@ -73,7 +75,8 @@ def stream_key(conn: Connection, now: datetime) -> bytes:
         .limit(1)
     ).first()
     if found is not None:
-        return bytes.fromhex(json.loads(found.payload)["key"])
+        payload = keyring_of(conn).open(found.payload, audit.PAYLOAD)
+        return bytes.fromhex(json.loads(payload)["key"])
     key = secrets.token_bytes(32)
     audit.append(conn, audit.SERVER_CHAIN, "system", KEY_ACTION, {"key": key.hex()}, now)
     return key

@@ -44,6 +44,8 @@ from offramp.model.shuttle import (
     channels_for,
 )
 from offramp.store import tables as t
+from offramp.store.cipher import Keyring
+from offramp.store.sealed import keyring_of
 
 T = TypeVar("T")
 
@@ -636,7 +638,7 @@ class Repository:
                 case_id=case_id,
                 channel_id=channel.id,
                 author=author,
-                body=body,
+                body=keyring_of(self.conn).seal(body, "messages.body"),
                 mark=mark.value,
                 at=at,
                 relay_of=relay_of,
@@ -654,7 +656,7 @@ class Repository:
         row = self.conn.execute(
             _message_query().where(t.messages.c.case_id == case_id, t.messages.c.id == message_id)
         ).first()
-        return _message(row) if row else None
+        return _message(row, keyring_of(self.conn)) if row else None
 
     def list_messages(
         self,
@@ -685,11 +687,12 @@ class Repository:
         )
         if before is not None:
             q = q.where(t.messages.c.id < before)
-        if query:
-            q = q.where(t.messages.c.body.contains(query, autoescape=True))
         order = t.messages.c.id.desc() if newest else t.messages.c.id
-        rows = self.conn.execute(q.order_by(order).limit(limit)).all()
-        found = [_message(r) for r in rows]
+        ring = keyring_of(self.conn)
+        if query:  # bodies are sealed: search opens them, a page of rows at a time
+            found = _search(self.conn, q.order_by(order), ring, query, limit)
+        else:
+            found = [_message(r, ring) for r in self.conn.execute(q.order_by(order).limit(limit))]
         return found[::-1] if newest else found
 
     def count_messages(self, case_id: int, channel_keys: list[str]) -> dict[str, int]:
@@ -704,23 +707,26 @@ class Repository:
     # -- claims ------------------------------------------------------------------------
     def add_claim(self, case_id: int, claim: Claim) -> Versioned[Claim]:
         res = self.conn.execute(
-            insert(t.claims).values(case_id=case_id, version=1, **_claim_values(claim))
+            insert(t.claims).values(
+                case_id=case_id, version=1, **_claim_values(claim, keyring_of(self.conn))
+            )
         )
         cid = _pk(res)
         return Versioned(cid, 1, Claim(cid, *_claim_tail(claim)))
 
     def get_claim(self, case_id: int, claim_id: int) -> Versioned[Claim] | None:
         row = self._case_row(t.claims, case_id, claim_id)
-        return _claim(row) if row else None
+        return _claim(row, keyring_of(self.conn)) if row else None
 
     def list_claims(self, case_id: int, parties: frozenset[str] | None) -> list[Versioned[Claim]]:
         q = select(t.claims).where(t.claims.c.case_id == case_id)
         if parties is not None:
             q = q.where(or_(t.claims.c.party.in_(parties), t.claims.c.relayed_to.in_(parties)))
-        return [_claim(r) for r in self.conn.execute(q.order_by(t.claims.c.id)).all()]
+        ring = keyring_of(self.conn)
+        return [_claim(r, ring) for r in self.conn.execute(q.order_by(t.claims.c.id)).all()]
 
     def save_claim(self, case_id: int, claim: Claim, expected_version: int) -> bool:
-        values = _claim_values(claim)
+        values = _claim_values(claim, keyring_of(self.conn))
         return self._compare_and_set(t.claims, case_id, claim.id, expected_version, **values)
 
     # -- proposals --------------------------------------------------------------------------
@@ -806,29 +812,31 @@ class Repository:
     # -- notes ------------------------------------------------------------------------------
     def add_note(self, case_id: int, author: str, title: str, body: str) -> NoteRow:
         at = self.clock.now()
+        sealed = _sealed_note(keyring_of(self.conn), title, body)
         res = self.conn.execute(
             insert(t.notes).values(
-                case_id=case_id, author=author, title=title, body=body, version=1, updated_at=at
+                case_id=case_id, author=author, version=1, updated_at=at, **sealed
             )
         )
         return NoteRow(_pk(res), author, title, body, 1, at)
 
     def get_note(self, case_id: int, note_id: int) -> NoteRow | None:
         row = self._case_row(t.notes, case_id, note_id)
-        return _note(row) if row else None
+        return _note(row, keyring_of(self.conn)) if row else None
 
     def list_notes(self, case_id: int, ids: frozenset[int] | None = None) -> list[NoteRow]:
         q = select(t.notes).where(t.notes.c.case_id == case_id)
         if ids is not None:
             q = q.where(t.notes.c.id.in_(ids))
-        return [_note(r) for r in self.conn.execute(q.order_by(t.notes.c.id)).all()]
+        ring = keyring_of(self.conn)
+        return [_note(r, ring) for r in self.conn.execute(q.order_by(t.notes.c.id)).all()]
 
     def update_note(
         self, case_id: int, note_id: int, title: str, body: str, expected_version: int
     ) -> bool:
         return self._compare_and_set(
             t.notes, case_id, note_id, expected_version,
-            title=title, body=body, updated_at=self.clock.now(),
+            updated_at=self.clock.now(), **_sealed_note(keyring_of(self.conn), title, body),
         )  # fmt: skip
 
     # -- for tests and operators -----------------------------------------------------------
@@ -901,13 +909,13 @@ _MODES = {m.value: m for m in RelayMode}
 _LABELS = {m.value: m for m in RelayLabel}
 
 
-def _message(row: Row[Any]) -> Message:
+def _message(row: Row[Any], ring: Keyring) -> Message:
     # dict lookups, not Enum(value): a channel page converts hundreds of rows
     return Message(
         row.id,
         row.channel_key,
         row.author,
-        row.body,
+        ring.open(row.body, "messages.body"),
         _MARKS[row.mark],
         utc(row.at),
         row.relay_of,
@@ -917,10 +925,30 @@ def _message(row: Row[Any]) -> Message:
     )
 
 
-def _claim_values(c: Claim) -> dict[str, Any]:
+def _search(conn: Connection, q: Any, ring: Keyring, query: str, limit: int) -> list[Message]:
+    """The first ``limit`` messages of ``q`` whose body contains ``query`` (any case)."""
+    needle, offset = query.casefold(), 0
+    found: list[Message] = []
+    while len(found) < limit:
+        rows = conn.execute(q.limit(SEARCH_PAGE).offset(offset)).all()
+        found += [m for m in (_message(r, ring) for r in rows) if needle in m.body.casefold()]
+        if len(rows) < SEARCH_PAGE:
+            break
+        offset += SEARCH_PAGE
+    return found[:limit]
+
+
+SEARCH_PAGE = 500
+
+
+def _sealed_note(ring: Keyring, title: str, body: str) -> dict[str, str]:
+    return {"title": ring.seal(title, "notes.title"), "body": ring.seal(body, "notes.body")}
+
+
+def _claim_values(c: Claim, ring: Keyring) -> dict[str, Any]:
     return {
         "party": c.party,
-        "text": c.text,
+        "text": ring.seal(c.text, "claims.text"),
         "statement": c.statement,
         "relayed_to": c.relayed_to,
         "label": c.label.value if c.label else None,
@@ -942,7 +970,7 @@ def _claim_tail(c: Claim) -> tuple[Any, ...]:
     return (c.party, c.text, c.history, c.statement, c.relayed_to, c.label)
 
 
-def _claim(row: Row[Any]) -> Versioned[Claim]:
+def _claim(row: Row[Any], ring: Keyring) -> Versioned[Claim]:
     history = tuple(
         ClaimStep(
             ClaimState(s["state"]),
@@ -957,7 +985,7 @@ def _claim(row: Row[Any]) -> Versioned[Claim]:
     claim = Claim(
         row.id,
         row.party,
-        row.text,
+        ring.open(row.text, "claims.text"),
         history,
         row.statement,
         row.relayed_to,
@@ -1002,5 +1030,12 @@ def _proposal(row: Row[Any]) -> Versioned[Proposal]:
     return Versioned(row.id, row.version, p)
 
 
-def _note(row: Row[Any]) -> NoteRow:
-    return NoteRow(row.id, row.author, row.title, row.body, row.version, utc(row.updated_at))
+def _note(row: Row[Any], ring: Keyring) -> NoteRow:
+    return NoteRow(
+        row.id,
+        row.author,
+        ring.open(row.title, "notes.title"),
+        ring.open(row.body, "notes.body"),
+        row.version,
+        utc(row.updated_at),
+    )

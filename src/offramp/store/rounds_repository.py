@@ -16,6 +16,7 @@ from offramp.model.codings import Coding, IssueCoding, StoredCoding
 from offramp.model.rounds import Answer, Round, RoundPackage, RoundState, Visibility
 from offramp.store.repository import Versioned
 from offramp.store.rounds_tables import codings, round_answers, rounds
+from offramp.store.sealed import seal_json, unseal_json
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -153,19 +154,20 @@ class RoundsRepository:
         row = self.conn.execute(
             select(codings).where(codings.c.case_id == case_id, codings.c.party == party)
         ).first()
-        return None if row is None else _coding(row)
+        return None if row is None else _coding(row, unseal_json(self.conn, row.data, WHERE))
 
     def list_codings(self, case_id: int, *, shared_only: bool) -> list[StoredCoding]:
         q = select(codings).where(codings.c.case_id == case_id)
         if shared_only:
             q = q.where(codings.c.shared_at.is_not(None))
-        return [_coding(r) for r in self.conn.execute(q.order_by(codings.c.party))]
+        rows = self.conn.execute(q.order_by(codings.c.party))
+        return [_coding(r, unseal_json(self.conn, r.data, WHERE)) for r in rows]
 
     def save_coding(self, case_id: int, stored: StoredCoding, version: int | None) -> bool:
         """Insert (``version`` None) or update the row at ``version`` to ``stored``."""
         values = {
             "version": stored.version,
-            "data": _coding_data(stored.coding),
+            "data": seal_json(self.conn, _coding_data(stored.coding), WHERE),
             "updated_at": stored.updated_at,
             "updated_by": stored.updated_by,
             "shared_at": stored.shared_at,
@@ -186,6 +188,9 @@ class RoundsRepository:
             .values(**values)
         )
         return res.rowcount == 1
+
+
+WHERE = "codings.data"  # the sealed column: a party's private coding
 
 
 def _keys(accepted: frozenset[str] | None) -> list[str] | None:
@@ -211,8 +216,8 @@ def _coding_data(c: Coding) -> dict[str, Any]:
     }
 
 
-def _coding(row: Row[Any]) -> StoredCoding:
-    data = row.data
+def _coding(row: Row[Any], data: dict[str, Any]) -> StoredCoding:
+    """A coding from its row and its opened ``data``."""
     coding = Coding(
         party=row.party,
         issues=tuple(

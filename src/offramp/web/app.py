@@ -20,20 +20,50 @@ from offramp.bootstrap import Services
 from offramp.errors import NotFound
 from offramp.web import (
     audit,
+    authoring,
+    authoring_positions,
     cases,
+    codings,
     crisis,
+    crisis_incident,
+    crisis_oncall,
+    crisis_review,
+    crisis_times,
     forecast,
     intake,
     ledger,
     needs,
+    precedents,
+    rounds,
     security,
     shuttle,
     signin,
+    two_factor,
 )
 from offramp.web.pages import HERE, NO_PAGE, error_page, guarded, viewer_of
 
 API_PREFIX = "/api"
-PAGES = (signin, cases, shuttle, ledger, audit, crisis, intake, forecast, needs)
+PAGES = (
+    signin,
+    two_factor,
+    cases,
+    shuttle,
+    ledger,
+    audit,
+    crisis,
+    crisis_oncall,
+    crisis_times,
+    crisis_incident,
+    crisis_review,
+    intake,
+    forecast,
+    needs,
+    rounds,
+    codings,
+    precedents,
+    authoring,
+    authoring_positions,
+)
 Handler = Callable[[Request, Exception], Response | Awaitable[Response]]
 
 

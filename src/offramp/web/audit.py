@@ -53,6 +53,7 @@ ACTIONS = {
     "claim.deny": "denied a claim",
     "claim.relay": "relayed a claim",
     "claim.request": "asked for an assurance",
+    "data.reseal": "changed the encryption of the confidential text",
     "ledger.record": "recorded a concession",
     "member.add": "added a member",
     "member.change": "changed a member's role",

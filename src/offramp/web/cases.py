@@ -16,6 +16,8 @@ from offramp.model.access import Action, DeskRole
 from offramp.model.parse import parse_day
 from offramp.model.shuttle import ProposalStatus
 from offramp.services.access import Actor
+from offramp.web.codings import CHOICES as CODING_CHOICES
+from offramp.web.codings import coded_report
 from offramp.web.dealspace import deal_space_view
 from offramp.web.overview import build_overview, default_dates
 from offramp.web.pages import (
@@ -32,6 +34,7 @@ from offramp.web.pages import (
     see_other,
     signed_in,
 )
+from offramp.web.precedent_words import option_keys
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -135,7 +138,9 @@ async def deal_space(request: Request, slug: str, services: ServicesDep) -> Resp
     at = parse_day(request.query_params.get("at"), "at") or last
     if not cv.may(Action.ANALYSIS_READ):
         raise NotFound(NO_PAGE)
-    report = services.analysis.report(viewer, slug, at)
+    report, coding, computed_on = coded_report(
+        services, viewer, cv, at, request.query_params.get("coding")
+    )
     tabled = (
         [
             (v.proposal.title, dict(v.proposal.package))
@@ -145,7 +150,8 @@ async def deal_space(request: Request, slug: str, services: ServicesDep) -> Resp
         if cv.may(Action.PROPOSAL_READ)
         else []
     )
-    view = deal_space_view(cv.case, report.to_dict(), at, tabled)
+    links = services.precedents.links_for(viewer, slug, option_keys(cv.case))
+    view = deal_space_view(cv.case, report.to_dict(), at, tabled, links)
     return render(
         request,
         "deal_space.html",
@@ -155,6 +161,9 @@ async def deal_space(request: Request, slug: str, services: ServicesDep) -> Resp
             "dates": cv.case.dates(),
             "view": view,
             "parties": cv.case.negotiating_parties(),
+            "coding": coding,
+            "codings": CODING_CHOICES,
+            "computed_on": computed_on,
         },
     )
 

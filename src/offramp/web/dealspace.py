@@ -9,14 +9,16 @@ The report is read as a mapping so the page depends only on its documented keys:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from offramp.analysis.problem import problem_from_case
 from offramp.model import Case
 from offramp.model.changes import changes_between
+from offramp.services.precedents import LinkView, OptionKey
 from offramp.web import words
+from offramp.web.precedent_words import LinkLine, lines_on, lines_on_issues
 from offramp.web.svg import deal_space_svg, reservation_of, utilities_of
 
 SOLUTIONS = (
@@ -37,6 +39,7 @@ class PackageView:
     utilities: tuple[tuple[str, float], ...]
     sentences: tuple[str, ...]
     ids: tuple[tuple[str, str], ...] = ()
+    precedents: tuple[LinkLine, ...] = ()  # the links the viewer sees on its options
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,7 @@ class DealSpaceView:
     history: tuple[tuple[str, bool, float], ...] = ()
     opening: tuple[tuple[str, str], ...] = ()
     tabled: tuple[str, ...] = ()
+    enlarge_precedents: tuple[tuple[LinkLine, ...], ...] = ()  # per suggestion
 
 
 def _labels(case: Case, options: Mapping[str, Any] | None) -> tuple[tuple[str, str], ...]:
@@ -195,9 +199,12 @@ def deal_space_view(
     report: Mapping[str, Any],
     at: date | None = None,
     tabled: Sequence[tuple[str, Mapping[str, str]]] = (),
+    links: Mapping[OptionKey, Sequence[LinkView]] | None = None,
 ) -> DealSpaceView:
     """Everything the deal-space page shows, from one analysis report (and the
-    ``tabled`` packages, title and options, to plot)."""
+    ``tabled`` packages, title and options, to plot; the precedent ``links`` the viewer
+    sees, by option)."""
+    links = links or {}
     parties = tuple(str(p) for p in report.get("parties", ()))
     ripeness = report.get("ripeness")
     if isinstance(ripeness, Mapping):
@@ -213,6 +220,10 @@ def deal_space_view(
         _package(case, f"package-{k}", f"Package {k + 1}", p, parties)
         for k, p in enumerate(report.get("packages") or ())
         if isinstance(p, Mapping)
+    )
+    solutions, packages = (
+        tuple(replace(v, precedents=lines_on(case, links, v.ids)) for v in views)
+        for views in (solutions, packages)
     )
     enlarge_raw = report.get("enlarge") or ()
     if isinstance(enlarge_raw, Mapping):
@@ -239,6 +250,12 @@ def deal_space_view(
         if isinstance(ripeness, Mapping) and not report.get("ripe")
         else (),
         tabled=tuple(t for t, _ in points),
+        enlarge_precedents=tuple(
+            lines_on_issues(case, links, (str(i) for i in e.get("chosen") or ()))
+            if isinstance(e, Mapping)
+            else ()
+            for e in enlarge_raw
+        ),
         history=tuple(
             (str(h.get("at", "")), bool(h.get("ripe")), float(h.get("opening_concession") or 0.0))
             for h in report.get("history") or ()

@@ -15,12 +15,15 @@ ideals are the mediator's assessment).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from offramp.model import Case
 from offramp.model.shuttle import ProposalStatus, Response
+from offramp.services.precedents import LinkView
 from offramp.services.shuttle import ProposalView
+from offramp.web.precedent_words import LinkLine, link_lines
 
 BADGE = {
     ProposalStatus.OPEN: "open",
@@ -54,6 +57,7 @@ class PackageCard:
     open: bool
     may_answer: bool
     own: Answer | None
+    precedents: tuple[LinkLine, ...] = ()  # the links the viewer sees on its options
 
 
 def day_of(case: Case, on: date) -> date:
@@ -97,8 +101,15 @@ def _answer(r_party: str, response: Response, note: str, by: str | None) -> Answ
     return Answer(r_party, words.get(response, "rejected"), note, by)
 
 
-def package_card(case: Case, view: ProposalView, party: str | None, sees_all: bool) -> PackageCard:
-    """The card for ``view``; ``sees_all``: the viewer may read every party's answer."""
+def package_card(
+    case: Case,
+    view: ProposalView,
+    party: str | None,
+    sees_all: bool,
+    links: Sequence[LinkView] = (),
+) -> PackageCard:
+    """The card for ``view``; ``sees_all``: the viewer may read every party's answer;
+    ``links``: the precedents the viewer sees on the package's options."""
     p = view.proposal
     on = day_of(case, p.at.date())
     options = []
@@ -143,4 +154,5 @@ def package_card(case: Case, view: ProposalView, party: str | None, sees_all: bo
         open=not settled,
         may_answer=(not settled and mine is not None and mine.response is Response.PENDING),
         own=own,
+        precedents=link_lines(case, links),
     )

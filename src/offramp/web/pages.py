@@ -51,6 +51,7 @@ DONE = {
     "withdrawn": "Package withdrawn; the parties can no longer answer it.",
     "recorded": "Concession recorded in the ledger.",
     "signed-out": "You are signed out.",
+    "two-factor-off": "Two-factor sign-in is off: your password alone signs you in.",
     "shared": "Shared: that member now sees it.",
     "linked": "Precedent linked: it is shown wherever that option is shown.",
     "unlinked": "Link removed.",

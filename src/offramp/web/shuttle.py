@@ -113,9 +113,11 @@ def cards(services: Services, viewer: Actor, cv: CaseView) -> list[PackageCard]:
     """The proposals the viewer may read, as the page states them."""
     if not cv.may(Action.PROPOSAL_READ):
         return []
+    views = services.shuttle.list_proposals(viewer, cv.slug)
+    links = services.precedents.links_for_proposals(viewer, cv.slug, views)
     return [
-        package_card(cv.case, v, cv.party, cv.may(Action.PROPOSAL_RESPONSES))
-        for v in services.shuttle.list_proposals(viewer, cv.slug)
+        package_card(cv.case, v, cv.party, cv.may(Action.PROPOSAL_RESPONSES), links[v.proposal.id])
+        for v in views
     ]
 
 

@@ -38,6 +38,10 @@ HEARTBEAT = 15.0  # seconds between keep-alive comments, on a fixed schedule
 RETRY_MS = 3000  # how long EventSource waits before reconnecting
 BATCH = 500
 MEDIA = "text/event-stream"
+# a case's streams are woken at most this often (seconds): under many writes each wake
+# then carries several events in one chunk, so a stream costs a write per window, not a
+# write per event; the first write after a quiet spell wakes them at once
+COALESCE = 0.1
 
 
 class _Waker:
@@ -45,7 +49,8 @@ class _Waker:
 
     It subscribes once per case; when the feed (on its own thread) reports that the
     case's chain grew, it makes one call into the loop, which sets every waiting
-    stream's event. It is dropped when its last stream ends.
+    stream's event, at once or, within :data:`COALESCE` of the last wake, at the end of
+    that window. It is dropped when its last stream ends.
     """
 
     _all: ClassVar[dict[tuple[int, int], _Waker]] = {}
@@ -54,6 +59,8 @@ class _Waker:
         self.loop, self.service = loop, service
         self.waiting: dict[str, set[asyncio.Event]] = {}
         self._unsubscribe: dict[str, Callable[[], None]] = {}
+        self._last: dict[str, float] = {}  # when each case's streams were last woken
+        self._pending: set[str] = set()  # cases with a wake scheduled
 
     @classmethod
     def of(cls, loop: asyncio.AbstractEventLoop, service: EventService) -> _Waker:
@@ -83,6 +90,18 @@ class _Waker:
             self.loop.call_soon_threadsafe(self._wake, slug)
 
     def _wake(self, slug: str) -> None:
+        if slug in self._pending:
+            return
+        due = self._last.get(slug, float("-inf")) + COALESCE
+        if self.loop.time() >= due:
+            self._flush(slug)
+        else:
+            self._pending.add(slug)
+            self.loop.call_at(due, self._flush, slug)
+
+    def _flush(self, slug: str) -> None:
+        self._pending.discard(slug)
+        self._last[slug] = self.loop.time()
         for wake in self.waiting.get(slug, ()):
             wake.set()
 

@@ -47,6 +47,31 @@ def next_level(level: ChannelLevel | None) -> ChannelLevel:
     return CHANNEL_LADDER[min(k + 1, len(CHANNEL_LADDER) - 1)]
 
 
+SPECIAL_LEVELS = {"un_security_council": "UN Security Council"}
+
+
+def level_words(level: ChannelLevel | str | None) -> str:
+    """A channel level in words: ``defence ministers``, ``UN Security Council``."""
+    if level is None or level == "":
+        return "the next level"
+    value = str(level)
+    return SPECIAL_LEVELS.get(value, value.replace("_", " "))
+
+
+def ordinal(n: int) -> str:
+    """``2nd``, ``3rd``, ``11th``."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def action_words(action: str, level: ChannelLevel | str | None, repetition: int) -> str:
+    """``re-send on the same level`` or ``escalate to heads of state, for the 2nd time``."""
+    words = (
+        "re-send on the same level" if action == "resend" else f"escalate to {level_words(level)}"
+    )
+    return words if repetition == 1 else f"{words}, for the {ordinal(repetition)} time"
+
+
 class PolicySubject(StrEnum):
     ACKNOWLEDGEMENT = "acknowledgement"
     STEP = "step"

@@ -16,6 +16,8 @@
 //   list and the shuttle's channel headers are the messages posted or relayed since
 //   then, read from the stream resumed at that id (?after=, answered at once). Ids are
 //   opaque; only the server reads them. A channel is seen when its column is on screen.
+// Announcements. A region's [data-live-summary] (words for what it shows) is read into the
+//   page's [data-live-announce] (role=status, aria-live=polite) when a swap changes it.
 // Notifications. On "What needs me", a button asks leave to notify; after that, each new
 //   item that needs the user is announced once (Notification API).
 (() => {
@@ -238,6 +240,19 @@
     });
   }
 
+  // A swapped region is a new element, which screen readers do not announce; so a
+  // region's [data-live-summary] is read, when its words change, into the page's one
+  // polite live region, [data-live-announce], which is never swapped.
+  function announce(old, fresh) {
+    const said = document.querySelector("[data-live-announce]");
+    const next = fresh.querySelector("[data-live-summary]");
+    if (!said || !next) return;
+    const prev = old.querySelector("[data-live-summary]");
+    const words = next.textContent.trim();
+    if (prev && prev.textContent.trim() === words) return;
+    said.textContent = words;
+  }
+
   let pending = false;
   let running = false;
   let stopped = false;
@@ -287,6 +302,7 @@
         if (kept) form.replaceWith(kept);
       });
       restore(fresh, state);
+      announce(region, fresh);
       document.dispatchEvent(new CustomEvent("offramp:live-swap", { detail: { region: fresh } }));
       fresh.querySelectorAll("[data-message], [data-need]").forEach((el) => {
         if (!before.has(el.dataset.message || el.dataset.need)) el.classList.add("live-flash");
