@@ -5,17 +5,71 @@
 import-linter contract), so they meet here, over one set of services::
 
     uvicorn --factory offramp.server:app_from_env     # OFFRAMP_DB=... (default offramp.db)
+
+``offramp serve --workers N`` starts N processes of :func:`app_from_serve_options`, each
+built from the same :class:`ServeOptions` (handed over in ``OFFRAMP_SERVE_OPTIONS``).
 """
 
 from __future__ import annotations
 
+import json
 import os
+from dataclasses import asdict, dataclass
 
 from fastapi import FastAPI
 
 from offramp.api.app import Settings, create_app
-from offramp.bootstrap import DEFAULT_DB, Services
+from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
+from offramp.model.parse import parse_clock
+from offramp.services.two_factor import parse_required
 from offramp.web.app import mount_web
+
+OPTIONS_ENV = "OFFRAMP_SERVE_OPTIONS"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """What ``offramp serve`` was given, as every worker process needs it."""
+
+    db: str = DEFAULT_DB
+    clock: str | None = None
+    precedents: str | None = None
+    policies: str | None = None
+    require_2fa_for: str = ""
+    key_file: str | None = None
+    metrics_loopback: bool = False
+    sweep_seconds: float = 30.0
+    json_logs: bool = False
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> ServeOptions:
+        return cls(**json.loads(text))
+
+    def services(self) -> Services:
+        """The desk's services on these options (migrates the database first)."""
+        return bootstrap(
+            self.db,
+            clock=parse_clock(self.clock, "--clock"),
+            precedents=self.precedents,
+            policies=self.policies,
+            create_audit_key=True,
+            require_2fa=parse_required(self.require_2fa_for),
+            key_file=self.key_file,
+        )
+
+    def app(self, services: Services) -> FastAPI:
+        """The desk app over ``services`` with these options' settings."""
+        if self.json_logs:
+            from offramp.api.requestlog import use_json_lines
+
+            use_json_lines()
+        settings = Settings(
+            db=self.db, metrics_loopback=self.metrics_loopback, sweep_seconds=self.sweep_seconds
+        )
+        return create_desk_app(settings, services=services)
 
 
 def create_desk_app(
@@ -30,3 +84,10 @@ def create_desk_app(
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``."""
     return create_desk_app(Settings(db=os.environ.get("OFFRAMP_DB", DEFAULT_DB)))
+
+
+def app_from_serve_options() -> FastAPI:
+    """For each worker of ``offramp serve --workers N``: the options in
+    ``OFFRAMP_SERVE_OPTIONS``, as the command checked them before starting the workers."""
+    options = ServeOptions.from_json(os.environ[OPTIONS_ENV])
+    return options.app(options.services())

@@ -530,3 +530,49 @@ def test_two_processes_on_postgresql_share_streams_and_sweep_once(
         if e.action.startswith("crisis.step.")
     ]
     assert steps and len(steps) == len(set(steps))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("world", [b for b in backends() if b == "postgresql"], indirect=True)
+def test_serve_with_workers_runs_that_many_processes_that_all_deliver(world: World) -> None:
+    world.desk.close()
+    srv = start_server(world.url, extra_args=("--workers", "2"))
+    try:
+        workers = _workers(srv.proc.pid)
+        assert len(workers) == 2, workers  # the supervisor's two worker processes
+        token = world.tokens["delegate_ua"]
+        streams = [Listener(srv.url, token) for _ in range(4)]
+        for live in streams:
+            assert [f.event for f in live.wait_for(1)] == ["ready"]
+        posted = [_post(srv.url, token, f"worker message {k}") for k in range(6)]
+        for live in streams:
+            frames = live.wait_for(7, timeout=5)
+            assert [f.data["message"] for f in frames[1:] if f.data] == posted
+            live.close()
+    finally:
+        srv.stop()
+        world.desk = bootstrap(world.url, migrate_first=False)
+
+
+def test_serve_refuses_workers_on_sqlite(tmp_path: Path) -> None:
+    from support.cli import offramp
+
+    res = offramp("serve", "--db", str(tmp_path / "desk.db"), "--workers", "2")
+    assert res.returncode == 1
+    assert "error: --workers: several server processes need PostgreSQL" in res.err
+    assert not (tmp_path / "desk.db").exists()  # refused before anything is written
+
+
+def _workers(pid: int) -> list[int]:
+    """The live worker processes that ``pid`` spawned (from /proc; multiprocessing's
+    resource tracker, also a child, is not a worker)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z" and b"resource_tracker" not in command:
+            out.append(int(stat.parent.name))
+    return out

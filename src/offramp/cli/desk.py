@@ -16,6 +16,7 @@ and exit 1, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -152,27 +153,36 @@ def serve(
         ),
     ] = "",
     key_file: KeyFileOption = None,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            envvar="OFFRAMP_WORKERS",
+            min=1,
+            max=64,
+            help="Server processes on one port (PostgreSQL only; SQLite serves from one).",
+        ),
+    ] = 1,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
-    from offramp.api.app import Settings
-    from offramp.server import create_desk_app
+    from offramp.server import OPTIONS_ENV, ServeOptions
 
-    if log_format is LogFormat.JSON:
-        from offramp.api.requestlog import use_json_lines
-
-        use_json_lines()
+    options = ServeOptions(
+        db=db,
+        clock=clock,
+        precedents=str(precedents) if precedents else None,
+        policies=str(policies) if policies else None,
+        require_2fa_for=require_2fa_for,
+        key_file=str(key_file) if key_file else None,
+        metrics_loopback=metrics_loopback,
+        sweep_seconds=sweep_seconds,
+        json_logs=log_format is LogFormat.JSON,
+    )
     with _errors():
-        from offramp.services.two_factor import parse_required
-
-        desk = bootstrap(
-            db,
-            clock=parse_clock(clock, "--clock"),
-            precedents=precedents,
-            policies=policies,
-            create_audit_key=True,
-            require_2fa=parse_required(require_2fa_for),
-            key_file=key_file,
-        )
+        if workers > 1 and "://" not in db:
+            raise _input("--workers", "several server processes need PostgreSQL; "
+                         "a SQLite desk is served by one (leave out --workers)")  # fmt: skip
+        desk = options.services()
         if case_file is not None:
             from offramp.files.case import load_case
 
@@ -180,12 +190,24 @@ def serve(
             if not desk.cases.exists(case.id):
                 desk.cases.create_case(SYSTEM, case)
                 typer.echo(f"imported case {case.id}")
-    app = create_desk_app(
-        Settings(db=db, metrics_loopback=metrics_loopback, sweep_seconds=sweep_seconds),
-        services=desk,
-    )
     typer.echo(f"offramp desk on http://{host}:{port}/ (API at /api, its docs at /docs)")
-    _run(app, host, port)
+    if workers == 1:
+        _run(options.app(desk), host, port)
+        return
+    desk.close()  # checked and migrated; each worker builds its own
+    import uvicorn
+
+    os.environ[OPTIONS_ENV] = options.to_json()
+    typer.echo(f"{workers} server processes")
+    uvicorn.run(
+        "offramp.server:app_from_serve_options",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        proxy_headers=True,
+    )
 
 
 def demo(
