@@ -41,6 +41,14 @@ PAGES = (
     "/crisis/commitments",
     "/crisis/notifications",
     "/crisis/escalation",
+    "/crisis/oncall",
+    "/crisis/times",
+    "/rounds",
+    "/codings",
+    "/codings/UA",
+    "/precedents",
+    "/author",
+    "/author/positions",
 )
 
 
