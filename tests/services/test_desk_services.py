@@ -245,7 +245,7 @@ def test_stale_version_is_a_conflict_and_overwrites_nothing(world: World) -> Non
     c, med = world.desk.cases, world.actor("mediator_il")
     pos = c.list_positions(med, "small", party="UA", issue="donbas")[0]
     c.update_position(med, "small", pos.id, {"salience": 0.5}, pos.version)
-    with pytest.raises(Conflict, match=r"version"):
+    with pytest.raises(Conflict, match=r"was changed by mediator_il since you opened it"):
         c.update_position(world.actor("analyst"), "small", pos.id, {"salience": 0.9}, pos.version)
     now = c.list_positions(med, "small", party="UA", issue="donbas")[0]
     assert (now.value["salience"], now.version) == (0.5, pos.version + 1)

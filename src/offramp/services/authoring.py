@@ -44,7 +44,7 @@ from offramp.model.case import Role
 from offramp.services.access import Actor, Scope
 from offramp.services.base import UseCases
 from offramp.services.stored_case import add_case, keep, read_case
-from offramp.store.authoring import AuthoringRows
+from offramp.store.authoring import CONTENT_ACTIONS, AuthoringRows
 from offramp.store.repository import CaseRow, Versioned
 from offramp.store.uow import UnitOfWork
 
@@ -113,7 +113,6 @@ PRIVATE_ACTIONS = frozenset(
     a for (kind, _), a in AUDIT_ACTIONS.items() if kind in ("position", "reservation")
 )
 #: audit actions that change a case's content (whose author a stale write is told of)
-_CONTENT = ("case.", "statement.", "position.", "source.", "crisis.replace")
 
 
 @dataclass(frozen=True)
@@ -344,7 +343,7 @@ class AuthoringService(UseCases):
                     "version", "say which version of the case you opened (If-Match or version)"
                 )
             if version is not None and version != current:
-                who = rows.last_writer(slug, _CONTENT) or "someone"
+                who = rows.last_writer(slug, CONTENT_ACTIONS) or "someone"
                 raise Conflict(
                     f"Case {slug} was changed by {who} since you opened it (version {version}; "
                     f"it is now at version {current}). Nothing was written: reload it and make "

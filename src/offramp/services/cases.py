@@ -20,6 +20,7 @@ from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
 from offramp.services.crisis import import_crisis, replace_crisis, with_live_desk
 from offramp.services.stored_case import add_case, keep, read_case
 from offramp.services.stored_case import replace_case as store_replacement
+from offramp.store.authoring import CONTENT_ACTIONS, AuthoringRows
 from offramp.store.repository import (
     CaseRow,
     MembershipRow,
@@ -107,9 +108,11 @@ class CaseService:
             if case.id != slug:
                 raise InputError(f"{filename}: id", f"the file is case {case.id!r}, not {slug!r}")
             if scope.case.version != version:
+                who = AuthoringRows(uow.conn).last_writer(slug, CONTENT_ACTIONS) or "someone"
                 raise Conflict(
-                    f"Case {slug} is at version {scope.case.version}, not {version}; "
-                    "reload it and try again."
+                    f"Case {slug} was changed by {who} since you opened it (version {version}; "
+                    f"it is now at version {scope.case.version}). Nothing was written: reload "
+                    "it and make your change again."
                 )
             crisis_changed = self._crisis_in_replacement(uow, scope, case)
             current = read_case(uow, scope.case)
@@ -271,9 +274,17 @@ class CaseService:
                 raise NotFound("No such position.")
             self.policy.require(scope, Action.POSITION_WRITE, resource=f"position/{position_id}")
             if current.version != version:
+                who = AuthoringRows(uow.conn).last_writer(
+                    slug,
+                    ("position.update", "case."),
+                    lambda e: (
+                        e.action != "position.update" or e.payload.get("position") == position_id
+                    ),
+                )
                 raise Conflict(
-                    f"Position {position_id} is at version {current.version}, not {version}; "
-                    "reload it and try again."
+                    f"Position {position_id} was changed by {who or 'someone'} since you opened "
+                    f"it (version {version}; it is now at version {current.version}). Nothing "
+                    "was written: reload it and make your change again."
                 )
             data = {**current.value, **{k: v for k, v in changes.items() if v is not None}}
             if "ideal" in changes and "values" not in changes:

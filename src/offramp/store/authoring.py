@@ -10,6 +10,7 @@ version once (``Repository.bump_case``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, select, update
@@ -22,6 +23,8 @@ from offramp.store import tables as t
 
 #: how far back :meth:`AuthoringRows.last_writer` looks for the last content change
 _LOOKBACK = 50
+# the audit actions that change a case's content (whose writer a stale edit names)
+CONTENT_ACTIONS = ("case.", "statement.", "position.", "source.", "crisis.replace")
 
 
 class AuthoringRows:
@@ -130,11 +133,17 @@ class AuthoringRows:
             )
         )
 
-    def last_writer(self, slug: str, prefixes: tuple[str, ...]) -> str | None:
+    def last_writer(
+        self,
+        slug: str,
+        prefixes: tuple[str, ...],
+        about: Callable[[chain.AuditEvent], bool] = lambda _: True,
+    ) -> str | None:
         """Who wrote the case's last content change (an audit action with one of
-        ``prefixes``), among its last few events; None if none is among them."""
+        ``prefixes``, and ``about`` the record in question), among its last few events;
+        None if none is among them."""
         seq, _ = chain.head(self.conn, slug)
         for e in reversed(chain.events(self.conn, slug, after=max(0, seq - _LOOKBACK))):
-            if e.action.startswith(prefixes):
+            if e.action.startswith(prefixes) and about(e):
                 return e.actor
         return None
