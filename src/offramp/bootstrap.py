@@ -39,7 +39,7 @@ from offramp.store.audit_cover import use_key
 from offramp.store.audit_key import load_key
 from offramp.store.cipher import Keyring
 from offramp.store.data_key import desk_keyring
-from offramp.store.engine import make_engine
+from offramp.store.engine import make_engine, probe
 from offramp.store.migrations import upgrade
 from offramp.store.sealed import check_keyring, scrub, use_keyring
 from offramp.store.uow import UowFactory, uow_factory
@@ -124,6 +124,7 @@ def bootstrap(
     """
     library = load_library(precedents)  # a bad team file stops here, before the database
     escalation = desk_policies(policies)  # a team's escalation policies, checked likewise
+    probe(url)  # a database that does not answer: one clear error, here
     ring = desk_keyring(url, key_file, create=create_data_key)
     if migrate_first:
         migrate(url, keyring=ring)

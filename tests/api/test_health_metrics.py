@@ -23,10 +23,12 @@ from fastapi.testclient import TestClient
 from offramp.api.app import Settings, create_app
 from offramp.api.requestlog import use_json_lines
 from offramp.bootstrap import bootstrap
+from offramp.errors import InputError
 from offramp.server import create_desk_app
 from offramp.services.counters import DESK
 from offramp.store.status import head_revision
-from support.desk import PASSWORD, World
+from support.cli import offramp
+from support.desk import PASSWORD, World, _pg_exec, backends
 from support.launch import desk_server, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,17 +102,30 @@ def test_ready_is_503_on_a_database_never_migrated_and_live_still_answers(
         desk.close()
 
 
-def test_ready_is_503_when_the_database_does_not_answer() -> None:
+@pytest.mark.postgres
+@pytest.mark.parametrize("world", [b for b in backends() if b == "postgresql"], indirect=True)
+def test_ready_is_503_once_the_database_stops_answering(world: World) -> None:
+    name = world.url.rsplit("/", 1)[1]
+    with TestClient(create_app(services=world.desk)) as client:
+        assert client.get("/api/health/ready").status_code == 200
+        _pg_exec(f"DROP DATABASE {name} WITH (FORCE)")  # the database goes away under it
+        res = client.get("/api/health/ready")
+        assert res.status_code == 503
+        assert res.json()["detail"].startswith("The database does not answer (")
+        assert client.get("/api/health/live").json() == {"ok": True}
+
+
+def test_a_database_that_does_not_answer_at_start_is_one_clear_error() -> None:
     port = free_port()  # nothing listens there
-    desk = bootstrap(f"postgresql://nobody@127.0.0.1:{port}/none", migrate_first=False)
-    try:
-        with TestClient(create_app(services=desk)) as client:
-            res = client.get("/api/health/ready")
-            assert res.status_code == 503
-            assert res.json()["detail"].startswith("The database does not answer (")
-            assert client.get("/api/health/live").json() == {"ok": True}
-    finally:
-        desk.close()
+    url = f"postgresql://nobody:s3cret@127.0.0.1:{port}/none"
+    with pytest.raises(InputError) as caught:
+        bootstrap(url, migrate_first=False)
+    message = str(caught.value.problems[0])
+    assert message.startswith(f"database: postgresql+psycopg://nobody:***@127.0.0.1:{port}/none")
+    assert "does not answer" in message and "s3cret" not in message
+    ran = offramp("serve", "--db", url, "--port", str(free_port()))
+    assert ran.code == 1 and ran.err.startswith("error: database: ")
+    assert "Traceback" not in ran.err and "s3cret" not in ran.err
 
 
 # -- metrics: who may read ----------------------------------------------------------------

@@ -15,8 +15,11 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, NullPool, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from offramp.errors import InputError
 
 WRITE_OPTION = "offramp_write"
 _WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
@@ -78,3 +81,20 @@ def writer_lock(engine: Engine) -> threading.RLock | None:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def probe(url: str) -> None:
+    """Connect once and ``SELECT 1``: an :class:`InputError` naming the database (never
+    its password) and the driver's first line when it does not answer, not a traceback."""
+    full = normalise_url(url)
+    args = {} if make_url(full).get_backend_name() == "sqlite" else {"connect_timeout": 10}
+    engine = create_engine(full, connect_args=args, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except DBAPIError as exc:
+        shown = make_url(full).render_as_string(hide_password=True)
+        first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else ""
+        raise InputError("database", f"{shown} does not answer: {first}") from None
+    finally:
+        engine.dispose()
