@@ -140,8 +140,8 @@ def test_sharing_and_stopping_are_explicit_and_audited(web: WebDesk) -> None:
         r[0]
         for r in query(
             web.world.url,
-            "SELECT action FROM audit_events WHERE chain = 'small' AND action LIKE 'coding.%'"
-            " ORDER BY seq",
+            "SELECT action FROM audit_events WHERE chain = 'small'"
+            " AND substr(action, 1, 7) = 'coding.' ORDER BY seq",
         )
     ]
     assert actions == ["coding.share", "coding.revoke"]

@@ -27,8 +27,9 @@ def backup(
     out: Annotated[Path, typer.Option("--out", help="The backup file to write.")],
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Copy the database to one file; safe while the server runs (encrypted text stays
-    encrypted: keep the data key too, apart from the backup)."""
+    """Copy the database to one file; safe while the server runs.
+
+    Encrypted text stays encrypted: keep the data key too, apart from the backup."""
     with _errors():
         result = operations.backup(db, out)
     typer.echo(f"wrote {result.path} ({result.backend}, {result.size} bytes)")
