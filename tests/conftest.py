@@ -23,10 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ukraine-2022.yaml"
 
 # one data key for every desk of this test process (store/data_key.py), so that a
-# database file copied from a template opens like the template; a test of the key's own
-# sources sets or removes the variables itself
-os.environ.setdefault(
-    "OFFRAMP_DATA_KEY_FILE", str(Path(tempfile.mkdtemp(prefix="offramp-key-")) / "data.key")
+# database file copied from a template opens like the template; each process its own
+# (xdist's workers inherit the controller's environment: a shared file would be made by
+# two at once); a test of the key's own sources sets or removes the variables itself
+os.environ["OFFRAMP_DATA_KEY_FILE"] = str(
+    Path(tempfile.mkdtemp(prefix="offramp-key-")) / "data.key"
 )
 
 pytest_plugins = [

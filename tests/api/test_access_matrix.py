@@ -3,6 +3,10 @@
 Outcomes: ``ok`` (2xx), ``forbidden`` (403 naming the action), ``hidden`` (404 with the
 same body as for an id that does not exist), ``unauth`` (401). A denied write leaves
 every table's row count and the case's audit head unchanged.
+
+On SQLite every route meets every persona. The policy is the same code on either
+database, so on PostgreSQL every route meets one persona per outcome it has (the first
+of each, in persona order): each route's SQL runs allowed and refused on both.
 """
 
 from __future__ import annotations
@@ -577,8 +581,25 @@ def _state(desk: Services) -> tuple[dict[str, int], tuple[int, str]]:
     return counts, desk.audit.head("small")
 
 
-@pytest.mark.parametrize("persona", PERSONA_NAMES)
-@pytest.mark.parametrize("route", ROUTES, ids=[r.name for r in ROUTES])
+def personas_for(backend: str, route: Route) -> list[str]:
+    """Every persona on SQLite; on PostgreSQL the first persona of each outcome."""
+    if backend == "sqlite":
+        return list(PERSONA_NAMES)
+    first: dict[str, str] = {}
+    for persona in PERSONA_NAMES:
+        first.setdefault(route.expected(persona), persona)
+    return list(first.values())
+
+
+CELLS = [
+    pytest.param(backend, route, persona, id=f"{route.name}-{persona}-{backend}")
+    for backend in backends()
+    for route in ROUTES
+    for persona in personas_for(backend, route)
+]
+
+
+@pytest.mark.parametrize(("client", "route", "persona"), CELLS, indirect=["client"])
 def test_access_matrix(client: Client, route: Route, persona: str) -> None:
     expected = route.expected(persona)
     before = _state(client.desk)

@@ -689,10 +689,26 @@ def reader(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     yield from _web(seeded, tmp_path_factory.mktemp("reader"))
 
 
+@pytest.fixture(scope="module")
+def writer_app(seeded: Seeded, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
+    """One app for every POST; each test points it at its own copy of the database
+    (building the app costs more than the request it answers)."""
+    yield from _web(seeded, tmp_path_factory.mktemp("writer"))
+
+
 @pytest.fixture
-def writer(seeded: Seeded, tmp_path: Path) -> Iterator[Web]:
-    """A fresh copy of the database for each POST."""
-    yield from _web(seeded, tmp_path)
+def writer(writer_app: Web, tmp_path: Path) -> Iterator[Web]:
+    """A fresh copy of the database for each POST, served by the module's app."""
+    target = tmp_path / "desk.db"
+    shutil.copyfile(writer_app.seeded.path, target)
+    desk = bootstrap(str(target), migrate_first=False, hasher=FAST_HASHER)
+    app = writer_app.http.app
+    app.state.services = desk  # type: ignore[attr-defined]
+    try:
+        yield Web(desk, writer_app.http, writer_app.seeded)
+    finally:
+        app.state.services = writer_app.desk  # type: ignore[attr-defined]
+        desk.close()
 
 
 # -- the matrix ----------------------------------------------------------------------------
