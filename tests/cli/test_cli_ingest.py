@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,11 +11,12 @@ import pytest
 from support.cli import offramp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
-SEED = next(
-    p / "shared" / "seeds" / "000_f8afb8b1e157c18d.txt"
+SEEDS = os.environ.get("OFFRAMP_SEEDS") or next(
+    p / "shared" / "seeds"
     for p in Path(__file__).resolve().parents
     if (p / "shared" / "seeds").is_dir() or p == Path("/")
 )
+SEED = Path(SEEDS) / "000_f8afb8b1e157c18d.txt"  # the seed column beside the repository
 TEXT = (
     "Kremlin spokesman Dmitry Peskov signaled Putin’s altered demands in public comments "
     "Monday. He also demanded that Ukraine recognize that Crimea is Russian territory.\n"
