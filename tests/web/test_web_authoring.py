@@ -17,20 +17,11 @@ from offramp.bootstrap import Services, bootstrap
 from offramp.files.case import parse_case
 from offramp.server import create_desk_app
 from offramp.services.accounts import SYSTEM
-from support.authoring import EARLY, LATE, RIVER, steps
+from support.authoring import COLLECTIONS, EARLY, LATE, RIVER, steps
 from support.cli import offramp
 from support.desk import FAST_HASHER, PASSWORD
 
 CSRF = "authoring-csrf"
-PLURAL = {
-    "party": "parties",
-    "person": "people",
-    "issue": "issues",
-    "source": "sources",
-    "statement": "statements",
-    "position": "positions",
-    "reservation": "reservations",
-}
 
 
 def form_of(kind: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -99,7 +90,7 @@ def _river(desk: Desk) -> None:
 
 
 def _add(desk: Desk, kind: str, record: dict[str, Any]) -> None:
-    res = desk.post(f"/cases/river/author/{PLURAL[kind]}", form_of(kind, record))
+    res = desk.post(f"/cases/river/author/{COLLECTIONS[kind]}", form_of(kind, record))
     assert res.status_code == 303, (kind, record, _refused(res.text))
 
 
@@ -280,7 +271,7 @@ def test_a_refused_form_names_the_field_and_writes_nothing(
     _add(desk, "issue", issue)
     _add(desk, "source", {"id": "brief", "publication": "A briefing"})
     before = (desk.version(), desk.audit_head())
-    res = desk.post(f"/cases/river/author/{PLURAL[kind]}", form)
+    res = desk.post(f"/cases/river/author/{COLLECTIONS[kind]}", form)
     assert res.status_code == 422, res.text[:300]
     beside = re.findall(rf'data-field-error="{re.escape(where)}">([^<]*)<', res.text)
     assert any(message in b for b in beside), (beside, _refused(res.text))
