@@ -62,7 +62,7 @@ def test_the_cli_enables_and_disables_2fa(world: World) -> None:
     codes = [line.strip() for line in on.out.splitlines() if line.startswith("  ")]
     assert len(codes) == 10
     ((stored,),) = query(world.url, "SELECT secret FROM two_factor")
-    assert stored == secret
+    assert stored.startswith("enc1:") and secret not in stored  # sealed at rest
     again = offramp("user", "2fa", "enable", "analyst", "--db", world.url)
     assert again.code == 1 and "already has two-factor" in again.err
     off = offramp("user", "2fa", "disable", "analyst", "--db", world.url)

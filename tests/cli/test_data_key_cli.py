@@ -7,13 +7,15 @@ file beside the SQLite database, as for a team that configured nothing.
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from offramp.store.cipher import key_id
 from support.cli import offramp
-from support.sealed import BODY, sealed_desk
+from support.sealed import BODY, LEDGER_NOTE, sealed_desk
 
 NO_KEY_VARS = {"OFFRAMP_DATA_KEY_FILE": "", "OFFRAMP_DATA_KEY": ""}
 
@@ -68,7 +70,11 @@ def test_rotate_key_replaces_the_key_and_the_chain_still_verifies(
     assert f"under data key {new} (retired: {old})" in ran.out
     assert "recorded the re-encryption in the audit chain of small" in ran.out
     assert len(Path(f"{db}.data-key").read_text().split()) == 1
-    assert BODY.encode() not in db.read_bytes()
+    raw = db.read_bytes()
+    assert BODY.encode() not in raw and LEDGER_NOTE.encode() not in raw
+    with closing(sqlite3.connect(db)) as conn:  # 0009's columns are re-sealed too
+        (note,) = conn.execute("SELECT note FROM ledger").fetchone()
+    assert note.startswith(f"enc1:{new}:")
     verify = offramp("audit", "verify", "small", "--db", str(db), env=NO_KEY_VARS)
     assert verify.code == 0, verify.output
     assert "ok" in verify.out
@@ -82,7 +88,8 @@ def test_a_backup_says_the_key_is_needed_and_restores_only_with_it(
     ran = offramp("backup", "--db", str(db), "--out", str(out), env=NO_KEY_VARS)
     assert ran.code == 0, ran.err
     assert f"restoring it needs the data key from {db}.data-key" in ran.out
-    assert BODY.encode() not in out.read_bytes()  # the backup holds ciphertext
+    copy = out.read_bytes()  # the backup holds ciphertext
+    assert BODY.encode() not in copy and LEDGER_NOTE.encode() not in copy
     target = tmp_path / "restored" / "desk.db"
     target.parent.mkdir()
     refused = offramp("restore", str(out), "--db", str(target), env=NO_KEY_VARS)

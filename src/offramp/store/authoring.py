@@ -18,6 +18,7 @@ from sqlalchemy import Connection, delete, func, select, update
 from offramp.model import Case
 from offramp.model.shuttle import channels_for
 from offramp.store import audit as chain
+from offramp.store import audit_cover
 from offramp.store import rounds_tables as rt
 from offramp.store import tables as t
 
@@ -115,23 +116,16 @@ class AuthoringRows:
 
     def update_statement(self, case_id: int, data: dict[str, Any]) -> None:
         """Rewrite statement ``data["id"]`` (its confirmation stays)."""
-        self.conn.execute(
-            update(t.statements)
-            .where(t.statements.c.case_id == case_id, t.statements.c.key == data["id"])
-            .values(date=data["date"], party=data.get("party"), issue=data.get("issue"), data=data)
-        )
+        audit_cover.rewrite(
+            self.conn, t.statements, case_id, t.statements.c.key == data["id"],
+            date=data["date"], party=data.get("party"), issue=data.get("issue"), data=data,
+        )  # fmt: skip
 
     def delete_statement(self, case_id: int, key: str) -> None:
-        self.conn.execute(
-            delete(t.statements).where(t.statements.c.case_id == case_id, t.statements.c.key == key)
-        )
+        audit_cover.delete_rows(self.conn, t.statements, case_id, t.statements.c.key == key)
 
     def delete_position(self, case_id: int, position_id: int) -> None:
-        self.conn.execute(
-            delete(t.positions).where(
-                t.positions.c.case_id == case_id, t.positions.c.id == position_id
-            )
-        )
+        audit_cover.delete_rows(self.conn, t.positions, case_id, t.positions.c.id == position_id)
 
     def last_writer(
         self,

@@ -1,7 +1,9 @@
 """The crisis desk's on-call rows (migration ``0005_crisis_oncall``): named recipients
 and their acknowledgements, escalation actions applied, channel heartbeats and messages,
 incident roles, each incident's journal, and reviews. Mixed into
-:class:`offramp.store.crisis_repository.CrisisRepository`; no access checks.
+:class:`offramp.store.crisis_repository.CrisisRepository`; no access checks. What an
+officer writes is sealed (:mod:`offramp.store.sealed`): what a heartbeat expects, channel
+messages, journal text and reviews.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from offramp.model.crisis.heartbeats import Heartbeat
 from offramp.model.crisis.journal import IncidentRole, RoleHolder
 from offramp.model.crisis.recipients import Acknowledgements, RecipientAck
 from offramp.store import crisis_tables as ct
+from offramp.store.sealed import keyring_of, seal, seal_json, unseal, unseal_json
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -132,13 +135,14 @@ class OncallRows:
                 every_hours=hb.every_hours,
                 grace_hours=hb.grace_hours,
                 since=hb.since,
-                what=hb.what,
+                what=seal(self.conn, hb.what, "crisis_heartbeats.what"),
             )
         )
 
     def heartbeats(self, case_id: int) -> list[Heartbeat]:
         t = ct.crisis_heartbeats
         rows = self.conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.id))
+        ring = keyring_of(self.conn)
         return [
             Heartbeat(
                 r.channel,
@@ -146,7 +150,7 @@ class OncallRows:
                 r.every_hours,
                 _utc(r.since),
                 r.grace_hours,
-                r.what,
+                unseal(ring, r.what, "crisis_heartbeats.what"),
             )
             for r in rows
         ]
@@ -154,7 +158,11 @@ class OncallRows:
     def add_message(self, case_id: int, channel: str, at: datetime, sender: str, text: str) -> None:
         self.conn.execute(
             insert(ct.crisis_messages).values(
-                case_id=case_id, channel=channel, at=at, sender=sender, text=text
+                case_id=case_id,
+                channel=channel,
+                at=at,
+                sender=sender,
+                text=seal(self.conn, text, "crisis_messages.text"),
             )
         )
 
@@ -162,7 +170,11 @@ class OncallRows:
         """Channel messages: (channel, at, sender, text), in time order."""
         t = ct.crisis_messages
         rows = self.conn.execute(select(t).where(t.c.case_id == case_id).order_by(t.c.at, t.c.id))
-        return [(r.channel, _utc(r.at), r.sender, r.text) for r in rows]
+        ring = keyring_of(self.conn)
+        return [
+            (r.channel, _utc(r.at), r.sender, unseal(ring, r.text, "crisis_messages.text"))
+            for r in rows
+        ]
 
     # -- roles ---------------------------------------------------------------------------
     def put_role(self, case_id: int, incident: str, holder: RoleHolder) -> None:
@@ -203,7 +215,7 @@ class OncallRows:
                 kind=row.kind,
                 at=row.at,
                 author=row.author,
-                text=row.text,
+                text=seal(self.conn, row.text, "crisis_journal.text"),
                 ref=row.ref,
                 data=row.data,
             )
@@ -219,8 +231,17 @@ class OncallRows:
             q = q.where(t.c.incident == incident)
         if kinds:
             q = q.where(t.c.kind.in_(kinds))
+        ring = keyring_of(self.conn)
         return [
-            JournalRow(r.incident, r.kind, _utc(r.at), r.author, r.text, r.ref, dict(r.data))
+            JournalRow(
+                r.incident,
+                r.kind,
+                _utc(r.at),
+                r.author,
+                unseal(ring, r.text, "crisis_journal.text"),
+                r.ref,
+                dict(r.data),
+            )
             for r in self.conn.execute(q.order_by(t.c.id))
         ]
 
@@ -260,7 +281,11 @@ class OncallRows:
         self.conn.execute(delete(t).where(t.c.case_id == case_id, t.c.incident == incident))
         self.conn.execute(
             insert(t).values(
-                case_id=case_id, incident=incident, written_at=at, written_by=by, data=data
+                case_id=case_id,
+                incident=incident,
+                written_at=at,
+                written_by=by,
+                data=seal_json(self.conn, data, "crisis_reviews.data"),
             )
         )
 
@@ -269,4 +294,6 @@ class OncallRows:
         row = self.conn.execute(
             select(t.c.data).where(t.c.case_id == case_id, t.c.incident == incident)
         ).first()
-        return None if row is None else dict(row.data)
+        if row is None:
+            return None
+        return dict(unseal_json(self.conn, row.data, "crisis_reviews.data"))

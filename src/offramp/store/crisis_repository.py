@@ -4,7 +4,8 @@ Records are written in the shape of the case file's ``crisis:`` section and read
 through the :class:`CrisisRecords` the services give (``offramp.files.crisis`` behind
 it), so a stored desk and a desk read from a file are built by the same code: runs are
 started again from their playbook and ``started_at`` and their step records replayed in
-time order.
+time order. The desk's note and each run's note and outcome are sealed
+(:mod:`offramp.store.sealed`); the records' ``data`` is kept as the case file has it.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from offramp.model.crisis import (
 from offramp.model.crisis.directives import rebase
 from offramp.store import crisis_tables as ct
 from offramp.store.crisis_oncall import OncallRows
+from offramp.store.sealed import keyring_of, seal, unseal
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -83,7 +85,7 @@ class CrisisRepository(OncallRows):
             if settings.window_hours is not None:
                 out["alert"]["window_hours"] = settings.window_hours
             out["date_basis"] = settings.date_basis
-            out["note"] = settings.note
+            out["note"] = unseal(c, settings.note, "crisis_settings.note")
         out["channels"] = [r.data for r in self._rows(ct.crisis_channels, case_id)]
         out["incidents"] = self._incidents(case_id)
         commitments = []
@@ -107,6 +109,7 @@ class CrisisRepository(OncallRows):
 
     def _incidents(self, case_id: int) -> list[dict[str, Any]]:
         c = self.conn
+        ring = keyring_of(c)
         rows = [r for r in self._rows(ct.crisis_incidents, case_id) if r.merged_into is None]
         out = []
         for r in rows:
@@ -128,9 +131,9 @@ class CrisisRepository(OncallRows):
                 item["run"] = {
                     "playbook": run.playbook,
                     "started_at": _iso(run.started_at),
-                    "note": run.note,
+                    "note": unseal(ring, run.note, "crisis_runs.note"),
                     "steps": {s.step: s.data for s in steps},
-                    "outcome": run.outcome,
+                    "outcome": unseal(ring, run.outcome, "crisis_runs.outcome"),
                     "closed_at": _iso(run.closed_at),
                     "closed_by": run.closed_by,
                 }
@@ -207,7 +210,7 @@ class CrisisRepository(OncallRows):
                     jump=rule.jump,
                     window_hours=hours,
                     date_basis=date_basis,
-                    note=note,
+                    note=seal(self.conn, note, "crisis_settings.note"),
                 )
             )
         else:
@@ -308,8 +311,8 @@ class CrisisRepository(OncallRows):
                 incident_id=self._incident_pk(case_id, incident),
                 playbook=playbook,
                 started_at=started_at,
-                note=note,
-                outcome="",
+                note=seal(self.conn, note, "crisis_runs.note"),
+                outcome=seal(self.conn, "", "crisis_runs.outcome"),
                 closed_at=None,
                 closed_by="",
             )
@@ -330,7 +333,9 @@ class CrisisRepository(OncallRows):
         self.conn.execute(
             update(ct.crisis_runs)
             .where(ct.crisis_runs.c.id == self._run_pk(case_id, incident))
-            .values(outcome=outcome, closed_at=at, closed_by=by)
+            .values(
+                outcome=seal(self.conn, outcome, "crisis_runs.outcome"), closed_at=at, closed_by=by
+            )
         )
 
     # -- commitments, notifications, assurances, scores ---------------------------------

@@ -43,9 +43,10 @@ from offramp.model.shuttle import (
     Response,
     channels_for,
 )
+from offramp.store import audit_cover
 from offramp.store import tables as t
 from offramp.store.cipher import Keyring
-from offramp.store.sealed import keyring_of
+from offramp.store.sealed import keyring_of, seal, seal_json, unseal, unseal_json
 
 T = TypeVar("T")
 
@@ -154,16 +155,9 @@ class Repository:
     ) -> bool:
         """Write ``values`` to the case's row (and count its version on) if the row is
         still at ``expected_version``; False, and nothing written, if it moved on."""
-        res = self.conn.execute(
-            update(table)
-            .where(
-                table.c.case_id == case_id,
-                table.c.id == row_id,
-                table.c.version == expected_version,
-            )
-            .values(version=expected_version + 1, **values)
-        )
-        return res.rowcount == 1
+        where = (table.c.id == row_id, table.c.version == expected_version)
+        values["version"] = expected_version + 1
+        return audit_cover.rewrite(self.conn, table, case_id, *where, **values) == 1
 
     # -- users and credentials --------------------------------------------------------
     def add_user(self, name: str, password_hash: str, is_admin: bool) -> int:
@@ -275,6 +269,8 @@ class Repository:
         statements, positions = content.pop("statements", []), content.pop("positions", [])
         self.conn.execute(delete(t.statements).where(t.statements.c.case_id == case_id))
         self.conn.execute(delete(t.positions).where(t.positions.c.case_id == case_id))
+        audit_cover.forget(self.conn, t.statements, case_id)
+        audit_cover.forget(self.conn, t.positions, case_id)
         self.conn.execute(
             update(t.cases).where(t.cases.c.id == case_id).values(title=case.title, data=content)
         )
@@ -285,6 +281,8 @@ class Repository:
     def _insert_content(
         self, case_id: int, statements: list[dict[str, Any]], positions: list[dict[str, Any]]
     ) -> None:
+        audit_cover.forget(self.conn, t.statements, case_id)
+        audit_cover.forget(self.conn, t.positions, case_id)
         if statements:
             self.conn.execute(
                 insert(t.statements),
@@ -523,7 +521,7 @@ class Repository:
                 t.statements.c.case_id == case_id
             )
         ).scalar_one()
-        self.conn.execute(
+        res = self.conn.execute(
             insert(t.statements).values(
                 case_id=case_id,
                 ordinal=ordinal,
@@ -534,14 +532,14 @@ class Repository:
                 data=data,
             )
         )
+        audit_cover.added(self.conn, t.statements, case_id, [_pk(res)])
         return self.bump_case(case_id)
 
     def confirm_statement(self, case_id: int, key: str, actor: str, at: datetime) -> None:
-        self.conn.execute(
-            update(t.statements)
-            .where(t.statements.c.case_id == case_id, t.statements.c.key == key)
-            .values(confirmed_at=at, confirmed_by=actor)
-        )
+        audit_cover.rewrite(
+            self.conn, t.statements, case_id, t.statements.c.key == key,
+            confirmed_at=at, confirmed_by=actor,
+        )  # fmt: skip
 
     def list_positions(
         self, case_id: int, *, party: str | None = None, issue: str | None = None
@@ -569,11 +567,10 @@ class Repository:
             )
         ).scalar()
         if same is not None:
-            self.conn.execute(
-                update(t.positions)
-                .where(t.positions.c.id == same)
-                .values(data=data, version=t.positions.c.version + 1)
-            )
+            audit_cover.rewrite(
+                self.conn, t.positions, case_id, t.positions.c.id == same,
+                data=data, version=t.positions.c.version + 1,
+            )  # fmt: skip
             self.bump_case(case_id)
             return int(same)
         ordinal = self.conn.execute(
@@ -592,6 +589,7 @@ class Repository:
                 version=1,
             )
         )
+        audit_cover.added(self.conn, t.positions, case_id, [_pk(res)])
         self.bump_case(case_id)
         return _pk(res)
 
@@ -648,6 +646,7 @@ class Repository:
             )
         )
         mid = _pk(res)
+        audit_cover.added(self.conn, t.messages, case_id, [mid])
         return Message(
             mid, channel.channel.key, author, body, mark, at, relay_of, relay_mode, label, claim
         )
@@ -734,9 +733,9 @@ class Repository:
         res = self.conn.execute(
             insert(t.proposals).values(
                 case_id=case_id,
-                title=p.title,
+                title=seal(self.conn, p.title, "proposals.title"),
                 package=dict(p.package),
-                responses=_responses(p),
+                responses=_responses(p, keyring_of(self.conn)),
                 parties="|" + "|".join(p.parties) + "|",
                 tabled_by=p.tabled_by,
                 at=p.at,
@@ -751,7 +750,7 @@ class Repository:
 
     def get_proposal(self, case_id: int, proposal_id: int) -> Versioned[Proposal] | None:
         row = self._case_row(t.proposals, case_id, proposal_id)
-        return _proposal(row) if row else None
+        return _proposal(row, keyring_of(self.conn)) if row else None
 
     def list_proposals(
         self, case_id: int, *, party: str | None = None, ids: frozenset[int] | None = None
@@ -761,12 +760,13 @@ class Repository:
             q = q.where(t.proposals.c.parties.contains(f"|{party}|", autoescape=True))
         if ids is not None:
             q = q.where(t.proposals.c.id.in_(ids))
-        return [_proposal(r) for r in self.conn.execute(q.order_by(t.proposals.c.id)).all()]
+        ring = keyring_of(self.conn)
+        return [_proposal(r, ring) for r in self.conn.execute(q.order_by(t.proposals.c.id)).all()]
 
     def save_proposal(self, case_id: int, p: Proposal, expected_version: int) -> bool:
         return self._compare_and_set(
             t.proposals, case_id, p.id, expected_version,
-            responses=_responses(p), withdrawn=p.withdrawn,
+            responses=_responses(p, keyring_of(self.conn)), withdrawn=p.withdrawn,
         )  # fmt: skip
 
     # -- ledger ---------------------------------------------------------------------------
@@ -779,7 +779,7 @@ class Repository:
                 direction=c.direction.value,
                 from_option=c.from_option,
                 to_option=c.to_option,
-                note=c.note,
+                note=seal(self.conn, c.note, "ledger.note"),
                 proposal_id=c.proposal,
                 at=c.at,
                 recorded_by=recorded_by,
@@ -791,6 +791,7 @@ class Repository:
         rows = self.conn.execute(
             select(t.ledger).where(t.ledger.c.case_id == case_id).order_by(t.ledger.c.id)
         ).all()
+        ring = keyring_of(self.conn)
         return [
             (
                 r.id,
@@ -801,7 +802,7 @@ class Repository:
                     utc(r.at),
                     r.from_option,
                     r.to_option,
-                    r.note,
+                    unseal(ring, r.note, "ledger.note"),
                     r.proposal_id,
                 ),
                 r.recorded_by,
@@ -818,6 +819,7 @@ class Repository:
                 case_id=case_id, author=author, version=1, updated_at=at, **sealed
             )
         )
+        audit_cover.added(self.conn, t.notes, case_id, [_pk(res)])
         return NoteRow(_pk(res), author, title, body, 1, at)
 
     def get_note(self, case_id: int, note_id: int) -> NoteRow | None:
@@ -952,17 +954,21 @@ def _claim_values(c: Claim, ring: Keyring) -> dict[str, Any]:
         "statement": c.statement,
         "relayed_to": c.relayed_to,
         "label": c.label.value if c.label else None,
-        "history": [
-            {
-                "state": s.state.value,
-                "actor": s.actor,
-                "at": s.at.isoformat(),
-                "note": s.note,
-                "label": s.label.value if s.label else None,
-                "party": s.party,
-            }
-            for s in c.history
-        ],
+        "history": seal_json(
+            ring,
+            [
+                {
+                    "state": s.state.value,
+                    "actor": s.actor,
+                    "at": s.at.isoformat(),
+                    "note": s.note,
+                    "label": s.label.value if s.label else None,
+                    "party": s.party,
+                }
+                for s in c.history
+            ],
+            "claims.history",
+        ),
     }
 
 
@@ -980,7 +986,7 @@ def _claim(row: Row[Any], ring: Keyring) -> Versioned[Claim]:
             RelayLabel(s["label"]) if s.get("label") else None,
             s.get("party"),
         )
-        for s in row.history
+        for s in unseal_json(ring, row.history, "claims.history")
     )
     claim = Claim(
         row.id,
@@ -994,8 +1000,9 @@ def _claim(row: Row[Any], ring: Keyring) -> Versioned[Claim]:
     return Versioned(row.id, row.version, claim)
 
 
-def _responses(p: Proposal) -> list[dict[str, Any]]:
-    return [
+def _responses(p: Proposal, ring: Keyring) -> str:
+    """The parties' responses (with their notes), sealed."""
+    data = [
         {
             "party": r.party,
             "response": r.response.value,
@@ -1005,9 +1012,10 @@ def _responses(p: Proposal) -> list[dict[str, Any]]:
         }
         for r in p.responses
     ]
+    return seal_json(ring, data, "proposals.responses")
 
 
-def _proposal(row: Row[Any]) -> Versioned[Proposal]:
+def _proposal(row: Row[Any], ring: Keyring) -> Versioned[Proposal]:
     responses = tuple(
         PartyResponse(
             r["party"],
@@ -1016,11 +1024,11 @@ def _proposal(row: Row[Any]) -> Versioned[Proposal]:
             datetime.fromisoformat(r["at"]) if r.get("at") else None,
             r.get("note", ""),
         )
-        for r in row.responses
+        for r in unseal_json(ring, row.responses, "proposals.responses")
     )
     p = Proposal(
         row.id,
-        row.title,
+        unseal(ring, row.title, "proposals.title"),
         dict(row.package),
         responses,
         row.tabled_by,

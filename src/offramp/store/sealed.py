@@ -7,14 +7,15 @@ confidential text. What is sealed is :data:`SEALED`; ``data_keys`` lists the ids
 keys that values in the database may be sealed under, so that a missing or wrong key
 is refused at start (:func:`check_keyring`) instead of on some later page.
 
-:func:`reseal` re-encrypts every sealed column under the newest key (``offramp db
-rotate-key``), or from and to plain text (migration ``0008``).
+:func:`reseal` re-encrypts sealed columns under the newest key (``offramp db
+rotate-key``: all of them), or from and to plain text (migrations ``0008`` and ``0009``:
+each its own columns).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -67,16 +68,43 @@ class SealedColumn:
         return f"{self.table}.{self.column}"
 
 
-SEALED: tuple[SealedColumn, ...] = (
+AUDIT_PAYLOAD = SealedColumn("audit_events", "payload", keys=("chain", "seq"))
+
+SEALED_0008: tuple[SealedColumn, ...] = (
     SealedColumn("messages", "body"),
     SealedColumn("notes", "title"),
     SealedColumn("notes", "body"),
     SealedColumn("claims", "text"),
     SealedColumn("codings", "data", json=True),
-    SealedColumn("audit_events", "payload", keys=("chain", "seq")),
+    AUDIT_PAYLOAD,
 )
-"""Message bodies, notes, claims (a message's text sent for verification), the parties'
-private codings, and the audit payloads, which repeat message bodies and note titles."""
+"""What migration ``0008`` seals (frozen: a migration's columns never change): message
+bodies, notes, claims (a message's text sent for verification), the parties' private
+codings, and the audit payloads, which repeat message bodies and note titles."""
+
+SEALED_0009: tuple[SealedColumn, ...] = (
+    SealedColumn("two_factor", "secret", keys=("user_id",)),
+    SealedColumn("ledger", "note"),
+    SealedColumn("proposals", "title"),
+    SealedColumn("proposals", "responses", json=True),
+    SealedColumn("claims", "history", json=True),
+    SealedColumn("crisis_settings", "note", keys=("case_id",)),
+    SealedColumn("crisis_runs", "note"),
+    SealedColumn("crisis_runs", "outcome"),
+    SealedColumn("crisis_messages", "text"),
+    SealedColumn("crisis_journal", "text"),
+    SealedColumn("crisis_heartbeats", "what"),
+    SealedColumn("crisis_reviews", "data", json=True),
+)
+"""What migration ``0009`` seals (frozen): the TOTP secrets, the concession ledger's
+notes, proposals' titles and the parties' responses (with their notes), the history of
+each claim (the verifiers' notes), and the crisis desk's prose: the desk's note, each
+run's note and outcome, channel messages, journal entries, what a heartbeat expects,
+and the reviews after an incident."""
+
+SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009
+"""Every sealed column: what the repositories seal and ``offramp db rotate-key``
+re-encrypts."""
 
 _rings: WeakKeyDictionary[Engine, Keyring] = WeakKeyDictionary()
 
@@ -96,22 +124,33 @@ def keyring_of(conn: Connection) -> Keyring:
     return ring
 
 
-def seal(conn: Connection, text: str, where: str) -> str:
-    return keyring_of(conn).seal(text, where)
+def _ring(source: Connection | Keyring) -> Keyring:
+    return source if isinstance(source, Keyring) else keyring_of(source)
 
 
-def unseal(conn: Connection, stored: str, where: str) -> str:
-    return keyring_of(conn).open(stored, where)
+def seal(source: Connection | Keyring, text: str, where: str) -> str:
+    """``text`` sealed for the column ``where`` (``table.column``), with a connection's
+    keys or a keyring already looked up (for a loop over rows)."""
+    return _ring(source).seal(text, where)
 
 
-def seal_json(conn: Connection, data: Any, where: str) -> str:
-    return seal(conn, json.dumps(data, sort_keys=True, separators=(",", ":")), where)
+def unseal(source: Connection | Keyring, stored: str, where: str) -> str:
+    return _ring(source).open(stored, where)
 
 
-def unseal_json(conn: Connection, stored: Any, where: str) -> Any:
+def canonical_json(data: Any) -> str:
+    """``data`` as the JSON text that is sealed: sorted keys, no spaces."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
+
+
+def seal_json(source: Connection | Keyring, data: Any, where: str) -> str:
+    return seal(source, canonical_json(data), where)
+
+
+def unseal_json(source: Connection | Keyring, stored: Any, where: str) -> Any:
     if not isinstance(stored, str):
         raise SealBroken(f"{where}: a stored value is not encrypted (written outside the desk)")
-    return json.loads(unseal(conn, stored, where))
+    return json.loads(unseal(source, stored, where))
 
 
 # -- the keys a database uses ----------------------------------------------------------
@@ -181,14 +220,18 @@ def _batches(conn: Connection, spec: SealedColumn, pattern: str, like: bool) -> 
         yield rows
 
 
-def reseal(conn: Connection, ring: Keyring, *, to: str) -> int:
-    """Rewrite every sealed column; returns how many values changed.
+def reseal(
+    conn: Connection, ring: Keyring, *, to: str, columns: Iterable[SealedColumn] = SEALED
+) -> int:
+    """Rewrite the sealed ``columns`` (default: all); returns how many values changed.
 
     ``to="sealed"`` seals plain values and re-seals values under older keys with the
     newest key of ``ring``; ``to="plain"`` opens every sealed value (the downgrade).
     """
+    if to not in ("sealed", "plain"):
+        raise ValueError(f"reseal: to must be 'sealed' or 'plain', not {to!r}")
     changed = 0
-    for spec in SEALED:
+    for spec in columns:
         quote = '"' if spec.json else ""
         if to == "plain":
             pattern, like = f"{quote}{PREFIX}%", True
@@ -223,9 +266,7 @@ def _convert(ring: Keyring, spec: SealedColumn, value: Any, to: str) -> Any:
         plain = value
     if to == "plain":
         return plain
-    if spec.json:
-        return ring.seal(json.dumps(plain, sort_keys=True, separators=(",", ":")), where)
-    return ring.seal(plain, where)
+    return ring.seal(canonical_json(plain) if spec.json else plain, where)
 
 
 def forget_keys_except(conn: Connection, key: str) -> None:

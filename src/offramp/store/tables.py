@@ -2,7 +2,8 @@
 
 Times are stored as timezone-aware UTC (``DateTime(timezone=True)``; SQLite keeps the
 ISO text and :mod:`offramp.store.repository` reattaches UTC). The audit log keeps its
-time and payload as the exact text that was hashed.
+time and payload as the exact text that was hashed. The columns of confidential text
+hold it sealed (:data:`offramp.store.sealed.SEALED`); the repositories seal and open it.
 """
 
 from __future__ import annotations
@@ -162,7 +163,7 @@ ledger = case_table(
     Column("direction", String(10), nullable=False),
     Column("from_option", String(80), nullable=True),
     Column("to_option", String(80), nullable=True),
-    Column("note", Text, nullable=False, default=""),
+    Column("note", Text, nullable=False),
     Column("proposal_id", Integer, nullable=True),
     Column("at", Time, nullable=False),
     Column("recorded_by", String(80), nullable=False),

@@ -1,10 +1,11 @@
 """Two-factor sign-in in the database: each user's TOTP secret and hashed recovery codes.
 
-The secret has to be stored as it is (the server computes the same codes as the
-authenticator app); it is never read back out through the API or the CLI after
-enrolment. ``last_step`` is the newest TOTP step used, so a code works once (RFC 6238
-section 5.2). Recovery codes are random and stored only as their sha256, each marked
-when used. Migration ``0007_two_factor`` creates both tables.
+The server computes the same codes as the authenticator app, so the secret is kept
+sealed (:mod:`offramp.store.sealed`; migration ``0009``), not hashed, and opened to check
+a code; it is never read back out through the API or the CLI after enrolment.
+``last_step`` is the newest TOTP step used, so a code works once (RFC 6238 section 5.2).
+Recovery codes are random and stored only as their sha256, each marked when used.
+Migration ``0007_two_factor`` creates both tables; ``0009`` widens and seals the secret.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    Text,
     delete,
     insert,
     or_,
@@ -26,13 +28,16 @@ from sqlalchemy import (
     update,
 )
 
+from offramp.store.sealed import seal, unseal
 from offramp.store.tables import Time, memberships, metadata
+
+_WHERE = "two_factor.secret"
 
 two_factor = Table(
     "two_factor",
     metadata,
     Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-    Column("secret", String(64), nullable=False),  # base32
+    Column("secret", Text, nullable=False),  # base32, sealed
     Column("created_at", Time, nullable=False),
     Column("confirmed_at", Time, nullable=True),  # None: enrolment not yet confirmed
     Column("last_step", Integer, nullable=True),
@@ -57,13 +62,19 @@ class TwoFactorRow:
 
 def get(conn: Connection, user_id: int) -> TwoFactorRow | None:
     r = conn.execute(select(two_factor).where(two_factor.c.user_id == user_id)).first()
-    return None if r is None else TwoFactorRow(r.user_id, r.secret, r.confirmed_at is not None)
+    if r is None:
+        return None
+    return TwoFactorRow(r.user_id, unseal(conn, r.secret, _WHERE), r.confirmed_at is not None)
 
 
 def begin(conn: Connection, user_id: int, secret: str, now: datetime) -> None:
     """Store a new, unconfirmed secret (replacing an unconfirmed one) and no recovery codes."""
     remove(conn, user_id)
-    conn.execute(insert(two_factor).values(user_id=user_id, secret=secret, created_at=now))
+    conn.execute(
+        insert(two_factor).values(
+            user_id=user_id, secret=seal(conn, secret, _WHERE), created_at=now
+        )
+    )
 
 
 def confirm(conn: Connection, user_id: int, now: datetime, code_hashes: list[str]) -> None:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from offramp.errors import Conflict, InputError
 from offramp.model.deadlines import Clock
 from offramp.store import audit as audit_log
+from offramp.store import audit_cover
 from offramp.store.crisis_repository import CrisisRecords, CrisisRepository
 from offramp.store.engine import WRITE_OPTION, writer_lock
 from offramp.store.precedent_repository import PrecedentRepository
@@ -66,6 +67,7 @@ class UnitOfWork:
         if self._write:
             conn = conn.execution_options(**{WRITE_OPTION: True})
         self.conn = conn
+        audit_cover.discard(conn)
         self._tx = conn.begin()
         self.repo = Repository(conn, self.clock)
         self.crisis = CrisisRepository(conn, self._records)
@@ -84,6 +86,7 @@ class UnitOfWork:
             if not self._committed and self._tx.is_active:
                 self._tx.rollback()
         finally:
+            audit_cover.discard(self.conn)
             self.conn.close()
             self._release()
         if isinstance(exc, IntegrityError):
@@ -99,6 +102,7 @@ class UnitOfWork:
             self._lock = None
 
     def commit(self) -> None:
+        audit_cover.settle(self.conn)  # a write with no event still moves the content sums
         try:
             self._tx.commit()
         except IntegrityError as exc:

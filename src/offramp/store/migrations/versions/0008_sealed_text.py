@@ -3,7 +3,8 @@
 Seals message bodies, notes, claims, private codings and audit payloads with the
 engine's keyring (:func:`offramp.bootstrap.migrate` loads it: see
 :mod:`offramp.store.data_key`); ``data_keys`` lists the keys in use. The downgrade
-opens every value again and drops the list.
+opens every value again and drops the list. Its columns are
+:data:`offramp.store.sealed.SEALED_0008`, frozen: later migrations seal their own.
 
 Revision ID: 0008
 Revises: 0007
@@ -17,7 +18,7 @@ from alembic import op
 
 from offramp.store.migrations.shapes import TIME
 from offramp.store.rekey import reencrypt
-from offramp.store.sealed import keyring_of
+from offramp.store.sealed import SEALED_0008, keyring_of
 
 revision = "0008"
 down_revision = "0007"
@@ -31,10 +32,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key_id", name="pk_data_keys"),
     )
     conn = op.get_bind()
-    reencrypt(conn, keyring_of(conn), to="sealed")
+    reencrypt(conn, keyring_of(conn), to="sealed", columns=SEALED_0008)
 
 
 def downgrade() -> None:
     conn = op.get_bind()
-    reencrypt(conn, keyring_of(conn), to="plain")
+    reencrypt(conn, keyring_of(conn), to="plain", columns=SEALED_0008)
     op.drop_table("data_keys")
