@@ -126,11 +126,31 @@ ROUTES: list[Route] = [
         (),
         (*ALL, "outsider"),
         "user.create",
-        body={"name": "newbie", "password": "longenough1"},
+        body={"name": "newbie", "password": "long enough 1"},
         everyone=True,
     ),
     Route(
         "token_create", "POST", "/api/tokens", (*ALL, "outsider"), everyone=True, body="own-token"
+    ),
+    # passwords (issue 18, ASVS 2.1.5 and 2.5.6): one's own with the current one; anyone's
+    # by a server admin
+    Route(
+        "password_change",
+        "POST",
+        "/api/me/password",
+        (*ALL, "outsider"),
+        everyone=True,
+        body={"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+    ),
+    Route(
+        "user_password_reset",
+        "PUT",
+        "/api/users/observer_us/password",
+        (),
+        (*ALL, "outsider"),
+        "user.create",
+        body={"password": "set by a server admin"},
+        everyone=True,
     ),
     # taking access away (issue 18, finding 9)
     Route("session_close", "DELETE", "/api/session", (*ALL, "outsider"), everyone=True),

@@ -258,7 +258,8 @@ def test_the_json_log_has_one_line_per_request_and_no_secrets(
         headers={**bearer(token), "X-Request-ID": "req-1"},
     )
     http.get("/api/cases/small/messages?q=hidden-query", headers=bearer(token))
-    lines = [json.loads(line) for line in json_log.getvalue().splitlines()]
+    logged = [json.loads(line) for line in json_log.getvalue().splitlines()]
+    lines = [line for line in logged if line["message"] == "request"]  # sign-ins: offramp.auth
     assert len(lines) == 3
     post = lines[1]
     assert {k: post[k] for k in ("method", "route", "status", "request_id")} == {

@@ -150,7 +150,7 @@ def test_restore_over_data_needs_force_and_then_replaces_everything(
     target = str(tmp_path / "busy.db")
     desk = bootstrap(target, hasher=FAST_HASHER)
     try:
-        admin = desk.accounts.add_user(SYSTEM, "someone", "longenough1", admin=True)
+        admin = desk.accounts.add_user(SYSTEM, "someone", "long enough 1", admin=True)
         desk.cases.import_case(admin, OTHER_CASE_YAML.replace("id: other", "id: third"), "t.yaml")
     finally:
         desk.close()

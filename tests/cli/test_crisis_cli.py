@@ -56,7 +56,7 @@ def stranger_token(server: Running) -> str:
     """A bearer token of a user who is a member of no case."""
     desk = bootstrap(str(server.db), migrate_first=False, hasher=FAST_HASHER)
     try:
-        desk.accounts.add_user(SYSTEM, "stranger", "stranger-password")
+        desk.accounts.add_user(SYSTEM, "stranger", "not-a-member-password")
         return str(desk.accounts.create_token(SYSTEM, "stranger"))
     finally:
         desk.close()

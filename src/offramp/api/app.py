@@ -16,6 +16,7 @@ from fastapi.routing import APIRoute
 
 from offramp.api import errors, metrics
 from offramp.api.docs import install_docs
+from offramp.api.headers import SecurityHeaders
 from offramp.api.limits import BodyLimits
 from offramp.api.routes import (
     accounts,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.install(app)
     metrics.install(app, loopback=settings.metrics_loopback)
     app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
+    app.add_middleware(SecurityHeaders)  # outermost: also on BodyLimits' refusals
     for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
         app.include_router(module.router, prefix=PREFIX)
     for module in (crisis_oncall,):

@@ -8,7 +8,9 @@ to be told to sign in. :class:`BodyLimits` looks at the headers first:
   (signing in, ``POST /api/session``, is the one anonymous write);
 - a ``Content-Length`` above the route's limit is answered 413 at once;
 - a body without a length (chunked) is counted as it streams, and refused with 413
-  when it passes the limit, before the rest is read.
+  when it passes the limit, before the rest is read;
+- an API body that does not say it is JSON (``Content-Type: application/json``) is
+  answered 415 at once (OWASP ASVS 13.1.5).
 
 Whether a token or cookie is *valid* is checked later, by the route's dependency: this
 only keeps requests that cannot be signed in from costing memory. Limits are per
@@ -72,6 +74,19 @@ def _has_session(cookie_header: str) -> bool:
     )
 
 
+def _has_body(headers: dict[str, str]) -> bool:
+    return headers.get("content-length", "0").strip() not in ("", "0") or (
+        "chunked" in headers.get("transfer-encoding", "").lower()
+    )
+
+
+def _is_json(headers: dict[str, str]) -> bool:
+    media = headers.get("content-type", "").split(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
 async def _problem(send: Send, status: int, title: str, detail: str) -> None:
     body = {
         "type": "https://offramp.example/problems/" + title.lower().replace(" ", "-"),
@@ -128,6 +143,14 @@ class BodyLimits:
             if size > limit:
                 await _problem(send, 413, "Content too large", BodyTooLarge(limit).detail)
                 return
+        if path.startswith("/api/") and _has_body(headers) and not _is_json(headers):
+            await _problem(
+                send,
+                415,
+                "Unsupported media type",
+                "Send the request body as JSON, with Content-Type: application/json.",
+            )
+            return
         seen = 0
 
         async def counted() -> Message:

@@ -10,11 +10,18 @@ is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name
 hashed against a dummy hash so that it takes as long as a wrong password. An account
 with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code, and
 :attr:`AccountService.require_2fa` names the roles refused without one.
+
+A new password follows :mod:`offramp.services.password_policy` (OWASP ASVS 2.1). A user
+changes their own with the current one (:meth:`AccountService.change_password`), a server
+admin sets anyone's (:meth:`AccountService.reset_password`); either ends every session
+and token of the account (ASVS 3.3.3). Each sign-in decision is logged on
+``offramp.auth`` with the user name and client address, never a password or secret.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from datetime import datetime, timedelta
@@ -22,10 +29,11 @@ from datetime import datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from offramp.errors import Conflict, InputError, NotFound, Unauthenticated
+from offramp.errors import Conflict, InputError, NotFound, Throttled, Unauthenticated
 from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.password_policy import password_problem
 from offramp.services.signin_throttle import SignInThrottle
 from offramp.services.two_factor import TwoFactorService
 from offramp.store.audit import SERVER_CHAIN
@@ -39,6 +47,7 @@ DISABLED = "!"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
 LIFETIME = re.compile(r"^([1-9][0-9]{0,5})([mhd])$")
 SYSTEM = Actor(0, "system", is_admin=True)
+log = logging.getLogger("offramp.auth")
 
 
 def _digest(secret: str) -> str:
@@ -57,6 +66,18 @@ def parse_lifetime(text: str, where: str = "expires_in") -> timedelta:
     if span > MAX_TOKEN_LIFETIME:
         raise InputError(where, f"a token lives at most {MAX_TOKEN_LIFETIME.days} days")
     return span
+
+
+def _check_password(password: str, user: str, where: str) -> None:
+    """InputError at ``where`` unless ``password`` may be ``user``'s new password."""
+    problem = password_problem(password, user)
+    if problem is not None:
+        raise InputError(where, problem)
+
+
+def _shown(name: str) -> str:
+    """A typed user name as it may go in the log: printable, at most 80 characters."""
+    return "".join(c if c.isprintable() else "?" for c in name[:80])
 
 
 def is_disabled(row: UserRow) -> bool:
@@ -83,8 +104,7 @@ class AccountService:
         self.policy.require_admin(actor, AdminAction.USER_CREATE)
         if not NAME.match(name):
             raise InputError("name", "use lowercase letters, digits, '.', '_' or '-' (at most 80)")
-        if len(password) < 8:
-            raise InputError("password", "a password needs at least 8 characters")
+        _check_password(password, name, "password")
         hashed = self.throttle.hashing(lambda: self.hasher.hash(password))
         with self.uow(write=True) as uow:
             if uow.repo.get_user_by_name(name) is not None:
@@ -121,6 +141,19 @@ class AccountService:
         ``client`` is the caller's address, for the per-client throttle (none if empty).
         A wrong code counts as a failed sign-in; a missing one does not.
         """
+        try:
+            actor, row_id = self._authenticate(name, password, client, code)
+        except (Unauthenticated, Throttled) as exc:
+            log.warning(
+                "sign-in refused: user %r from %s: %s", _shown(name), client or "-", exc.message
+            )
+            raise
+        secret = self._open_session(actor.name, row_id)
+        log.info("sign-in: user %r from %s", actor.name, client or "-")
+        return actor, secret
+
+    def _authenticate(self, name: str, password: str, client: str, code: str) -> tuple[Actor, int]:
+        """The actor whose password (and code) these are, and their user id."""
         self.throttle.check(name, client)
         with self.uow() as uow:
             row = uow.repo.get_user_by_name(name)
@@ -139,13 +172,78 @@ class AccountService:
         else:
             self.two_factor.require_check(actor, self.require_2fa)
         self.throttle.succeeded(name)
+        return actor, row.id
+
+    def _open_session(self, name: str, user_id: int) -> str:
+        """A new session of the user: its secret, handed out once (only its hash is kept)."""
         secret = secrets.token_urlsafe(32)
         now = self.clock.now()
+        expires = now + SESSION_LIFETIME
         with self.uow(write=True) as uow:
-            uow.repo.add_credential(row.id, "session", _digest(secret), now + SESSION_LIFETIME, now)
-            uow.audit(SERVER_CHAIN, row.name, "session.open", {"user": row.name})
+            uow.repo.add_credential(user_id, "session", _digest(secret), expires, now)
+            uow.audit(SERVER_CHAIN, name, "session.open", {"user": name})
             uow.commit()
-        return actor, secret
+        return secret
+
+    def change_password(
+        self, actor: Actor, current: str, new: str, client: str = ""
+    ) -> tuple[str, int]:
+        """Change one's own password, proving the current one (throttled like a sign-in).
+
+        Every session and token of the account ends (ASVS 3.3.3); returns the secret of a
+        new session for the caller, and how many sessions and tokens ended.
+        """
+        self.throttle.check(actor.name, client)
+        with self.uow() as uow:
+            row = uow.repo.get_user(actor.id)
+        if row is None or not self._verify(row, current):
+            self.throttle.failed(actor.name, client)
+            log.warning("password change refused: user %r from %s", actor.name, client or "-")
+            raise InputError("current_password", "that is not your current password")
+        if new == current:
+            raise InputError("new_password", "the new password is the same as the current one")
+        _check_password(new, actor.name, "new_password")
+        ended = self._replace_password(actor, row.id, row.name, new)
+        log.info("password changed: user %r from %s (%d ended)", actor.name, client or "-", ended)
+        return self._open_session(row.name, row.id), ended
+
+    def reset_password(self, operator: Actor, user: str, new: str) -> int:
+        """Set ``user``'s password (server admins; the recovery path for a forgotten one).
+
+        Every session and token of the account ends; returns how many.
+        """
+        self.policy.require_admin(operator, AdminAction.USER_CREATE)
+        target = self.get_actor(user)
+        _check_password(new, target.name, "password")
+        ended = self._replace_password(operator, target.id, target.name, new)
+        log.info("password reset: user %r by %r (%d ended)", target.name, operator.name, ended)
+        return ended
+
+    def _replace_password(self, actor: Actor, user_id: int, user: str, new: str) -> int:
+        """Store ``new``'s hash (a disabled account stays disabled), end every session and
+        token, audit it; how many sessions and tokens ended."""
+        hashed = self.throttle.hashing(lambda: self.hasher.hash(new))
+        with self.uow(write=True) as uow:
+            row = uow.repo.get_user(user_id)
+            if row is None:
+                raise InputError("user", f"no user named {user!r}")
+            uow.repo.set_password_hash(user_id, (DISABLED if is_disabled(row) else "") + hashed)
+            ended = uow.repo.delete_credentials_of(user_id)
+            action = "password.change" if actor.id == user_id else "password.reset"
+            uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
+            uow.commit()
+        return ended
+
+    def disable_two_factor(self, actor: Actor, code: str, client: str = "") -> None:
+        """Turn one's own second factor off with a code; wrong codes count as failed
+        sign-ins (throttled), so a stolen session cannot try every code."""
+        self.throttle.check(actor.name, client)
+        try:
+            self.two_factor.disable(actor, code)
+        except InputError:
+            self.throttle.failed(actor.name, client)
+            log.warning("two-factor disable refused: user %r from %s", actor.name, client or "-")
+            raise
 
     def sign_out(self, secret: str) -> None:
         with self.uow(write=True) as uow:

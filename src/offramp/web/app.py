@@ -33,6 +33,7 @@ from offramp.web import (
     intake,
     ledger,
     needs,
+    password,
     precedents,
     rounds,
     security,
@@ -46,6 +47,7 @@ API_PREFIX = "/api"
 PAGES = (
     signin,
     two_factor,
+    password,
     cases,
     shuttle,
     ledger,

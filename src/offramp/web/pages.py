@@ -52,6 +52,7 @@ DONE = {
     "recorded": "Concession recorded in the ledger.",
     "signed-out": "You are signed out.",
     "two-factor-off": "Two-factor sign-in is off: your password alone signs you in.",
+    "password-changed": "Password changed: you are signed out everywhere else.",
     "shared": "Shared: that member now sees it.",
     "linked": "Precedent linked: it is shown wherever that option is shown.",
     "unlinked": "Link removed.",

@@ -116,7 +116,8 @@ async def disable(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     try:
         code = await _code(request, "enter a current code from your app, or a recovery code")
-        services.accounts.two_factor.disable(viewer, code)
+        client = request.client.host if request.client else ""  # wrong codes are throttled
+        services.accounts.disable_two_factor(viewer, code, client)
     except InputError as exc:
         return page(request, {"state": "on", "error": exc, "code_error": True}, status=422)
     return see_other(f"{PAGE}?done=two-factor-off")

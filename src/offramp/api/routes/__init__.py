@@ -19,6 +19,7 @@ PROBLEMS: dict[int | str, dict[str, Any]] = {
         (403, "Signed in, but not allowed this action (named in the problem)"),
         (404, "Missing, or not visible to the caller (same body either way)"),
         (409, "Stale version, duplicate, or a transition the rules forbid"),
+        (415, "The request body is not JSON (Content-Type: application/json)"),
         (422, "Invalid input; every problem listed with where it is"),
     ]
 }

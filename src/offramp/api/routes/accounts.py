@@ -13,6 +13,7 @@ from offramp.api.access_schemas import (
     UserStateOut,
 )
 from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
+from offramp.api.password_schemas import PasswordChangedOut, PasswordChangeIn, PasswordResetIn
 from offramp.api.routes import PROBLEMS
 from offramp.api.schemas import ActorOut, LoginIn, Short, UserIn
 from offramp.api.two_factor_schemas import TwoFactorCodeIn, TwoFactorEnrolOut, TwoFactorOnOut
@@ -37,6 +38,11 @@ def open_session(
     actor, secret = services.accounts.sign_in(
         body.name, body.password, client_address(request), body.code or ""
     )
+    _set_session(request, response, secret)
+    return ActorOut(name=actor.name, is_admin=actor.is_admin)
+
+
+def _set_session(request: Request, response: Response, secret: str) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         secret,
@@ -45,7 +51,6 @@ def open_session(
         samesite="strict",
         secure=request.url.scheme == "https",
     )
-    return ActorOut(name=actor.name, is_admin=actor.is_admin)
 
 
 @router.delete("/session", name="session_close", status_code=204, tags=["accounts"])
@@ -96,11 +101,35 @@ def confirm_two_factor(
     tags=["accounts"],
 )
 def disable_two_factor(
-    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep
+    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep, request: Request
 ) -> TwoFactorOnOut:
-    """Turn two-factor sign-in off, with a current code or a recovery code."""
-    services.accounts.two_factor.disable(actor, body.code)
+    """Turn two-factor sign-in off, with a current code or a recovery code (wrong codes
+    are throttled as failed sign-ins: 429)."""
+    services.accounts.disable_two_factor(actor, body.code, client_address(request))
     return TwoFactorOnOut(enabled=False)
+
+
+@router.post(
+    "/me/password",
+    name="password_change",
+    response_model=PasswordChangedOut,
+    tags=["accounts"],
+)
+def change_password(
+    body: PasswordChangeIn,
+    actor: CurrentActor,
+    services: ServicesDep,
+    request: Request,
+    response: Response,
+) -> PasswordChangedOut:
+    """Change your password with the current one (wrong ones are throttled: 429). Every
+    session and token of the account ends, this one too; the answer sets a new session
+    cookie."""
+    secret, ended = services.accounts.change_password(
+        actor, body.current_password, body.new_password, client_address(request)
+    )
+    _set_session(request, response, secret)
+    return PasswordChangedOut(user=actor.name, ended=ended)
 
 
 @router.post(
@@ -110,6 +139,21 @@ def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> Act
     """Create an account (server admins)."""
     made = services.accounts.add_user(actor, body.name, body.password, admin=body.admin)
     return ActorOut(name=made.name, is_admin=made.is_admin)
+
+
+@router.put(
+    "/users/{user}/password",
+    name="user_password_reset",
+    response_model=PasswordChangedOut,
+    tags=["accounts"],
+)
+def reset_password(
+    user: Short, body: PasswordResetIn, actor: CurrentActor, services: ServicesDep
+) -> PasswordChangedOut:
+    """Set a user's password, for one who forgot theirs (server admins); every session and
+    token of that account ends."""
+    ended = services.accounts.reset_password(actor, user, body.password)
+    return PasswordChangedOut(user=user, ended=ended)
 
 
 @router.post(

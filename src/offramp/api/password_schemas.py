@@ -1,0 +1,34 @@
+"""Request and response bodies for changing and resetting a password (ASVS 2.1.5, 2.1.6)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, Field
+
+from offramp.api.schemas import In
+
+# up to 1000 here, so that a long one gets the policy's own message (at most 128)
+Password = Annotated[str, Field(min_length=1, max_length=1000)]
+NewPassword = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=1000,
+        description="12 to 128 characters, not a commonly used password nor the user name.",
+    ),
+]
+
+
+class PasswordChangeIn(In):
+    current_password: Password
+    new_password: NewPassword
+
+
+class PasswordResetIn(In):
+    password: NewPassword
+
+
+class PasswordChangedOut(BaseModel):
+    user: str
+    ended: int = Field(description="Sessions and tokens of the account that ended.")
