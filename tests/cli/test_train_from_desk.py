@@ -14,6 +14,7 @@ from offramp.extract import Reader
 from offramp.model.access import Action, DeskRole, Grant, grant
 from offramp.services.access import Actor
 from offramp.services.accounts import SYSTEM
+from offramp.services.intake import Discard
 from support.cli import offramp
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,20 @@ def desk_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Ser
         source_id="massis-2022-11-08",
     )
     desk.cases.confirm_statement(mediator, SLUG, kept)
+    desk.intake.discard(  # a proposal the analyst discarded: a negative item
+        analyst,
+        SLUG,
+        Discard(
+            party="AM",
+            issue="transport",
+            stance="demand",
+            speaker="pashinyan",
+            quote="the corridor",
+            sentence="Pashinyan spoke to reporters about the corridor.",
+            article_date="2022-11-08",
+            reason="no position stated",
+        ),
+    )
     desk.intake.accept(  # recorded, never confirmed: not a training item
         analyst,
         SLUG,
@@ -97,6 +112,10 @@ def test_who_may_train_gets_the_confirmed_statements(desk_db, role: str) -> None
         }
     ]
     assert all("ready to open roads" not in i["text"] for i in items)  # unconfirmed
+    [negative] = [i for i in items if "judged" in i]
+    assert negative["text"] == "Pashinyan spoke to reporters about the corridor."
+    assert negative["labels"] == []
+    assert negative["judged"] == [{"party": "AM", "issue": "transport"}]
 
 
 @pytest.mark.parametrize("role", ["delegate", "facilitator", "observer", "crisis_officer"])
@@ -128,7 +147,7 @@ def test_cli_trains_from_the_desk_and_prints_before_and_after(desk_db, tmp_path:
     assert result.code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"trained on 1 confirmed statements of {SLUG} and 92 labelled")
-    assert "no discarded proposals" in lines[1]
+    assert lines[1] == "(and, as negatives, the desk's discarded proposals: 1)"
     before, after = lines[2], lines[3]
     assert before.startswith("before (rules alone)") and after.startswith("after")
     recall = {line.split()[0]: float(line.split("R ")[1].split()[0]) for line in (before, after)}

@@ -35,6 +35,7 @@ PAGES = (
     "/shuttle",
     "/ledger",
     "/intake",
+    "/intake/reader",
     "/audit",
     "/crisis",
     "/crisis/channels",

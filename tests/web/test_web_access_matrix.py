@@ -41,6 +41,7 @@ from offramp.web.pages import WebRoute
 from support.authoring_web import ADMIN, authoring_web_rows, seed_authoring_web
 from support.crisis_oncall_web import crisis_oncall_web_rows, seed_crisis_oncall_web
 from support.desk import FAST_HASHER, SMALL_CASE_YAML
+from support.intake_web import intake_web_rows, seed_intake_web
 from support.rounds_web import rounds_web_rows, seed_rounds_web
 
 PASSWORD = "matrix-password"
@@ -136,6 +137,19 @@ def _rows() -> list[Row]:
             form={"code": "123456"},
             refusal="Two-factor sign-in is not on.",
         ),
+        # changing one's password (web/password.py, ASVS 2.1.5): every account's own
+        Row("GET", "/account/password", "/account/password", (*MEMBERS, OUT)),
+        Row(
+            "POST",
+            "/account/password",
+            "/account/password",
+            (*MEMBERS, OUT),
+            form={
+                "current_password": PASSWORD,
+                "new_password": "a brand new passphrase",
+                "again": "a brand new passphrase",
+            },
+        ),
         Row("GET", "/cases/{slug}", c, MEMBERS),
         Row(
             "POST",
@@ -197,6 +211,8 @@ def _rows() -> list[Row]:
                 "source_id": "wapo-2022-03-11",
             },
         ),
+        # discards and the intake's reader (web/intake.py, web/intake_reader.py)
+        *intake_web_rows(Row, c),
         # confirming a statement stores its position: the mediator's; the analyst adds only
         Row(
             "POST",
@@ -561,6 +577,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Seeded:
         ids = _crisis_ids(desk)
         ids.update(seed_rounds_web(desk))
         ids.update(seed_crisis_oncall_web(desk))
+        ids.update(seed_intake_web(desk))
         ids["precedent_link"] = str(
             desk.precedents.link(
                 desk.accounts.get_actor(MED),

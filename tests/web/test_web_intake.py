@@ -85,6 +85,7 @@ def test_propose_shows_the_seed_sentence_and_stores_nothing(web: Web) -> None:
     assert "<mark data-quote>compromise</mark>" in page.text
     assert "cue:consider(consider)+reader" in page.text
     assert "data-confidence>reader: 0.9" in page.text  # the example case's reader agrees
+    assert "Read as: Volodymyr Zelensky (Ukraine)" in page.text  # the person, not their id
     assert "Nothing changes a position until a person confirms it" in page.text
     assert "Add as statement" in page.text
     assert web.state() == before
@@ -174,6 +175,7 @@ def test_the_mediator_confirms_what_the_analyst_added_and_the_position_follows(w
     assert web.as_("analyst").post(f"{PAGE}/statements", ADD).status_code == 303
     waiting = web.http.get(PAGE)
     assert f'data-statement="{KEY}"' in waiting.text
+    assert "<td>Volodymyr Zelensky</td>" in waiting.text and "<td>zelensky</td>" not in waiting.text
     assert f"/statements/{KEY}/confirm" not in waiting.text  # the analyst may not confirm
     before = web.state()
     refused = web.post(f"/cases/{CASE}/statements/{KEY}/confirm", {})

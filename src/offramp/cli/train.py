@@ -8,9 +8,9 @@ case with the same issue and party ids. Bad input becomes ``error: <file>:<line>
 
 ``--from-desk --db URL --case SLUG --user NAME`` learns from the desk instead: the
 statements people confirmed on the case (``IntakeService.training_items``, which needs
-the ``reader.train`` right), plus any label files given; ``--test FILE`` prints the
-precision and recall of (party, issue, stance) triples on labelled sentences before (the
-case's shipped reader, or the rules alone) and after.
+the ``reader.train`` right) and the proposals they discarded, plus any label files
+given; ``--test FILE`` prints the precision and recall of (party, issue, stance) triples
+on labelled sentences before (the case's shipped reader, or the rules alone) and after.
 """
 
 from __future__ import annotations
@@ -175,10 +175,12 @@ def run_train_from_desk(
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     reader.save(out)
+    discarded = [i for i in desk_items if "judged" in i]
+    negatives = sum(len(i["judged"]) for i in discarded)
     lines = [
-        f"trained on {len(desk_items)} confirmed statements of {slug} and "
+        f"trained on {len(desk_items) - len(discarded)} confirmed statements of {slug} and "
         f"{len(items) - len(desk_items)} labelled sentences ({labelled} labels); wrote {out}",
-        "(the desk records no discarded proposals: there are no negative items from it)",
+        f"(and, as negatives, the desk's discarded proposals: {negatives})",
     ]
     if tests:
         before = find_reader(lexicon)

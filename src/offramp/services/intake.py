@@ -7,15 +7,21 @@ left it, as an **unconfirmed** statement through :meth:`CaseService.add_statemen
 (with a new source first, when one is described). Positions change only when someone
 confirms the statement (:meth:`CaseService.confirm_statement`), a separate step.
 
-Both need the right to add statements (``statement.create``). The spaCy pipeline is
-loaded on the first proposal, not at start-up, and kept for the process.
+:meth:`IntakeService.discard` records a proposal a person discarded (who, when, the
+proposal as the desk made it, and a reason if they gave one), audited as
+``intake.discard``; retraining the reader learns it as a negative example
+(:mod:`offramp.services.intake_reader`, :attr:`IntakeService.readers`).
+
+All need the right to add statements (``statement.create``: the mediator and the
+analyst; never a delegation, so no party sees the intake of another). The spaCy pipeline
+is loaded on the first proposal, not at start-up, and kept for the process.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -24,9 +30,13 @@ from offramp.files.case import new_source, new_statement
 from offramp.model import Case
 from offramp.model.access import Action
 from offramp.model.checks import Known
+from offramp.model.statements import Stance
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.cases import CaseService
+from offramp.services.intake_reader import IntakeReaders, reader_in_use
 from offramp.services.stored_case import read_case
+from offramp.store.intake_repository import Discard as Discard
+from offramp.store.intake_repository import DiscardRow, IntakeRepository
 from offramp.store.repository import StatementRow
 from offramp.store.uow import UowFactory
 
@@ -41,6 +51,8 @@ MAX_TEXT = 200_000
 INTAKE_NOTE = "proposed by intake"
 RECORDED_NOTE = "recorded through intake"
 """How a statement recorded through intake is marked (its ``note``)."""
+MAX_REASON = 500
+"""The longest reason for a discard, in characters."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,8 @@ class IntakeService:
         self.policy = policy
         self.cases = cases
         self._pipeline = pipeline
-        self._extractors: dict[tuple[int, int], Extractor] = {}
+        self._extractors: dict[tuple[int, int, int | None], Extractor] = {}
+        self.readers = IntakeReaders(uow, policy, pipeline)
 
     def _case(self, actor: Actor | None, slug: str) -> tuple[tuple[int, int], Case]:
         """The case, if the actor may add statements to it (NotFound / Forbidden if not)."""
@@ -80,17 +93,18 @@ class IntakeService:
     def _extractor(self, key: tuple[int, int], case: Case) -> Extractor:
         # spaCy takes about a second to import: only intake pays for it, on first use,
         # not every verb and request of the desk.
-        from offramp.extract import Extractor, Lexicon, find_reader, load_pipeline
+        from offramp.extract import Extractor, Lexicon, load_pipeline
 
-        found = self._extractors.get(key)
+        lexicon = Lexicon.from_case(case)
+        with self.uow() as uow:  # the desk's adopted reader, else the shipped one
+            row, reader = reader_in_use(uow, key[0], lexicon)
+        keyed = (*key, row.id if row else None)
+        found = self._extractors.get(keyed)
         if found is None:
             if len(self._extractors) > 32:
                 self._extractors.clear()
-            lexicon = Lexicon.from_case(case)
             pipeline = (self._pipeline or load_pipeline)()
-            found = self._extractors[key] = Extractor(
-                lexicon, pipeline, reader=find_reader(lexicon)
-            )
+            found = self._extractors[keyed] = Extractor(lexicon, pipeline, reader=reader)
         return found
 
     # -- propose ---------------------------------------------------------------------------
@@ -185,38 +199,35 @@ class IntakeService:
             reverse=True,
         )
 
-    def training_items(self, actor: Actor | None, slug: str) -> tuple[Case, list[dict[str, Any]]]:
-        """The case, and its confirmed statements as labelled items for the reader.
+    # -- discard ---------------------------------------------------------------------------
+    def discard(self, actor: Actor | None, slug: str, proposal: Discard) -> int:
+        """Record that a person discarded ``proposal`` (as the desk proposed it); its id."""
+        with self.uow(write=True) as uow:
+            scope = self.policy.access_case(uow.repo, actor, slug)
+            self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
+            checked = _checked_discard(read_case(uow, scope.case), proposal)
+            key = IntakeRepository(uow.conn).add_discard(
+                scope.case.id, checked, scope.actor.name, uow.clock.now()
+            )
+            payload = {k: v for k, v in vars(checked).items() if v not in (None, "")}
+            uow.audit(slug, scope.actor.name, "intake.discard", {"discard": key, **payload})
+            uow.commit()
+        return key
 
-        Each confirmed statement with a party and a stance is one item in the format of
-        ``offramp train-reader``'s label files: its quote as ``text``, its date as
-        ``article_date``, and one label (party, issue, stance, speaker); statements with
-        the same quote and date are one item with several labels. The store keeps the
-        quote, not the sentence around it, and records no discarded proposals (a
-        proposal nobody added is never stored), so there are no negative items. Needs
-        ``reader.train`` (the mediator and the analyst).
-        """
+    def discards(self, actor: Actor | None, slug: str) -> list[DiscardRow]:
+        """The proposals people discarded on the case, newest first."""
         with self.uow() as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
-            self.policy.require(scope, Action.READER_TRAIN, resource="reader")
-            case = read_case(uow, scope.case)
-            rows = uow.repo.list_statements(scope.case.id)
-        items: dict[tuple[str, str], dict[str, Any]] = {}
-        for row in sorted(rows, key=lambda r: (r.statement.date, r.statement.id)):
-            s = row.statement
-            if row.confirmed_at is None or s.party is None or s.stance is None:
-                continue
-            label = {"party": s.party, "issue": s.issue, "stance": str(s.stance)}
-            if s.speaker in {p.id for p in case.people}:
-                label["speaker"] = s.speaker
-            item = items.setdefault(
-                (s.quote, s.date.isoformat()),
-                {"id": f"desk-{s.id}", "article_date": s.date.isoformat(), "text": s.quote},
-            )
-            labels = item.setdefault("labels", [])
-            if label not in labels:
-                labels.append(label)
-        return case, list(items.values())
+            self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
+            return IntakeRepository(uow.conn).list_discards(scope.case.id)
+
+    def training_items(self, actor: Actor | None, slug: str) -> tuple[Case, list[dict[str, Any]]]:
+        """The case, and its desk as labelled items for the reader, in the format of
+        ``offramp train-reader``'s label files: the confirmed statements as labels, the
+        discarded proposals as negatives (:func:`offramp.services.intake_items.desk_items`).
+        Needs ``reader.train`` (the mediator and the analyst).
+        """
+        return self.readers.items(actor, slug)
 
     def _add_source(self, actor: Actor | None, slug: str, source: dict[str, Any]) -> None:
         with self.uow(write=True) as uow:
@@ -276,3 +287,39 @@ def _check(case: Case, source: dict[str, Any] | None, statement: dict[str, Any])
     if source is not None:
         known = known.with_source(new_source(source, known).id)
     new_statement(statement, known)
+
+
+def _checked_discard(case: Case, d: Discard) -> Discard:
+    """``d`` with its text trimmed, or InputError naming the first field that is wrong."""
+    if d.party not in {p.id for p in case.parties}:
+        raise InputError("party", f"the case has no party {d.party!r}")
+    issue = next((i for i in case.issues if i.id == d.issue), None)
+    if d.issue is not None and issue is None:
+        raise InputError("issue", f"the case has no issue {d.issue!r}")
+    if d.option is not None and (issue is None or d.option not in {o.id for o in issue.options}):
+        raise InputError("option", f"{d.option!r} is not an option of the proposal's issue")
+    if d.stance not in {s.value for s in Stance}:
+        raise InputError("stance", f"{d.stance!r} is not a stance")
+    try:
+        date.fromisoformat(d.article_date)
+    except ValueError:
+        raise InputError(
+            "article_date", f"{d.article_date!r} is not a date like 2022-03-11"
+        ) from None
+    for field, value, most in (
+        ("speaker", d.speaker, 200),
+        ("quote", d.quote, MAX_TEXT),
+        ("sentence", d.sentence, MAX_TEXT),
+        ("reason", d.reason, MAX_REASON),
+    ):
+        if len(value.strip()) > most:
+            raise InputError(field, f"the {field} is longer than {most:,} characters")
+    if not d.quote.strip() or not d.sentence.strip():
+        raise InputError("sentence", "a discarded proposal needs its quote and its sentence")
+    return replace(
+        d,
+        speaker=d.speaker.strip(),
+        quote=d.quote.strip(),
+        sentence=d.sentence.strip(),
+        reason=d.reason.strip(),
+    )

@@ -5,9 +5,12 @@ that wait for confirmation; ``POST`` there shows what the extractor proposes (no
 stored); ``POST /cases/{slug}/intake/statements`` records one proposal as an
 **unconfirmed** statement. Positions change only when a statement is confirmed, a
 separate step by whoever may confirm (``statement.confirm``, the mediator):
-``POST /cases/{slug}/statements/{key}/confirm``. Everything goes through ``offramp.services.intake``
-(``statement.create``) and the web desk's one error handler
-(:class:`offramp.web.pages.WebRoute`: NotFound pages, CSRF on every POST).
+``POST /cases/{slug}/statements/{key}/confirm``. ``POST /cases/{slug}/intake/discards``
+records a proposal a person discarded (as the desk proposed it, with their reason), for
+retraining (``web/intake_reader.py``: the reader's page) and for the list of discards.
+Everything goes through ``offramp.services.intake`` (``statement.create``) and the web
+desk's one error handler (:class:`offramp.web.pages.WebRoute`: NotFound pages, CSRF on
+every POST).
 """
 
 from __future__ import annotations
@@ -27,7 +30,8 @@ from offramp.extract import ProposedStatement
 from offramp.model.access import Action
 from offramp.model.statements import Stance
 from offramp.services.access import Actor
-from offramp.services.intake import MAX_TEXT, NewSource
+from offramp.services.intake import MAX_REASON, MAX_TEXT, Discard, NewSource
+from offramp.web.intake_reader import router as reader_router
 from offramp.web.pages import (
     ServicesDep,
     WebRoute,
@@ -39,6 +43,7 @@ from offramp.web.pages import (
 )
 
 STATEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
+DISCARDS_SHOWN = 50
 
 
 def highlight(sentence: str, quote: str) -> list[tuple[str, bool]]:
@@ -155,8 +160,12 @@ def intake_page(
     dateline: str = "",
 ) -> Response:
     viewer, cv = open_case(request, services, slug, Action.STATEMENT_CREATE)
+    discarded = services.intake.discards(viewer, slug)
     ctx = {
         "waiting": services.intake.waiting(viewer, slug),
+        "discarded": discarded[:DISCARDS_SHOWN],
+        "discarded_total": len(discarded),
+        "max_reason": MAX_REASON,
         "cv": cv,
         "active": "intake",
         "Action": Action,
@@ -168,6 +177,7 @@ def intake_page(
         "max_text": MAX_TEXT,
         "words": case_context(cv, "intake")["words"],
         "party_names": {p.id: p.name for p in cv.case.parties},
+        "people_names": {p.id: p.name for p in cv.case.people},
         "source_names": {
             s.id: f"{s.publication}, {s.title}" if s.title else s.publication
             for s in cv.case.sources
@@ -190,7 +200,43 @@ async def form(request: Request, slug: str, services: ServicesDep) -> Response:
         )
     elif STATEMENT_ID.match(confirmed):
         done = f"Statement {confirmed} confirmed; the position it states is now recorded."
+    elif request.query_params.get("discarded") == "1":
+        done = (
+            "Proposal discarded and recorded as discarded; retraining the reader learns "
+            "from it. Nothing else was stored."
+        )
     return intake_page(request, services, slug, done=done)
+
+
+DISCARD_FIELDS = (
+    *("p_party", "p_issue", "p_stance", "p_option", "p_speaker", "p_quote"),
+    *("sentence", "source_date", "date", "rule", "reason"),
+)
+
+
+@router.post("/cases/{slug}/intake/discards", response_class=HTMLResponse)
+async def discard(request: Request, slug: str, services: ServicesDep) -> Response:
+    """Record that a proposal was discarded, as the desk proposed it (the ``p_`` fields)."""
+    viewer = writer(request, services, slug)
+    data = await request.form()
+    f = {k: _field(data, k) for k in DISCARD_FIELDS}
+    proposal = Discard(
+        party=f["p_party"] or None,
+        issue=f["p_issue"] or None,
+        stance=f["p_stance"],
+        speaker=f["p_speaker"],
+        quote=f["p_quote"],
+        sentence=f["sentence"],
+        article_date=f["source_date"] or f["date"],
+        option=f["p_option"] or None,
+        rule=f["rule"],
+        reason=f["reason"],
+    )
+    try:
+        await run_in_threadpool(services.intake.discard, viewer, slug, proposal)
+    except InputError as exc:
+        return intake_page(request, services, slug, error=exc)
+    return see_other(f"/cases/{slug}/intake?discarded=1")
 
 
 @router.post("/cases/{slug}/statements/{key}/confirm", response_class=HTMLResponse)
@@ -288,3 +334,6 @@ def again(f: dict[str, str]) -> list[ProposedStatement]:
             date_basis=f["date_basis"],
         )
     ]
+
+
+router.include_router(reader_router)

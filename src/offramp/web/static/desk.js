@@ -49,7 +49,4 @@ stackTables(document);
 // live.js swaps a region of the page for a fresh copy: stack the tables it brings
 document.addEventListener("offramp:live-swap", (event) => stackTables(event.detail.region));
 
-// Intake review: Discard drops a proposed statement from the list (nothing was stored).
-document.querySelectorAll("button[data-discard]").forEach((button) => {
-  button.addEventListener("click", () => button.closest("tr")?.remove());
-});
+// Intake review's Discard: see intake.js.
