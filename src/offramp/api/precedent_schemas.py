@@ -164,7 +164,6 @@ def matches_out(found: IssueMatches) -> IssueMatchesOut:
 
 
 def link_out(v: LinkView) -> PrecedentLinkOut:
-    k = v.link
     brief = None
     if v.precedent is not None:
         brief = PrecedentBriefOut(
@@ -173,16 +172,12 @@ def link_out(v: LinkView) -> PrecedentLinkOut:
             held_up=v.precedent.held_up.outcome,
             provision_text=v.provision.text if v.provision is not None else None,
         )
-    return PrecedentLinkOut(
-        id=k.id,
-        version=k.version,
-        issue=k.issue,
-        option=k.option,
-        precedent=k.precedent,
-        provision=k.provision,
+    # the caller's view of the note and its author, not the stored link's
+    return record_out(
+        PrecedentLinkOut,
+        v.link,
         note=v.note,
         created_by=v.created_by,
-        created_at=k.created_at,
         missing=v.missing,
         library=brief,
     )

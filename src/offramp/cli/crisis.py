@@ -22,8 +22,10 @@ command's option when there is one; the exit status is then 1, never a traceback
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -127,6 +129,7 @@ class Remote:
             )
         self.url = url.rstrip("/")
         self.token = token
+        self.case = case
         self.base = f"/api/cases/{quote(case, safe='')}/crisis"
 
     def call(
@@ -372,7 +375,10 @@ def show_channels(dyads: Sequence[Mapping[str, Any]]) -> None:
     )
 
 
-def _show(data: Any, json: bool, show: Callable[[Any], None], message: str = "") -> None:
+Show = Callable[[Any], None]
+
+
+def _show(data: Any, json: bool, show: Show, message: str = "") -> None:
     """The API's answer as JSON with --json; else shown, then the one-line message."""
     if json:
         print_json(data)
@@ -424,113 +430,131 @@ def show_board(data: Mapping[str, Any]) -> None:
         show_notifications(waiting)
 
 
+# -- verbs ----------------------------------------------------------------------------------
+#
+# Every verb but ``report`` and ``check-policy`` takes the case, its own arguments and
+# options, then --url, --token and --json, and shows the API's answer the same way. So a
+# verb is written as ``fn(desk, ...) -> Answer`` and ``verb`` adds the rest.
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a verb shows: the API's answer, how to show it, and a line after it."""
+
+    data: Any
+    show: Show
+    message: str = ""
+
+
+Verb = Callable[..., Answer]
+_PLAIN = inspect.Parameter.POSITIONAL_OR_KEYWORD
+_DESK_OPTIONS = (
+    inspect.Parameter("url", _PLAIN, default=DEFAULT_URL, annotation=Url),
+    inspect.Parameter("token", _PLAIN, default="", annotation=Token),
+    inspect.Parameter("json", _PLAIN, default=False, annotation=JsonOpt),
+)
+
+
+def verb(name: str) -> Callable[[Verb], Verb]:
+    """Register ``fn(desk, ...)`` as the verb ``name`` of ``offramp crisis``: CASE, then
+    ``fn``'s own arguments and options, then --url, --token and --json. ``fn`` gets the
+    case's desk at --url, signed with --token; its answer is shown, or printed as JSON."""
+
+    def register(fn: Verb) -> Verb:
+        _desk, *own = inspect.signature(fn, eval_str=True).parameters.values()
+        params = [inspect.Parameter("case", _PLAIN, annotation=CaseArg), *own, *_DESK_OPTIONS]
+
+        def command(case: str, url: str, token: str, json: bool, **given: Any) -> None:
+            answer = fn(Remote(url, token, case), **given)
+            _show(answer.data, json, answer.show, answer.message)
+
+        command.__signature__ = inspect.Signature(params, return_annotation=None)  # type: ignore[attr-defined]
+        command.__annotations__ = {p.name: p.annotation for p in params}
+        command.__doc__ = fn.__doc__
+        crisis_app.command(name)(friendly(command))
+        return fn
+
+    return register
+
+
+def _on_incident(data: Mapping[str, Any], message: str) -> Answer:
+    """A write's answer that is the incident as it now stands."""
+    return Answer(data, show_incident, message)
+
+
+def _message_only(data: Any) -> None:
+    """Show nothing but the verb's message line (for an answer that is not an incident)."""
+
+
+def _incident_post(
+    desk: Remote, path: str, fields: Mapping[str, tuple[str, Any]], at: str | None, message: str
+) -> Answer:
+    """POST ``fields`` (each ``name: (option, value)``) and --at to ``/incidents/{path}``;
+    the answer is the incident after it."""
+    body = {name: value for name, (_, value) in fields.items()} | {"at": parse_instant(at, "--at")}
+    options = {name: option for name, (option, _) in fields.items()} | {"at": "--at"}
+    return _on_incident(desk.post(f"/incidents/{path}", body, options), message)
+
+
 # -- reads ----------------------------------------------------------------------------------
 
 
-@crisis_app.command("board")
-@friendly
-def board(
-    case: CaseArg,
-    at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+@verb("board")
+def board(desk: Remote, at: AtOpt = None) -> Answer:
     """The board: incidents and their steps, alerts, notifications, at --at (default now)."""
-    data = Remote(url, token, case).get("/board", at=parse_instant(at, "--at"))
-    _show(data, json, show_board)
+    return Answer(desk.get("/board", at=parse_instant(at, "--at")), show_board)
 
 
-@crisis_app.command("incidents")
-@friendly
-def incidents(
-    case: CaseArg,
-    at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+@verb("incidents")
+def incidents(desk: Remote, at: AtOpt = None) -> Answer:
     """Incidents that had arrived by --at, with the state of their playbook."""
-    data = Remote(url, token, case).get("/incidents", at=parse_instant(at, "--at"))
-    _show(data, json, lambda d: show_incidents(d, "Incidents"))
-
-
-@crisis_app.command("incident")
-@friendly
-def incident(
-    case: CaseArg,
-    incident_id: IdArg,
-    at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
-    """One incident: claim, arrivals and its steps (due, overdue, done by) at --at."""
-    data = Remote(url, token, case).get(
-        f"/incidents/{_id(incident_id)}", at=parse_instant(at, "--at")
+    return Answer(
+        desk.get("/incidents", at=parse_instant(at, "--at")),
+        lambda d: show_incidents(d, "Incidents"),
     )
-    _show(data, json, show_incident)
 
 
-@crisis_app.command("commitments")
-@friendly
-def commitments(
-    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
-) -> None:
+@verb("incident")
+def incident(desk: Remote, incident_id: IdArg, at: AtOpt = None) -> Answer:
+    """One incident: claim, arrivals and its steps (due, overdue, done by) at --at."""
+    path = f"/incidents/{_id(incident_id)}"
+    return Answer(desk.get(path, at=parse_instant(at, "--at")), show_incident)
+
+
+@verb("commitments")
+def commitments(desk: Remote) -> Answer:
     """Declared restraints, red lines and rules of engagement, with violations."""
-    data = Remote(url, token, case).get("/commitments")
-    _show(data, json, show_commitments)
+    return Answer(desk.get("/commitments"), show_commitments)
 
 
-@crisis_app.command("notifications")
-@friendly
-def notifications(
-    case: CaseArg,
-    at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+@verb("notifications")
+def notifications(desk: Remote, at: AtOpt = None) -> Answer:
     """Notifications sent by --at, with their acknowledgement status."""
-    data = Remote(url, token, case).get("/notifications", at=parse_instant(at, "--at"))
-    _show(data, json, show_notifications)
+    return Answer(desk.get("/notifications", at=parse_instant(at, "--at")), show_notifications)
 
 
-@crisis_app.command("channels")
-@friendly
-def channels(
-    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
-) -> None:
+@verb("channels")
+def channels(desk: Remote) -> Answer:
     """Channels per pair of counterparts, highest level first, with their last use."""
-    data = Remote(url, token, case).get("/channels")
-    _show(data, json, show_channels)
+    return Answer(desk.get("/channels"), show_channels)
 
 
-@crisis_app.command("assurances")
-@friendly
-def assurances(
-    case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False
-) -> None:
+@verb("assurances")
+def assurances(desk: Remote) -> Answer:
     """Proposed security assurances, and whether each is a candidate issue of the case."""
-    data = Remote(url, token, case).get("/assurances")
-    _show(data, json, show_assurances)
+    return Answer(desk.get("/assurances"), show_assurances)
 
 
-@crisis_app.command("escalation")
-@friendly
+@verb("escalation")
 def escalation(
-    case: CaseArg,
+    desk: Remote,
     between: Annotated[str, typer.Option("--between", help="Two party ids: RU,US.")],
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """One dyad's escalation scores in time order."""
     pair = ",".join(p.strip().upper() for p in between.replace("-", ",").split(","))
     if pair.count(",") != 1 or "" in pair.split(","):
         raise InputError("--between", f"{between!r} is not two party ids like RU,US")
-    remote = Remote(url, token, case)
-    data = remote.call(
+    data = desk.call(
         "GET", "/escalation", params={"between": pair}, options={"between": "--between"}
     )
 
@@ -547,15 +571,13 @@ def escalation(
             )
         )  # fmt: skip
 
-    _show(data, json, show)
+    return Answer(data, show)
 
 
-@crisis_app.command("alerts")
-@friendly
-def alerts(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
+@verb("alerts")
+def alerts(desk: Remote) -> Answer:
     """Every jump on the escalation ladder that the case's alert rule flags."""
-    data = Remote(url, token, case).get("/alerts")
-    _show(data, json, show_alerts)
+    return Answer(desk.get("/alerts"), show_alerts)
 
 
 # -- writes ---------------------------------------------------------------------------------
@@ -570,14 +592,9 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _done(data: Mapping[str, Any], json: bool, message: str) -> None:
-    _show(data, json, show_incident, message)
-
-
-@crisis_app.command("log")
-@friendly
+@verb("log")
 def log(
-    case: CaseArg,
+    desk: Remote,
     type_: Annotated[
         str,
         typer.Option(
@@ -599,13 +616,9 @@ def log(
     incident_id: Annotated[
         str | None, typer.Option("--id", help="Default: the type and arrival time.")
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Log an incident that arrived through one or more channels at --at (default now)."""
     instant = parse_instant(at, "--at")
-    remote = Remote(url, token, case)
     if incident_id is None:
         stamp = datetime.fromisoformat(instant).strftime("%Y%m%d-%H%M") if instant else ""
         incident_id = _slug(f"{type_}-{stamp}" if stamp else f"{type_}-{claim}")
@@ -625,36 +638,29 @@ def log(
         "against": "--against", "claim": "--claim", "level": "--level",
         "evidence": "--evidence", "arrivals": "--channel", "channel": "--channel", "at": "--at",
     }  # fmt: skip
-    data = remote.post("/incidents", body, options)
-    _done(data, json, f"logged incident {data['id']}")
+    data = desk.post("/incidents", body, options)
+    return _on_incident(data, f"logged incident {data['id']}")
 
 
-@crisis_app.command("arrive")
-@friendly
+@verb("arrive")
 def arrive(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
     channel: Annotated[str, typer.Option("--channel", help="The channel it came through.")],
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """The incident arrived again, through another channel (at --at, default now)."""
-    body = {"channel": channel, "at": parse_instant(at, "--at")}
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/arrivals", body, {"channel": "--channel", "at": "--at"}
-    )
-    _done(data, json, f"arrival through {channel} recorded")
+    fields = {"channel": ("--channel", channel)}
+    message = f"arrival through {channel} recorded"
+    return _incident_post(desk, f"{_id(incident_id)}/arrivals", fields, at, message)
 
 
 PLAYBOOK_FOR = {"allegation": "wmd_allegation"}
 
 
-@crisis_app.command("start")
-@friendly
+@verb("start")
 def start(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
     playbook: Annotated[
         str | None,
@@ -663,94 +669,70 @@ def start(
     at: Annotated[
         str | None, typer.Option("--at", help="Start (default: the first arrival).")
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Start a playbook on the incident: its steps get their deadlines."""
     instant = parse_instant(at, "--at")
-    remote = Remote(url, token, case)
     path = f"/incidents/{_id(incident_id)}"
     if playbook is None:
-        kind = remote.get(path)["type"]
+        kind = desk.get(path)["type"]
         playbook = PLAYBOOK_FOR.get(kind, kind)
     body = {"playbook": playbook, "at": instant}
-    data = remote.post(f"{path}/playbook", body, {"playbook": "--playbook", "at": "--at"})
-    _done(data, json, f"playbook {playbook} started")
+    data = desk.post(f"{path}/playbook", body, {"playbook": "--playbook", "at": "--at"})
+    return _on_incident(data, f"playbook {playbook} started")
 
 
-@crisis_app.command("done")
-@friendly
+StepArg = Annotated[str, typer.Argument(help="The step's id.")]
+
+
+@verb("done")
 def done(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
-    step: Annotated[str, typer.Argument(help="The step's id.")],
+    step: StepArg,
     at: AtOpt = None,
     channel: Annotated[str | None, typer.Option("--channel", help="Done through.")] = None,
     note: Annotated[str, typer.Option("--note", help="A note for the record.")] = "",
     by: Annotated[str, typer.Option("--by", help="Who did it (default: you).")] = "",
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """A step was done (at --at, default now; by --by, default you)."""
-    body = {"at": parse_instant(at, "--at"), "channel": channel, "note": note, "by": by}
-    options = {"at": "--at", "channel": "--channel", "note": "--note", "by": "--by"}
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/complete", body, options
-    )
-    _done(data, json, f"step {step} recorded as done")
+    fields = {"channel": ("--channel", channel), "note": ("--note", note), "by": ("--by", by)}
+    path = f"{_id(incident_id)}/steps/{_id(step)}/complete"
+    return _incident_post(desk, path, fields, at, f"step {step} recorded as done")
 
 
-@crisis_app.command("waive")
-@friendly
+@verb("waive")
 def waive(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
-    step: Annotated[str, typer.Argument(help="The step's id.")],
+    step: StepArg,
     reason: Annotated[str, typer.Option("--reason", help="Why it is not needed.")],
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """A step is not needed, with the reason."""
-    body = {"reason": reason, "at": parse_instant(at, "--at")}
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/steps/{_id(step)}/waive",
-        body,
-        {"reason": "--reason", "at": "--at"},
-    )
-    _done(data, json, f"step {step} waived")
+    path = f"{_id(incident_id)}/steps/{_id(step)}/waive"
+    return _incident_post(desk, path, {"reason": ("--reason", reason)}, at, f"step {step} waived")
 
 
-@crisis_app.command("close")
-@friendly
+@verb("close")
 def close(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
     outcome: Annotated[str, typer.Option("--outcome", help="How it ended.")],
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Close the incident with its outcome, once every step is done or waived."""
-    body = {"outcome": outcome, "at": parse_instant(at, "--at")}
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/close", body, {"outcome": "--outcome", "at": "--at"}
-    )
-    _done(data, json, f"incident {incident_id} closed")
+    fields = {"outcome": ("--outcome", outcome)}
+    message = f"incident {incident_id} closed"
+    return _incident_post(desk, f"{_id(incident_id)}/close", fields, at, message)
 
 
 def _parties(text: str) -> list[str]:
     return [p.strip().upper() for p in text.split(",") if p.strip()]
 
 
-@crisis_app.command("declare")
-@friendly
+@verb("declare")
 def declare(
-    case: CaseArg,
+    desk: Remote,
     commitment_id: Annotated[str, typer.Option("--id", help="A short id: us-no-overflights.")],
     kind: Annotated[str, typer.Option("--kind", help="restraint, red_line or rule_of_engagement.")],
     text: Annotated[str, typer.Option("--text", help="What was committed to.")],
@@ -758,10 +740,7 @@ def declare(
     to: Annotated[str, typer.Option("--to", help="Parties it was declared to: RU,UA.")],
     on: Annotated[str, typer.Option("--date", help="The date declared: 2022-10-26.")],
     channel: Annotated[str | None, typer.Option("--channel", help="Declared through.")] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Record a restraint, red line or rule of engagement."""
     day = parse_day(on, "--date")
     body = {
@@ -769,14 +748,13 @@ def declare(
         "to": _parties(to), "date": day.isoformat() if day else None, "channel": channel,
     }  # fmt: skip
     options = {k: "--" + k.replace("_", "-") for k in body} | {"id": "--id"}
-    data = Remote(url, token, case).post("/commitments", body, options)
-    _show(data, json, lambda d: show_commitments([d]), f"declared commitment {data['id']}")
+    data = desk.post("/commitments", body, options)
+    return Answer(data, lambda d: show_commitments([d]), f"declared commitment {data['id']}")
 
 
-@crisis_app.command("notify")
-@friendly
+@verb("notify")
 def notify(
-    case: CaseArg,
+    desk: Remote,
     notification_id: Annotated[str, typer.Option("--id", help="A short id: grom-2022.")],
     kind: Annotated[str, typer.Option("--kind", help="exercise or missile_launch.")],
     sender: Annotated[str, typer.Option("--from", help="The party notifying: RU.")],
@@ -793,10 +771,7 @@ def notify(
         str | None, typer.Option("--sent-at", help="When it was sent (default: now).")
     ] = None,
     ends: Annotated[str | None, typer.Option("--ends", help="When it ends.")] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Record an exercise or launch notification sent, with its acknowledgement deadline."""
     body = {
         "id": notification_id, "kind": kind, "sender": sender, "to": to, "what": what,
@@ -805,43 +780,36 @@ def notify(
         "ends": parse_instant(ends, "--ends"),
     }  # fmt: skip
     options = {k: "--" + k.replace("_", "-") for k in body} | {"sender": "--from"}
-    data = Remote(url, token, case).post("/notifications", body, options)
+    data = desk.post("/notifications", body, options)
     message = f"notification {data['id']} sent; acknowledgement due {when(data['ack_due'])}"
-    _show(data, json, lambda d: show_notifications([d]), message)
+    return Answer(data, lambda d: show_notifications([d]), message)
 
 
-@crisis_app.command("ack")
-@friendly
+@verb("ack")
 def ack(
-    case: CaseArg,
+    desk: Remote,
     notification_id: IdArg,
     by: Annotated[
         str | None, typer.Option("--by", help="Who acknowledged (default: the party notified).")
     ] = None,
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """The counterpart acknowledged a notification."""
     instant = parse_instant(at, "--at")
-    remote = Remote(url, token, case)
     if by is None:
-        sent = {n["id"]: n for n in remote.get("/notifications")}
+        sent = {n["id"]: n for n in desk.get("/notifications")}
         by = sent[notification_id]["to"] if notification_id in sent else "counterpart"
-    data = remote.post(
+    data = desk.post(
         f"/notifications/{_id(notification_id)}/acknowledge",
         {"by": by, "at": instant},
         {"by": "--by", "at": "--at"},
     )
-    _show(data, json, lambda d: show_notifications([d]))
+    return Answer(data, lambda d: show_notifications([d]))
 
 
-@crisis_app.command("sweep")
-@friendly
-def sweep(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False) -> None:
+@verb("sweep")
+def sweep(desk: Remote) -> Answer:
     """Raise a notification_missed incident for each acknowledgement overdue now (once)."""
-    data = Remote(url, token, case).post("/notifications/sweep", {}, {})
 
     def show(raised: Sequence[Mapping[str, Any]]) -> None:
         if raised:
@@ -849,13 +817,12 @@ def sweep(case: CaseArg, url: Url = DEFAULT_URL, token: Token = "", json: JsonOp
         else:
             _line("no acknowledgement newly overdue")
 
-    _show(data, json, show)
+    return Answer(desk.post("/notifications/sweep", {}, {}), show)
 
 
-@crisis_app.command("score")
-@friendly
+@verb("score")
 def score(
-    case: CaseArg,
+    desk: Remote,
     score_id: Annotated[str, typer.Option("--id", help="A short id: ru-us-2022-10-23.")],
     between: Annotated[str, typer.Option("--between", help="Two party ids: RU,US.")],
     level: Annotated[int, typer.Option("--level", help="Level on the ladder, 0-9.")],
@@ -863,17 +830,13 @@ def score(
     at: AtOpt = None,
     subject: Annotated[str, typer.Option("--subject", help="What was scored: an id.")] = "",
     rationale: Annotated[str, typer.Option("--rationale", help="Why this level.")] = "",
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Score a dyad on the escalation ladder; prints the alerts the score raises."""
     body = {
         "id": score_id, "between": _parties(between.replace("-", ",")), "level": level,
         "kind": kind, "at": parse_instant(at, "--at"), "subject": subject, "rationale": rationale,
     }  # fmt: skip
-    options = {k: f"--{k}" for k in body}
-    data = Remote(url, token, case).post("/escalation", body, options)
+    data = desk.post("/escalation", body, {k: f"--{k}" for k in body})
 
     def show(scored: Mapping[str, Any]) -> None:
         s = scored["score"]
@@ -881,7 +844,7 @@ def score(
         if scored["alerts"]:
             show_alerts(scored["alerts"], "Alerts raised")
 
-    _show(data, json, show)
+    return Answer(data, show)
 
 
 def _pairs(items: Sequence[str], option: str, shape: str) -> dict[str, str]:
@@ -897,10 +860,9 @@ def _pairs(items: Sequence[str], option: str, shape: str) -> dict[str, str]:
     return found
 
 
-@crisis_app.command("add-channel")
-@friendly
+@verb("add-channel")
 def add_channel(
-    case: CaseArg,
+    desk: Remote,
     channel_id: Annotated[str, typer.Option("--id", help="A short id: ru-us-hotline.")],
     between: Annotated[str, typer.Option("--between", help="The two parties it joins: RU,US.")],
     level: Annotated[
@@ -910,10 +872,7 @@ def add_channel(
         list[str] | None,
         typer.Option("--endpoint", help="Who holds one end: RU=Defence minister (repeatable)."),
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Record a channel between two counterparts; prints that pair's channels."""
     ends = _pairs(endpoint or [], "--endpoint", "PARTY=WHO, like RU=Defence minister")
     body = {
@@ -921,47 +880,38 @@ def add_channel(
         "endpoints": {p.upper(): who for p, who in ends.items()},
     }  # fmt: skip
     options = {"id": "--id", "between": "--between", "level": "--level", "endpoints": "--endpoint"}
-    data = Remote(url, token, case).post("/channels", body, options)
-    _show(data, json, lambda d: show_channels([d]), f"added channel {channel_id}")
+    data = desk.post("/channels", body, options)
+    return Answer(data, lambda d: show_channels([d]), f"added channel {channel_id}")
 
 
-@crisis_app.command("merge")
-@friendly
+@verb("merge")
 def merge(
-    case: CaseArg,
+    desk: Remote,
     incident_id: Annotated[str, typer.Argument(help="The incident to keep.")],
     other: Annotated[
         str, typer.Option("--from", help="The incident logged separately, folded into it.")
     ],
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Fold an incident logged separately (same type and parties) into this one."""
-    data = Remote(url, token, case).post(
-        f"/incidents/{_id(incident_id)}/merge", {"other": other}, {"other": "--from"}
-    )
-    _done(data, json, f"incident {other} merged into {incident_id}")
+    path = f"/incidents/{_id(incident_id)}/merge"
+    data = desk.post(path, {"other": other}, {"other": "--from"})
+    return _on_incident(data, f"incident {other} merged into {incident_id}")
 
 
-@crisis_app.command("report-violation")
-@friendly
+@verb("report-violation")
 def report_violation(
-    case: CaseArg,
+    desk: Remote,
     commitment_id: Annotated[str, typer.Argument(help="The commitment broken.")],
     incident_id: Annotated[str, typer.Option("--incident", help="The violation incident.")],
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Link a violation incident to the commitment it breaks."""
-    data = Remote(url, token, case).post(
+    data = desk.post(
         f"/commitments/{_id(commitment_id)}/violations",
         {"incident": incident_id},
         {"incident": "--incident"},
     )
     message = f"violation {incident_id} linked to commitment {commitment_id}"
-    _show(data, json, lambda d: show_commitments([d]), message)
+    return Answer(data, lambda d: show_commitments([d]), message)
 
 
 STAKE = "PARTY:SALIENCE:OPTION=VALUE,...[:ACCEPTABLE,...], like US:0.1:none=1,limits=0.7:limits"
@@ -989,10 +939,9 @@ def _options(text: str) -> list[str]:
     return [o.strip() for o in text.split(",") if o.strip()]
 
 
-@crisis_app.command("propose")
-@friendly
+@verb("propose")
 def propose(
-    case: CaseArg,
+    desk: Remote,
     assurance_id: Annotated[str, typer.Option("--id", help="A short id: us-ru-missile-limits.")],
     title: Annotated[str, typer.Option("--title", help="What is assured.")],
     proposed_by: Annotated[str, typer.Option("--proposed-by", help="The party proposing: US.")],
@@ -1006,10 +955,7 @@ def propose(
         typer.Option("--stake", help=f"A party's stake (repeatable): {STAKE}."),
     ] = None,
     precedent: Annotated[str, typer.Option("--precedent", help="A precedent, if any.")] = "",
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Propose a mutual security assurance, with each party's stake in its options."""
     labels = _pairs(option, "--option", "ID=LABEL, like mutual_limits=Mutual limits")
     stakes = dict(_stake(s) for s in stake or [])
@@ -1023,49 +969,41 @@ def propose(
     options = {k: "--" + k.replace("_", "-") for k in body} | {
         "id": "--id", "options": "--option", "stakes": "--stake"
     }  # fmt: skip
-    data = Remote(url, token, case).post("/assurances", body, options)
-    _show(data, json, lambda d: show_assurances([d]), f"proposed assurance {assurance_id}")
+    data = desk.post("/assurances", body, options)
+    return Answer(data, lambda d: show_assurances([d]), f"proposed assurance {assurance_id}")
 
 
-@crisis_app.command("promote")
-@friendly
+@verb("promote")
 def promote(
-    case: CaseArg,
+    desk: Remote,
     assurance_id: Annotated[str, typer.Argument(help="The assurance's id.")],
     on: Annotated[
         str | None,
         typer.Option("--on", help="Date of the parties' positions on it (default: today)."),
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Make an assurance a candidate issue of the case, so "enlarge the problem" weighs it."""
     day = parse_day(on, "--on")
-    data = Remote(url, token, case).post(
+    data = desk.post(
         f"/assurances/{_id(assurance_id)}/promote",
         {"on": day.isoformat() if day else None},
         {"on": "--on"},
     )
-    message = f"assurance {assurance_id} is a candidate issue of {case}"
-    _show(data, json, lambda d: show_assurances([d]), message)
+    message = f"assurance {assurance_id} is a candidate issue of {desk.case}"
+    return Answer(data, lambda d: show_assurances([d]), message)
 
 
-@crisis_app.command("alert-rule")
-@friendly
+@verb("alert-rule")
 def alert_rule(
-    case: CaseArg,
+    desk: Remote,
     jump: Annotated[int, typer.Option("--jump", help="Levels a dyad must rise to alert.")],
     window_hours: Annotated[
         float | None,
         typer.Option("--window-hours", help="Count the rise from the lowest score this far back."),
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Replace the case's alert rule: the rise on the ladder (and window) that alerts."""
-    data = Remote(url, token, case).put(
+    data = desk.put(
         "/alert-rule",
         {"jump": jump, "window_hours": window_hours},
         {"jump": "--jump", "window_hours": "--window-hours"},
@@ -1074,9 +1012,9 @@ def alert_rule(
     def show(rule: Mapping[str, Any]) -> None:
         hours = rule["window_hours"]
         base = f"the lowest score of the {hours:g} h before" if hours else "the previous score"
-        _line(f"alert rule of {case}: a rise of {rule['jump']} levels or more above {base}")
+        _line(f"alert rule of {desk.case}: a rise of {rule['jump']} levels or more above {base}")
 
-    _show(data, json, show)
+    return Answer(data, show)
 
 
 # -- the desk on call (issue 19) ------------------------------------------------------------
@@ -1110,30 +1048,26 @@ def show_times(data: Mapping[str, Any]) -> None:
     ))  # fmt: skip
 
 
-@crisis_app.command("times")
-@friendly
+@verb("times")
 def times(
-    case: CaseArg,
+    desk: Remote,
     incident_id: Annotated[
         str | None, typer.Option("--incident", help="Only this incident.")
     ] = None,
     type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Time from first arrival (and from the playbook's start) to each step, against the
     playbook's target; per step, the median and the worst over the desk's incidents."""
-    remote = Remote(url, token, case)
     instant = parse_instant(at, "--at")
     if incident_id is not None:
-        one = remote.get(f"/incidents/{_id(incident_id)}/times", at=instant)
-        _show(one, json, lambda d: show_times({"at": instant or "", "incidents": [d], "steps": []}))
-        return
-    data = remote.call("GET", "/times", params={"at": instant, "type": type},
-                       options={"type": "--type", "at": "--at"})  # fmt: skip
-    _show(data, json, show_times)
+        one = desk.get(f"/incidents/{_id(incident_id)}/times", at=instant)
+        return Answer(
+            one, lambda d: show_times({"at": instant or "", "incidents": [d], "steps": []})
+        )
+    data = desk.call("GET", "/times", params={"at": instant, "type": type},
+                     options={"type": "--type", "at": "--at"})  # fmt: skip
+    return Answer(data, show_times)
 
 
 def _recipients_line(data: Mapping[str, Any]) -> None:
@@ -1155,40 +1089,33 @@ IncidentOpt = Annotated[str | None, typer.Option("--incident", help="An incident
 StepOpt = Annotated[str | None, typer.Option("--step", help="... and its step.")]
 
 
-@crisis_app.command("recipients")
-@friendly
+@verb("recipients")
 def recipients(
-    case: CaseArg,
+    desk: Remote,
     to: Annotated[str | None, typer.Option("--to", help="Name them: RU,TR,UA.")] = None,
     notification: NotificationOpt = None,
     incident_id: IncidentOpt = None,
     step: StepOpt = None,
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Without --to: who has not acknowledged, for every named subject. With --to: name
     the recipients of a notification or a step, each of whom acknowledges on its own."""
-    remote = Remote(url, token, case)
     if to is None:
-        data = remote.get("/recipients", at=parse_instant(at, "--at"))
+        data = desk.get("/recipients", at=parse_instant(at, "--at"))
 
         def show(rows: Sequence[Mapping[str, Any]]) -> None:
             for r in rows:
                 _recipients_line(r)
 
-        _show(data, json, show)
-        return
+        return Answer(data, show)
     path = _subject_path(notification, incident_id, step) + "/recipients"
-    got = remote.put(path, {"recipients": _parties(to)}, {"recipients": "--to"})
-    _show(got, json, _recipients_line)
+    return Answer(desk.put(path, {"recipients": _parties(to)}, {"recipients": "--to"}),
+                  _recipients_line)  # fmt: skip
 
 
-@crisis_app.command("ack-recipient")
-@friendly
+@verb("ack-recipient")
 def ack_recipient(
-    case: CaseArg,
+    desk: Remote,
     recipient: Annotated[str, typer.Argument(help="The recipient's party id.")],
     notification: NotificationOpt = None,
     incident_id: IncidentOpt = None,
@@ -1196,170 +1123,136 @@ def ack_recipient(
     by: Annotated[str, typer.Option("--by", help="Who acknowledged.")] = "",
     channel: Annotated[str | None, typer.Option("--channel", help="On which channel.")] = None,
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """One named recipient acknowledged; the last one acknowledges the whole."""
     path = _subject_path(notification, incident_id, step)
-    data = Remote(url, token, case).post(
+    data = desk.post(
         f"{path}/recipients/{_id(recipient)}/acknowledge",
         {"by": by, "at": parse_instant(at, "--at"), "channel": channel},
         {"by": "--by", "at": "--at", "channel": "--channel"},
     )
-    _show(data, json, _recipients_line)
+    return Answer(data, _recipients_line)
 
 
-@crisis_app.command("escalations")
-@friendly
-def escalations(
-    case: CaseArg, at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "",
-    json: JsonOpt = False,
-) -> None:  # fmt: skip
+def show_escalations(rows: Sequence[Mapping[str, Any]]) -> None:
+    cols = ["due", "subject", "policy", "action", "level", "applied"]
+    got = [
+        (when(a["due_at"]), a["subject"], a["policy"], a["key"], a["level"] or "",
+         when(a["applied_at"]) or "to come")
+        for a in rows
+    ]  # fmt: skip
+    out.print(_table("Escalation", cols, got))
+
+
+@verb("escalations")
+def escalations(desk: Remote, at: AtOpt = None) -> Answer:
     """Escalation actions for late acknowledgements and steps: applied, and the next."""
-    data = Remote(url, token, case).get("/escalations", at=parse_instant(at, "--at"))
-
-    def show(rows: Sequence[Mapping[str, Any]]) -> None:
-        cols = ["due", "subject", "policy", "action", "level", "applied"]
-        got = [
-            (when(a["due_at"]), a["subject"], a["policy"], a["key"], a["level"] or "",
-             when(a["applied_at"]) or "to come")
-            for a in rows
-        ]  # fmt: skip
-        out.print(_table("Escalation", cols, got))
-
-    _show(data, json, show)
+    return Answer(desk.get("/escalations", at=parse_instant(at, "--at")), show_escalations)
 
 
-@crisis_app.command("jump")
-@friendly
-def jump(
-    case: CaseArg, incident_id: IdArg, step: Annotated[str, typer.Argument(help="The step.")],
-    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
-) -> None:  # fmt: skip
+StepName = Annotated[str, typer.Argument(help="The step.")]
+
+
+@verb("jump")
+def jump(desk: Remote, incident_id: IdArg, step: StepName, at: AtOpt = None) -> Answer:
     """Jump to a step of a running playbook: the open steps before it are waived."""
-    remote = Remote(url, token, case)
-    _move(remote, incident_id, step, "jump", at, json, f"{incident_id}: jumped to {step}")
+    return _move(desk, incident_id, step, "jump", at, f"{incident_id}: jumped to {step}")
 
 
 def _move(
-    remote: Remote, incident: str, step: str, verb: str, at: str | None, json: bool, message: str
-) -> None:
-    """Move a running playbook to ``step`` (``verb``: jump or repeat) and show the incident."""
-    data = remote.post(
-        f"/incidents/{_id(incident)}/steps/{_id(step)}/{verb}",
-        {"at": parse_instant(at, "--at")}, {"at": "--at"},
-    )  # fmt: skip
-    _done(data, json, message)
+    desk: Remote, incident: str, step: str, action: str, at: str | None, message: str
+) -> Answer:
+    """Move a running playbook to ``step`` (``action``: jump or repeat); the incident after."""
+    return _incident_post(desk, f"{_id(incident)}/steps/{_id(step)}/{action}", {}, at, message)
 
 
-@crisis_app.command("repeat")
-@friendly
-def repeat(
-    case: CaseArg, incident_id: IdArg, step: Annotated[str, typer.Argument(help="The step.")],
-    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
-) -> None:  # fmt: skip
+@verb("repeat")
+def repeat(desk: Remote, incident_id: IdArg, step: StepName, at: AtOpt = None) -> Answer:
     """Repeat a running playbook from a step: it and those after it open again."""
-    remote = Remote(url, token, case)
-    _move(remote, incident_id, step, "repeat", at, json, f"{incident_id}: repeating from {step}")
+    return _move(desk, incident_id, step, "repeat", at, f"{incident_id}: repeating from {step}")
 
 
-@crisis_app.command("heartbeat")
-@friendly
+@verb("heartbeat")
 def heartbeat(
-    case: CaseArg,
+    desk: Remote,
     channel: Annotated[str, typer.Argument(help="The channel.")],
     expected_from: Annotated[str, typer.Option("--from", help="Who sends it (party id).")],
     every_hours: Annotated[float, typer.Option("--every-hours", help="24 for daily.")],
     grace_hours: Annotated[float, typer.Option("--grace-hours")] = 0.0,
     what: Annotated[str, typer.Option("--what")] = "routine message",
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Expect a message on a channel at an interval; a miss raises an incident."""
-    data = Remote(url, token, case).put(
+    data = desk.put(
         f"/channels/{_id(channel)}/heartbeat",
         {"expected_from": expected_from, "every_hours": every_hours,
          "grace_hours": grace_hours, "what": what},
         {"expected_from": "--from", "every_hours": "--every-hours",
          "grace_hours": "--grace-hours", "what": "--what"},
     )  # fmt: skip
-    _done(data, json, f"{channel}: next {data['what']} due {when(data['next_due'])}")
+    return Answer(
+        data, _message_only, f"{channel}: next {data['what']} due {when(data['next_due'])}"
+    )
 
 
-@crisis_app.command("message")
-@friendly
+@verb("message")
 def message(
-    case: CaseArg,
+    desk: Remote,
     channel: Annotated[str, typer.Argument(help="The channel.")],
     sender: Annotated[str, typer.Option("--sender")],
     text: Annotated[str, typer.Option("--text")],
     incident_id: IncidentOpt = None,
     at: AtOpt = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """A message passed on a channel (its heartbeat; on an incident's timeline with
     --incident)."""
-    data = Remote(url, token, case).post(
+    data = desk.post(
         f"/channels/{_id(channel)}/messages",
         {"sender": sender, "text": text, "incident": incident_id,
          "at": parse_instant(at, "--at")},
         {"sender": "--sender", "text": "--text", "incident": "--incident", "at": "--at"},
     )  # fmt: skip
-    _done(data, json, f"message on {channel} at {when(data['at'])}")
+    return Answer(data, _message_only, f"message on {channel} at {when(data['at'])}")
 
 
-@crisis_app.command("role")
-@friendly
+@verb("role")
 def role(
-    case: CaseArg, incident_id: IdArg,
+    desk: Remote, incident_id: IdArg,
     role: Annotated[str, typer.Argument(help="lead, scribe, ally_liaison or body_liaison.")],
     holder: Annotated[str, typer.Argument(help="Who holds it.")],
-    url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
-) -> None:  # fmt: skip
+) -> Answer:  # fmt: skip
     """Name who holds a role on an incident."""
-    data = Remote(url, token, case).put(
+    data = desk.put(
         f"/incidents/{_id(incident_id)}/roles/{_id(role)}", {"holder": holder},
         {"holder": "holder", "role": "role"},
     )  # fmt: skip
-    _done(data, json, f"{incident_id}: {holder} is {role}")
+    return Answer(data, _message_only, f"{incident_id}: {holder} is {role}")
 
 
-@crisis_app.command("timeline")
-@friendly
-def timeline(
-    case: CaseArg, incident_id: IdArg, at: AtOpt = None, url: Url = DEFAULT_URL,
-    token: Token = "", json: JsonOpt = False,
-) -> None:  # fmt: skip
+@verb("timeline")
+def timeline(desk: Remote, incident_id: IdArg, at: AtOpt = None) -> Answer:
     """An incident's shared timeline: arrivals, steps, acknowledgements, messages, notes."""
-    data = Remote(url, token, case).get(
-        f"/incidents/{_id(incident_id)}/timeline", at=parse_instant(at, "--at")
-    )
+    path = f"/incidents/{_id(incident_id)}/timeline"
 
     def show(rows: Sequence[Mapping[str, Any]]) -> None:
         got = [(when(e["at"]), e["kind"], e["who"], e["text"]) for e in rows]
         out.print(_table(f"Timeline of {incident_id}", ["when", "what", "who", "entry"], got))
 
-    _show(data, json, show)
+    return Answer(desk.get(path, at=parse_instant(at, "--at")), show)
 
 
-@crisis_app.command("note")
-@friendly
+@verb("note")
 def note(
-    case: CaseArg, incident_id: IdArg, text: Annotated[str, typer.Argument(help="The note.")],
+    desk: Remote, incident_id: IdArg, text: Annotated[str, typer.Argument(help="The note.")],
     kind: Annotated[str, typer.Option("--kind", help="note, message or decision.")] = "note",
-    at: AtOpt = None, url: Url = DEFAULT_URL, token: Token = "", json: JsonOpt = False,
-) -> None:  # fmt: skip
+    at: AtOpt = None,
+) -> Answer:  # fmt: skip
     """Write a note, a message or a decision onto an incident's timeline."""
-    data = Remote(url, token, case).post(
+    data = desk.post(
         f"/incidents/{_id(incident_id)}/timeline",
         {"text": text, "kind": kind, "at": parse_instant(at, "--at")},
         {"text": "text", "kind": "--kind", "at": "--at"},
     )  # fmt: skip
-    _done(data, json, f"{incident_id}: {data['kind']} at {when(data['at'])}")
+    return Answer(data, _message_only, f"{incident_id}: {data['kind']} at {when(data['at'])}")
 
 
 @crisis_app.command("report")
@@ -1379,10 +1272,9 @@ def report(
         _line(f"wrote {output}")
 
 
-@crisis_app.command("review")
-@friendly
+@verb("review")
 def review(
-    case: CaseArg,
+    desk: Remote,
     incident_id: IdArg,
     what_happened: Annotated[str | None, typer.Option("--what-happened")] = None,
     right: Annotated[list[str] | None, typer.Option("--right", help="Repeat.")] = None,
@@ -1391,16 +1283,12 @@ def review(
         list[str] | None,
         typer.Option("--follow-up", help="WHAT|OWNER|YYYY-MM-DD; repeat."),
     ] = None,
-    url: Url = DEFAULT_URL,
-    token: Token = "",
-    json: JsonOpt = False,
-) -> None:
+) -> Answer:
     """Without --what-happened: show the review. With it: write the review of a closed
     incident (what went right and wrong, follow-ups with owners and due dates)."""
-    remote = Remote(url, token, case)
     path = f"/incidents/{_id(incident_id)}/review"
     if what_happened is None:
-        data = remote.get(path)
+        data = desk.get(path)
     else:
         ups = []
         for k, item in enumerate(follow_up or []):
@@ -1409,7 +1297,7 @@ def review(
                 raise InputError(f"--follow-up[{k}]", "write WHAT|OWNER|YYYY-MM-DD")
             ups.append({"what": parts[0], "owner": parts[1],
                         "due": parts[2].strip()})  # fmt: skip
-        data = remote.put(
+        data = desk.put(
             path,
             {"what_happened": what_happened, "went_right": right or [],
              "went_wrong": wrong or [], "follow_ups": ups},
@@ -1425,7 +1313,7 @@ def review(
         for f in r["follow_ups"]:
             _line(f"follow-up: {f['what']} ({f['owner']}, due {f['due']})")
 
-    _show(data, json, show)
+    return Answer(data, show)
 
 
 @crisis_app.command("check-policy")

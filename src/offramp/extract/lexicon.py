@@ -15,6 +15,7 @@ from datetime import date
 from offramp.extract.names import spellings
 from offramp.extract.patterns import DEFAULT_CUES
 from offramp.model import Case, Stance
+from offramp.model.spans import within
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,7 @@ class PersonTerms:
         return _unique((*written, *(v for w in written for v in spellings(w)[1:])))
 
     def serves_on(self, day: date) -> bool:
-        return (self.since is None or self.since <= day) and (
-            self.until is None or day <= self.until
-        )
+        return within(day, self.since, self.until)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
@@ -55,6 +55,9 @@ from offramp.model.crisis import (
 )
 from offramp.model.issues import Option
 from offramp.model.parse import FIRST_YEAR, LAST_YEAR
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 PartyId = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
@@ -228,6 +231,10 @@ class CrisisIn(_In):
 # -- references ---------------------------------------------------------------------------
 
 
+_SECTIONS = ("channels", "incidents", "commitments", "notifications", "assurances", "escalation")
+"""The lists of records in a section; each record's id is unique in its list."""
+
+
 def _duplicates(ids: Iterable[str]) -> set[str]:
     return {k for k, n in Counter(ids).items() if n > 1}
 
@@ -257,16 +264,24 @@ def check_crisis(
         if value not in case_parties:
             yield Problem(at(*path), f"unknown party {value!r}")
 
-    for name in ("channels", "incidents", "commitments", "notifications", "assurances"):
+    def dyad_of(between: list[str], same: str, *path: str | int) -> Iterator[Problem]:
+        for j, p in enumerate(between):
+            yield from party(p, *path, "between", j)
+        if between[0] == between[1]:
+            yield Problem(at(*path, "between"), same)
+
+    def on_ladder(level: int, *path: str | int) -> Iterator[Problem]:
+        if level > ladder.top:
+            yield Problem(
+                at(*path, "level"), f"level {level} is above the top of the ladder ({ladder.top})"
+            )
+
+    for name in _SECTIONS:
         items = getattr(raw, name)
         dup = _duplicates(x.id for x in items)
         for k, item in enumerate(items):
             if item.id in dup:
                 yield Problem(at(name, k, "id"), f"duplicate id {item.id!r}")
-    dup = _duplicates(s.id for s in raw.escalation)
-    for k, s in enumerate(raw.escalation):
-        if s.id in dup:
-            yield Problem(at("escalation", k, "id"), f"duplicate id {s.id!r}")
 
     channels = {c.id for c in raw.channels}
     incidents = {i.id: i for i in raw.incidents}
@@ -274,10 +289,7 @@ def check_crisis(
 
     for k, c in enumerate(raw.channels):
         sourced.append((("channels", k), c))
-        for j, p in enumerate(c.between):
-            yield from party(p, "channels", k, "between", j)
-        if c.between[0] == c.between[1]:
-            yield Problem(at("channels", k, "between"), "a channel joins two different parties")
+        yield from dyad_of(c.between, "a channel joins two different parties", "channels", k)
         for p in c.endpoints:
             if p not in c.between:
                 yield Problem(
@@ -293,11 +305,7 @@ def check_crisis(
             yield Problem(
                 at("incidents", k, "against"), "an incident is raised against another party"
             )
-        if inc.level > ladder.top:
-            yield Problem(
-                at("incidents", k, "level"),
-                f"level {inc.level} is above the top of the ladder ({ladder.top})",
-            )
+        yield from on_ladder(inc.level, "incidents", k)
         seen: set[tuple[str, dt.datetime]] = set()
         for j, arr in enumerate(inc.arrivals):
             sourced.append((("incidents", k, "arrivals", j), arr))
@@ -340,15 +348,8 @@ def check_crisis(
 
     for k, s in enumerate(raw.escalation):
         sourced.append((("escalation", k), s))
-        for j, p in enumerate(s.between):
-            yield from party(p, "escalation", k, "between", j)
-        if s.between[0] == s.between[1]:
-            yield Problem(at("escalation", k, "between"), "a dyad is two different parties")
-        if s.level > ladder.top:
-            yield Problem(
-                at("escalation", k, "level"),
-                f"level {s.level} is above the top of the ladder ({ladder.top})",
-            )
+        yield from dyad_of(s.between, "a dyad is two different parties", "escalation", k)
+        yield from on_ladder(s.level, "escalation", k)
         known = set(incidents) | (case_statements or set())
         if s.subject and case_statements is not None and s.subject not in known:
             yield Problem(
@@ -518,19 +519,24 @@ def _check_assurance(a: AssuranceIn, k: int, party: Any, at: Any) -> Iterator[Pr
 # -- to the model and back -----------------------------------------------------------------
 
 
+def _record(model: type[_Desk], raw: _Sourced, **given: Any) -> _Desk:
+    """A file record as its desk record ``model`` (a frozen dataclass of ``model/``): the
+    fields both name alike (lists as tuples), the record's provenance, then ``given`` (the
+    fields named or shaped otherwise). The inverse of :func:`_record_in`."""
+    same = {f.name for f in fields(model)} & set(type(raw).model_fields)
+    taken = {n: _frozen(getattr(raw, n)) for n in same}
+    return model(**(taken | {"provenance": raw.provenance()} | given))
+
+
+def _frozen(value: Any) -> Any:
+    """A file's list as the tuple a desk record holds, a mapping as its own copy."""
+    if isinstance(value, list):
+        return tuple(value)
+    return dict(value) if isinstance(value, dict) else value
+
+
 def _incident(inc: IncidentIn) -> Incident:
-    return Incident(
-        id=inc.id,
-        type=inc.type,
-        title=inc.title,
-        raised_by=inc.raised_by,
-        against=inc.against,
-        claim=inc.claim,
-        arrivals=tuple(Arrival(a.channel, a.at, a.provenance()) for a in inc.arrivals),
-        level=inc.level,
-        evidence=tuple(inc.evidence),
-        provenance=inc.provenance(),
-    )
+    return _record(Incident, inc, arrivals=tuple(_record(Arrival, a) for a in inc.arrivals))
 
 
 def to_crisis(raw: CrisisIn, playbooks: Mapping[str, Playbook] | None = None) -> CrisisDesk:
@@ -544,59 +550,24 @@ def to_crisis(raw: CrisisIn, playbooks: Mapping[str, Playbook] | None = None) ->
     )
     window = raw.alert.window_hours
     return CrisisDesk(
-        channels=tuple(
-            CrisisChannel(
-                c.id, dyad(*c.between), c.level, dict(c.endpoints), c.last_used, c.provenance()
-            )
-            for c in raw.channels
-        ),
+        channels=tuple(_record(CrisisChannel, c, dyad=dyad(*c.between)) for c in raw.channels),
         incidents=incidents,
         runs=runs,
-        commitments=tuple(
-            Commitment(
-                c.id,
-                c.kind,
-                c.text,
-                c.declared_by,
-                tuple(c.to),
-                c.date,
-                c.channel,
-                tuple(c.violations),
-                c.provenance(),
-            )
-            for c in raw.commitments
-        ),
+        commitments=tuple(_record(Commitment, c) for c in raw.commitments),
         notifications=tuple(_notification(n) for n in raw.notifications),
         assurances=tuple(
-            Assurance(
-                a.id,
-                a.title,
-                a.proposed_by,
-                tuple(a.to),
-                tuple(Option(o.id, o.label) for o in a.options),
-                tuple(
+            _record(
+                Assurance,
+                a,
+                options=tuple(Option(o.id, o.label) for o in a.options),
+                stakes=tuple(
                     Stake(p, s.salience, dict(s.values), tuple(s.acceptable))
                     for p, s in a.stakes.items()
                 ),
-                a.precedent,
-                a.provenance(),
             )
             for a in raw.assurances
         ),
-        scores=tuple(
-            EscalationScore(
-                s.id,
-                dyad(*s.between),
-                s.at,
-                s.level,
-                s.kind,
-                s.subject,
-                s.rationale,
-                s.scored_by,
-                s.provenance(),
-            )
-            for s in raw.escalation
-        ),
+        scores=tuple(_record(EscalationScore, s, dyad=dyad(*s.between)) for s in raw.escalation),
         ladder=LADDERS[raw.ladder],
         alert_rule=AlertRule(raw.alert.jump, timedelta(hours=window) if window else None),
         date_basis=raw.date_basis,
@@ -606,10 +577,7 @@ def to_crisis(raw: CrisisIn, playbooks: Mapping[str, Playbook] | None = None) ->
 
 def _notification(n: NotificationIn) -> Notification:
     due = n.ack_due if n.ack_due is not None else n.sent_at + timedelta(hours=n.ack_hours or 0)
-    return Notification(
-        n.id, n.kind, n.sender, n.to, n.what, n.where, n.starts, n.size, n.channel, n.sent_at,
-        due, n.ends, n.acknowledged_at, n.acknowledged_by, n.provenance(),
-    )  # fmt: skip
+    return _record(Notification, n, ack_due=due)
 
 
 def _sourced(p: Provenance) -> dict[str, Any]:
@@ -617,6 +585,7 @@ def _sourced(p: Provenance) -> dict[str, Any]:
 
 
 _Record = TypeVar("_Record", bound=_Sourced)
+_Desk = TypeVar("_Desk", bound="DataclassInstance")
 
 
 def _record_in(model: type[_Record], record: Any, **given: Any) -> _Record:
@@ -686,21 +655,8 @@ def _incident_in(i: Incident, run: PlaybookRun | None) -> IncidentIn:
             closed_at=run.closed_at,
             closed_by=run.closed_by,
         )
-    return IncidentIn(
-        id=i.id,
-        type=i.type,
-        title=i.title,
-        raised_by=i.raised_by,
-        against=i.against,
-        claim=i.claim,
-        evidence=list(i.evidence),
-        level=i.level,
-        arrivals=[
-            ArrivalIn(channel=a.channel, at=a.at, **_sourced(a.provenance)) for a in i.arrivals
-        ],
-        run=run_in,
-        **_sourced(i.provenance),
-    )
+    arrivals = [_record_in(ArrivalIn, a) for a in i.arrivals]
+    return _record_in(IncidentIn, i, arrivals=arrivals, run=run_in)
 
 
 # -- reading a section on its own ----------------------------------------------------------

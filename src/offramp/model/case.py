@@ -8,7 +8,9 @@ from enum import StrEnum
 
 from offramp.model.crisis import CrisisDesk
 from offramp.model.issues import Issue
+from offramp.model.lookup import by_id
 from offramp.model.positions import Position, Reservation
+from offramp.model.spans import within
 from offramp.model.statements import Source, Statement
 
 
@@ -51,9 +53,7 @@ class Person:
 
     def serves_on(self, day: date) -> bool:
         """Whether the person held the role on that day."""
-        return (self.since is None or self.since <= day) and (
-            self.until is None or day <= self.until
-        )
+        return within(day, self.since, self.until)
 
 
 @dataclass(frozen=True)
@@ -95,22 +95,13 @@ class Case:
 
     # -- lookups -------------------------------------------------------------------
     def party(self, party_id: str) -> Party:
-        for p in self.parties:
-            if p.id == party_id:
-                return p
-        raise KeyError(f"no party {party_id!r}")
+        return by_id(self.parties, party_id, "party")
 
     def issue(self, issue_id: str) -> Issue:
-        for i in self.issues:
-            if i.id == issue_id:
-                return i
-        raise KeyError(f"no issue {issue_id!r}")
+        return by_id(self.issues, issue_id, "issue")
 
     def statement(self, statement_id: str) -> Statement:
-        for s in self.statements:
-            if s.id == statement_id:
-                return s
-        raise KeyError(f"no statement {statement_id!r}")
+        return by_id(self.statements, statement_id, "statement")
 
     def negotiating_parties(self) -> tuple[str, ...]:
         """Ids of the actors whose role is ``party``."""
@@ -138,11 +129,7 @@ class Case:
 
     def statements_between(self, start: date | None, end: date | None) -> tuple[Statement, ...]:
         """Statements dated within [start, end], in date order."""
-        chosen = [
-            s
-            for s in self.statements
-            if (start is None or s.date >= start) and (end is None or s.date <= end)
-        ]
+        chosen = [s for s in self.statements if within(s.date, start, end)]
         return tuple(sorted(chosen, key=lambda s: (s.date, s.id)))
 
     def dates(self) -> tuple[date, ...]:

@@ -16,7 +16,8 @@ from offramp.model.access import Action, AdminAction, DeskRole
 from offramp.model.checks import Known
 from offramp.model.deadlines import Clock
 from offramp.model.shuttle import position_from_statement
-from offramp.services.access import NO_CASE, AccessPolicy, Actor, Scope
+from offramp.services.access import NO_CASE, Actor, Scope
+from offramp.services.base import UseCases
 from offramp.services.crisis import import_crisis, replace_crisis, with_live_desk
 from offramp.services.stored_case import add_case, keep, read_case
 from offramp.services.stored_case import replace_case as store_replacement
@@ -30,7 +31,7 @@ from offramp.store.repository import (
     UserRow,
     Versioned,
 )
-from offramp.store.uow import UnitOfWork, UowFactory
+from offramp.store.uow import UnitOfWork
 
 SHARE_KINDS = ("positions", "analysis", "ledger", "proposal", "note")
 
@@ -64,17 +65,8 @@ class CaseExport:
     text: str
 
 
-class CaseService:
+class CaseService(UseCases):
     """Use cases on a case and its content."""
-
-    def __init__(self, uow: UowFactory, policy: AccessPolicy, clock: Clock) -> None:
-        self.uow = uow
-        self.policy = policy
-        self.clock = clock
-
-    # -- helpers ------------------------------------------------------------------------
-    def scope(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        return self.policy.access_case(uow.repo, actor, slug)
 
     # -- create, import, export ------------------------------------------------------------
     def create_case(self, actor: Actor, case: Case) -> CaseRow:
@@ -103,7 +95,7 @@ class CaseService:
         """Replace the case's content with a case file, if ``version`` is current."""
         case = parse_case(text, filename)
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_IMPORT)
             if case.id != slug:
                 raise InputError(f"{filename}: id", f"the file is case {case.id!r}, not {slug!r}")
@@ -132,7 +124,7 @@ class CaseService:
         self, actor: Actor | None, slug: str, fmt: Literal["yaml", "json"] = "yaml"
     ) -> CaseExport:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_EXPORT)
             case = read_case(uow, scope.case)
             if self.policy.can(scope, Action.CRISIS_READ, resource="crisis"):
@@ -177,7 +169,7 @@ class CaseService:
     def public_record(self, actor: Actor | None, slug: str) -> PublicRecord:
         """The case as every member may read it, with the caller's role and permissions."""
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             case = read_case(uow, scope.case)
         return PublicRecord(
             slug,
@@ -192,7 +184,7 @@ class CaseService:
     def permissions(self, actor: Actor | None, slug: str) -> frozenset[Action]:
         """What the caller may do in case ``slug`` (shares applied); NotFound if hidden."""
         with self.uow() as uow:
-            return self.policy.permissions(self.scope(uow, actor, slug))
+            return self.policy.permissions(self._scope(uow, actor, slug))
 
     def list_statements(
         self,
@@ -203,14 +195,14 @@ class CaseService:
         issue: str | None = None,
     ) -> list[StatementRow]:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.STATEMENT_READ)
             return uow.repo.list_statements(scope.case.id, party=party, issue=issue)
 
     def add_statement(self, actor: Actor | None, slug: str, data: dict[str, Any]) -> StatementRow:
         """Add a statement typed in by the desk; checked like a case file's."""
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE)
             case = read_case(uow, scope.case)
             clean = {k: v for k, v in data.items() if v not in (None, "")}
@@ -230,7 +222,7 @@ class CaseService:
         """Mark a statement confirmed; the position it implies is stored. Confirming it
         again is a :class:`Conflict`: one confirmation, one audit event."""
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             row = uow.repo.get_statement(scope.case.id, key)
             if row is None:
                 raise NotFound("No such statement.")
@@ -253,7 +245,7 @@ class CaseService:
         issue: str | None = None,
     ) -> list[Versioned[dict[str, Any]]]:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.POSITION_READ, shared=scope.shared("positions"))
             return uow.repo.list_positions(scope.case.id, party=party, issue=issue)
 
@@ -267,7 +259,7 @@ class CaseService:
     ) -> Versioned[dict[str, Any]]:
         """Edit a coded position; a stale ``version`` is a Conflict and writes nothing."""
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.POSITION_READ, shared=scope.shared("positions"))
             current = uow.repo.get_position(scope.case.id, position_id)
             if current is None:
@@ -316,11 +308,9 @@ class CaseService:
         self, actor: Actor, slug: str, user: str, role: str, party: str | None = None
     ) -> MembershipRow:
         """Give ``user`` a role on the case (server admins)."""
-        self.policy.require_admin(actor, AdminAction.MEMBER_ADD)
-        desk_role = _desk_role(role)
+        desk_role = self._member_role(actor, AdminAction.MEMBER_ADD, role)
         with self.uow(write=True) as uow:
-            row, target = _case_and_user(uow, slug, user)
-            _check_party(read_case(uow, row).negotiating_parties(), desk_role, party)
+            row, target = _placed(uow, slug, user, desk_role, party)
             if uow.repo.get_membership(row.id, target.id) is not None:
                 raise Conflict(f"{user} is already a member of case {slug}.")
             uow.repo.add_membership(row.id, target.id, desk_role.value, party)
@@ -329,6 +319,11 @@ class CaseService:
             member = uow.repo.get_membership(row.id, target.id)
         assert member is not None
         return member
+
+    def _member_role(self, actor: Actor, action: AdminAction, role: str) -> DeskRole:
+        """The role a server admin gives a member with ``action`` (checked in that order)."""
+        self.policy.require_admin(actor, action)
+        return _desk_role(role)
 
     def remove_member(self, actor: Actor, slug: str, user: str) -> None:
         """Take ``user`` off the case, with the mediator's shares to them (server admins)."""
@@ -344,11 +339,9 @@ class CaseService:
         self, actor: Actor, slug: str, user: str, role: str, party: str | None = None
     ) -> MembershipRow:
         """Give a member another role (or party) on the case (server admins)."""
-        self.policy.require_admin(actor, AdminAction.MEMBER_CHANGE)
-        desk_role = _desk_role(role)
+        desk_role = self._member_role(actor, AdminAction.MEMBER_CHANGE, role)
         with self.uow(write=True) as uow:
-            row, target = _case_and_user(uow, slug, user)
-            _check_party(read_case(uow, row).negotiating_parties(), desk_role, party)
+            row, target = _placed(uow, slug, user, desk_role, party)
             before = uow.repo.get_membership(row.id, target.id)
             if before is None:
                 raise NotFound(f"{user} is not a member of case {slug}.")
@@ -367,7 +360,7 @@ class CaseService:
 
     def list_members(self, actor: Actor | None, slug: str) -> list[MembershipRow]:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.MEMBER_READ)
             return uow.repo.list_members(scope.case.id)
 
@@ -380,7 +373,7 @@ class CaseService:
         if kind in ("proposal", "note") and item is None:
             raise InputError("item", f"say which {kind} to share")
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.SHARE_CREATE)
             target = uow.repo.get_user_by_name(user)
             member = uow.repo.get_membership(scope.case.id, target.id) if target else None
@@ -403,7 +396,7 @@ class CaseService:
     # -- notes -----------------------------------------------------------------------------
     def list_notes(self, actor: Actor | None, slug: str) -> list[NoteRow]:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             if self.policy.can(scope, Action.NOTE_READ, resource="notes"):
                 return uow.repo.list_notes(scope.case.id)
             ids = frozenset(i for k, i in scope.shares if k == "note" and i is not None)
@@ -411,7 +404,7 @@ class CaseService:
 
     def get_note(self, actor: Actor | None, slug: str, note_id: int) -> NoteRow:
         with self.uow() as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             return self._note(uow.repo, scope, note_id)
 
     def _note(self, repo: Repository, scope: Scope, note_id: int) -> NoteRow:
@@ -429,7 +422,7 @@ class CaseService:
 
     def add_note(self, actor: Actor | None, slug: str, title: str, body: str) -> NoteRow:
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.NOTE_WRITE)
             note = uow.repo.add_note(scope.case.id, scope.actor.name, title, body)
             uow.audit(slug, scope.actor.name, "note.create", {"note": note.id, "title": title})
@@ -447,7 +440,7 @@ class CaseService:
     ) -> NoteRow:
         """Edit a note; a stale ``version`` is a Conflict and nothing is overwritten."""
         with self.uow(write=True) as uow:
-            scope = self.scope(uow, actor, slug)
+            scope = self._scope(uow, actor, slug)
             note = self._note(uow.repo, scope, note_id)
             self.policy.require(scope, Action.NOTE_WRITE, resource=f"note/{note_id}")
             if note.version != version:
@@ -483,6 +476,15 @@ def _case_and_user(uow: UnitOfWork, slug: str, user: str) -> tuple[CaseRow, User
     target = uow.repo.get_user_by_name(user)
     if target is None:
         raise InputError("user", f"no user named {user!r}")
+    return row, target
+
+
+def _placed(
+    uow: UnitOfWork, slug: str, user: str, role: DeskRole, party: str | None
+) -> tuple[CaseRow, UserRow]:
+    """The case and the user that ``role`` (and ``party``) are given on it."""
+    row, target = _case_and_user(uow, slug, user)
+    _check_party(read_case(uow, row).negotiating_parties(), role, party)
     return row, target
 
 

@@ -13,11 +13,10 @@ clock's now and may not be later than it: the desk records what has happened.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TypeVar
 
 from offramp.errors import Conflict, InputError, NotFound
 from offramp.files.case import checked_issue, checked_position, position_record
@@ -50,19 +49,17 @@ from offramp.model.crisis import (
     Stake,
     dyad,
 )
-from offramp.model.deadlines import require_aware
 from offramp.model.issues import Issue, Option
+from offramp.model.lookup import Identified, by_id
 from offramp.model.positions import Position
-from offramp.services.access import NO_CASE, Actor, Scope
-from offramp.services.base import UseCases
+from offramp.services.access import Actor
+from offramp.services.crisis_desk import as_input
 from offramp.services.crisis_oncall import OncallCases
 from offramp.services.crisis_sweep import notification_subject, step_subject
 from offramp.services.stored_case import read_case
 from offramp.services.stored_case import replace_case as store_replacement
-from offramp.store.crisis_repository import CrisisRepository
 from offramp.store.uow import UnitOfWork
 
-NO_INCIDENT = "No such incident."
 NO_COMMITMENT = "No such commitment."
 NO_NOTIFICATION = "No such notification."
 NO_ASSURANCE = "No such assurance."
@@ -171,86 +168,10 @@ class ArrivalIn:
     provenance: Provenance = NO_PROVENANCE
 
 
-@contextmanager
-def _as_input(where: str) -> Iterator[None]:
-    """The model's construction errors (``ValueError``) as an :class:`InputError` at ``where``."""
-    try:
-        yield
-    except ValueError as exc:
-        raise InputError(where, str(exc)) from None
-
-
-class CrisisService(UseCases, OncallCases):
+class CrisisService(OncallCases):
     """Use cases of the crisis desk (and, from :class:`OncallCases`, the desk on call)."""
 
     # -- helpers -------------------------------------------------------------------------
-    def _read(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        scope = self.policy.access_case(uow.repo, actor, slug)
-        self.policy.require_visible(scope, Action.CRISIS_READ, NO_CASE, resource="crisis")
-        return scope
-
-    def _write(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        scope = self._read(uow, actor, slug)
-        self.policy.require(scope, Action.CRISIS_WRITE, resource="crisis")
-        return scope
-
-    def _now(self) -> datetime:
-        return require_aware(self.clock.now(), "clock time")
-
-    def _when(self, at: datetime | None, where: str = "at") -> datetime:
-        """``at`` (default now), in UTC; not later than now."""
-        now = self._now()
-        if at is None:
-            return now
-        with _as_input(where):
-            at = require_aware(at, where)
-        if at > now:
-            raise InputError(
-                where,
-                f"{at.isoformat()} is later than now ({now.isoformat()}); "
-                "the desk records what has happened",
-            )
-        return at
-
-    @staticmethod
-    def _desk(uow: UnitOfWork, scope: Scope) -> tuple[CrisisRepository, CrisisDesk]:
-        return uow.crisis, uow.crisis.load(scope.case.id)
-
-    @staticmethod
-    def _incident(repo: CrisisRepository, scope: Scope, desk: CrisisDesk, key: str) -> Incident:
-        try:
-            return desk.incident(key)
-        except KeyError:
-            merged = repo.merged_into(scope.case.id, key)
-        if merged is not None:
-            raise Conflict(f"Incident {key} was merged into {merged}; act on {merged}.")
-        raise NotFound(NO_INCIDENT)
-
-    @staticmethod
-    def _run(desk: CrisisDesk, incident: str) -> PlaybookRun:
-        run = desk.run(incident)
-        if run is None:
-            raise Conflict(f"Incident {incident} has no playbook yet; start one first.")
-        return run
-
-    @contextmanager
-    def _writing(
-        self, actor: Actor | None, slug: str
-    ) -> Iterator[tuple[UnitOfWork, Scope, CrisisRepository, CrisisDesk]]:
-        """A write to the case's crisis desk: its unit of work, scope, repository and desk."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
-            yield uow, scope, repo, desk
-
-    @classmethod
-    def _incident_run(
-        cls, repo: CrisisRepository, scope: Scope, desk: CrisisDesk, incident: str
-    ) -> PlaybookRun:
-        """The playbook run of an incident on the desk."""
-        cls._incident(repo, scope, desk, incident)
-        return cls._run(desk, incident)
-
     @staticmethod
     def _channel(desk: CrisisDesk, key: str, where: str) -> CrisisChannel:
         try:
@@ -280,10 +201,6 @@ class CrisisService(UseCases, OncallCases):
             )
         return level
 
-    @staticmethod
-    def _audit(uow: UnitOfWork, scope: Scope, action: str, payload: dict[str, Any]) -> None:
-        uow.audit(scope.case.slug, scope.actor.name, action, payload)
-
     # -- reads ---------------------------------------------------------------------------
     def crisis_board(
         self, actor: Actor | None, slug: str, at: datetime | None = None
@@ -293,9 +210,7 @@ class CrisisService(UseCases, OncallCases):
         notifications with their acknowledgement status, assurances, scores and alerts."""
         now = self._now()
         when = now if at is None else self._when(at, "at")
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._reading(actor, slug) as (scope, repo, desk):
             promoted = repo.promotions(scope.case.id)
             can_write = self.policy.can(scope, Action.CRISIS_WRITE, resource="crisis")
         on_desk = {i.id for i in desk.incidents if i.first_arrival <= when}
@@ -337,19 +252,14 @@ class CrisisService(UseCases, OncallCases):
 
     def channels(self, actor: Actor | None, slug: str) -> tuple[DyadChannels, ...]:
         """For each pair of counterparts, its channels (highest level first) and last use."""
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            _, desk = self._desk(uow, scope)
-        return _channels(desk)
+        return _channels(self._load(actor, slug))
 
     def incident(
         self, actor: Actor | None, slug: str, incident: str, at: datetime | None = None
     ) -> IncidentBoard:
         """One incident with its steps' status at ``at`` (default now)."""
         when = self._when(at, "at")
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            repo, desk = self._desk(uow, scope)
+        with self._reading(actor, slug) as (scope, repo, desk):
             inc = self._incident(repo, scope, desk, incident)
         run = desk.run(inc.id)
         return IncidentBoard(inc, run, run.board(when) if run is not None else ())
@@ -360,18 +270,13 @@ class CrisisService(UseCases, OncallCases):
         """One dyad's escalation scores in time order."""
         if len(pair) != 2:
             raise InputError("between", "give two party ids, like RU,US")
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            _, desk = self._desk(uow, scope)
-        with _as_input("between"):
+        desk = self._load(actor, slug)
+        with as_input("between"):
             return desk.timeline(pair[0], pair[1])
 
     def alerts(self, actor: Actor | None, slug: str) -> tuple[EscalationAlert, ...]:
         """Every jump on the ladder the case's alert rule flags, in time order."""
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            _, desk = self._desk(uow, scope)
-        return desk.alerts()
+        return self._load(actor, slug).alerts()
 
     def playbooks(self) -> dict[str, str]:
         """The playbooks a run can use: id -> title."""
@@ -395,7 +300,7 @@ class CrisisService(UseCases, OncallCases):
                 raise InputError("between", "give the two parties the channel joins")
             self._each_party(case, between, "between")
             _new_key(desk.channels, key, "a channel")
-            with _as_input("between"):
+            with as_input("between"):
                 ch = CrisisChannel(
                     key, dyad(*between), level, dict(endpoints or {}), None, provenance
                 )
@@ -435,7 +340,7 @@ class CrisisService(UseCases, OncallCases):
             for k, a in enumerate(arrivals):
                 self._channel(desk, a.channel, f"arrivals[{k}].channel")
                 got.append(Arrival(a.channel, self._when(a.at, f"arrivals[{k}].at"), a.provenance))
-            with _as_input("arrivals"):
+            with as_input("arrivals"):
                 inc = Incident(
                     key, type, title, raised_by, against, claim, tuple(got), level,
                     tuple(evidence), provenance,
@@ -625,7 +530,7 @@ class CrisisService(UseCases, OncallCases):
             if channel is not None:
                 self._channel(desk, channel, "channel")
             _new_key(desk.commitments, key, "a commitment")
-            with _as_input("to"):
+            with as_input("to"):
                 cm = Commitment(
                     key, kind, text, declared_by, tuple(to), on, channel, (), provenance
                 )
@@ -686,7 +591,7 @@ class CrisisService(UseCases, OncallCases):
             self._channel(desk, channel, "channel")
             _new_key(desk.notifications, key, "a notification")
             sent = self._when(sent_at, "sent_at")
-            with _as_input("ack_hours"):
+            with as_input("ack_hours"):
                 n = Notification.send(
                     key, kind, sender=sender, to=to, what=what, where=where, starts=starts,
                     size=size, channel=channel, sent_at=sent, ack_hours=ack_hours, ends=ends,
@@ -767,7 +672,7 @@ class CrisisService(UseCases, OncallCases):
             for p in stakes:
                 self._party(case, p, f"stakes.{p}")
             _new_key(desk.assurances, key, "an assurance")
-            with _as_input("stakes"):
+            with as_input("stakes"):
                 a = Assurance(
                     key, title, proposed_by, tuple(to),
                     tuple(Option(i, label) for i, label in options),
@@ -842,7 +747,7 @@ class CrisisService(UseCases, OncallCases):
                 )
             _new_key(desk.scores, key, "a score")
             when = self._when(at)
-            with _as_input("between"):
+            with as_input("between"):
                 score = EscalationScore(
                     key, dyad(*between), when, level, kind, subject, rationale,
                     scored_by=scope.actor.name, provenance=provenance,
@@ -864,7 +769,7 @@ class CrisisService(UseCases, OncallCases):
         self, actor: Actor | None, slug: str, jump: int, window_hours: float | None = None
     ) -> AlertRule:
         """Set the jump (and window) at which the case's escalation alert fires."""
-        with _as_input("jump"):
+        with as_input("jump"):
             rule = AlertRule(jump, timedelta(hours=window_hours) if window_hours else None)
         with self.uow(write=True) as uow:
             scope = self._write(uow, actor, slug)
@@ -876,15 +781,10 @@ class CrisisService(UseCases, OncallCases):
         return rule
 
 
-class _Keyed(Protocol):
-    @property
-    def id(self) -> str: ...
+_R = TypeVar("_R", bound=Identified)
 
 
-_R = TypeVar("_R", bound=_Keyed)
-
-
-def _new_key(records: Iterable[_Keyed], key: str, noun: str) -> None:
+def _new_key(records: Iterable[Identified], key: str, noun: str) -> None:
     """Refuse ``key`` if a record of the desk has it (``noun``: "a channel")."""
     if any(r.id == key for r in records):
         raise Conflict(f"There is already {noun} {key}.")
@@ -892,10 +792,10 @@ def _new_key(records: Iterable[_Keyed], key: str, noun: str) -> None:
 
 def _find(records: Iterable[_R], key: str, missing: str) -> _R:
     """The record ``key`` of the desk, or NotFound(``missing``)."""
-    found = next((r for r in records if r.id == key), None)
-    if found is None:
-        raise NotFound(missing)
-    return found
+    try:
+        return by_id(records, key, "record")
+    except KeyError:
+        raise NotFound(missing) from None
 
 
 def _check_candidate(case: Case, issue: Issue, positions: Sequence[Position]) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from offramp.errors import Conflict, InputError, NotFound
 from offramp.files.escalation import builtin_policies
@@ -44,7 +43,8 @@ from offramp.model.crisis.journal import (
 )
 from offramp.model.crisis.recipients import Acknowledgements
 from offramp.model.crisis.times import IncidentTimes, StepSummary, desk_times, response_times
-from offramp.services.access import AccessPolicy, Actor, Scope
+from offramp.services.access import Actor, Scope
+from offramp.services.crisis_desk import DeskCases
 from offramp.services.crisis_sweep import (
     channel_messages,
     late_subjects,
@@ -55,7 +55,7 @@ from offramp.services.crisis_timeline import review_data, review_of
 from offramp.services.crisis_timeline import timeline as build_timeline
 from offramp.store.crisis_oncall import JournalRow
 from offramp.store.crisis_repository import CrisisRepository
-from offramp.store.uow import UnitOfWork, UowFactory
+from offramp.store.uow import UnitOfWork
 
 _DIRECTIVE_EVENTS = {
     DirectiveKind.JUMP: "crisis.playbook.jump",
@@ -83,6 +83,11 @@ class RecipientsView:
     acknowledgements: Acknowledgements
     pending: tuple[str, ...]
     completed_at: datetime | None
+
+    @classmethod
+    def at(cls, acks: Acknowledgements, when: datetime) -> RecipientsView:
+        """The recipients of ``acks.subject`` as they stand at ``when``."""
+        return cls(acks.subject, acks, acks.pending(when), acks.completed_at(when))
 
 
 @dataclass(frozen=True)
@@ -138,44 +143,14 @@ class OncallView:
 # -- the use cases ---------------------------------------------------------------------------
 
 
-class OncallCases:
-    """On-call use cases of the crisis desk (mixed into ``CrisisService``)."""
+class OncallCases(DeskCases):
+    """On-call use cases of the crisis desk (the base of ``CrisisService``)."""
 
-    uow: UowFactory
-    policy: AccessPolicy
     escalation_policies: tuple[EscalationPolicy, ...] = tuple(builtin_policies().values())
-
-    # provided by CrisisService
-    def _read(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        raise NotImplementedError
-
-    def _write(self, uow: UnitOfWork, actor: Actor | None, slug: str) -> Scope:
-        raise NotImplementedError
-
-    def _now(self) -> datetime:
-        raise NotImplementedError
-
-    def _when(self, at: datetime | None, where: str = "at") -> datetime:
-        raise NotImplementedError
-
-    @staticmethod
-    def _incident(repo: CrisisRepository, scope: Scope, desk: CrisisDesk, key: str) -> Incident:
-        raise NotImplementedError
-
-    @staticmethod
-    def _run(desk: CrisisDesk, incident: str) -> PlaybookRun:
-        raise NotImplementedError
 
     def _at(self, at: datetime | None) -> datetime:
         """A read's instant: ``at`` (not later than now) or now."""
         return self._when(at, "at")
-
-    def _log(self, uow: UnitOfWork, scope: Scope, action: str, payload: dict[str, Any]) -> None:
-        uow.audit(scope.case.slug, scope.actor.name, action, payload)
-
-    def _open(self, uow: UnitOfWork, scope: Scope, incident: str) -> tuple[CrisisDesk, Incident]:
-        desk = uow.crisis.load(scope.case.id)
-        return desk, self._incident(uow.crisis, scope, desk, incident)
 
     @staticmethod
     def _parties(uow: UnitOfWork, scope: Scope, parties: Sequence[str], where: str) -> None:
@@ -195,9 +170,8 @@ class OncallCases:
     ) -> IncidentTimes:
         """How long each step of the incident's playbook took, against its target."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk, inc = self._open(uow, scope, incident)
+        with self._reading(actor, slug) as (scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
         return response_times(inc, self._run(desk, inc.id), when)
 
     def desk_times(
@@ -210,9 +184,7 @@ class OncallCases:
         """Every incident's (of ``type``, default all) step times, and per playbook step
         the median and the worst time from the run's start."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
+        desk = self._load(actor, slug)
         times = []
         for inc in desk.incidents:
             run = desk.run(inc.id)
@@ -226,8 +198,17 @@ class OncallCases:
 
     # -- named recipients ----------------------------------------------------------------
     def _subject(
-        self, desk: CrisisDesk, notification: str | None, incident: str | None, step: str | None
+        self,
+        repo: CrisisRepository,
+        scope: Scope,
+        desk: CrisisDesk,
+        notification: str | None,
+        incident: str | None,
+        step: str | None,
     ) -> str:
+        """The subject a notification or an incident's step has recipients under."""
+        if incident is not None:
+            self._incident(repo, scope, desk, incident)
         if notification is not None:
             if not any(n.id == notification for n in desk.notifications):
                 raise NotFound("No such notification.")
@@ -251,25 +232,21 @@ class OncallCases:
         acknowledge a notification or a step."""
         if not recipients:
             raise InputError("recipients", "name at least one recipient")
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
-            if incident is not None:
-                self._incident(uow.crisis, scope, desk, incident)
-            subject = self._subject(desk, notification, incident, step)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            subject = self._subject(repo, scope, desk, notification, incident, step)
             self._parties(uow, scope, recipients, "recipients")
             if notification is not None:
                 n = next(x for x in desk.notifications if x.id == notification)
                 if n.acknowledged_at is not None:
                     raise Conflict(f"Notification {notification} is already acknowledged.")
-            if subject in uow.crisis.recipients(scope.case.id):
+            if subject in repo.recipients(scope.case.id):
                 raise Conflict(f"The recipients of {subject} are already named.")
             try:
                 acks = Acknowledgements.of(subject, tuple(recipients))
             except ValueError as exc:
                 raise InputError("recipients", str(exc)) from None
-            uow.crisis.name_recipients(scope.case.id, subject, acks.recipients)
-            self._log(
+            repo.name_recipients(scope.case.id, subject, acks.recipients)
+            self._audit(
                 uow, scope, "crisis.recipients.name",
                 {"subject": subject, "recipients": list(acks.recipients)},
             )  # fmt: skip
@@ -292,21 +269,17 @@ class OncallCases:
     ) -> RecipientsView:
         """Record one recipient's acknowledgement. When the last one is in, the
         notification is acknowledged (at that instant), or the step done if it can be."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
-            if incident is not None:
-                self._incident(uow.crisis, scope, desk, incident)
-            subject = self._subject(desk, notification, incident, step)
-            acks = uow.crisis.recipients(scope.case.id).get(subject)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            subject = self._subject(repo, scope, desk, notification, incident, step)
+            acks = repo.recipients(scope.case.id).get(subject)
             if acks is None:
                 raise Conflict(f"{subject} has no named recipients; acknowledge it as a whole.")
             if channel is not None and channel not in {c.id for c in desk.channels}:
                 raise InputError("channel", f"unknown channel {channel!r}")
             when = self._when(at)
             acks = acks.acknowledge(recipient, by.strip() or recipient, when, channel)
-            uow.crisis.save_recipient_ack(scope.case.id, subject, acks.ack(recipient))
-            self._log(
+            repo.save_recipient_ack(scope.case.id, subject, acks.ack(recipient))
+            self._audit(
                 uow, scope, "crisis.recipient.acknowledge",
                 {"subject": subject, "recipient": recipient, "at": when.isoformat()},
             )  # fmt: skip
@@ -332,7 +305,7 @@ class OncallCases:
             n = next(x for x in desk.notifications if x.id == notification)
             n = n.acknowledge(everyone, done)
             uow.crisis.save_acknowledgement(scope.case.id, n)
-            self._log(
+            self._audit(
                 uow, scope, "crisis.notification.acknowledge",
                 {"notification": notification, "by": everyone},
             )  # fmt: skip
@@ -344,7 +317,7 @@ class OncallCases:
         except Conflict:
             return  # a step before it is open: the officer completes it later
         uow.crisis.add_step_record(scope.case.id, incident, run.step(step))
-        self._log(
+        self._audit(
             uow, scope, "crisis.step.complete",
             {"incident": incident, "step": step, "by": everyone, "at": done.isoformat()},
         )  # fmt: skip
@@ -357,9 +330,7 @@ class OncallCases:
         with self.uow() as uow:
             scope = self._read(uow, actor, slug)
             named = uow.crisis.recipients(scope.case.id)
-        return tuple(
-            RecipientsView(k, a, a.pending(when), a.completed_at(when)) for k, a in named.items()
-        )
+        return tuple(RecipientsView.at(a, when) for a in named.values())
 
     # -- escalation ----------------------------------------------------------------------
     def escalations(
@@ -368,11 +339,9 @@ class OncallCases:
         """Every escalation action due by ``at`` for subjects still late then, and whether
         the sweep has applied it; plus the next one to come for each subject."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
-            acks = uow.crisis.recipients(scope.case.id)
-            applied = {(a.subject, a.policy, a.key): a for a in uow.crisis.actions(scope.case.id)}
+        with self._reading(actor, slug) as (scope, repo, desk):
+            acks = repo.recipients(scope.case.id)
+            applied = {(a.subject, a.policy, a.key): a for a in repo.actions(scope.case.id)}
         out = []
         for subject, policy, late, level, stopped in late_subjects(
             desk, acks, self.escalation_policies
@@ -427,9 +396,8 @@ class OncallCases:
     ) -> PlaybookRun:
         """Move the incident's running playbook to ``step`` (``move`` writes the steps it
         changes) and record the directive on its timeline and in the audit log."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk, _ = self._open(uow, scope, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            self._incident(repo, scope, desk, incident)
             run = self._run(desk, incident)
             when = self._when(at)
             run = move(uow, scope, run, when)
@@ -446,7 +414,7 @@ class OncallCases:
         uow.crisis.add_journal(
             scope.case.id, JournalRow(incident, d.kind.value, d.at, d.by, text, d.step, {})
         )
-        self._log(
+        self._audit(
             uow, scope, _DIRECTIVE_EVENTS[d.kind],
             {"incident": incident, "step": d.step, "at": d.at.isoformat()},
         )  # fmt: skip
@@ -465,9 +433,7 @@ class OncallCases:
         what: str = "routine message",
     ) -> Heartbeat:
         """Expect a message on ``channel`` from ``expected_from`` every ``every_hours``."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             try:
                 ch = desk.channel(channel)
             except KeyError:
@@ -483,8 +449,8 @@ class OncallCases:
                 )  # fmt: skip
             except ValueError as exc:
                 raise InputError("every_hours", str(exc)) from None
-            uow.crisis.put_heartbeat(scope.case.id, hb)
-            self._log(
+            repo.put_heartbeat(scope.case.id, hb)
+            self._audit(
                 uow, scope, "crisis.heartbeat.expect",
                 {"channel": channel, "every_hours": every_hours, "from": expected_from},
             )  # fmt: skip
@@ -503,18 +469,16 @@ class OncallCases:
         incident: str | None = None,
     ) -> datetime:
         """A message passed on ``channel`` (a heartbeat, or a message of an incident)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
             if channel not in {c.id for c in desk.channels}:
                 raise NotFound("No such channel.")
             when = self._when(at)
             if incident is not None:
-                self._incident(uow.crisis, scope, desk, incident)
+                self._incident(repo, scope, desk, incident)
                 row = JournalRow(incident, EntryKind.MESSAGE.value, when, sender, text, channel, {})
-                uow.crisis.add_journal(scope.case.id, row)
-            uow.crisis.add_message(scope.case.id, channel, when, sender, text)
-            self._log(
+                repo.add_journal(scope.case.id, row)
+            repo.add_message(scope.case.id, channel, when, sender, text)
+            self._audit(
                 uow, scope, "crisis.channel.message",
                 {"channel": channel, "sender": sender, "at": when.isoformat()},
             )  # fmt: skip
@@ -526,11 +490,9 @@ class OncallCases:
     ) -> tuple[HeartbeatView, ...]:
         """Each channel's heartbeat: the last message, when the next is due, misses."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
-            beats = channel_messages(uow.crisis, scope.case.id, desk)
-            hbs = uow.crisis.heartbeats(scope.case.id)
+        with self._reading(actor, slug) as (scope, repo, desk):
+            beats = channel_messages(repo, scope.case.id, desk)
+            hbs = repo.heartbeats(scope.case.id)
         out = []
         for hb in hbs:
             seen = [m for m in beats.get(hb.channel, []) if m <= when]
@@ -547,12 +509,11 @@ class OncallCases:
         """Name who holds ``role`` on the incident (replacing whoever held it)."""
         if not holder.strip():
             raise InputError("holder", "name who holds the role")
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            self._open(uow, scope, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            self._incident(repo, scope, desk, incident)
             rh = RoleHolder(role, holder.strip(), self._now(), scope.actor.name)
-            uow.crisis.put_role(scope.case.id, incident, rh)
-            self._log(
+            repo.put_role(scope.case.id, incident, rh)
+            self._audit(
                 uow, scope, "crisis.role.assign",
                 {"incident": incident, "role": role.value, "holder": rh.holder},
             )  # fmt: skip
@@ -563,15 +524,14 @@ class OncallCases:
         self, actor: Actor | None, slug: str, incident: str, step: str, role: IncidentRole
     ) -> OncallView:
         """Make ``role`` answerable for ``step`` (the lead is, until another role is named)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk, _ = self._open(uow, scope, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            self._incident(repo, scope, desk, incident)
             self._run(desk, incident).step(step)
             row = JournalRow(
                 incident, "answerable", self._now(), scope.actor.name, role.value, step, {}
             )
-            uow.crisis.add_journal(scope.case.id, row)
-            self._log(
+            repo.add_journal(scope.case.id, row)
+            self._audit(
                 uow, scope, "crisis.step.answerable",
                 {"incident": incident, "step": step, "role": role.value},
             )  # fmt: skip
@@ -584,25 +544,20 @@ class OncallCases:
         """The incident's roles, and for each step who answers for it and who has not
         acknowledged it."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk, inc = self._open(uow, scope, incident)
-            roles = uow.crisis.roles(scope.case.id).get(inc.id, {})
+        with self._reading(actor, slug) as (scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
+            roles = repo.roles(scope.case.id).get(inc.id, {})
             answerable = {
                 r.ref: IncidentRole(r.text)
-                for r in uow.crisis.journal(scope.case.id, inc.id, ("answerable",))
+                for r in repo.journal(scope.case.id, inc.id, ("answerable",))
             }
-            named = uow.crisis.recipients(scope.case.id)
+            named = repo.recipients(scope.case.id)
         run = desk.run(inc.id)
         duties = []
         for s in run.steps if run is not None else ():
             role = answerable.get(s.id, IncidentRole.LEAD)
             acks = named.get(step_subject(inc.id, s.id))
-            view = (
-                None
-                if acks is None
-                else RecipientsView(acks.subject, acks, acks.pending(when), acks.completed_at(when))
-            )
+            view = None if acks is None else RecipientsView.at(acks, when)
             holder = roles[role].holder if role in roles else ""
             duties.append(StepDuty(s.id, role, holder, view))
         return OncallView(inc.id, roles, tuple(duties))
@@ -622,13 +577,12 @@ class OncallCases:
             raise InputError("kind", "write a note, a message or a decision")
         if not text.strip():
             raise InputError("text", "the note is empty")
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            self._open(uow, scope, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            self._incident(repo, scope, desk, incident)
             when = self._when(at)
             row = JournalRow(incident, kind.value, when, scope.actor.name, text, "", {})
-            uow.crisis.add_journal(scope.case.id, row)
-            self._log(uow, scope, "crisis.timeline.note", {"incident": incident, "kind": kind})
+            repo.add_journal(scope.case.id, row)
+            self._audit(uow, scope, "crisis.timeline.note", {"incident": incident, "kind": kind})
             uow.commit()
         return TimelineEntry(when, kind, scope.actor.name, text)
 
@@ -638,13 +592,12 @@ class OncallCases:
         """Every arrival, step, acknowledgement, message, decision, escalation and note of
         the incident, in time order, with who and when."""
         when = self._at(at)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk, inc = self._open(uow, scope, incident)
-            journal = uow.crisis.journal(scope.case.id, inc.id)
-            named = uow.crisis.recipients(scope.case.id)
-            actions = uow.crisis.actions(scope.case.id)
-            roles = uow.crisis.roles(scope.case.id).get(inc.id, {})
+        with self._reading(actor, slug) as (scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
+            journal = repo.journal(scope.case.id, inc.id)
+            named = repo.recipients(scope.case.id)
+            actions = repo.actions(scope.case.id)
+            roles = repo.roles(scope.case.id).get(inc.id, {})
         entries = build_timeline(desk, inc, journal, named, actions, roles)
         return tuple(e for e in entries if e.at <= when)
 
@@ -660,9 +613,8 @@ class OncallCases:
         self, actor: Actor | None, slug: str, incident: str
     ) -> tuple[str, Incident, tuple[TimelineEntry, ...], Review | None, datetime]:
         entries = self.incident_timeline(actor, slug, incident)
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            _, inc = self._open(uow, scope, incident)
+        with self._reading(actor, slug) as (scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
         review = self.review(actor, slug, incident)
         return slug, inc, entries, review, self._now()
 
@@ -680,9 +632,8 @@ class OncallCases:
     ) -> Review:
         """The review after a closed incident (written again, it replaces the last).
         A follow-up is (what, owner, due) or (what, owner, due, done)."""
-        with self.uow(write=True) as uow:
-            scope = self._write(uow, actor, slug)
-            desk, inc = self._open(uow, scope, incident)
+        with self._writing(actor, slug) as (uow, scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
             run = self._run(desk, inc.id)
             try:
                 review = Review.after(
@@ -693,10 +644,10 @@ class OncallCases:
                 )  # fmt: skip
             except ValueError as exc:
                 raise InputError("review", str(exc)) from None
-            uow.crisis.put_review(
+            repo.put_review(
                 scope.case.id, inc.id, review.written_at, review.written_by, review_data(review)
             )
-            self._log(
+            self._audit(
                 uow, scope, "crisis.review.write",
                 {"incident": inc.id, "follow_ups": len(review.follow_ups)},
             )  # fmt: skip
@@ -704,10 +655,9 @@ class OncallCases:
         return review
 
     def review(self, actor: Actor | None, slug: str, incident: str) -> Review | None:
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            _, inc = self._open(uow, scope, incident)
-            data = uow.crisis.review(scope.case.id, inc.id)
+        with self._reading(actor, slug) as (scope, repo, desk):
+            inc = self._incident(repo, scope, desk, incident)
+            data = repo.review(scope.case.id, inc.id)
         return None if data is None else review_of(inc.id, data)
 
     # -- the people of the desk and their follow-ups -------------------------------------
@@ -724,10 +674,8 @@ class OncallCases:
     ) -> tuple[OwnedFollowUp, ...]:
         """The follow-ups of the case's reviews that ``owner`` owns and has not done,
         earliest due first."""
-        with self.uow() as uow:
-            scope = self._read(uow, actor, slug)
-            desk = uow.crisis.load(scope.case.id)
-            reviews = [(inc, uow.crisis.review(scope.case.id, inc.id)) for inc in desk.incidents]
+        with self._reading(actor, slug) as (scope, repo, desk):
+            reviews = [(inc, repo.review(scope.case.id, inc.id)) for inc in desk.incidents]
         out = [
             OwnedFollowUp(inc.id, inc.title, f)
             for inc, data in reviews

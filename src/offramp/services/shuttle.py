@@ -8,8 +8,10 @@ may see.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeVar
 
 from offramp.errors import Conflict, InputError, NotFound, Problem
 from offramp.model.access import Action, DeskRole
@@ -35,6 +37,8 @@ from offramp.services.cases import confirm_in
 from offramp.services.stored_case import read_case
 from offramp.store.repository import Repository, Versioned
 from offramp.store.uow import UnitOfWork
+
+T = TypeVar("T")
 
 NO_MESSAGE = "No such message."
 NO_CLAIM = "No such claim."
@@ -324,12 +328,27 @@ class ShuttleService(UseCases):
             scope = self._scope(uow, actor, slug)
             return self._claim_view(scope, self._claim(uow.repo, scope, claim_id))
 
-    def _save_claim(
-        self, uow: UnitOfWork, scope: Scope, old: Versioned[Claim], new: Claim
-    ) -> Versioned[Claim]:
-        if not uow.repo.save_claim(scope.case.id, new, old.version):
-            raise Conflict(f"Claim {new.id} changed meanwhile; reload it.")
-        return Versioned(new.id, old.version + 1, new)
+    def _tell(
+        self,
+        uow: UnitOfWork,
+        scope: Scope,
+        party: str,
+        text: str,
+        claim_id: int,
+        label: RelayLabel | None = None,
+    ) -> Message:
+        """Post, from the mediator, a message about a claim in ``party``'s channel."""
+        channel = uow.repo.get_channel(scope.case.id, party)
+        assert channel is not None
+        return uow.repo.add_message(
+            scope.case.id,
+            channel,
+            scope.actor.name,
+            text,
+            HandlingMark.MEDIATOR_ONLY,
+            label=label,
+            claim=claim_id,
+        )
 
     def request_assurance(
         self, actor: Actor | None, slug: str, claim_id: int, note: str = ""
@@ -341,18 +360,9 @@ class ShuttleService(UseCases):
             self.policy.require(scope, Action.CLAIM_REQUEST, resource=f"claim/{claim_id}")
             now = self.clock.now()
             new = got.value.request_assurance(scope.actor.name, now, note)
-            channel = uow.repo.get_channel(scope.case.id, new.party)
-            assert channel is not None
             text = note or f"Please confirm or deny: {new.text}"
-            m = uow.repo.add_message(
-                scope.case.id,
-                channel,
-                scope.actor.name,
-                text,
-                HandlingMark.MEDIATOR_ONLY,
-                claim=claim_id,
-            )
-            saved = self._save_claim(uow, scope, got, new)
+            m = self._tell(uow, scope, new.party, text, claim_id)
+            saved = _save(uow.repo.save_claim, scope, got, new, "Claim")
             uow.audit(slug, scope.actor.name, "claim.request", {"claim": claim_id, "message": m.id})
             uow.commit()
         return self._claim_view(scope, saved)
@@ -377,18 +387,10 @@ class ShuttleService(UseCases):
                 if confirm
                 else c.deny(scope.actor.name, now, note)
             )
-            channel = uow.repo.get_channel(scope.case.id, c.party)
-            assert channel is not None
             word = "Confirmed" if confirm else "Denied"
-            uow.repo.add_message(
-                scope.case.id,
-                channel,
-                scope.actor.name,
-                f"{word}: {c.text}" + (f" ({note})" if note else ""),
-                HandlingMark.MEDIATOR_ONLY,
-                claim=claim_id,
-            )
-            saved = self._save_claim(uow, scope, got, new)
+            text = f"{word}: {c.text}" + (f" ({note})" if note else "")
+            self._tell(uow, scope, c.party, text, claim_id)
+            saved = _save(uow.repo.save_claim, scope, got, new, "Claim")
             uow.audit(
                 slug,
                 scope.actor.name,
@@ -413,19 +415,10 @@ class ShuttleService(UseCases):
                     "to_party", f"{to_party} is not a negotiating party of case {slug}"
                 )
             new = got.value.relay(scope.actor.name, self.clock.now(), to_party, label)
-            channel = uow.repo.get_channel(scope.case.id, to_party)
-            assert channel is not None
             prefix = "Affirmed" if label is RelayLabel.AFFIRMED else "UNVERIFIED"
-            m = uow.repo.add_message(
-                scope.case.id,
-                channel,
-                scope.actor.name,
-                f"[{prefix}] {new.party}: {new.text}",
-                HandlingMark.MEDIATOR_ONLY,
-                label=label,
-                claim=claim_id,
-            )
-            saved = self._save_claim(uow, scope, got, new)
+            text = f"[{prefix}] {new.party}: {new.text}"
+            m = self._tell(uow, scope, to_party, text, claim_id, label)
+            saved = _save(uow.repo.save_claim, scope, got, new, "Claim")
             uow.audit(
                 slug,
                 scope.actor.name,
@@ -449,7 +442,7 @@ class ShuttleService(UseCases):
             )
             assert scope.party is not None
             new = got.value.acknowledge(scope.actor.name, self.clock.now(), scope.party)
-            saved = self._save_claim(uow, scope, got, new)
+            saved = _save(uow.repo.save_claim, scope, got, new, "Claim")
             uow.audit(slug, scope.actor.name, "claim.acknowledge", {"claim": claim_id})
             uow.commit()
         return self._claim_view(scope, saved)
@@ -560,8 +553,7 @@ class ShuttleService(UseCases):
             assert scope.party is not None
             now = self.clock.now()
             new = got.value.respond(scope.party, response, scope.actor.name, now, note)
-            if not uow.repo.save_proposal(scope.case.id, new, got.version):
-                raise Conflict(f"Proposal {proposal_id} changed meanwhile; reload it.")
+            saved = _save(uow.repo.save_proposal, scope, got, new, "Proposal")
             uow.audit(
                 slug,
                 scope.actor.name,
@@ -576,19 +568,17 @@ class ShuttleService(UseCases):
                     entry = uow.repo.add_concession(scope.case.id, c, scope.actor.name)
                     uow.audit(slug, scope.actor.name, "ledger.record", _entry_payload(entry, c))
             uow.commit()
-        return self._proposal_view(scope, Versioned(got.id, got.version + 1, new))
+        return self._proposal_view(scope, saved)
 
     def withdraw_proposal(self, actor: Actor | None, slug: str, proposal_id: int) -> ProposalView:
         with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             got = self._proposal(uow.repo, scope, proposal_id)
             self.policy.require(scope, Action.PROPOSAL_WITHDRAW, resource=f"proposal/{proposal_id}")
-            new = got.value.withdraw()
-            if not uow.repo.save_proposal(scope.case.id, new, got.version):
-                raise Conflict(f"Proposal {proposal_id} changed meanwhile; reload it.")
+            saved = _save(uow.repo.save_proposal, scope, got, got.value.withdraw(), "Proposal")
             uow.audit(slug, scope.actor.name, "proposal.withdraw", {"proposal": proposal_id})
             uow.commit()
-        return self._proposal_view(scope, Versioned(got.id, got.version + 1, new))
+        return self._proposal_view(scope, saved)
 
     # -- ledger ------------------------------------------------------------------------------
     def ledger(self, actor: Actor | None, slug: str) -> list[LedgerEntry]:
@@ -631,6 +621,16 @@ class ShuttleService(UseCases):
             uow.audit(slug, scope.actor.name, "ledger.record", _entry_payload(entry, c))
             uow.commit()
         return LedgerEntry(entry, c, scope.actor.name)
+
+
+def _save(
+    save: Callable[[int, T, int], bool], scope: Scope, old: Versioned[T], new: T, noun: str
+) -> Versioned[T]:
+    """Store ``new`` over ``old`` with ``save`` (the repository's compare-and-set): the
+    next version, or a Conflict if someone changed it meanwhile."""
+    if not save(scope.case.id, new, old.version):
+        raise Conflict(f"{noun} {old.id} changed meanwhile; reload it.")
+    return Versioned(old.id, old.version + 1, new)
 
 
 def _party_view(p: Proposal, party: str | None) -> ProposalView:

@@ -21,15 +21,7 @@ def verify(
 ) -> AuditOut:
     """Verify the case's hash chain (the mediator): from the last verified head, or all."""
     r = services.audit.verify_as(actor, case, full=full)
-    return AuditOut(
-        case=case,
-        ok=r.ok,
-        events=r.events,
-        head_seq=r.head_seq,
-        bad_seq=r.bad_seq,
-        problem=r.problem,
-        message=r.message,
-    )
+    return record_out(AuditOut, r, case=case)
 
 
 @router.get(

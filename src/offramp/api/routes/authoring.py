@@ -22,6 +22,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from pydantic import BaseModel, Field
 
+from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.schemas import In, Slug, Version
@@ -136,14 +137,8 @@ def _version(header: str | None, field: Any) -> int | None:
 
 def _out(done: Authored, response: Response) -> AuthoredOut:
     response.headers["ETag"] = f'"{done.version}"'
-    return AuthoredOut(
-        case=done.slug,
-        version=done.version,
-        kind=done.kind,
-        key=done.key,
-        record=done.record,
-        position=done.position_id,
-        order=list(done.order),
+    return record_out(
+        AuthoredOut, done, case=done.slug, position=done.position_id, order=list(done.order)
     )
 
 

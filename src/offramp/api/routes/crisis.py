@@ -13,12 +13,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.routes.crisis_kit import (
+    Key,
+    Party,
+    PathKey,
+    Read,
+    Short,
+    StepId,
+    Target,
+    Text,
+    Who,
+    Write,
+    add_reads,
+    add_writes,
+    hours,
+)
 from offramp.api.schemas import plain_text
 from offramp.files.crisis import MAX_HOURS, MIN_WINDOW_HOURS, Moment
 from offramp.model.crisis import (
@@ -40,27 +55,16 @@ from offramp.model.crisis import (
 from offramp.services.crisis import (
     ArrivalIn,
     AssuranceView,
-    CommitmentView,
     CrisisBoard,
+    CrisisService,
     DyadChannels,
     NotificationView,
 )
 
 router = APIRouter(prefix="/cases/{case}/crisis", responses=PROBLEMS, tags=["crisis"])
 
-Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
-PathKey = Annotated[
-    str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80, description="A record id.")
-]
-Party = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Short = Annotated[str, Field(min_length=1, max_length=200)]
 Pair = Annotated[list[Party], Field(min_length=2, max_length=2)]
 Level = Annotated[int, Field(ge=0, le=KAHN_1965_CONDENSED.top)]
-At = Annotated[
-    Moment | None,
-    Query(description="The instant to show, with its offset (default: the server's now)."),
-]
 
 
 # -- bodies -------------------------------------------------------------------------------
@@ -209,10 +213,6 @@ class AlertRuleIn(_In):
 
 
 # -- responses ----------------------------------------------------------------------------
-
-
-def _hours(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else delta.total_seconds() / 3600
 
 
 class StepOut(BaseModel):
@@ -364,8 +364,8 @@ def step_out(v: StepView) -> StepOut:
         StepOut,
         v,
         text=v.describe(),
-        overdue_hours=_hours(v.overdue_by),
-        late_hours=_hours(v.late_by),
+        overdue_hours=hours(v.overdue_by),
+        late_hours=hours(v.late_by),
     )
 
 
@@ -407,7 +407,7 @@ def commitment_out(c: Commitment) -> CommitmentOut:
 
 
 def notification_out(v: NotificationView) -> NotificationOut:
-    return record_out(NotificationOut, v.notification, v, overdue_hours=_hours(v.overdue_by))
+    return record_out(NotificationOut, v.notification, v, overdue_hours=hours(v.overdue_by))
 
 
 def assurance_out(v: AssuranceView) -> AssuranceOut:
@@ -424,16 +424,14 @@ def alert_out(a: EscalationAlert) -> AlertOut:
 
 
 def rule_out(rule: AlertRule) -> AlertRuleOut:
-    return AlertRuleOut(jump=rule.jump, window_hours=_hours(rule.window))
+    return AlertRuleOut(jump=rule.jump, window_hours=hours(rule.window))
 
 
 def board_out(b: CrisisBoard) -> BoardOut:
-    return BoardOut(
-        case=b.case,
-        at=b.at,
-        now=b.now,
+    return record_out(
+        BoardOut,
+        b,
         overdue_steps=b.overdue_steps,
-        can_write=b.can_write,
         alert_rule=rule_out(b.alert_rule),
         alerts=[alert_out(a) for a in b.alerts],
         incidents=[incident_out(i) for i in b.incidents],
@@ -444,69 +442,43 @@ def board_out(b: CrisisBoard) -> BoardOut:
     )
 
 
-def _commitments(views: tuple[CommitmentView, ...]) -> list[CommitmentOut]:
-    return [commitment_out(v.commitment) for v in views]
-
-
 def _incident(services: ServicesDep, actor: MaybeActor, case: str, key: str) -> IncidentOut:
     """The incident ``key`` as it stands now, after a write."""
-    return incident_out(services.crisis.incident(actor, case, key))
+    return _incident_now(services.crisis, actor, Target(case, key), None)
 
 
 # -- reads --------------------------------------------------------------------------------
 
-
-@router.get("/board", name="crisis_board", response_model=BoardOut)
-def board(case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None) -> BoardOut:
-    """The crisis board at ``at``: incidents with their steps (due, overdue by how long,
-    done by whom) and outcome, channels, commitments, notifications, assurances, alerts."""
-    return board_out(services.crisis.crisis_board(actor, case, at))
-
-
-@router.get("/channels", name="crisis_channel_list", response_model=list[DyadOut])
-def list_channels(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[DyadOut]:
-    """For each pair of counterparts, its channels (highest level first) and last use."""
-    return [dyad_out(d) for d in services.crisis.channels(actor, case)]
-
-
-@router.get("/incidents", name="crisis_incident_list", response_model=list[IncidentOut])
-def list_incidents(
-    case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None
-) -> list[IncidentOut]:
-    """Incidents that had arrived by ``at``, newest first, with their steps' status."""
-    return [incident_out(i) for i in services.crisis.crisis_board(actor, case, at).incidents]
-
-
-@router.get("/incidents/{incident}", name="crisis_incident_read", response_model=IncidentOut)
-def read_incident(
-    case: CaseSlug, incident: PathKey, actor: MaybeActor, services: ServicesDep, at: At = None
-) -> IncidentOut:
-    """One incident with its steps' status at ``at``."""
-    return incident_out(services.crisis.incident(actor, case, incident, at))
-
-
-@router.get("/commitments", name="crisis_commitment_list", response_model=list[CommitmentOut])
-def list_commitments(
-    case: CaseSlug, actor: MaybeActor, services: ServicesDep
-) -> list[CommitmentOut]:
-    """Declared restraints, red lines and rules of engagement, with violations linked."""
-    return _commitments(services.crisis.crisis_board(actor, case).commitments)
-
-
-@router.get("/notifications", name="crisis_notification_list", response_model=list[NotificationOut])
-def list_notifications(
-    case: CaseSlug, actor: MaybeActor, services: ServicesDep, at: At = None
-) -> list[NotificationOut]:
-    """Notifications sent by ``at`` with their acknowledgement status."""
-    return [
-        notification_out(n) for n in services.crisis.crisis_board(actor, case, at).notifications
-    ]
-
-
-@router.get("/assurances", name="crisis_assurance_list", response_model=list[AssuranceOut])
-def list_assurances(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[AssuranceOut]:
-    """Proposed security assurances, and whether each is a candidate issue yet."""
-    return [assurance_out(a) for a in services.crisis.crisis_board(actor, case).assurances]
+add_reads(
+    router,
+    Read("/board", "crisis_board", BoardOut,
+         lambda c, a, t, at: board_out(c.crisis_board(a, t.case, at)),
+         """The crisis board at ``at``: incidents with their steps (due, overdue by how long,
+         done by whom) and outcome, channels, commitments, notifications, assurances, alerts."""),
+    Read("/channels", "crisis_channel_list", list[DyadOut],
+         lambda c, a, t, _: [dyad_out(d) for d in c.channels(a, t.case)],
+         "For each pair of counterparts, its channels (highest level first) and last use.",
+         at=False),
+    Read("/incidents", "crisis_incident_list", list[IncidentOut],
+         lambda c, a, t, at: [incident_out(i) for i in c.crisis_board(a, t.case, at).incidents],
+         "Incidents that had arrived by ``at``, newest first, with their steps' status."),
+    Read("/incidents/{incident}", "crisis_incident_read", IncidentOut,
+         lambda c, a, t, at: incident_out(c.incident(a, t.case, t.incident, at)),
+         "One incident with its steps' status at ``at``."),
+    Read("/commitments", "crisis_commitment_list", list[CommitmentOut],
+         lambda c, a, t, _: [commitment_out(v.commitment)
+                             for v in c.crisis_board(a, t.case).commitments],
+         "Declared restraints, red lines and rules of engagement, with violations linked.",
+         at=False),
+    Read("/notifications", "crisis_notification_list", list[NotificationOut],
+         lambda c, a, t, at: [notification_out(n)
+                              for n in c.crisis_board(a, t.case, at).notifications],
+         "Notifications sent by ``at`` with their acknowledgement status."),
+    Read("/assurances", "crisis_assurance_list", list[AssuranceOut],
+         lambda c, a, t, _: [assurance_out(v) for v in c.crisis_board(a, t.case).assurances],
+         "Proposed security assurances, and whether each is a candidate issue yet.",
+         at=False),
+)  # fmt: skip
 
 
 @router.get("/escalation", name="crisis_escalation_timeline", response_model=list[ScoreOut])
@@ -522,10 +494,12 @@ def timeline(
     return [score_out(s) for s in services.crisis.timeline(actor, case, between.split(","))]
 
 
-@router.get("/alerts", name="crisis_alert_list", response_model=list[AlertOut])
-def list_alerts(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[AlertOut]:
-    """Every jump on the ladder the case's alert rule flags."""
-    return [alert_out(a) for a in services.crisis.alerts(actor, case)]
+add_reads(
+    router,
+    Read("/alerts", "crisis_alert_list", list[AlertOut],
+         lambda c, a, t, _: [alert_out(x) for x in c.alerts(a, t.case)],
+         "Every jump on the ladder the case's alert rule flags.", at=False),
+)  # fmt: skip
 
 
 # -- writes -------------------------------------------------------------------------------
@@ -564,105 +538,36 @@ def log_incident(
     return _incident(services, actor, case, inc.id)
 
 
-@router.post(
-    "/incidents/{incident}/arrivals",
-    name="crisis_arrival_add",
-    response_model=IncidentOut,
-    status_code=201,
-)
-def add_arrival(
-    case: CaseSlug, incident: PathKey, body: ArrivalBody, actor: MaybeActor, services: ServicesDep
-) -> IncidentOut:
-    """The incident arrived again, through another channel or the same one."""
-    services.crisis.add_arrival(actor, case, incident, body.arrival())
-    return _incident(services, actor, case, incident)
+def _incident_now(crisis: CrisisService, actor: Who, t: Target, at: Moment | None) -> IncidentOut:
+    """The incident ``t`` names as it stands at ``at`` (None: now)."""
+    return incident_out(crisis.incident(actor, t.case, t.incident, at))
 
 
-@router.post(
-    "/incidents/{incident}/merge", name="crisis_incident_merge", response_model=IncidentOut
-)
-def merge(
-    case: CaseSlug, incident: PathKey, body: MergeIn, actor: MaybeActor, services: ServicesDep
-) -> IncidentOut:
-    """Fold an incident logged separately into this one; the services shows one."""
-    services.crisis.merge_incidents(actor, case, incident, body.other)
-    return _incident(services, actor, case, incident)
-
-
-@router.post(
-    "/incidents/{incident}/playbook",
-    name="crisis_playbook_start",
-    response_model=IncidentOut,
-    status_code=201,
-)
-def start_playbook(
-    case: CaseSlug,
-    incident: PathKey,
-    body: PlaybookStartIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-) -> IncidentOut:
-    """Start a playbook: its steps are instantiated with due times."""
-    services.crisis.start_playbook(actor, case, incident, body.playbook, body.at, body.note)
-    return _incident(services, actor, case, incident)
-
-
-StepId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
-
-
-@router.post(
-    "/incidents/{incident}/steps/{step}/complete",
-    name="crisis_step_complete",
-    response_model=IncidentOut,
-)
-def complete_step(
-    case: CaseSlug,
-    incident: PathKey,
-    step: StepId,
-    body: StepDoneIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-) -> IncidentOut:
-    """Record that a step was done, by whom and when."""
-    services.crisis.complete_step(
-        actor,
-        case,
-        incident,
-        step,
-        by=body.by,
-        at=body.at,
-        channel=body.channel,
-        note=body.note,
-        provenance=body.provenance(),
-    )
-    return _incident(services, actor, case, incident)
-
-
-@router.post(
-    "/incidents/{incident}/steps/{step}/waive", name="crisis_step_waive", response_model=IncidentOut
-)
-def waive_step(
-    case: CaseSlug,
-    incident: PathKey,
-    step: StepId,
-    body: StepWaiveIn,
-    actor: MaybeActor,
-    services: ServicesDep,
-) -> IncidentOut:
-    """Mark a step as not needed, with the reason."""
-    services.crisis.waive_step(actor, case, incident, step, body.reason, body.at)
-    return _incident(services, actor, case, incident)
-
-
-@router.post(
-    "/incidents/{incident}/close", name="crisis_incident_close", response_model=IncidentOut
-)
-def close(
-    case: CaseSlug, incident: PathKey, body: CloseIn, actor: MaybeActor, services: ServicesDep
-) -> IncidentOut:
-    """Close the incident with its outcome once every step is done or waived."""
-    services.crisis.close_incident(actor, case, incident, body.outcome, body.at)
-    return _incident(services, actor, case, incident)
+INCIDENT_WRITES = (  # each row typed on its own, so that its body's fields are checked
+    Write("/incidents/{incident}/arrivals", "crisis_arrival_add", ArrivalBody,
+          lambda c, a, t, body: c.add_arrival(a, t.case, t.incident, body.arrival()),
+          "The incident arrived again, through another channel or the same one.",
+          status_code=201),
+    Write("/incidents/{incident}/merge", "crisis_incident_merge", MergeIn,
+          lambda c, a, t, body: c.merge_incidents(a, t.case, t.incident, body.other),
+          "Fold an incident logged separately into this one; the services shows one."),
+    Write("/incidents/{incident}/playbook", "crisis_playbook_start", PlaybookStartIn,
+          lambda c, a, t, body: c.start_playbook(
+              a, t.case, t.incident, body.playbook, body.at, body.note),
+          "Start a playbook: its steps are instantiated with due times.", status_code=201),
+    Write("/incidents/{incident}/steps/{step}/complete", "crisis_step_complete", StepDoneIn,
+          lambda c, a, t, body: c.complete_step(
+              a, t.case, t.incident, t.step, by=body.by, at=body.at, channel=body.channel,
+              note=body.note, provenance=body.provenance()),
+          "Record that a step was done, by whom and when.", keys={"step": StepId}),
+    Write("/incidents/{incident}/steps/{step}/waive", "crisis_step_waive", StepWaiveIn,
+          lambda c, a, t, body: c.waive_step(a, t.case, t.incident, t.step, body.reason, body.at),
+          "Mark a step as not needed, with the reason.", keys={"step": StepId}),
+    Write("/incidents/{incident}/close", "crisis_incident_close", CloseIn,
+          lambda c, a, t, body: c.close_incident(a, t.case, t.incident, body.outcome, body.at),
+          "Close the incident with its outcome once every step is done or waived."),
+)  # fmt: skip
+add_writes(router, IncidentOut, _incident_now, *INCIDENT_WRITES)
 
 
 @router.post(

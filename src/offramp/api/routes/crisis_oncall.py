@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.routes.crisis_kit import At, Key, Party, PathKey, Short, Text, hours
 from offramp.api.schemas import plain_text
 from offramp.files.crisis import MAX_HOURS, Moment
 from offramp.model.crisis import IncidentType, PlaybookRun
@@ -33,21 +34,7 @@ from offramp.services.crisis_oncall import (
 
 router = APIRouter(prefix="/cases/{case}/crisis", responses=PROBLEMS, tags=["crisis on call"])
 
-_SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
-PathKey = Annotated[str, Path(pattern=_SLUG, max_length=80, description="A record id.")]
 PartyPath = Annotated[str, Path(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
-Party = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]*$", max_length=20)]
-Key = Annotated[str, Field(pattern=_SLUG, max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
-Short = Annotated[str, Field(min_length=1, max_length=200)]
-At = Annotated[
-    Moment | None,
-    Query(description="The instant to show, with its offset (default: the server's now)."),
-]
-
-
-def _hours(delta: dt.timedelta | None) -> float | None:
-    return None if delta is None else delta.total_seconds() / 3600
 
 
 class _In(BaseModel):
@@ -107,9 +94,9 @@ def times_out(t: IncidentTimes) -> IncidentTimesOut:
                 StepTimeOut,
                 s,
                 target_hours=s.target.total_seconds() / 3600,
-                hours_since_arrival=_hours(s.since_arrival),
-                hours_since_start=_hours(s.since_start),
-                margin_hours=_hours(s.margin),
+                hours_since_arrival=hours(s.since_arrival),
+                hours_since_start=hours(s.since_start),
+                margin_hours=hours(s.margin),
             )
             for s in t.steps
         ],
@@ -120,9 +107,9 @@ def summary_out(s: StepSummary) -> StepSummaryOut:
     return record_out(
         StepSummaryOut,
         s,
-        median_hours=_hours(s.median),
-        worst_hours=_hours(s.worst),
-        target_hours=_hours(s.target),
+        median_hours=hours(s.median),
+        worst_hours=hours(s.worst),
+        target_hours=hours(s.target),
     )
 
 

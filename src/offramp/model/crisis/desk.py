@@ -23,6 +23,7 @@ from offramp.model.crisis.notifications import Notification, missed_acknowledgem
 from offramp.model.crisis.records import Dyad, dyad
 from offramp.model.crisis.runs import PlaybookRun, StepStatus, StepView
 from offramp.model.issues import Issue
+from offramp.model.lookup import by_id
 from offramp.model.positions import Position
 
 
@@ -56,16 +57,10 @@ class CrisisDesk:
     note: str = ""
 
     def channel(self, channel_id: str) -> CrisisChannel:
-        for c in self.channels:
-            if c.id == channel_id:
-                return c
-        raise KeyError(f"no channel {channel_id!r}")
+        return by_id(self.channels, channel_id, "channel")
 
     def incident(self, incident_id: str) -> Incident:
-        for i in self.incidents:
-            if i.id == incident_id:
-                return i
-        raise KeyError(f"no incident {incident_id!r}")
+        return by_id(self.incidents, incident_id, "incident")
 
     def run(self, incident_id: str) -> PlaybookRun | None:
         return next((r for r in self.runs if r.incident == incident_id), None)
