@@ -34,8 +34,16 @@ from offramp.store.backup import find_pg_tool
 from offramp.store.cipher import Keyring, SealBroken, is_sealed, key_id
 from offramp.store.data_key import ENV_FILE, ENV_KEY
 from offramp.store.engine import normalise_url
+from offramp.store.intake_repository import Discard
 from offramp.store.migrations import alembic_config
-from offramp.store.sealed import SEALED, SEALED_0008, SEALED_0009, SealedColumn, data_keys
+from offramp.store.sealed import (
+    SEALED,
+    SEALED_0008,
+    SEALED_0009,
+    SEALED_0012,
+    SealedColumn,
+    data_keys,
+)
 from offramp.store.tables import messages
 from support.desk import FAST_HASHER, SMALL_CASE_YAML, World
 from support.sealed import BODY, sealed_desk
@@ -62,7 +70,12 @@ SECRETS_0009 = (
 Not :data:`DESK_NOTE`: the desk's note comes only from an imported case file, which the
 case's row keeps as it was imported (``cases.data``, plain like the statements), so
 only its own column is checked (``crisis_settings.note``)."""
-SECRETS = (BODY, NOTE_TITLE, NOTE_BODY, CODING_NOTE, *SECRETS_0009)
+ROUND_TITLE = "Round on the capybara-11 corridor"
+PRECEDENT_NOTE = "Float Austria only after the heron-5 talks"
+DISCARD_REASON = "A mention only, says the jackal-2 desk"
+SECRETS_0012 = (ROUND_TITLE, PRECEDENT_NOTE, DISCARD_REASON)
+"""Text of the columns migration 0012 seals (with a party's marks: package keys)."""
+SECRETS = (BODY, NOTE_TITLE, NOTE_BODY, CODING_NOTE, *SECRETS_0009, *SECRETS_0012)
 DESK_NOTE_CASE = (
     SMALL_CASE_YAML.replace(
         "id: small\ntitle: A small shuttle case", "id: crisis-note\ntitle: A desk with a note"
@@ -89,6 +102,7 @@ def _write_secrets(world: World) -> str:
     d.codings.put(world.actor("delegate_ua"), "small", "UA", coding, None)
     _write_shuttle_secrets(world)
     _write_crisis_secrets(world)
+    _write_round_link_discard(world)
     secret, _ = d.accounts.two_factor.enrol(world.admin)
     return secret
 
@@ -103,6 +117,28 @@ def _write_shuttle_secrets(world: World) -> None:
     c = s.create_claim(med, "small", party="RU", text="No regime change.")
     s.request_assurance(med, "small", c.claim.id)
     s.respond_to_claim(world.actor("delegate_ru"), "small", c.claim.id, True, CLAIM_NOTE)
+
+
+def _write_round_link_discard(world: World) -> None:
+    d, med = world.desk, world.actor("mediator_il")
+    package = {"alignment": "bloc_free", "donbas": "autonomy"}
+    r = d.rounds.open_round(med, "small", ROUND_TITLE, packages=[package])
+    d.rounds.mark(world.actor("delegate_ua"), "small", r.id, [r.packages[0].key])
+    d.precedents.link(
+        med, "small", issue="alignment", option="neutral", precedent="austria-1955",
+        note=PRECEDENT_NOTE,
+    )  # fmt: skip
+    _write_discard(world)
+
+
+def _write_discard(world: World) -> None:
+    said = "Zelensky said he would consider a compromise on the Donbas."
+    proposal = Discard(
+        party="UA", issue="donbas", stance="consider", speaker="zelensky",
+        quote="consider a compromise", sentence=said, article_date="2022-03-10",
+        reason=DISCARD_REASON,
+    )  # fmt: skip
+    world.desk.intake.discard(world.actor("analyst"), "small", proposal)
 
 
 def _write_crisis_secrets(world: World) -> None:
@@ -147,6 +183,13 @@ def _desk_reads_the_secrets(world: World, secret: str) -> None:
         case = uow.repo.get_case_row("small")
         assert case is not None
         assert [m[3] for m in uow.crisis.messages(case.id)] == [CRISIS_MESSAGE]
+    (r,) = d.rounds.list_rounds(med, "small")
+    assert r.title == ROUND_TITLE
+    assert [row.discard.reason for row in d.intake.discards(med, "small")] == [DISCARD_REASON]
+    links = d.precedents.links_for(med, "small", [("alignment", "neutral")])
+    assert [link.note for link in links[("alignment", "neutral")]] == [PRECEDENT_NOTE]
+    ua = d.rounds.list_rounds(world.actor("delegate_ua"), "small")[0]
+    assert ua.mine == (ua.packages[0].key,)  # the party's own marks open again
     code = totp(key_of(secret), d.clock.now().timestamp())
     assert d.accounts.two_factor.confirm(world.admin, code)  # the secret opens to check a code
 
@@ -168,9 +211,13 @@ def _stored(engine: Engine, specs: tuple[SealedColumn, ...]) -> dict[str, list[A
 
 def _forms(engine: Engine, specs: tuple[SealedColumn, ...]) -> dict[str, set[str]]:
     """Per column, the forms of its values: the id of the key a value is sealed under,
-    or ``plain``."""
+    or ``plain`` (NULL, a round answer not given, is neither)."""
     return {
-        where: {v.split(":")[1] if isinstance(v, str) and is_sealed(v) else "plain" for v in vs}
+        where: {
+            v.split(":")[1] if isinstance(v, str) and is_sealed(v) else "plain"
+            for v in vs
+            if v is not None
+        }
         for where, vs in _stored(engine, specs).items()
     }
 
@@ -322,6 +369,12 @@ def test_each_migration_seals_only_its_own_columns_and_its_downgrade_opens_them(
     engine = world.desk.engine
     (key,) = _forms(engine, SEALED_0008)["messages.body"]  # the desk's one key
     config = alembic_config(engine)
+    command.downgrade(config, "0011")  # 0012 opens its columns, the others stay sealed
+    assert _forms(engine, SEALED_0012) == _all(SEALED_0012, "plain")
+    assert _forms(engine, SEALED_0008 + SEALED_0009) == _all(SEALED_0008 + SEALED_0009, key)
+    plain = _plain_text(engine, SEALED_0012)
+    for value in SECRETS_0012:
+        assert value in plain, value
     command.downgrade(config, "0008")  # 0009 opens its columns, 0008's stay sealed
     assert _forms(engine, SEALED_0009) == _all(SEALED_0009, "plain")
     assert _forms(engine, SEALED_0008) == _all(SEALED_0008, key)
@@ -331,15 +384,17 @@ def test_each_migration_seals_only_its_own_columns_and_its_downgrade_opens_them(
     with engine.connect() as conn:
         assert conn.execute(text("SELECT secret FROM two_factor")).scalars().all() == [secret]
     command.downgrade(config, "0007")
-    assert _forms(engine, SEALED) == _all(SEALED, "plain")
+    kept = SEALED_0008 + SEALED_0009 + SEALED_0012[:3]  # 0011's downgrade drops the discards
+    assert _forms(engine, kept) == _all(kept, "plain")
     command.upgrade(config, "0008")  # 0008 seals its six columns, no more
     assert _forms(engine, SEALED_0008) == _all(SEALED_0008, key)
     assert _forms(engine, SEALED_0009) == _all(SEALED_0009, "plain")
-    migrate(world.url)  # as a desk starts: 0009 seals the rest, the file is scrubbed
-    assert _forms(engine, SEALED) == _all(SEALED, key)
+    migrate(world.url)  # as a desk starts: 0009 and 0012 seal the rest, the file is scrubbed
+    assert _forms(engine, kept) == _all(kept, key)
     raw = _raw_copy(world.url)
     for value in (*SECRETS, secret):
         assert value.encode() not in raw, value
+    _write_discard(world)  # the first went with 0011's table
     _desk_reads_the_secrets(world, secret)
     assert world.desk.audit.verify("small").ok
 

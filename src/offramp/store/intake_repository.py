@@ -13,8 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, desc, insert, select, update
 
+from offramp.store.cipher import Keyring
 from offramp.store.intake_tables import intake_discards as discards
 from offramp.store.intake_tables import intake_readers as readers
+from offramp.store.sealed import keyring_of, seal, unseal
+
+REASON = "intake_discards.reason"  # sealed: what a person wrote about a proposal
 
 
 def _utc(value: datetime) -> datetime:
@@ -82,7 +86,7 @@ class IntakeRepository:
                 sentence=d.sentence,
                 article_date=d.article_date,
                 rule=d.rule,
-                reason=d.reason,
+                reason=seal(self.conn, d.reason, REASON),
             )
         )
         key = res.inserted_primary_key
@@ -93,7 +97,8 @@ class IntakeRepository:
         """The case's discards, newest first."""
         q = select(discards).where(discards.c.case_id == case_id)
         rows = self.conn.execute(q.order_by(desc(discards.c.id))).all()
-        return [_discard(r) for r in rows]
+        ring = keyring_of(self.conn)
+        return [_discard(r, ring) for r in rows]
 
     # -- readers ------------------------------------------------------------------------
     def add_reader(
@@ -151,7 +156,7 @@ class IntakeRepository:
         return max(adopted, key=lambda r: (r.adopted_at, r.id), default=None)
 
 
-def _discard(r: Row[Any]) -> DiscardRow:
+def _discard(r: Row[Any], ring: Keyring) -> DiscardRow:
     d = Discard(
         party=r.party,
         issue=r.issue,
@@ -162,7 +167,7 @@ def _discard(r: Row[Any]) -> DiscardRow:
         article_date=r.article_date,
         option=r.option,
         rule=r.rule,
-        reason=r.reason,
+        reason=unseal(ring, r.reason, REASON),
     )
     return DiscardRow(int(r.id), d, r.discarded_by, _utc(r.discarded_at))
 

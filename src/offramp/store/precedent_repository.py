@@ -9,7 +9,11 @@ from typing import Any
 from sqlalchemy import Connection, Row, and_, delete, insert, or_, select
 
 from offramp.model.precedent_links import PrecedentLink
+from offramp.store.cipher import Keyring
 from offramp.store.precedent_tables import precedent_links as links
+from offramp.store.sealed import keyring_of, seal, unseal
+
+NOTE = "precedent_links.note"  # sealed: the mediator's note never reaches a party
 
 
 def _utc(value: datetime) -> datetime:
@@ -17,14 +21,14 @@ def _utc(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _link(row: Row[Any]) -> PrecedentLink:
+def _link(row: Row[Any], ring: Keyring) -> PrecedentLink:
     return PrecedentLink(
         id=int(row.id),
         issue=row.issue_id,
         option=row.option_id,
         precedent=row.precedent_id,
         provision=row.provision_id,
-        note=row.note,
+        note=unseal(ring, row.note, NOTE),
         created_by=row.created_by,
         created_at=_utc(row.created_at),
         version=int(row.version),
@@ -46,7 +50,7 @@ class PrecedentRepository:
                 option_id=link.option,
                 precedent_id=link.precedent,
                 provision_id=link.provision,
-                note=link.note,
+                note=seal(self.conn, link.note, NOTE),
                 created_by=link.created_by,
                 created_at=link.created_at,
                 version=1,
@@ -62,7 +66,7 @@ class PrecedentRepository:
         row = self.conn.execute(
             select(links).where(links.c.case_id == case_id, links.c.id == link_id)
         ).first()
-        return None if row is None else _link(row)
+        return None if row is None else _link(row, keyring_of(self.conn))
 
     def find_link(
         self, case_id: int, issue: str, option: str, precedent: str, provision: str | None
@@ -82,7 +86,7 @@ class PrecedentRepository:
                 same_provision,
             )
         ).first()
-        return None if row is None else _link(row)
+        return None if row is None else _link(row, keyring_of(self.conn))
 
     def list_links(
         self, case_id: int, options: Iterable[tuple[str, str]] | None = None
@@ -97,7 +101,8 @@ class PrecedentRepository:
             q = q.where(
                 or_(*(and_(links.c.issue_id == i, links.c.option_id == o) for i, o in pairs))
             )
-        return [_link(r) for r in self.conn.execute(q.order_by(links.c.id))]
+        ring = keyring_of(self.conn)
+        return [_link(r, ring) for r in self.conn.execute(q.order_by(links.c.id))]
 
     def delete_link(self, case_id: int, link_id: int, version: int) -> bool:
         """Delete the link if it is still at ``version``; False if it moved or went."""

@@ -14,9 +14,10 @@ from sqlalchemy import Connection, Row, insert, select, update
 
 from offramp.model.codings import Coding, IssueCoding, StoredCoding
 from offramp.model.rounds import Answer, Round, RoundPackage, RoundState, Visibility
+from offramp.store.cipher import Keyring
 from offramp.store.repository import Versioned
 from offramp.store.rounds_tables import codings, round_answers, rounds
-from offramp.store.sealed import seal_json, unseal_json
+from offramp.store.sealed import keyring_of, seal, seal_json, unseal, unseal_json
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -43,7 +44,7 @@ class RoundsRepository:
         res = self.conn.execute(
             insert(rounds).values(
                 case_id=case_id,
-                title=r.title,
+                title=seal(self.conn, r.title, TITLE),
                 visibility=r.visibility.value,
                 state=r.state.value,
                 opened_by=r.opened_by,
@@ -64,7 +65,7 @@ class RoundsRepository:
                     "round_id": round_id,
                     "party": a.party,
                     "answered_at": a.answered_at,
-                    "accepted": _keys(a.accepted),
+                    "accepted": _marks(self.conn, a.accepted),
                 }
                 for a in r.answers
             ],
@@ -110,7 +111,7 @@ class RoundsRepository:
             self.conn.execute(
                 update(round_answers)
                 .where(round_answers.c.round_id == r.id, round_answers.c.party == a.party)
-                .values(answered_at=a.answered_at, accepted=_keys(a.accepted))
+                .values(answered_at=a.answered_at, accepted=_marks(self.conn, a.accepted))
             )
         return True
 
@@ -118,13 +119,15 @@ class RoundsRepository:
         if not rows:
             return []
         ids = [int(r.id) for r in rows]
+        ring = keyring_of(self.conn)
         answers: dict[int, list[Answer]] = {i: [] for i in ids}
         for a in self.conn.execute(
             select(round_answers)
             .where(round_answers.c.round_id.in_(ids))
             .order_by(round_answers.c.id)
         ):
-            accepted = None if a.accepted is None else frozenset(a.accepted)
+            marks = None if a.accepted is None else unseal_json(ring, a.accepted, MARKS)
+            accepted = None if marks is None else frozenset(marks)
             answers[int(a.round_id)].append(Answer(a.party, _utc(a.answered_at), accepted))
         out = []
         for row in rows:
@@ -135,7 +138,7 @@ class RoundsRepository:
             overlap = data.get("overlap")
             r = Round(
                 id=int(row.id),
-                title=row.title,
+                title=unseal(ring, row.title, TITLE),
                 packages=packages,
                 answers=tuple(answers[int(row.id)]),
                 visibility=Visibility(row.visibility),
@@ -193,8 +196,12 @@ class RoundsRepository:
 WHERE = "codings.data"  # the sealed column: a party's private coding
 
 
-def _keys(accepted: frozenset[str] | None) -> list[str] | None:
-    return None if accepted is None else sorted(accepted)
+TITLE, MARKS = "rounds.title", "round_answers.accepted"  # sealed: the round and its marks
+
+
+def _marks(source: Connection | Keyring, accepted: frozenset[str] | None) -> str | None:
+    """A party's marks as stored: the sealed list of package keys, NULL if unanswered."""
+    return None if accepted is None else seal_json(source, sorted(accepted), MARKS)
 
 
 def _round_data(r: Round) -> dict[str, Any]:

@@ -102,7 +102,17 @@ each claim (the verifiers' notes), and the crisis desk's prose: the desk's note,
 run's note and outcome, channel messages, journal entries, what a heartbeat expects,
 and the reviews after an incident."""
 
-SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009
+SEALED_0012: tuple[SealedColumn, ...] = (
+    SealedColumn("rounds", "title"),
+    SealedColumn("round_answers", "accepted", json=True),
+    SealedColumn("precedent_links", "note"),
+    SealedColumn("intake_discards", "reason"),
+)
+"""What migration ``0012`` seals (frozen): a secret round's title and each party's marks
+in it, the mediator's note on a precedent linked to an option, and the reason given for
+discarding a proposal of the intake. A round answer not yet given stays NULL."""
+
+SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009 + SEALED_0012
 """Every sealed column: what the repositories seal and ``offramp db rotate-key``
 re-encrypts."""
 
