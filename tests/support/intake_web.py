@@ -11,15 +11,9 @@ from typing import Any
 from offramp.bootstrap import Services
 from offramp.demo import CASE
 from offramp.services.intake import Discard
+from support.web import DEMO_ROLES
 
-MED, UA, RU, OBS, AN, OFF = (
-    "mediator",
-    "delegate_ua",
-    "delegate_ru",
-    "observer",
-    "analyst",
-    "crisis_officer",
-)
+MED, UA, RU, OBS, AN, OFF = DEMO_ROLES
 LEFT_FOR_THE_MATRIX = "ru-initial-demand"
 DISCARD_FORM = {
     "p_party": "UA",

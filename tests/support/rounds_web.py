@@ -11,15 +11,9 @@ from offramp.bootstrap import Services
 from offramp.demo import CASE, MARCH_PACKAGE, example_path
 from offramp.files.case import load_case
 from offramp.model.codings import Coding, IssueCoding
+from support.web import DEMO_ROLES
 
-MED, UA, RU, OBS, AN, OFF = (
-    "mediator",
-    "delegate_ua",
-    "delegate_ru",
-    "observer",
-    "analyst",
-    "crisis_officer",
-)
+MED, UA, RU, OBS, AN, OFF = DEMO_ROLES
 
 
 def even_coding(party: str) -> Coding:

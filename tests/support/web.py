@@ -9,7 +9,7 @@ import html
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import httpx
 from fastapi.testclient import TestClient
@@ -46,6 +46,28 @@ def desk_app(services: Services, **options: Any) -> Iterator[TestClient]:
     follow redirects; ``options`` go to the TestClient."""
     with TestClient(create_desk_app(services=services), follow_redirects=False, **options) as c:
         yield c
+
+
+DEMO_ROLES = ("mediator", "delegate_ua", "delegate_ru", "observer", "analyst", "crisis_officer")
+"""The demo's personas, in the order the page tests name them: MED, UA, RU, OBS, AN, OFF."""
+
+
+class DemoWeb:
+    """The desk app over ``desk`` in a TestClient, signed in as one demo persona at a time
+    (:meth:`as_`), with forms sent with the CSRF token ``csrf``."""
+
+    def __init__(
+        self, desk: Services, http: TestClient, sessions: dict[str, str], csrf: str
+    ) -> None:
+        self.desk, self.http, self.sessions, self.csrf = desk, http, sessions, csrf
+
+    def as_(self, persona: str) -> Self:
+        self.http.cookies.clear()
+        set_session(self.http, self.sessions[persona], self.csrf)
+        return self
+
+    def post(self, path: str, form: dict[str, str] | None = None, **kw: Any) -> Any:
+        return self.http.post(path, data={**(form or {}), "csrf_token": self.csrf}, **kw)
 
 
 def set_session(client: TestClient, session: str, csrf: str) -> TestClient:

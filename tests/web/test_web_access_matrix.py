@@ -43,20 +43,13 @@ from support.crisis_oncall_web import crisis_oncall_web_rows, seed_crisis_oncall
 from support.desk import FAST_HASHER, SMALL_CASE_YAML
 from support.intake_web import intake_web_rows, seed_intake_web
 from support.rounds_web import rounds_web_rows, seed_rounds_web
+from support.web import DEMO_ROLES
 
 PASSWORD = "matrix-password"
 CSRF = "matrix-csrf-token"
 MISSING = "no-such-case"
-MED, UA, RU, OBS, AN, OFF, OUT, ANON = (
-    "mediator",
-    "delegate_ua",
-    "delegate_ru",
-    "observer",
-    "analyst",
-    "crisis_officer",
-    "outsider",
-    "anonymous",
-)
+MED, UA, RU, OBS, AN, OFF = DEMO_ROLES
+OUT, ANON = "outsider", "anonymous"
 PERSONAS = (MED, UA, RU, OBS, AN, OFF, OUT, ANON)
 INTAKE_TEXT = "Zelensky said he would also consider “compromise” on Donetsk and Luhansk."
 MEMBERS = (MED, UA, RU, OBS, AN, OFF)

@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from offramp.bootstrap import Services
 from offramp.demo import CASE
 from offramp.services.intake import MAX_TEXT
-from support.web import demo_desk, demo_sessions, desk_app
+from support.web import DemoWeb, demo_desk, demo_sessions, desk_app
 
 PASSWORD = "intake-password"
 CSRF = "intake-csrf-token"
@@ -22,19 +20,7 @@ SEED = "Zelensky said he would also consider \u201ccompromise\u201d on Donetsk a
 PAGE = f"/cases/{CASE}/intake"
 
 
-class Web:
-    def __init__(self, desk: Services, http: TestClient, sessions: dict[str, str]) -> None:
-        self.desk, self.http, self.sessions = desk, http, sessions
-
-    def as_(self, persona: str) -> Web:
-        self.http.cookies.clear()
-        self.http.cookies.set("offramp_csrf", CSRF)
-        self.http.cookies.set("offramp_session", self.sessions[persona])
-        return self
-
-    def post(self, path: str, form: dict[str, str], **kw: Any) -> Any:
-        return self.http.post(path, data={**form, "csrf_token": CSRF}, **kw)
-
+class Web(DemoWeb):
     def state(self) -> tuple[int, list[tuple[Any, ...]], list[Any]]:
         """Statement count, the audit chains' heads, and the positions."""
         with self.desk.engine.connect() as conn:
@@ -49,7 +35,7 @@ class Web:
 def web(tmp_path: Path) -> Iterator[Web]:
     with demo_desk(tmp_path / "desk.db", PASSWORD) as desk, desk_app(desk) as http:
         sessions = demo_sessions(desk, PASSWORD, ("mediator", "analyst", "delegate_ua", "observer"))
-        yield Web(desk, http, sessions)
+        yield Web(desk, http, sessions, CSRF)
 
 
 PROPOSE = {"text": SEED, "article_date": "2022-03-11", "source_id": "wapo-2022-03-11"}

@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from offramp.bootstrap import Services
 from offramp.demo import CASE
 from support.intake_web import DISCARD_FORM, confirm_the_example
-from support.web import demo_desk, demo_sessions, desk_app
+from support.web import DemoWeb, demo_desk, demo_sessions, desk_app
 from support.web_client import visible_text
 
 PASSWORD = "intake-discard-password"
@@ -27,19 +24,7 @@ PERSONAS = ("mediator", "analyst", "delegate_ua", "observer", "crisis_officer")
 RAW = re.compile(r"\b(None|True|False)\b|\b[a-z][a-z0-9_]*=[a-z0-9_]+\b")
 
 
-class Web:
-    def __init__(self, desk: Services, http: TestClient, sessions: dict[str, str]) -> None:
-        self.desk, self.http, self.sessions = desk, http, sessions
-
-    def as_(self, persona: str) -> Web:
-        self.http.cookies.clear()
-        self.http.cookies.set("offramp_csrf", CSRF)
-        self.http.cookies.set("offramp_session", self.sessions[persona])
-        return self
-
-    def post(self, path: str, form: dict[str, str] | None = None) -> Any:
-        return self.http.post(path, data={**(form or {}), "csrf_token": CSRF})
-
+class Web(DemoWeb):
     def rows(self) -> tuple[int, int]:
         with self.desk.engine.connect() as conn:
             d = conn.execute(text("SELECT count(*) FROM intake_discards")).scalar_one()
@@ -52,7 +37,7 @@ def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Web]:
     db = tmp_path_factory.mktemp("discards") / "desk.db"
     with demo_desk(db, PASSWORD) as desk, desk_app(desk) as http:
         confirm_the_example(desk, keep="")
-        yield Web(desk, http, demo_sessions(desk, PASSWORD, PERSONAS))
+        yield Web(desk, http, demo_sessions(desk, PASSWORD, PERSONAS), CSRF)
 
 
 def words_only(page: str) -> str:
@@ -74,7 +59,7 @@ def test_discard_records_the_proposal_and_the_page_lists_it(web: Web) -> None:
     seen = words_only(page.text)
     assert "Proposal discarded and recorded as discarded" in seen
     assert "Discarded proposals" in seen
-    assert "Ukraine, reject on Crimea (zelensky)" in seen
+    assert "Ukraine, reject on Crimea (Volodymyr Zelensky)" in seen
     assert "“Zelensky spoke about Crimea on Sunday.”" in seen
     assert "No position: a mention." in seen
     assert "by analyst" in seen

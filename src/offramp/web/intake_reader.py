@@ -12,6 +12,8 @@ Through ``offramp.services.intake_reader``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -76,28 +78,29 @@ async def page(request: Request, slug: str, services: ServicesDep) -> Response:
     return reader_page(request, services, slug)
 
 
-@router.post("/cases/{slug}/intake/reader/train", response_class=HTMLResponse)
-async def train(request: Request, slug: str, services: ServicesDep) -> Response:
+async def _act(
+    request: Request, services: ServicesDep, slug: str, done: str, use: Callable[..., object]
+) -> Response:
+    """Run one of the reader's use cases as the trainer; its refusal re-renders the page."""
     viewer = trainer(request, services, slug)
     try:
-        await run_in_threadpool(services.intake.readers.train, viewer, slug)
+        await run_in_threadpool(use, viewer, slug)
     except InputError as exc:
         return reader_page(request, services, slug, error=exc)
-    return redirect(f"/cases/{slug}/intake/reader?done=trained")
+    return redirect(f"/cases/{slug}/intake/reader?done={done}")
+
+
+@router.post("/cases/{slug}/intake/reader/train", response_class=HTMLResponse)
+async def train(request: Request, slug: str, services: ServicesDep) -> Response:
+    return await _act(request, services, slug, "trained", services.intake.readers.train)
 
 
 @router.post("/cases/{slug}/intake/reader/{number}/adopt", response_class=HTMLResponse)
 async def adopt(request: Request, slug: str, number: int, services: ServicesDep) -> Response:
-    viewer = trainer(request, services, slug)
-    await run_in_threadpool(services.intake.readers.adopt, viewer, slug, number)
-    return redirect(f"/cases/{slug}/intake/reader?done=adopted")
+    readers = services.intake.readers
+    return await _act(request, services, slug, "adopted", lambda v, s: readers.adopt(v, s, number))
 
 
 @router.post("/cases/{slug}/intake/reader/retire", response_class=HTMLResponse)
 async def retire(request: Request, slug: str, services: ServicesDep) -> Response:
-    viewer = trainer(request, services, slug)
-    try:
-        await run_in_threadpool(services.intake.readers.retire, viewer, slug)
-    except InputError as exc:
-        return reader_page(request, services, slug, error=exc)
-    return redirect(f"/cases/{slug}/intake/reader?done=retired")
+    return await _act(request, services, slug, "retired", services.intake.readers.retire)
