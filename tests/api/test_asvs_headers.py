@@ -4,11 +4,15 @@ of the real server on loopback: API answers and refusals, pages, static files, d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 
 from api.asvs_support import AsvsDesk, asvs_desk
+from offramp.bootstrap import bootstrap
+from offramp.server import create_desk_app
 from support.desk import PASSWORD
 
 EVERY = {"x-content-type-options": "nosniff", "x-frame-options": "DENY"}
@@ -116,3 +120,24 @@ def test_an_api_body_that_is_not_json_is_refused_with_415_unread(desk: AsvsDesk)
         )
         assert res.headers["x-content-type-options"] == "nosniff"
     assert (as_json.status_code, no_body.status_code) == (201, 200)
+
+
+def test_an_unexpected_error_answers_a_generic_500_with_the_headers(tmp_path: Path) -> None:
+    """The one response no route gives on purpose: a route that raises, added to the real
+    app, answers through Starlette's outermost error handler, inside the headers."""
+    services = bootstrap(str(tmp_path / "desk.db"))
+    app = create_desk_app(services=services)
+
+    def crash() -> None:
+        raise RuntimeError("a secret detail that must not reach the client")
+
+    app.add_api_route("/api/crash", crash)
+    try:
+        with TestClient(app, raise_server_exceptions=False) as http:
+            got = http.get("/api/crash")
+    finally:
+        services.close()
+    assert got.status_code == 500
+    assert "secret detail" not in got.text
+    for name, value in {**EVERY, "cache-control": "no-store"}.items():
+        assert got.headers[name] == value, name

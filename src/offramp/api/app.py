@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
+from starlette.types import ASGIApp
 
 from offramp.api import errors, metrics
 from offramp.api.docs import install_docs
@@ -51,6 +52,16 @@ class Settings:
     sweep_seconds: float = 0.0  # run the deadline sweeps this often (0: never)
 
 
+class DeskApp(FastAPI):
+    """The desk's FastAPI app, with :class:`SecurityHeaders` around its whole stack:
+    outside Starlette's own error middleware, so that the 500 answered for an
+    unexpected error carries the headers too (OWASP ASVS 14.4), as do the early
+    refusals of :class:`BodyLimits`."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
     """The FastAPI app on services built from ``settings`` (or on ``services`` if given)."""
     settings = settings or Settings()
@@ -64,7 +75,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         if own:
             services.close()
 
-    app = FastAPI(
+    app = DeskApp(
         title="offramp desk",
         version="1",
         summary="The mediation desk: confidential shuttle, verify-then-relay, proposals, audit.",
@@ -76,7 +87,6 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     errors.install(app)
     metrics.install(app, loopback=settings.metrics_loopback)
     app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
-    app.add_middleware(SecurityHeaders)  # outermost: also on BodyLimits' refusals
     for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
         app.include_router(module.router, prefix=PREFIX)
     for module in (crisis_oncall,):
