@@ -155,6 +155,16 @@ ROUTES: list[Route] = [
     # taking access away (issue 18, finding 9)
     Route("session_close", "DELETE", "/api/session", (*ALL, "outsider"), everyone=True),
     Route("token_list", "GET", "/api/tokens", (*ALL, "outsider"), everyone=True),
+    # one's own web sessions (ASVS 3.3.4): listed, and the others ended with the password
+    Route("session_list", "GET", "/api/sessions", (*ALL, "outsider"), everyone=True),
+    Route(
+        "sessions_end_others",
+        "POST",
+        "/api/sessions/end-others",
+        (*ALL, "outsider"),
+        everyone=True,
+        body={"password": PASSWORD},
+    ),
     Route(
         "token_revoke",
         "DELETE",

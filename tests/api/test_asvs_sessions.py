@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 
+import httpx
 import pytest
 
 from api.asvs_support import CSRF, AsvsDesk, asvs_desk
@@ -88,3 +89,39 @@ def test_sign_in_decisions_are_logged_without_passwords_or_secrets(desk: AsvsDes
     output = desk.server.output()
     for never in (wrong, PASSWORD, secret, *desk.tokens.values()):
         assert never not in output
+
+
+def test_a_user_sees_their_sessions_and_ends_the_others_with_their_password(
+    desk: AsvsDesk,
+) -> None:
+    """3.3.4: the sessions are listed (this one marked), and with the password every other
+    one ends while this browser's and the API tokens stay."""
+    here, elsewhere = desk.web_sign_in("observer_us"), desk.web_sign_in("observer_us")
+    page = here.get("/account/password")
+    assert page.status_code == 200
+    assert page.text.count("<tr") == 3 and page.text.count("this browser") == 1
+    with desk.api() as api:
+        api.cookies.set("offramp_session", _session(here))
+        listed = api.get("/sessions").json()
+        assert [s["current"] for s in listed].count(True) == 1 and len(listed) == 2
+        wrong = api.post("/sessions/end-others", json={"password": "not the password"})
+        assert wrong.status_code == 422
+        assert wrong.json()["errors"] == [
+            {"where": "password", "message": "that is not your password"}
+        ]
+        assert elsewhere.get("/needs").status_code == 200  # nothing ended
+    form = {"csrf_token": CSRF, "password": PASSWORD}
+    done = here.post("/account/sessions/end-others", data=form)
+    assert done.status_code == 303
+    assert done.headers["location"] == "/account/password?done=signed-out-elsewhere"
+    assert elsewhere.get("/needs").headers["location"].startswith("/sign-in")
+    assert here.get("/needs").status_code == 200
+    with desk.api("observer_us") as token:  # an API token is not a session: it stays
+        assert token.get("/me").status_code == 200
+        left = token.get("/sessions").json()
+        assert len(left) == 1 and left[0]["current"] is False  # the token is no session
+    assert "signed out elsewhere: user 'observer_us'" in desk.server.output()
+
+
+def _session(browser: httpx.Client) -> str:
+    return next(c.value for c in browser.cookies.jar if c.name == "offramp_session")

@@ -143,6 +143,14 @@ def _rows() -> list[Row]:
                 "again": "a brand new passphrase",
             },
         ),
+        # one's own web sessions (ASVS 3.3.4): the others ended with the password
+        Row(
+            "POST",
+            "/account/sessions/end-others",
+            "/account/sessions/end-others",
+            (*MEMBERS, OUT),
+            form={"password": PASSWORD},
+        ),
         Row("GET", "/cases/{slug}", c, MEMBERS),
         Row(
             "POST",

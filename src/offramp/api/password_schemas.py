@@ -1,7 +1,9 @@
-"""Request and response bodies for changing and resetting a password (ASVS 2.1.5, 2.1.6)."""
+"""Request and response bodies for changing and resetting a password (ASVS 2.1.5, 2.1.6)
+and for seeing and ending one's web sessions (3.3.4)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, Field
@@ -32,3 +34,20 @@ class PasswordResetIn(In):
 class PasswordChangedOut(BaseModel):
     user: str
     ended: int = Field(description="Sessions and tokens of the account that ended.")
+
+
+class SessionOut(BaseModel):
+    """One of your web sessions, without its secret."""
+
+    id: int
+    created_at: datetime
+    expires_at: datetime | None
+    current: bool = Field(description="The session this request came with.")
+
+
+class SessionsEndIn(In):
+    password: Password
+
+
+class SessionsEndedOut(BaseModel):
+    ended: int = Field(description="Your other web sessions that ended (tokens stay).")

@@ -24,6 +24,7 @@ import hashlib
 import logging
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -78,6 +79,14 @@ def _check_password(password: str, user: str, where: str) -> None:
 def _shown(name: str) -> str:
     """A typed user name as it may go in the log: printable, at most 80 characters."""
     return "".join(c if c.isprintable() else "?" for c in name[:80])
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """One of a user's web sessions; ``current``: the one the caller is using."""
+
+    session: CredentialRow
+    current: bool
 
 
 def is_disabled(row: UserRow) -> bool:
@@ -244,6 +253,36 @@ class AccountService:
             self.throttle.failed(actor.name, client)
             log.warning("two-factor disable refused: user %r from %s", actor.name, client or "-")
             raise
+
+    def list_sessions(self, actor: Actor, current: str | None) -> list[SessionInfo]:
+        """The actor's own web sessions (ids and times, never secrets), marking the one
+        whose secret is ``current`` (the caller's browser, if it signed in with one)."""
+        with self.uow() as uow:
+            this = uow.repo.credential_id(_digest(current)) if current else None
+            rows = uow.repo.list_credentials(actor.id, "session")
+        return [SessionInfo(r, r.id == this) for r in rows]
+
+    def end_other_sessions(
+        self, actor: Actor, password: str, current: str | None, client: str = ""
+    ) -> int:
+        """Sign the actor out of every web session but ``current``'s, proving the password
+        first (ASVS 3.3.4; a wrong one is throttled like a sign-in); how many ended.
+        API tokens are not sessions: they are listed and revoked on their own."""
+        self.throttle.check(actor.name, client)
+        with self.uow() as uow:
+            row = uow.repo.get_user(actor.id)
+        if row is None or not self._verify(row, password):
+            self.throttle.failed(actor.name, client)
+            log.warning("sign-out elsewhere refused: user %r from %s", actor.name, client or "-")
+            raise InputError("password", "that is not your password")
+        with self.uow(write=True) as uow:
+            keep = uow.repo.credential_id(_digest(current)) if current else None
+            ended = uow.repo.delete_sessions_except(actor.id, keep)
+            uow.audit(SERVER_CHAIN, actor.name, "session.end_others", {"ended": ended})
+            uow.commit()
+        where = client or "-"
+        log.info("signed out elsewhere: user %r from %s (%d ended)", actor.name, where, ended)
+        return ended
 
     def sign_out(self, secret: str) -> None:
         with self.uow(write=True) as uow:

@@ -233,6 +233,21 @@ class Repository:
         )
         return bool(res.rowcount)
 
+    def credential_id(self, secret_hash: str) -> int | None:
+        """The id of the session or token whose secret hashes to ``secret_hash``."""
+        q = select(t.credentials.c.id).where(t.credentials.c.secret_hash == secret_hash)
+        found = self.conn.execute(q).scalar()
+        return None if found is None else int(found)
+
+    def delete_sessions_except(self, user_id: int, keep: int | None) -> int:
+        """End the user's web sessions but the one ``keep``; how many ended."""
+        q = delete(t.credentials).where(
+            t.credentials.c.user_id == user_id, t.credentials.c.kind == "session"
+        )
+        if keep is not None:
+            q = q.where(t.credentials.c.id != keep)
+        return int(self.conn.execute(q).rowcount)
+
     def delete_credentials_of(self, user_id: int) -> int:
         """Sign the user out everywhere: every session and token; how many there were."""
         res = self.conn.execute(delete(t.credentials).where(t.credentials.c.user_id == user_id))

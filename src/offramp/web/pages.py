@@ -53,6 +53,7 @@ DONE = {
     "signed-out": "You are signed out.",
     "two-factor-off": "Two-factor sign-in is off: your password alone signs you in.",
     "password-changed": "Password changed: you are signed out everywhere else.",
+    "signed-out-elsewhere": "Signed out everywhere else: this browser is your only session.",
     "shared": "Shared: that member now sees it.",
     "linked": "Precedent linked: it is shown wherever that option is shown.",
     "unlinked": "Link removed.",

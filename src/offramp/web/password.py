@@ -1,8 +1,11 @@
 """Changing one's password on the web desk (OWASP ASVS 2.1.5, 2.1.6, 3.3.3).
 
-    GET  /account/password    the form: current password, new password, the new one again
+    GET  /account/password    the form: current password, new password, the new one
+                              again; and the account's web sessions, this one marked
     POST /account/password    change it; every session and token of the account ends, and
                               this browser gets a new session
+    POST /account/sessions/end-others
+                              with the password: every other web session ends (3.3.4)
 
 A wrong current password counts as a failed sign-in (the sign-in throttle); a new one
 that breaks the policy (:mod:`offramp.services.password_policy`) is refused with why.
@@ -22,14 +25,35 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PAGE = "/account/password"
 
 
-def page(request: Request, ctx: dict[str, object], *, status: int = 200) -> HTMLResponse:
-    return render(request, "password.html", {"active": "password", **ctx}, status=status)
+def page(
+    request: Request, services: ServicesDep, ctx: dict[str, object], *, status: int = 200
+) -> HTMLResponse:
+    viewer = signed_in(request, services)
+    current = request.cookies.get(security.SESSION_COOKIE)
+    sessions = services.accounts.list_sessions(viewer, current)
+    ctx = {"active": "password", "sessions": sessions, **ctx}
+    return render(request, "password.html", ctx, status=status)
 
 
 @router.get(PAGE, response_class=HTMLResponse)
 async def password_page(request: Request, services: ServicesDep) -> Response:
-    signed_in(request, services)
-    return page(request, {})
+    return page(request, services, {})
+
+
+@router.post("/account/sessions/end-others", response_class=HTMLResponse)
+async def end_others(request: Request, services: ServicesDep) -> Response:
+    """Check the password; then end every web session of the account but this one."""
+    viewer = signed_in(request, services)
+    form = await request.form()
+    client = request.client.host if request.client else ""
+    current = request.cookies.get(security.SESSION_COOKIE)
+    try:
+        services.accounts.end_other_sessions(
+            viewer, str(form.get("password") or ""), current, client
+        )
+    except InputError as exc:
+        return page(request, services, {"error": exc, "wrong": {"end_password"}}, status=422)
+    return see_other(f"{PAGE}?done=signed-out-elsewhere")
 
 
 @router.post(PAGE, response_class=HTMLResponse)
@@ -47,7 +71,7 @@ async def change(request: Request, services: ServicesDep) -> Response:
         secret, _ = services.accounts.change_password(viewer, current, new, client)
     except InputError as exc:
         wrong = {p.where for p in exc.problems}
-        return page(request, {"error": exc, "wrong": wrong}, status=422)
+        return page(request, services, {"error": exc, "wrong": wrong}, status=422)
     response = see_other(f"{PAGE}?done=password-changed")
     security.set_session(request, response, secret)
     return response

@@ -13,7 +13,14 @@ from offramp.api.access_schemas import (
     UserStateOut,
 )
 from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
-from offramp.api.password_schemas import PasswordChangedOut, PasswordChangeIn, PasswordResetIn
+from offramp.api.password_schemas import (
+    PasswordChangedOut,
+    PasswordChangeIn,
+    PasswordResetIn,
+    SessionOut,
+    SessionsEndedOut,
+    SessionsEndIn,
+)
 from offramp.api.routes import PROBLEMS
 from offramp.api.schemas import ActorOut, LoginIn, Short, UserIn
 from offramp.api.two_factor_schemas import TwoFactorCodeIn, TwoFactorEnrolOut, TwoFactorOnOut
@@ -172,6 +179,42 @@ def enable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> User
     """Let a disabled account sign in again with its old password (admins)."""
     services.accounts.set_disabled(actor, user, False)
     return UserStateOut(user=user, disabled=False)
+
+
+def _current_session(request: Request) -> str | None:
+    """The session secret this request came with (none for a bearer token)."""
+    return None if request.headers.get("authorization") else request.cookies.get(SESSION_COOKIE)
+
+
+@router.get("/sessions", name="session_list", response_model=list[SessionOut], tags=["accounts"])
+def list_sessions(actor: CurrentActor, services: ServicesDep, request: Request) -> list[SessionOut]:
+    """Your web sessions (ids and times, never secrets), marking the one of this request."""
+    return [
+        SessionOut(
+            id=s.session.id,
+            created_at=s.session.created_at,
+            expires_at=s.session.expires_at,
+            current=s.current,
+        )
+        for s in services.accounts.list_sessions(actor, _current_session(request))
+    ]
+
+
+@router.post(
+    "/sessions/end-others",
+    name="sessions_end_others",
+    response_model=SessionsEndedOut,
+    tags=["accounts"],
+)
+def end_other_sessions(
+    body: SessionsEndIn, actor: CurrentActor, services: ServicesDep, request: Request
+) -> SessionsEndedOut:
+    """Sign out of every other web session, with your password (wrong ones are throttled:
+    429); the session of this request stays, API tokens too."""
+    ended = services.accounts.end_other_sessions(
+        actor, body.password, _current_session(request), client_address(request)
+    )
+    return SessionsEndedOut(ended=ended)
 
 
 @router.post(
