@@ -23,10 +23,11 @@ tolerance; the Nash product is a plain product, so with many parties and tiny ga
 can underflow to 0 (the parties and issues of a mediation are few).
 
 On an exact frontier the answer is read off its rows. On a thinned one (``Frontier.exact``
-is False) each solution runs its own search (``_solve``): a branch and bound inside the
-merge that drops partial packages which cannot reach the zone or cannot beat the best
-package known so far (their optimistic completion, each party's best on the issues left,
-scores below it). When that search fits in ``max_points`` the answer is exact; otherwise
+is False) the solutions are searched for again inside the merge (``solution_search``): a
+branch and bound that drops partial packages which cannot reach the zone or cannot beat
+the best package known so far (their optimistic completion, each party's best on the
+issues left, scores below it). ``bargaining_solutions`` runs one such search for all
+four. When the search fits in ``max_points`` the answers are exact; otherwise
 ``Solution.error_bound`` certifies how far the optimum can be above the value returned,
 ``max over kept v of f(v + epsilon) - f(answer)`` (f is non-decreasing in every utility
 and every wanted package has a kept row within epsilon of it). The utilitarian optimum
@@ -43,19 +44,41 @@ comparisons. Econometrica 45(7), 1623-1630.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from offramp.analysis.frontier import Frontier, pareto_frontier
+from offramp.analysis.hull_bounds import (
+    Hull,
+    egalitarian_bound,
+    ks_bound,
+    nash_bound,
+    utilitarian_bound,
+    zone_ideal_bound,
+)
+from offramp.analysis.objectives import (
+    egalitarian_objective,
+    ks_objective,
+    ks_scores,
+    nash_objective,
+    party_objective,
+    utilitarian_objective,
+)
+from offramp.analysis.solution_search import (
+    Goal,
+    Optimistic,
+    Pick,
+    Score,
+    best_known,
+    joint_search,
+    pick,
+)
 from offramp.analysis.space import BargainingProblem, FloatArray, IntArray
-from offramp.analysis.zone import BoolArray, reachable, remaining_best, zone_mask
+from offramp.analysis.zone import zone_mask
 
-#: Scores rows (K, P) of utilities; higher is better.
-Score = Callable[[FloatArray], FloatArray]
-#: ``optimistic(points, merged)``: no completion of these partial points scores higher.
-Optimistic = Callable[[FloatArray, int], FloatArray]
+#: The four solutions, in the order ``bargaining_solutions`` returns them.
+SOLUTION_NAMES = ("nash", "kalai_smorodinsky", "egalitarian", "utilitarian")
 
 
 @dataclass(frozen=True)
@@ -105,15 +128,6 @@ def zone_ideal(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     return np.asarray(inside.max(axis=0))
 
 
-def _ks_scores(utilities: FloatArray, reservation: FloatArray, ideal: FloatArray) -> FloatArray:
-    """``min_p (u_p - r_p) / (ideal_p - r_p)`` per row, ratio 1 for a flat party."""
-    span = ideal - reservation
-    flat = span <= 0
-    ratios = (utilities - reservation) / np.where(flat, 1.0, span)
-    ratios[:, flat] = 1.0
-    return np.asarray(ratios.min(axis=1)) if ratios.shape[1] else np.ones(len(utilities))
-
-
 def ks_ratios(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     """Smallest fraction of a party's best zone gain, per row; ``-inf`` outside the zone.
 
@@ -121,7 +135,7 @@ def ks_ratios(utilities: FloatArray, reservation: FloatArray) -> FloatArray:
     ratio 1 (it is at ``r_p`` throughout the zone).
     """
     inside = zone_mask(utilities, reservation)
-    scores = _ks_scores(utilities, reservation, zone_ideal(utilities, reservation))
+    scores = ks_scores(utilities, reservation, zone_ideal(utilities, reservation))
     return np.where(inside, scores, -np.inf)
 
 
@@ -148,69 +162,198 @@ def _row_of(front: Frontier, package: IntArray) -> int:
     return int(match[0]) if match.size else -1
 
 
-def _solve(
-    name: str,
-    problem: BargainingProblem,
-    front: Frontier,
-    score: Score,
-    optimistic: Optimistic,
-    max_points: int | None,
-) -> Solution | None:
-    """The zone package maximising ``score``: read off an exact frontier, else searched.
+def _zone_ideal_bounds(
+    problem: BargainingProblem, front: Frontier
+) -> tuple[FloatArray, FloatArray]:
+    """Bounds (low, high) on each party's best zone utility, read off a frontier with a zone row.
 
-    ``optimistic`` bounds from above the score of any completion of a partial point and
-    is non-decreasing in it. Returns None when no zone package was found.
+    ``low`` is attained by a zone row. Every Pareto-optimal package has a row within the
+    frontier's epsilon, so no zone package gives party p more than the largest ``v_p +
+    eps_p`` over rows ``v`` with ``v + eps`` in the zone (and never more than its ideal).
     """
     r = problem.reservation
-    inside = zone_mask(front.utilities, r)
-    if front.exact:
-        if not inside.any():
-            return None
-        return _best(name, front, np.where(inside, score(front.utilities), -np.inf), True)
-    known = score(front.utilities[inside]) if inside.any() else np.zeros(0)
-    incumbent = float(known.max()) if known.size else -np.inf
-    tolerance = 1e-9 * (1.0 + abs(incumbent)) if np.isfinite(incumbent) else 0.0
-    reach = reachable(problem)
+    low = np.asarray(front.utilities[zone_mask(front.utilities, r)].max(axis=0))
+    relaxed = front.utilities + front.epsilon_vector
+    high = np.minimum(relaxed[zone_mask(relaxed, r)].max(axis=0), problem.ideal())
+    return low, np.maximum(low, high)
 
-    def restrict(points: FloatArray, merged: int, slack: FloatArray) -> BoolArray:
-        ok = reach(points, merged, slack)
-        if np.isfinite(incumbent):
-            ok &= optimistic(points + slack, merged) >= incumbent - tolerance
-        return ok
 
-    search = pareto_frontier(problem, max_points=max_points, restrict=restrict)
-    s_inside = zone_mask(search.utilities, r)
-    found = np.where(s_inside, score(search.utilities), -np.inf)
-    if s_inside.any() and float(found.max()) >= incumbent:
-        row = int(np.argmax(found))
-        package, utilities, value = search.packages[row], search.utilities[row], float(found[row])
-    elif inside.any():
-        row = int(np.flatnonzero(inside)[int(np.argmax(known))])
-        package, utilities, value = front.packages[row], front.utilities[row], incumbent
-    else:
+def _separable_in_zone(problem: BargainingProblem, front: Frontier) -> Solution | None:
+    """The utilitarian optimum over all packages, when it is in the zone (then it is exact)."""
+    best = separable_utilitarian(problem)
+    utilities = problem.utility(best.tolist())
+    if not (utilities >= problem.reservation).all():
         return None
-    if search.exact:
-        return Solution(name, package, utilities, value, _row_of(front, package), True)
-    eps = search.epsilon_vector
-    relaxed = search.utilities + eps
-    possible = zone_mask(relaxed, r)
-    upper = float(score(relaxed[possible]).max()) if possible.any() else value
+    value = float(utilities.sum())
+    return Solution("utilitarian", best, utilities, value, _row_of(front, best), True)
+
+
+#: The hull bound (``hull_bounds``) of each objective searched for with ``_searched``.
+_HULL_BOUNDS = {
+    "nash": nash_bound,
+    "egalitarian": egalitarian_bound,
+    "utilitarian": utilitarian_bound,
+}
+
+
+def _from_pick(
+    name: str, problem: BargainingProblem, front: Frontier, found: Pick | None, hull: Hull
+) -> Solution | None:
+    """A searched solution, its error bound the tighter of the search's and the hull's."""
+    if found is None:
+        return None
+    error = found.error_bound
+    if not found.exact:
+        upper = _HULL_BOUNDS[name](hull, problem.reservation)
+        error = min(error, max(upper - found.value, 0.0))
     return Solution(
         name,
-        package,
-        utilities,
-        value,
-        _row_of(front, package),
+        found.package,
+        found.utilities,
+        found.value,
+        _row_of(front, found.package),
         True,
-        exact=False,
-        error_bound=max(upper - value, 0.0),
+        exact=found.exact,
+        error_bound=error,
     )
+
+
+def _searched(
+    problem: BargainingProblem, front: Frontier, names: tuple[str, ...], max_points: int | None
+) -> dict[str, Solution | None]:
+    """The ``names`` solutions on a thinned frontier, from one joint search.
+
+    Kalai-Smorodinsky needs the zone's ideal point, which a thinned frontier only
+    brackets: its goal keeps what could be the KS optimum under any ideal between the
+    bounds, and one goal per party keeps what could raise that party's best zone utility.
+    """
+    r = problem.reservation
+    objectives: dict[str, tuple[Score, Optimistic]] = {}
+    if "nash" in names:
+        objectives["nash"] = nash_objective(problem)
+    if "egalitarian" in names:
+        objectives["egalitarian"] = egalitarian_objective(problem)
+    direct = _separable_in_zone(problem, front) if "utilitarian" in names else None
+    if "utilitarian" in names and direct is None:
+        objectives["utilitarian"] = utilitarian_objective(problem)
+    goals = [Goal(s, o, best_known(front, r, s)) for s, o in objectives.values()]
+    bounds = None
+    if "kalai_smorodinsky" in names:
+        has_zone = bool(zone_mask(front.utilities, r).any())
+        bounds = _zone_ideal_bounds(problem, front) if has_zone else None
+        if bounds is None:
+            goals.append(Goal(*ks_objective(problem, problem.ideal()), -np.inf))
+        else:
+            low, high = bounds
+            # Under any ideal in [low, high] the optimum scores, against ``low``, at
+            # least the best known package scores against ``high``.
+            floor = best_known(front, r, ks_objective(problem, high)[0])
+            goals.append(Goal(*ks_objective(problem, low), floor))
+            goals += [
+                Goal(*party_objective(problem, p), float(low[p])) for p in range(problem.n_parties)
+            ]
+    search = joint_search(problem, goals, max_points) if goals else front
+    hull = Hull.of(problem)
+    out: dict[str, Solution | None] = {
+        name: _from_pick(name, problem, front, pick(problem, front, search, score), hull)
+        for name, (score, _) in objectives.items()
+    }
+    if "utilitarian" in names:
+        out["utilitarian"] = direct or out["utilitarian"] or _utilitarian_outside(problem, front)
+    if "kalai_smorodinsky" in names:
+        out["kalai_smorodinsky"] = _ks_searched(problem, front, search, bounds, hull)
+    return {name: out[name] for name in names}
+
+
+def _ks_searched(
+    problem: BargainingProblem,
+    front: Frontier,
+    search: Frontier,
+    bounds: tuple[FloatArray, FloatArray] | None,
+    hull: Hull,
+) -> Solution | None:
+    """KS from a joint search: the ideal bracketed, the error bound covering the bracket."""
+    r = problem.reservation
+    zone_rows = [u[zone_mask(u, r)] for u in (front.utilities, search.utilities)]
+    upper_ideal, met = (None, []) if search.exact else zone_ideal_bound(hull, r)
+    if met:  # packages the hull's search met: their exact utilities, where in the zone
+        exact_met = np.array([problem.utility(x.tolist()) for x in met])
+        zone_rows.append(exact_met[zone_mask(exact_met, r)])
+    seen = np.concatenate(zone_rows)
+    if seen.shape[0] == 0:
+        return None
+    low = np.asarray(seen.max(axis=0))
+    if upper_ideal is None:
+        high = low
+    else:
+        relaxed = search.utilities + search.epsilon_vector
+        possible = relaxed[zone_mask(relaxed, r)]
+        high = np.maximum(low, possible.max(axis=0)) if possible.size else low
+        if bounds is not None:
+            high = np.minimum(high, bounds[1])
+        high = np.maximum(low, np.minimum(high, upper_ideal))
+    found = pick(problem, front, search, ks_objective(problem, low)[0])
+    if found is None:
+        return None
+    # The true ideal lies in [low, high]: the chosen package's true ratio is at least its
+    # ratio against ``high``, and no package's exceeds the bound computed against ``low``.
+    floor = float(ks_scores(found.utilities[None, :], r, high)[0])
+    top = found.value + found.error_bound
+    if not found.exact:
+        top = min(top, ks_bound(hull, r, low))
+    error = top - floor
+    exact = found.exact and error <= 0.0
+    return Solution(
+        "kalai_smorodinsky",
+        found.package,
+        found.utilities,
+        found.value,
+        _row_of(front, found.package),
+        True,
+        exact=exact,
+        error_bound=0.0 if exact else max(error, 0.0),
+    )
+
+
+def _utilitarian_outside(problem: BargainingProblem, front: Frontier) -> Solution:
+    """No zone package found: the optimum over all packages, flagged out of the zone."""
+    best = separable_utilitarian(problem)
+    utilities = problem.utility(best.tolist())
+    value = float(utilities.sum())
+    return Solution("utilitarian", best, utilities, value, _row_of(front, best), False)
 
 
 def _front(
     problem: BargainingProblem, frontier: Frontier | None, max_points: int | None
 ) -> Frontier:
     return pareto_frontier(problem, max_points=max_points) if frontier is None else frontier
+
+
+def _on_rows(name: str, problem: BargainingProblem, front: Frontier) -> Solution | None:
+    """A solution read off an exact frontier's rows."""
+    r = problem.reservation
+    inside = zone_mask(front.utilities, r)
+    if name == "utilitarian":
+        totals = front.utilities.sum(axis=1)
+        has_zone = bool(inside.any())
+        return _best(
+            name, front, np.where(inside, totals, -np.inf) if has_zone else totals, has_zone
+        )
+    if not inside.any():
+        return None
+    if name == "kalai_smorodinsky":
+        return _best(name, front, ks_ratios(front.utilities, r), True)
+    score = (nash_objective if name == "nash" else egalitarian_objective)(problem)[0]
+    return _best(name, front, np.where(inside, score(front.utilities), -np.inf), True)
+
+
+def _one(
+    name: str, problem: BargainingProblem, frontier: Frontier | None, max_points: int | None
+) -> Solution | None:
+    front = _front(problem, frontier, max_points)
+    if front.exact:
+        return _on_rows(name, problem, front)
+    return _searched(problem, front, (name,), max_points)[name]
 
 
 def nash_point(
@@ -233,38 +376,7 @@ def nash_point(
     >>> point.utilities.tolist(), point.package.tolist(), point.value
     ([2.0, 1.0], [0, 0, 1], 2.0)
     """
-    r = problem.reservation
-    rem = remaining_best(problem)
-
-    def score(u: FloatArray) -> FloatArray:
-        return np.asarray((u - r).prod(axis=1))
-
-    def optimistic(points: FloatArray, merged: int) -> FloatArray:
-        return np.asarray(np.maximum(points + rem[merged] - r, 0.0).prod(axis=1))
-
-    front = _front(problem, frontier, max_points)
-    return _solve("nash", problem, front, score, optimistic, max_points)
-
-
-def _zone_best_per_party(
-    problem: BargainingProblem, max_points: int | None
-) -> tuple[FloatArray, FloatArray] | None:
-    """Each party's best zone utility, as (attained, upper bound); None without a zone.
-
-    One search for the frontier's zone part (``zone.reachable``): its zone rows give
-    what is attained, and its rows raised by epsilon bound what is not seen.
-    """
-    r = problem.reservation
-    search = pareto_frontier(problem, max_points=max_points, restrict=reachable(problem))
-    inside = zone_mask(search.utilities, r)
-    if not inside.any():
-        return None
-    low = np.asarray(search.utilities[inside].max(axis=0))
-    if search.exact:
-        return low, low
-    relaxed = search.utilities + search.epsilon_vector
-    possible = zone_mask(relaxed, r)
-    return low, np.maximum(low, relaxed[possible].max(axis=0))
+    return _one("nash", problem, frontier, max_points)
 
 
 def kalai_smorodinsky_point(
@@ -275,58 +387,14 @@ def kalai_smorodinsky_point(
     The ideal point is each party's best utility over the zone of agreement, not over
     all packages (``docs/analysis.md`` compares this with NegMAS's ``ks_points``).
     """
-    front = _front(problem, frontier, max_points)
-    r = problem.reservation
-    if front.exact:
-        inside = zone_mask(front.utilities, r)
-        if not inside.any():
-            return None
-        return _best("kalai_smorodinsky", front, ks_ratios(front.utilities, r), True)
-    ideal = _zone_best_per_party(problem, max_points)
-    if ideal is None:
-        return None
-    low, high = ideal
-    rem = remaining_best(problem)
-
-    def score(u: FloatArray) -> FloatArray:
-        return _ks_scores(u, r, low)
-
-    def optimistic(points: FloatArray, merged: int) -> FloatArray:
-        return _ks_scores(points + rem[merged], r, low)
-
-    point = _solve("kalai_smorodinsky", problem, front, score, optimistic, max_points)
-    if point is None or (high == low).all():
-        return point
-    # The true ideal lies in [low, high]: the chosen package's true ratio is at least its
-    # ratio against ``high``, and no package's exceeds the bound computed against ``low``.
-    floor = float(_ks_scores(point.utilities[None, :], r, high)[0])
-    return Solution(
-        point.name,
-        point.package,
-        point.utilities,
-        point.value,
-        point.row,
-        True,
-        exact=False,
-        error_bound=point.error_bound + point.value - floor,
-    )
+    return _one("kalai_smorodinsky", problem, frontier, max_points)
 
 
 def egalitarian_point(
     problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> Solution | None:
     """Egalitarian point: the zone package whose smallest gain is largest."""
-    r = problem.reservation
-    rem = remaining_best(problem)
-
-    def score(u: FloatArray) -> FloatArray:
-        return np.asarray((u - r).min(axis=1))
-
-    def optimistic(points: FloatArray, merged: int) -> FloatArray:
-        return np.asarray((points + rem[merged] - r).min(axis=1))
-
-    front = _front(problem, frontier, max_points)
-    return _solve("egalitarian", problem, front, score, optimistic, max_points)
+    return _one("egalitarian", problem, frontier, max_points)
 
 
 def separable_utilitarian(problem: BargainingProblem) -> IntArray:
@@ -345,45 +413,17 @@ def utilitarian_point(
     problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> Solution:
     """Utilitarian point: the largest sum of utilities, over the zone if it is non-empty."""
-    front = _front(problem, frontier, max_points)
-    r = problem.reservation
-    if front.exact:
-        has_zone = bool(zone_mask(front.utilities, r).any())
-        totals = front.utilities.sum(axis=1)
-        if has_zone:
-            totals = np.where(zone_mask(front.utilities, r), totals, -np.inf)
-        return _best("utilitarian", front, totals, has_zone)
-    best = separable_utilitarian(problem)
-    utilities = problem.utility(best.tolist())
-    if (utilities >= r).all():
-        value = float(utilities.sum())
-        return Solution("utilitarian", best, utilities, value, _row_of(front, best), True)
-    steps = np.array([problem.contribution(i).sum(axis=1).max() for i in range(problem.n_issues)])
-    tail = np.concatenate([np.cumsum(steps[::-1])[::-1], [0.0]]) if steps.size else np.zeros(1)
-
-    def score(u: FloatArray) -> FloatArray:
-        return np.asarray(u.sum(axis=1))
-
-    def optimistic(points: FloatArray, merged: int) -> FloatArray:
-        return np.asarray(points.sum(axis=1) + tail[merged])
-
-    point = _solve("utilitarian", problem, front, score, optimistic, max_points)
-    if point is not None:
-        return point
-    # No zone package found: the optimum over all packages, flagged out of the zone.
-    return Solution(
-        "utilitarian", best, utilities, float(utilities.sum()), _row_of(front, best), False
-    )
+    point = _one("utilitarian", problem, frontier, max_points)
+    assert point is not None  # the utilitarian point always exists
+    return point
 
 
 def bargaining_solutions(
     problem: BargainingProblem, frontier: Frontier | None = None, *, max_points: int | None = None
 ) -> dict[str, Solution | None]:
-    """All four solutions, keyed by name, computing the frontier at most once."""
+    """All four solutions, keyed by name: the frontier computed at most once, and on a
+    thinned one a single joint search (``solution_search``) for the four."""
     front = _front(problem, frontier, max_points)
-    return {
-        "nash": nash_point(problem, front, max_points=max_points),
-        "kalai_smorodinsky": kalai_smorodinsky_point(problem, front, max_points=max_points),
-        "egalitarian": egalitarian_point(problem, front, max_points=max_points),
-        "utilitarian": utilitarian_point(problem, front, max_points=max_points),
-    }
+    if front.exact:
+        return {name: _on_rows(name, problem, front) for name in SOLUTION_NAMES}
+    return _searched(problem, front, SOLUTION_NAMES, max_points)

@@ -382,10 +382,11 @@ DEFAULT_MAX_POINTS_MANY = 1_000
 #: A merge generates at most ``max_points * CANDIDATE_FACTOR`` candidates: the current
 #: frontier is thinned first when an issue has more options than that allows.
 CANDIDATE_FACTOR = 8
-#: Candidates over the whole run, per number of parties: with many issues or options
-#: the frontier is held smaller so that the merges together fit the time bar (pruning
-#: costs about 0.3, 1.2 and 9 microseconds per candidate for 2, 3 and 4 parties here).
-CANDIDATE_BUDGET = {1: 10**9, 2: 600_000, 3: 150_000, 4: 25_000}
+#: Candidates over one run, per number of parties: with many issues or options the
+#: frontier is held smaller so that the merges together fit the time bar (pruning costs
+#: about 0.3, 1.2 and 9 microseconds per candidate for 2, 3 and 4 parties here). The
+#: deal space makes two runs: the frontier, and the solutions' joint search.
+CANDIDATE_BUDGET = {1: 10**9, 2: 600_000, 3: 250_000, 4: 60_000}
 #: ... for five parties or more.
 CANDIDATE_BUDGET_MANY = 10_000
 #: ``default_max_points`` never goes below this.
@@ -433,7 +434,8 @@ def every_package_efficient(problem: BargainingProblem) -> bool:
     # one dimension (the usual case) the question is whether it points into the
     # positive orthant; otherwise it is a linear feasibility problem.
     scale = float(np.abs(diffs).max())
-    _, singular, vt = np.linalg.svd(diffs / scale)
+    # Only the right singular vectors are needed (the full left ones would be (n, n)).
+    _, singular, vt = np.linalg.svd(diffs / scale, full_matrices=diffs.shape[0] < diffs.shape[1])
     rank = int((singular > 1e-9 * max(diffs.shape)).sum())
     null = vt[rank:]
     if null.shape[0] == 0:
@@ -453,10 +455,47 @@ def every_package_efficient(problem: BargainingProblem) -> bool:
     return bool(result.status == 0)
 
 
-def _thin_rows(current: FloatArray, target: int) -> tuple[IntArray, FloatArray]:
-    keep, error = thin(current, target)
-    survivors = keep[prune_dominated(current[keep])]
-    return survivors, error
+def _thin_balanced(
+    points: FloatArray, target: int, error: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """``thin`` with the party whose error is largest so far as the coordinate kept exact.
+
+    ``thin`` adds no error to its last coordinate, so rotating which party that is
+    spreads the error over the parties instead of piling it on the first P-1 of them.
+    """
+    order = np.argsort(error, kind="stable")  # the largest error last
+    keep, step = thin(points[:, order], target)
+    added = np.empty_like(step)
+    added[order] = step
+    return keep, added
+
+
+def _thinned_merge(
+    current: FloatArray,
+    options: FloatArray,
+    cap: int,
+    restrict: Restriction | None,
+    merged: int,
+    slack: FloatArray,
+) -> tuple[FloatArray, IntArray, IntArray, FloatArray]:
+    """``merge`` followed by thinning to ``cap``, done in the cheaper order once inexact.
+
+    The candidates are thinned first (``thinning.thin`` covers every candidate, so also
+    the Pareto-optimal ones) and only the at most ``cap`` keepers are pruned: a keeper
+    dominated by another keeper is dropped, and whatever it covered that one covers
+    with no more error. Rows come out in candidate order, as ``merge``'s do.
+    """
+    k, p = current.shape
+    m = options.shape[0]
+    candidates = (current[:, None, :] + options[None, :, :]).reshape(k * m, p)
+    index = np.arange(k * m)
+    if restrict is not None:
+        index = np.flatnonzero(restrict(candidates, merged, slack))
+        candidates = candidates[index]
+    keep, added = _thin_balanced(candidates, cap, slack)
+    keep = keep[prune_dominated(candidates[keep])]
+    rows = index[keep]
+    return candidates[keep], rows // m, rows % m, added
 
 
 def pareto_frontier(
@@ -471,9 +510,11 @@ def pareto_frontier(
     best utility, represented by the lexicographically smallest best package) and any
     number of issues (with none, the empty package). While the frontier has at most
     ``max_points`` points (default ``default_max_points(problem)``) it is exact; past
-    that, each merge's result is thinned to ``max_points`` (``thinning.thin``) and the
-    errors add up into ``epsilon_by_party``, a certificate that every Pareto-optimal
-    package has a kept row within epsilon of it for every party. ``restrict`` drops
+    that, each merge's result is thinned to ``max_points`` (``thinning.thin``, keeping
+    exact the party with the largest error so far; once thinned, candidates are thinned
+    before they are pruned, ``_thinned_merge``) and the errors add up into
+    ``epsilon_by_party``, a certificate that every Pareto-optimal package has a kept row
+    within epsilon of it for every party. ``restrict`` drops
     partial points that cannot lead to a wanted package (used by the bargaining
     solutions, for example to keep only what can still reach the zone of agreement).
 
@@ -502,22 +543,29 @@ def pareto_frontier(
     for issue in range(problem.n_issues):
         contributions = issue_contributions(problem, issue)
         kept_options = prune_dominated(contributions)
+        options = contributions[kept_options]
         m = kept_options.size
         if parents and current.shape[0] * m > cap * CANDIDATE_FACTOR:
-            rows, step = _thin_rows(current, max(cap * CANDIDATE_FACTOR // m, 1))
+            rows, step = _thin_balanced(current, max(cap * CANDIDATE_FACTOR // m, 1), error)
             current, error, exact = current[rows], error + step, False
             parents[-1], choices[-1] = parents[-1][rows], choices[-1][rows]
         examined += current.shape[0] * m
-        current, parent, option = merge(current, contributions[kept_options])
-        bound = current.shape[0] if exact else bound * m
-        if restrict is not None:
-            alive = np.flatnonzero(restrict(current, issue + 1, error))
-            current, parent, option = current[alive], parent[alive], option[alive]
-            bound = current.shape[0] if exact else bound
-        if current.shape[0] > cap:
-            rows, step = _thin_rows(current, cap)
-            current, parent, option = current[rows], parent[rows], option[rows]
-            error, exact = error + step, False
+        if not exact and current.shape[0] * m > cap:
+            current, parent, option, step = _thinned_merge(
+                current, options, cap, restrict, issue + 1, error
+            )
+            error, bound = error + step, bound * m
+        else:
+            current, parent, option = merge(current, options)
+            bound = current.shape[0] if exact else bound * m
+            if restrict is not None:
+                alive = np.flatnonzero(restrict(current, issue + 1, error))
+                current, parent, option = current[alive], parent[alive], option[alive]
+                bound = current.shape[0] if exact else bound
+            if current.shape[0] > cap:
+                rows, step = _thin_balanced(current, cap, error)
+                current, parent, option = current[rows], parent[rows], option[rows]
+                error, exact = error + step, False
         parents.append(parent)
         choices.append(kept_options[option])
     every = (not exact) and restrict is None and every_package_efficient(problem)

@@ -33,8 +33,7 @@ from offramp.analysis.space import FloatArray, IntArray
 _MIN_COARSEN = 1.05
 
 
-def _cells(points: FloatArray, width: FloatArray) -> IntArray:
-    low = points.min(axis=0)
+def _cells(points: FloatArray, low: FloatArray, width: FloatArray) -> IntArray:
     cells: IntArray = np.floor((points - low) / width).astype(np.int64)
     return cells
 
@@ -56,6 +55,35 @@ def _keepers(cells: IntArray, last: FloatArray) -> tuple[IntArray, IntArray]:
     return np.sort(heads), keeper
 
 
+def _thin_two(points: FloatArray, target: int) -> tuple[IntArray, IntArray]:
+    """``thin`` for two coordinates: the same cells and keepers, with one sort.
+
+    Sorted by the first coordinate, a cell is a run; its keeper is the run's largest
+    second coordinate, the smallest row among equal ones. Returns keepers and each row's.
+    """
+    n = points.shape[0]
+    order = np.argsort(points[:, 0], kind="stable")
+    first, second = points[order, 0], points[order, 1]
+    low = first[0]
+    span = first[-1] - low
+    span = span if span > 0 else 1.0
+    grid = float(target) ** -1.0  # the same widths, to the bit, as ``_thin_grid``
+    while True:
+        cells = np.floor((first - low) / (grid * span))
+        head = np.ones(n, dtype=bool)
+        np.not_equal(cells[1:], cells[:-1], out=head[1:])
+        starts = np.flatnonzero(head)
+        if starts.size <= target:
+            break
+        grid *= max(_MIN_COARSEN, (starts.size / target) ** 1.0)
+    run = np.cumsum(head) - 1
+    best = np.maximum.reduceat(second, starts)
+    heads = np.minimum.reduceat(np.where(second == best[run], order, n), starts)
+    keeper = np.empty(n, dtype=np.int64)
+    keeper[order] = heads[run]
+    return np.sort(heads), keeper
+
+
 def thin(points: FloatArray, target: int) -> tuple[IntArray, FloatArray]:
     """Rows of ``points`` (K, P) to keep, at most ``max(target, 1)``, and the error per party.
 
@@ -70,14 +98,24 @@ def thin(points: FloatArray, target: int) -> tuple[IntArray, FloatArray]:
     if p == 1:
         best = int(np.argmax(points[:, 0]))
         return np.array([best]), np.zeros(1)
-    span = points.max(axis=0) - points.min(axis=0)
-    span = np.where(span > 0, span, 1.0)[: p - 1]
-    grid = float(target) ** (-1.0 / (p - 1))
-    while True:
-        cells = _cells(points[:, : p - 1], grid * span)
-        keep, keeper = _keepers(cells, points[:, p - 1])
-        if keep.size <= target:
-            break
-        grid *= max(_MIN_COARSEN, (keep.size / target) ** (1.0 / (p - 1)))
+    if p == 2:
+        keep, keeper = _thin_two(points, target)
+    else:
+        keep, keeper = _thin_grid(points, target)
     error = np.maximum(points - points[keeper], 0.0).max(axis=0)
     return keep, error
+
+
+def _thin_grid(points: FloatArray, target: int) -> tuple[IntArray, IntArray]:
+    """Keepers of the coarsest-needed grid on the first P-1 coordinates, and each row's."""
+    p = points.shape[1]
+    head = points[:, : p - 1]
+    low = head.min(axis=0)
+    span = head.max(axis=0) - low
+    span = np.where(span > 0, span, 1.0)
+    grid = float(target) ** (-1.0 / (p - 1))
+    while True:
+        keep, keeper = _keepers(_cells(head, low, grid * span), points[:, p - 1])
+        if keep.size <= target:
+            return keep, keeper
+        grid *= max(_MIN_COARSEN, (keep.size / target) ** (1.0 / (p - 1)))

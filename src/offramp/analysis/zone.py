@@ -55,7 +55,11 @@ def reachable(problem: BargainingProblem) -> Restriction:
     r = problem.reservation
 
     def restrict(points: FloatArray, merged: int, slack: FloatArray) -> BoolArray:
-        return np.asarray((points + slack + rem[merged] >= r).all(axis=1))
+        # ``(points + slack + rem[merged] >= r).all(axis=1)``, a column at a time.
+        ok = np.ones(points.shape[0], dtype=bool)
+        for p in range(points.shape[1]):
+            ok &= points[:, p] + slack[p] + rem[merged, p] >= r[p]
+        return ok
 
     return restrict
 
