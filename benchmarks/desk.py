@@ -6,7 +6,9 @@ clients on loopback.
 Runs the real server (``python -m offramp.cli.desk serve``) on SQLite and, with ``--pg``
 or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL, beside a bare FastAPI endpoint served by the
 same uvicorn in the same run; prints requests/s, p50/p99 latency and the overhead ratio.
-Issue 21's bar: ``/api/me`` within 1.5x of the bare endpoint and p99 under 30 ms.
+Issue 21's bars: ``/api/me`` within 1.5x of the bare endpoint and p99 under 30 ms; the
+mixed run (20 writers at once, 4 of them adding statements, the rest posting messages)
+with every write's p99 under 100 ms.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-from support.desk import populate
+from support.desk import TYPED_STATEMENT, populate
 from support.launch import free_port, start_server
 
 CLIENTS = 16
+MIXED_P99_MS = 100.0  # issue 21: 20 writers, 4 of them adding statements
 BARE = """
 from fastapi import FastAPI, Header
 from pydantic import BaseModel
@@ -75,6 +78,41 @@ def run(url: str, method: str, path: str, headers: dict[str, str], seconds: floa
         t.start()
     for t in threads:
         t.join()
+    return lat
+
+
+def mixed(base: str, tokens: dict[str, str], seconds: float) -> dict[str, list[float]]:
+    """20 writers at once for ``seconds``: 16 post messages (the mediator), 4 add
+    statements (the analyst, each a new one); the latencies of each kind."""
+    lat: dict[str, list[float]] = {"message": [], "statement": []}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker(kind: str, k: int) -> None:
+        mine: list[float] = []
+        who = "mediator_il" if kind == "message" else "analyst"
+        auth = {"Authorization": f"Bearer {tokens[who]}"}
+        with httpx.Client(base_url=base + "/api/cases/small", headers=auth, timeout=30) as c:
+            n = 0
+            while time.monotonic() < stop:
+                t = time.perf_counter()
+                if kind == "message":
+                    body = {"body": f"writer {k} message {n}", "mark": "may-relay"}
+                    r = c.post("/channels/plenary/messages", json=body)
+                else:
+                    r = c.post("/statements", json={**TYPED_STATEMENT, "id": f"bench-{k}-{n}"})
+                assert r.status_code == 201, r.text
+                mine.append(time.perf_counter() - t)
+                n += 1
+        with lock:
+            lat[kind].extend(mine)
+
+    kinds = ["message"] * 16 + ["statement"] * 4
+    threads = [threading.Thread(target=worker, args=(kind, k)) for k, kind in enumerate(kinds)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
     return lat
 
 
@@ -157,6 +195,13 @@ def main() -> None:
                 for method in ("POST", "GET"):
                     lat = run(srv.base, method, path, h, args.seconds)
                     print(row(f"desk {name} {method}", lat, args.seconds, bare[method]))
+                both = mixed(srv.base, tokens, args.seconds)
+                for kind, got in both.items():
+                    print(row(f"desk {name} mixed: {kind}", got, args.seconds, None))
+                every = both["message"] + both["statement"]
+                p99 = statistics.quantiles(every, n=100)[98] * 1000
+                print(f"  mixed writers' p99 {p99:.0f} ms: bar (< {MIXED_P99_MS:.0f} ms) "
+                      + ("met" if p99 < MIXED_P99_MS else "MISSED"))  # fmt: skip
             finally:
                 srv.stop()
     finally:
