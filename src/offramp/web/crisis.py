@@ -12,7 +12,7 @@ POST). ``?at=`` replays the board at an instant.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -239,6 +239,17 @@ def status(failed: Failed) -> int:
     return failed[0].status if failed is not None else 200
 
 
+def page(
+    request: Request,
+    template: str,
+    ctx: dict[str, Any],
+    failed: tuple[Any, dict[str, str]] | None,
+    **more: Any,
+) -> Response:
+    """``template`` with the tab's context, the refused form (if any) and ``more``."""
+    return render(request, template, {**ctx, **failure(failed), **more}, status=status(failed))
+
+
 def board_page(request: Request, services: Services, slug: str, failed: Failed = None) -> Response:
     viewer, _, ctx = crisis_page(request, services, slug, "board")
     asked = request.query_params.get("at")
@@ -247,64 +258,55 @@ def board_page(request: Request, services: Services, slug: str, failed: Failed =
     except InputError as exc:  # the board now, with the field named and kept
         at, failed = None, (failed or (exc, {"at": asked or "", "form": "at"}))
     b = services.crisis.crisis_board(viewer, slug, at)
-    return render(
+    return page(
         request,
         "crisis_board.html",
-        {
-            **ctx,
-            **failure(failed),
-            "b": b,
-            "recent": banner(b.alerts, b.at),
-            "replay": at is not None,
-            "playbooks": services.crisis.playbooks(),
-            "playbook_for": playbook_for,
-            "escalation": {
-                c.incident.id: escalation_of(b, c, KAHN_1965_CONDENSED.rungs[-1].level)
-                for c in b.incidents
-            },
-            "incident_types": list(IncidentType),
-            "channel_ids": channel_ids(b),
+        ctx,
+        failed,
+        b=b,
+        recent=banner(b.alerts, b.at),
+        replay=at is not None,
+        playbooks=services.crisis.playbooks(),
+        playbook_for=playbook_for,
+        escalation={
+            c.incident.id: escalation_of(b, c, KAHN_1965_CONDENSED.rungs[-1].level)
+            for c in b.incidents
         },
-        status=status(failed),
+        incident_types=list(IncidentType),
+        channel_ids=channel_ids(b),
     )
+
+
+def board_tab(
+    request: Request,
+    services: Services,
+    slug: str,
+    tab: str,
+    failed: Failed,
+    replay: bool = False,
+    **more: Any,
+) -> Response:
+    """The tab ``crisis_<tab>.html`` over the board (replayed at ``?at=`` if ``replay``),
+    with its channels and ``more``."""
+    viewer, _, ctx = crisis_page(request, services, slug, tab)
+    at = parse_instant(request.query_params.get("at"), "at") if replay else None
+    b = services.crisis.crisis_board(viewer, slug, at)
+    return page(request, f"crisis_{tab}.html", ctx, failed, b=b, channel_ids=channel_ids(b), **more)
 
 
 def commitments_page(
     request: Request, services: Services, slug: str, failed: Failed = None
 ) -> Response:
-    viewer, _, ctx = crisis_page(request, services, slug, "commitments")
-    b = services.crisis.crisis_board(viewer, slug)
-    return render(
-        request,
-        "crisis_commitments.html",
-        {
-            **ctx,
-            **failure(failed),
-            "b": b,
-            "commitment_kinds": list(CommitmentKind),
-            "channel_ids": channel_ids(b),
-        },
-        status=status(failed),
-    )
+    kinds = list(CommitmentKind)
+    return board_tab(request, services, slug, "commitments", failed, commitment_kinds=kinds)
 
 
 def notifications_page(
     request: Request, services: Services, slug: str, failed: Failed = None
 ) -> Response:
-    viewer, _, ctx = crisis_page(request, services, slug, "notifications")
-    at = parse_instant(request.query_params.get("at"), "at")
-    b = services.crisis.crisis_board(viewer, slug, at)
-    return render(
-        request,
-        "crisis_notifications.html",
-        {
-            **ctx,
-            **failure(failed),
-            "b": b,
-            "notification_kinds": list(NotificationKind),
-            "channel_ids": channel_ids(b),
-        },
-        status=status(failed),
+    kinds = list(NotificationKind)
+    return board_tab(
+        request, services, slug, "notifications", failed, True, notification_kinds=kinds
     )
 
 
@@ -327,33 +329,28 @@ def escalation_page(
     series = services.crisis.timeline(viewer, slug, pair) if pair[0] else ()
     alerts = [a for a in b.alerts if a.dyad == pair]
     svg = timeline_svg(series, alerts, f"Escalation of {pair[0]}-{pair[1]} on the ladder")
-    return render(
+    return page(
         request,
         "crisis_escalation.html",
-        {
-            **ctx,
-            **failure(failed),
-            "b": b,
-            "pairs": pairs,
-            "pair": pair,
-            "series": series,
-            "alerts": alerts,
-            "svg": svg,
-            "recent": banner(b.alerts, b.at),
-            "score_kinds": list(ScoreKind),
-            "subject_words": {
-                **{st.id: f"“{short(st.quote, 60)}”" for st in cv.case.statements},
-                **{i.incident.id: short(i.incident.title, 60) for i in b.incidents},
-            },
-            "subjects": [
-                (i.incident.id, f"incident: {short(i.incident.title, 60)}") for i in b.incidents
-            ]
-            + [
-                (st.id, f"statement, {st.date.isoformat()}: {short(st.quote, 60)}")
-                for st in reversed(cv.case.statements)
-            ],
+        ctx,
+        failed,
+        b=b,
+        pairs=pairs,
+        pair=pair,
+        series=series,
+        alerts=alerts,
+        svg=svg,
+        recent=banner(b.alerts, b.at),
+        score_kinds=list(ScoreKind),
+        subject_words={
+            **{st.id: f"“{short(st.quote, 60)}”" for st in cv.case.statements},
+            **{i.incident.id: short(i.incident.title, 60) for i in b.incidents},
         },
-        status=status(failed),
+        subjects=[(i.incident.id, f"incident: {short(i.incident.title, 60)}") for i in b.incidents]
+        + [
+            (st.id, f"statement, {st.date.isoformat()}: {short(st.quote, 60)}")
+            for st in reversed(cv.case.statements)
+        ],
     )
 
 
@@ -402,11 +399,45 @@ def done_on(slug: str, tab: str, done: str) -> Response:
     return see_other(f"/cases/{slug}/crisis{tab}?done={done}")
 
 
-@router.post("/cases/{slug}/crisis/incidents", response_class=HTMLResponse)
-async def log_incident(request: Request, slug: str, services: ServicesDep) -> Response:
+Act = Callable[[Actor], Awaitable[object]]
+
+
+async def written(
+    request: Request,
+    services: Services,
+    slug: str,
+    act: Act,
+    refuse: Callable[[OfframpError], Awaitable[Response]],
+    done: str,
+) -> Response:
+    """One form's ``act`` as a writer of the crisis desk: a redirect to ``done`` (a URL),
+    or ``refuse`` with the refusal. Who may not read the desk gets the 404 page first."""
     viewer, cv = writer(request, services, slug)
     try:
         require(cv, Action.CRISIS_WRITE)
+        await act(viewer)
+    except FORM_ERRORS as exc:
+        return await refuse(exc)
+    return see_other(done)
+
+
+async def tab_form(
+    request: Request, services: Services, slug: str, act: Act, again: TabPage, tab: str, done: str
+) -> Response:
+    """A crisis tab's form: ``act``, then back to the tab (``""`` for the board) saying
+    ``done``; a refusal re-renders the tab (``again``) with the message and values."""
+
+    async def refuse(exc: OfframpError) -> Response:
+        return await refused(again, request, services, slug, exc)
+
+    return await written(
+        request, services, slug, act, refuse, f"/cases/{slug}/crisis{tab}?done={done}"
+    )
+
+
+@router.post("/cases/{slug}/crisis/incidents", response_class=HTMLResponse)
+async def log_incident(request: Request, slug: str, services: ServicesDep) -> Response:
+    async def act(viewer: Actor) -> None:
         kind = parse_choice(IncidentType, await form_text(request, "type"), "type")
         raised_by = await form_text(request, "raised_by")
         against = await form_text(request, "against")
@@ -434,24 +465,20 @@ async def log_incident(request: Request, slug: str, services: ServicesDep) -> Re
             arrivals=[ArrivalIn(c, at) for c in chosen],
             evidence=[e.strip() for e in evidence if e.strip()],
         )
-    except FORM_ERRORS as exc:
-        return await refused(board_page, request, services, slug, exc)
-    return done_on(slug, "", "logged")
+
+    return await tab_form(request, services, slug, act, board_page, "", "logged")
 
 
 @router.post("/cases/{slug}/crisis/incidents/{incident}/arrivals", response_class=HTMLResponse)
 async def add_arrival(
     request: Request, slug: str, incident: str, services: ServicesDep
 ) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         channel = await form_text(request, "channel")
         at = parse_instant(await form_text(request, "at", required=False), "at")
         services.crisis.add_arrival(viewer, slug, incident, ArrivalIn(channel, at))
-    except FORM_ERRORS as exc:
-        return await refused(board_page, request, services, slug, exc)
-    return done_on(slug, "", "arrived")
+
+    return await tab_form(request, services, slug, act, board_page, "", "arrived")
 
 
 @router.post("/cases/{slug}/crisis/incidents/{incident}/steps/{step}", response_class=HTMLResponse)
@@ -460,10 +487,8 @@ async def step(
 ) -> Response:
     """Record a step done (``action=complete``) or waive it (``action=waive``, with its
     reason); a refused one re-renders the board with the message."""
-    viewer, cv = writer(request, services, slug)
-    action = ""
-    try:
-        require(cv, Action.CRISIS_WRITE)
+
+    async def act(viewer: Actor) -> None:
         action = await form_text(request, "action")
         at = parse_instant(await form_text(request, "at", required=False), "at")
         if action == "waive":
@@ -472,31 +497,28 @@ async def step(
         else:
             by = await form_text(request, "by", required=False)
             services.crisis.complete_step(viewer, slug, incident, step, by=by, at=at)
-    except FORM_ERRORS as exc:
-        return await refused(board_page, request, services, slug, exc)
-    return done_on(slug, "", "step-waived" if action == "waive" else "step-done")
+
+    waived = (await request.form()).get("action") == "waive"
+    done = "step-waived" if waived else "step-done"
+    return await tab_form(request, services, slug, act, board_page, "", done)
 
 
 @router.post("/cases/{slug}/crisis/incidents/{incident}/close", response_class=HTMLResponse)
 async def close(request: Request, slug: str, incident: str, services: ServicesDep) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         outcome = await form_text(request, "outcome")
         at = parse_instant(await form_text(request, "at", required=False), "at")
         services.crisis.close_incident(viewer, slug, incident, outcome, at)
-    except FORM_ERRORS as exc:
-        return await refused(board_page, request, services, slug, exc)
-    return done_on(slug, "", "closed")
+
+    return await tab_form(request, services, slug, act, board_page, "", "closed")
 
 
 @router.post("/cases/{slug}/crisis/incidents/{incident}/escalate", response_class=HTMLResponse)
 async def escalate(request: Request, slug: str, incident: str, services: ServicesDep) -> Response:
     """Raise an incident's level (a score on the ladder with the incident as its subject)
     and, if one is chosen, record it moving to a higher channel."""
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+
+    async def act(viewer: Actor) -> None:
         card = services.crisis.incident(viewer, slug, incident)
         inc, b = card.incident, services.crisis.crisis_board(viewer, slug)
         now = escalation_of(b, card, KAHN_1965_CONDENSED.rungs[-1].level).level
@@ -518,9 +540,8 @@ async def escalate(request: Request, slug: str, incident: str, services: Service
         )
         if channel:
             services.crisis.add_arrival(viewer, slug, incident, ArrivalIn(channel, None))
-    except FORM_ERRORS as exc:
-        return await refused(board_page, request, services, slug, exc)
-    return done_on(slug, "", "escalated")
+
+    return await tab_form(request, services, slug, act, board_page, "", "escalated")
 
 
 @router.post("/cases/{slug}/crisis/incidents/{incident}/playbook", response_class=HTMLResponse)
@@ -533,9 +554,7 @@ async def start(request: Request, slug: str, incident: str, services: ServicesDe
 
 @router.post("/cases/{slug}/crisis/commitments", response_class=HTMLResponse)
 async def declare(request: Request, slug: str, services: ServicesDep) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         key = parse_key(await form_text(request, "id"), "id")
         kind = parse_choice(CommitmentKind, await form_text(request, "kind"), "kind")
         text = await form_text(request, "text")
@@ -554,28 +573,26 @@ async def declare(request: Request, slug: str, services: ServicesDep) -> Respons
             on=on,
             channel=channel or None,
         )
-    except FORM_ERRORS as exc:
-        return await refused(commitments_page, request, services, slug, exc)
-    return done_on(slug, "/commitments", "declared")
+
+    return await tab_form(
+        request, services, slug, act, commitments_page, "/commitments", "declared"
+    )
 
 
 @router.post("/cases/{slug}/crisis/assurances/{assurance}/promote", response_class=HTMLResponse)
 async def promote(request: Request, slug: str, assurance: str, services: ServicesDep) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         on = parse_day(await form_text(request, "on", required=False), "on")
         services.crisis.promote_assurance(viewer, slug, assurance, on)
-    except FORM_ERRORS as exc:
-        return await refused(commitments_page, request, services, slug, exc)
-    return done_on(slug, "/commitments", "promoted")
+
+    return await tab_form(
+        request, services, slug, act, commitments_page, "/commitments", "promoted"
+    )
 
 
 @router.post("/cases/{slug}/crisis/notifications", response_class=HTMLResponse)
 async def send(request: Request, slug: str, services: ServicesDep) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         key = parse_key(await form_text(request, "id"), "id")
         kind = parse_choice(NotificationKind, await form_text(request, "kind"), "kind")
         sender = (await form_text(request, "sender")).upper()
@@ -604,9 +621,10 @@ async def send(request: Request, slug: str, services: ServicesDep) -> Response:
             ack_hours=hours,
             sent_at=sent_at,
         )
-    except FORM_ERRORS as exc:
-        return await refused(notifications_page, request, services, slug, exc)
-    return done_on(slug, "/notifications", "sent")
+
+    return await tab_form(
+        request, services, slug, act, notifications_page, "/notifications", "sent"
+    )
 
 
 @router.post("/cases/{slug}/crisis/notifications/sweep", response_class=HTMLResponse)
@@ -630,9 +648,7 @@ async def acknowledge(
 
 @router.post("/cases/{slug}/crisis/escalation", response_class=HTMLResponse)
 async def score(request: Request, slug: str, services: ServicesDep) -> Response:
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
+    async def act(viewer: Actor) -> None:
         key = parse_key(await form_text(request, "id"), "id")
         between = parse_parties(await picked(request, "between"), "between")
         level = parse_int(await form_text(request, "level"), "level")
@@ -649,6 +665,5 @@ async def score(request: Request, slug: str, services: ServicesDep) -> Response:
             subject=await form_text(request, "subject", required=False),
             rationale=await form_text(request, "rationale", required=False),
         )
-    except FORM_ERRORS as exc:
-        return await refused(escalation_page, request, services, slug, exc)
-    return done_on(slug, "/escalation", "scored")
+
+    return await tab_form(request, services, slug, act, escalation_page, "/escalation", "scored")

@@ -19,8 +19,8 @@ from offramp.model.access import Action
 from offramp.model.crisis.journal import NOTE_KINDS, ROLE_TITLES, EntryKind, IncidentRole
 from offramp.model.parse import parse_choice
 from offramp.services.access import Actor
-from offramp.web.crisis import Failed, parse_parties, picked
-from offramp.web.oncall_forms import ROLE_CHOICES, Act, chosen, oncall_page, page, written
+from offramp.web.crisis import Act, Failed, page, parse_parties, picked, written
+from offramp.web.oncall_forms import ROLE_CHOICES, chosen, oncall_page
 from offramp.web.pages import ServicesDep, WebRoute, form_text, form_values
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

@@ -15,27 +15,26 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.bootstrap import Services
-from offramp.errors import InputError, OfframpError
+from offramp.errors import InputError
 from offramp.model.parse import parse_instant
 from offramp.services.access import Actor
 from offramp.services.crisis_sweep import notification_subject
 from offramp.web.crisis import (
+    Act,
     Failed,
     channel_ids,
+    page,
     parse_float,
     parse_parties,
     picked,
-    refused,
+    tab_form,
 )
 from offramp.web.oncall_forms import (
-    Act,
     action_words,
     channel_choices,
     chosen,
     oncall_page,
-    page,
     subject_words,
-    written,
 )
 from offramp.web.pages import ServicesDep, WebRoute, form_text
 
@@ -86,12 +85,7 @@ async def oncall(request: Request, slug: str, services: ServicesDep) -> Response
 
 
 async def _form(request: Request, services: Services, slug: str, act: Act, done: str) -> Response:
-    async def refuse(exc: OfframpError) -> Response:
-        return await refused(oncall_tab, request, services, slug, exc)
-
-    return await written(
-        request, services, slug, act, refuse, f"/cases/{slug}/crisis{TAB}?done={done}"
-    )
+    return await tab_form(request, services, slug, act, oncall_tab, TAB, done)
 
 
 @router.post("/cases/{slug}/crisis/oncall/recipients", response_class=HTMLResponse)

@@ -17,8 +17,8 @@ from offramp.errors import InputError, OfframpError
 from offramp.model.access import Action
 from offramp.model.parse import parse_day
 from offramp.services.access import Actor
-from offramp.web.crisis import Failed
-from offramp.web.oncall_forms import chosen, oncall_page, page, written
+from offramp.web.crisis import Failed, page, written
+from offramp.web.oncall_forms import chosen, oncall_page
 from offramp.web.pages import ServicesDep, WebRoute, form_text, form_values
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

@@ -21,7 +21,8 @@ from offramp.model.crisis import IncidentType
 from offramp.model.crisis.times import StepTime, TimeStatus
 from offramp.model.deadlines import format_duration
 from offramp.model.parse import parse_choice, parse_instant
-from offramp.web.oncall_forms import oncall_page, page
+from offramp.web.crisis import page
+from offramp.web.oncall_forms import oncall_page
 from offramp.web.pages import ServicesDep, WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)

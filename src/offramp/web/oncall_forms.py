@@ -2,29 +2,27 @@
 ``crisis_incident``, ``crisis_review``): their messages after a form, words for
 parties, channels and escalation subjects, and the handling of a refused form.
 
-The pages build on :mod:`offramp.web.crisis` (its tab context, ``refused`` and
-``done_on``); a refused form re-renders its own page with the message and the values.
+The pages build on :mod:`offramp.web.crisis` (its tab context, ``page`` and ``written``);
+a refused form re-renders its own page with the message and the values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 
 from offramp.bootstrap import Services
-from offramp.errors import InputError, OfframpError
-from offramp.model.access import Action
+from offramp.errors import InputError
 from offramp.model.crisis.escalation import action_words as escalation_words
 from offramp.model.crisis.escalation import level_words
 from offramp.model.crisis.journal import ROLE_TITLES, IncidentRole
 from offramp.services.access import Actor
 from offramp.services.crisis import CrisisBoard
 from offramp.services.crisis_oncall import PlannedAction
-from offramp.web.crisis import FORM_ERRORS, crisis_page, failure, status, writer
-from offramp.web.pages import CaseView, render, require, see_other
+from offramp.web.crisis import crisis_page
+from offramp.web.pages import CaseView
 
 DONE = {
     "recipients-named": "Recipients named: each must acknowledge on its own.",
@@ -55,17 +53,6 @@ def oncall_page(
     choices = [(p, party(p)) for p, _ in ctx["crisis_parties"]]
     more = {"done": done or ctx["done"], "party": party, "party_choices": choices}
     return viewer, cv, {**ctx, **more}
-
-
-def page(
-    request: Request,
-    template: str,
-    ctx: dict[str, Any],
-    failed: tuple[Any, dict[str, str]] | None,
-    **more: Any,
-) -> Response:
-    """``template`` with the tab's context, the refused form (if any) and ``more``."""
-    return render(request, template, {**ctx, **failure(failed), **more}, status=status(failed))
 
 
 def channel_choices(b: CrisisBoard) -> list[tuple[str, str]]:
@@ -100,28 +87,6 @@ def subject_words(b: CrisisBoard) -> Callable[[str], str]:
 def action_words(p: PlannedAction) -> str:
     """A planned action in words (:func:`offramp.model.crisis.escalation.action_words`)."""
     return escalation_words(p.action.action.value, p.action.level, p.action.repetition)
-
-
-Act = Callable[[Actor], Awaitable[object]]
-
-
-async def written(
-    request: Request,
-    services: Services,
-    slug: str,
-    act: Act,
-    refuse: Callable[[OfframpError], Awaitable[Response]],
-    done: str,
-) -> Response:
-    """One form's ``act`` as a writer of the crisis desk: a redirect to ``done`` (a URL),
-    or ``refuse`` with the refusal. Who may not read the desk gets the 404 page first."""
-    viewer, cv = writer(request, services, slug)
-    try:
-        require(cv, Action.CRISIS_WRITE)
-        await act(viewer)
-    except FORM_ERRORS as exc:
-        return await refuse(exc)
-    return see_other(done)
 
 
 def chosen(value: str, field: str, allowed: Sequence[str]) -> str:

@@ -4,7 +4,7 @@ answer and withdraw. A refused form re-renders the shuttle with its message."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 
 from fastapi import APIRouter
@@ -221,10 +221,22 @@ def sent(slug: str, only: str | None, done: str) -> Response:
     return see_other(f"{url}?done={done}")
 
 
-@router.post("/cases/{slug}/shuttle/{key}/messages", response_class=HTMLResponse)
-async def post_message(request: Request, slug: str, key: str, services: ServicesDep) -> Response:
+async def shuttled(
+    request: Request, services: Services, slug: str, act: Callable[[Actor], Awaitable[str]]
+) -> Response:
+    """One shuttle form: ``act`` writes and says what was done (back to the column the
+    form came from); a refusal re-renders that column with the message."""
     viewer, only = await shuttle_form(request, services, slug)
     try:
+        done = await act(viewer)
+    except FORM_ERRORS as exc:
+        return shuttle_page(request, services, viewer, slug, only, error=exc)
+    return sent(slug, only, done)
+
+
+@router.post("/cases/{slug}/shuttle/{key}/messages", response_class=HTMLResponse)
+async def post_message(request: Request, slug: str, key: str, services: ServicesDep) -> Response:
+    async def act(viewer: Actor) -> str:
         body = await form_text(request, "body")
         if asks_mark(case_view(services, viewer, slug), key):
             given = await form_text(request, "mark", required=False)
@@ -234,34 +246,32 @@ async def post_message(request: Request, slug: str, key: str, services: Services
         else:
             mark = HandlingMark.MAY_RELAY
         services.shuttle.post(viewer, slug, key, body, mark)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "posted")
+        return "posted"
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/messages/{message_id}/relay", response_class=HTMLResponse)
 async def relay(request: Request, slug: str, message_id: int, services: ServicesDep) -> Response:
-    viewer, only = await shuttle_form(request, services, slug)
-    try:
+    async def act(viewer: Actor) -> str:
         to = await form_text(request, "to")
         mode = parse_choice(RelayMode, await form_text(request, "mode"), "mode")
         paraphrase = await form_text(request, "paraphrase", required=False)
         services.shuttle.relay(viewer, slug, message_id, to, mode, paraphrase or None)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "relayed")
+        return "relayed"
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/claims", response_class=HTMLResponse)
 async def state_claim(request: Request, slug: str, services: ServicesDep) -> Response:
-    viewer, only = await shuttle_form(request, services, slug)
-    try:
+    async def act(viewer: Actor) -> str:
         party = await form_text(request, "party")
         text = await form_text(request, "text")
         services.shuttle.create_claim(viewer, slug, party=party, text=text)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "claim-stated")
+        return "claim-stated"
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/claims/{claim_id}/{step}", response_class=HTMLResponse)
@@ -269,10 +279,10 @@ async def claim_step(
     request: Request, slug: str, claim_id: int, step: str, services: ServicesDep
 ) -> Response:
     """One step of verify-then-relay: request, assure, deny, relay or acknowledge."""
-    viewer, only = await shuttle_form(request, services, slug)
-    if step not in CLAIM_STEPS:
-        raise NotFound("No such action.")
-    try:
+
+    async def act(viewer: Actor) -> str:
+        if step not in CLAIM_STEPS:
+            raise NotFound("No such action.")
         if step == "request":
             services.shuttle.request_assurance(viewer, slug, claim_id)
         elif step in ("assure", "deny"):
@@ -283,16 +293,16 @@ async def claim_step(
             services.shuttle.relay_claim(viewer, slug, claim_id, to, label)
         else:
             services.shuttle.acknowledge_claim(viewer, slug, claim_id)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, CLAIM_STEPS[step])
+        return CLAIM_STEPS[step]
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/proposals", response_class=HTMLResponse)
 async def table_proposal(request: Request, slug: str, services: ServicesDep) -> Response:
     """Table a package: ``opt_<issue>`` fields name the options, ``parties`` its addressees."""
-    viewer, only = await shuttle_form(request, services, slug)
-    try:
+
+    async def act(viewer: Actor) -> str:
         form = await request.form()
         title = await form_text(request, "title")
         package = {
@@ -302,33 +312,31 @@ async def table_proposal(request: Request, slug: str, services: ServicesDep) -> 
         }
         parties = tuple(str(v) for v in form.getlist("parties"))
         services.shuttle.table_proposal(viewer, slug, title, package, parties or None)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "tabled")
+        return "tabled"
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/proposals/{proposal_id}/respond", response_class=HTMLResponse)
 async def respond(request: Request, slug: str, proposal_id: int, services: ServicesDep) -> Response:
-    viewer, only = await shuttle_form(request, services, slug)
-    try:
+    async def act(viewer: Actor) -> str:
         answer = await form_text(request, "answer")
         if answer not in ("accept", "reject"):
             raise InputError("answer", "answer with accept or reject")
         note = await form_text(request, "note", required=False)
         response = Answer.ACCEPTED if answer == "accept" else Answer.REJECTED
         services.shuttle.respond_to_proposal(viewer, slug, proposal_id, response, note)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "accepted" if answer == "accept" else "rejected")
+        return "accepted" if answer == "accept" else "rejected"
+
+    return await shuttled(request, services, slug, act)
 
 
 @router.post("/cases/{slug}/proposals/{proposal_id}/withdraw", response_class=HTMLResponse)
 async def withdraw(
     request: Request, slug: str, proposal_id: int, services: ServicesDep
 ) -> Response:
-    viewer, only = await shuttle_form(request, services, slug)
-    try:
+    async def act(viewer: Actor) -> str:
         services.shuttle.withdraw_proposal(viewer, slug, proposal_id)
-    except FORM_ERRORS as exc:
-        return shuttle_page(request, services, viewer, slug, only, error=exc)
-    return sent(slug, only, "withdrawn")
+        return "withdrawn"
+
+    return await shuttled(request, services, slug, act)
