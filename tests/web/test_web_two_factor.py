@@ -73,9 +73,9 @@ def test_the_page_says_off_and_the_header_links_to_it(web: TestClient) -> None:
     assert page.status_code == 200
     assert "Two-factor sign-in is <strong>off</strong> for mediator_il" in page.text
     cases = web.get("/cases")
-    assert '<a class="account-link small" href="/account/two-factor" >Two-factor sign-in</a>' in (
-        cases.text
-    )
+    assert '<a class="account-link small" href="/account/password" >Your account</a>' in cases.text
+    account = web.get("/account/password")
+    assert '<a href="/account/two-factor">Two-factor sign-in</a>' in account.text
 
 
 def test_anonymous_is_sent_to_sign_in(web: TestClient) -> None:

@@ -47,6 +47,7 @@ def test_enrol_from_the_header_then_sign_in_with_a_code(
     ):
         page = first_page(ctx)
         sign_in_at(page, base, "mediator")
+        page.get_by_role("link", name="Your account").click()
         page.get_by_role("link", name="Two-factor sign-in").click()
         page.wait_for_url(f"{base}/account/two-factor")
         assert "Two-factor sign-in is off" in page.locator("main").inner_text()
