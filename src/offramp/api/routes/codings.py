@@ -7,6 +7,7 @@ A coding the caller may not read answers exactly as a coding that does not exist
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
@@ -15,7 +16,9 @@ from pydantic import BaseModel, Field
 from offramp.api.bodies import record_out
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug
+from offramp.api.routes.table import Call, Send, Who, add_routes
 from offramp.api.schemas import AnalysisOut, AuditEventOut, In, Slug, Version
+from offramp.bootstrap import Services
 from offramp.model.codings import MAX_NOTE, Coder, Coding, IssueCoding
 from offramp.services.codings import CodingView
 
@@ -77,84 +80,49 @@ def coding_out(v: CodingView) -> CodingOut:
     )
 
 
-@router.get(
-    "/cases/{case}/codings", name="coding_list", response_model=list[CodingOut], tags=["codings"]
-)
-def list_codings(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[CodingOut]:
-    """The codings the caller may read: its own party's, or (mediator) those shared."""
-    return [coding_out(v) for v in services.codings.list_codings(actor, case)]
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug
+    party: PartyPath = ""
 
 
-@router.get(
-    "/cases/{case}/codings/{party}",
-    name="coding_read",
-    response_model=CodingOut,
-    tags=["codings"],
-)
-def get_coding(
-    case: CaseSlug, party: PartyPath, actor: MaybeActor, services: ServicesDep
-) -> CodingOut:
-    return coding_out(services.codings.get_coding(actor, case, party))
-
-
-@router.put(
-    "/cases/{case}/codings/{party}",
-    name="coding_write",
-    response_model=CodingOut,
-    tags=["codings"],
-)
-def put_coding(
-    case: CaseSlug, party: PartyPath, body: CodingIn, actor: MaybeActor, services: ServicesDep
-) -> CodingOut:
-    """Write the caller's own party's coding (its delegates only; private until shared)."""
+def _put(services: Services, actor: Who, on: On, body: CodingIn) -> CodingOut:
     coding = Coding(
-        party=party,
+        party=on.party,
         issues=tuple(
             IssueCoding(issue, i.salience, dict(i.values)) for issue, i in body.issues.items()
         ),
         reservation=body.reservation,
         note=body.note,
     )
-    return coding_out(services.codings.put(actor, case, party, coding, body.version))
+    return coding_out(services.codings.put(actor, on.case, on.party, coding, body.version))
 
 
-@router.post(
-    "/cases/{case}/codings/{party}/share",
-    name="coding_share",
-    response_model=CodingOut,
-    tags=["codings"],
-)
-def share_coding(
-    case: CaseSlug, party: PartyPath, actor: MaybeActor, services: ServicesDep
-) -> CodingOut:
-    """Share the party's coding with the mediator's team (audited; revocable)."""
-    return coding_out(services.codings.share(actor, case, party))
-
-
-@router.delete(
-    "/cases/{case}/codings/{party}/share",
-    name="coding_revoke",
-    response_model=CodingOut,
-    tags=["codings"],
-)
-def revoke_coding(
-    case: CaseSlug, party: PartyPath, actor: MaybeActor, services: ServicesDep
-) -> CodingOut:
-    """Stop sharing the party's coding with the mediator (audited)."""
-    return coding_out(services.codings.revoke(actor, case, party))
-
-
-@router.get(
-    "/cases/{case}/codings/{party}/events",
-    name="coding_events",
-    response_model=list[AuditEventOut],
-    tags=["codings"],
-)
-def coding_events(
-    case: CaseSlug, party: PartyPath, actor: MaybeActor, services: ServicesDep
-) -> list[AuditEventOut]:
-    """The delegation's own audit chain of its coding (its delegates only)."""
-    return [record_out(AuditEventOut, e) for e in services.codings.events(actor, case, party)]
+add_routes(
+    router,
+    On,
+    Call("GET", "/cases/{case}/codings", "coding_list", list[CodingOut], "codings",
+         lambda s, a, p: [coding_out(v) for v in s.codings.list_codings(a, p.case)],
+         "The codings the caller may read: its own party's, or (mediator) those shared."),
+    Call("GET", "/cases/{case}/codings/{party}", "coding_read", CodingOut, "codings",
+         lambda s, a, p: coding_out(s.codings.get_coding(a, p.case, p.party)), None),
+    Send("PUT", "/cases/{case}/codings/{party}", "coding_write", CodingOut, "codings",
+         CodingIn, _put,
+         "Write the caller's own party's coding (its delegates only; private until shared)."),
+    Call("POST", "/cases/{case}/codings/{party}/share", "coding_share", CodingOut, "codings",
+         lambda s, a, p: coding_out(s.codings.share(a, p.case, p.party)),
+         "Share the party's coding with the mediator's team (audited; revocable)."),
+    Call("DELETE", "/cases/{case}/codings/{party}/share", "coding_revoke", CodingOut,
+         "codings", lambda s, a, p: coding_out(s.codings.revoke(a, p.case, p.party)),
+         "Stop sharing the party's coding with the mediator (audited)."),
+    Call("GET", "/cases/{case}/codings/{party}/events", "coding_events", list[AuditEventOut],
+         "codings",
+         lambda s, a, p: [record_out(AuditEventOut, e)
+                          for e in s.codings.events(a, p.case, p.party)],
+         "The delegation's own audit chain of its coding (its delegates only)."),
+)  # fmt: skip
 
 
 @router.get(

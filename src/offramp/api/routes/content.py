@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Query
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import position_out, statement_out
+from offramp.api.routes.table import Call, Send, Who, add_routes
 from offramp.api.schemas import (
     AnalysisOut,
     IntakeIn,
@@ -18,6 +20,7 @@ from offramp.api.schemas import (
     StatementIn,
     StatementOut,
 )
+from offramp.bootstrap import Services
 from offramp.model.parse import parse_day
 
 router = APIRouter(responses=PROBLEMS)
@@ -29,6 +32,15 @@ Parties = Annotated[
     list[str] | None,
     Query(max_length=20, description="Parties to analyse (default: the negotiating ones)."),
 ]
+
+
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug
+    statement: str = ""
+    position: Id = 0
 
 
 @router.get(
@@ -49,47 +61,29 @@ def list_statements(
     return [statement_out(r) for r in rows]
 
 
-@router.post(
-    "/cases/{case}/statements",
-    name="statement_create",
-    response_model=StatementOut,
-    status_code=201,
-    tags=["statements"],
-)
-def create_statement(
-    case: CaseSlug, body: StatementIn, actor: MaybeActor, services: ServicesDep
-) -> StatementOut:
-    """Add a statement typed in by the services; checked like a case file's."""
-    data = body.model_dump(mode="json", exclude_defaults=True)
-    return statement_out(services.cases.add_statement(actor, case, data))
-
-
-@router.post(
-    "/cases/{case}/statements/{statement}/confirm",
-    name="statement_confirm",
-    response_model=StatementOut,
-    tags=["statements"],
-)
-def confirm_statement(
-    case: CaseSlug, statement: str, actor: MaybeActor, services: ServicesDep
-) -> StatementOut:
-    """Confirm a statement; the position it implies is stored."""
-    return statement_out(services.cases.confirm_statement(actor, case, statement))
-
-
-@router.post(
-    "/cases/{case}/intake/proposals",
-    name="intake_propose",
-    response_model=IntakeOut,
-    tags=["statements"],
-)
-def propose_statements(
-    case: CaseSlug, body: IntakeIn, actor: MaybeActor, services: ServicesDep
-) -> dict[str, Any]:
-    """Proposed statements in a text, read with the case's word lists (and its trained
-    reader, where one ships). Stores nothing: add one with ``POST .../statements``."""
-    found = services.intake.propose(actor, case, body.text, body.article_date)
+def _propose(services: Services, actor: Who, on: On, body: IntakeIn) -> dict[str, Any]:
+    found = services.intake.propose(actor, on.case, body.text, body.article_date)
     return {"article_date": body.article_date, "proposals": [p.to_dict() for p in found]}
+
+
+add_routes(
+    router,
+    On,
+    Send("POST", "/cases/{case}/statements", "statement_create", StatementOut, "statements",
+         StatementIn,
+         lambda s, a, p, b: statement_out(s.cases.add_statement(
+             a, p.case, b.model_dump(mode="json", exclude_defaults=True))),
+         "Add a statement typed in by the services; checked like a case file's.",
+         status_code=201),
+    Call("POST", "/cases/{case}/statements/{statement}/confirm", "statement_confirm",
+         StatementOut, "statements",
+         lambda s, a, p: statement_out(s.cases.confirm_statement(a, p.case, p.statement)),
+         "Confirm a statement; the position it implies is stored."),
+    Send("POST", "/cases/{case}/intake/proposals", "intake_propose", IntakeOut, "statements",
+         IntakeIn, _propose,
+         """Proposed statements in a text, read with the case's word lists (and its trained
+         reader, where one ships). Stores nothing: add one with ``POST .../statements``."""),
+)  # fmt: skip
 
 
 @router.get(
@@ -112,20 +106,16 @@ def list_positions(
     ]
 
 
-@router.patch(
-    "/cases/{case}/positions/{position}",
-    name="position_update",
-    response_model=PositionOut,
-    tags=["positions"],
-)
-def update_position(
-    case: CaseSlug, position: Id, body: PositionPatch, actor: MaybeActor, services: ServicesDep
-) -> PositionOut:
-    """Edit a position; a stale ``version`` gets 409 and nothing is overwritten."""
-    changes = body.model_dump(exclude={"version"}, exclude_none=True)
-    return position_out(
-        services.cases.update_position(actor, case, position, changes, body.version)
-    )
+add_routes(
+    router,
+    On,
+    Send("PATCH", "/cases/{case}/positions/{position}", "position_update", PositionOut,
+         "positions", PositionPatch,
+         lambda s, a, p, b: position_out(s.cases.update_position(
+             a, p.case, p.position, b.model_dump(exclude={"version"}, exclude_none=True),
+             b.version)),
+         "Edit a position; a stale ``version`` gets 409 and nothing is overwritten."),
+)  # fmt: skip
 
 
 @router.get(

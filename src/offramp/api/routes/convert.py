@@ -24,20 +24,21 @@ class StatementLike(Protocol):
     def confirmed_by(self) -> str | None: ...
 
 
-class VersionedLike(Protocol):
+class Stored(Protocol):
+    """A stored record: its id and the version it is at."""
+
     @property
     def id(self) -> int: ...
     @property
     def version(self) -> int: ...
+
+
+class VersionedLike(Stored, Protocol):
     @property
     def value(self) -> dict[str, Any]: ...
 
 
-class NoteLike(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def version(self) -> int: ...
+class NoteLike(Stored, Protocol):
     @property
     def author(self) -> str: ...
     @property
@@ -136,11 +137,5 @@ def ledger_out(e: LedgerEntry) -> s.LedgerOut:
 
 
 def note_out(n: NoteLike) -> s.NoteOut:
-    return s.NoteOut(
-        id=n.id,
-        version=n.version,
-        author=n.author,
-        title=n.title,
-        body=n.body,
-        updated_at=n.updated_at,
-    )
+    """``n``: a note as the services give it (a dataclass)."""
+    return record_out(s.NoteOut, n)

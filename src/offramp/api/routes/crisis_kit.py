@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Generic, TypeVar
@@ -21,11 +20,11 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, Field
 
-from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import CaseSlug
+from offramp.api.routes.table import Who as Who
+from offramp.api.routes.table import add_route
 from offramp.bootstrap import Services
 from offramp.files.crisis import Moment
-from offramp.services.access import Actor
 from offramp.services.crisis import CrisisService
 
 SLUG = r"^[a-z0-9][a-z0-9_\-]*$"
@@ -46,7 +45,6 @@ def hours(delta: dt.timedelta | None) -> float | None:
 
 
 B = TypeVar("B", bound=BaseModel)
-Who = Actor | None
 
 
 @dataclass(frozen=True)
@@ -60,8 +58,8 @@ class Target:
 
 ReadFn = Callable[[CrisisService, Who, Target, Moment | None], Any]
 
-_PLAIN = inspect.Parameter.POSITIONAL_OR_KEYWORD
 _KEYS: dict[str, Any] = {"case": CaseSlug, "incident": PathKey, "step": PathKey}
+_AT = inspect.Parameter("at", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=At)
 
 
 def _add(
@@ -79,19 +77,8 @@ def _add(
     """Add ``endpoint`` with the path's parameters (typed by ``keys``, else ``_KEYS``) and
     ``body`` before the caller and the services, and ``?at=`` after them if ``at``: the
     order in which FastAPI reads and documents them."""
-    names = re.findall(r"{(\w+)}", router.prefix + path)
-    params = [inspect.Parameter(n, _PLAIN, annotation=(_KEYS | keys)[n]) for n in names]
-    if body is not None:
-        params.append(inspect.Parameter("body", _PLAIN, annotation=body))
-    params += [
-        inspect.Parameter("actor", _PLAIN, annotation=MaybeActor),
-        inspect.Parameter("services", _PLAIN, annotation=ServicesDep),
-    ]
-    if at:
-        params.append(inspect.Parameter("at", _PLAIN, default=None, annotation=At))
-    endpoint.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
-    endpoint.__doc__ = doc
-    router.add_api_route(path, endpoint, methods=[method], **route)
+    add_route(router, method, path, endpoint, keys=_KEYS | keys, body=body, doc=doc,
+              after=[_AT] if at else [], **route)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -2,49 +2,40 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter
 
-from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import note_out
+from offramp.api.routes.table import Call, Send, add_routes
 from offramp.api.schemas import NoteCreateIn, NoteOut, NotePatch
 
 router = APIRouter(responses=PROBLEMS)
 
 
-@router.get("/cases/{case}/notes", name="note_list", response_model=list[NoteOut], tags=["notes"])
-def list_notes(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[NoteOut]:
-    """The mediator's notes (others: only notes shared with them)."""
-    return [note_out(n) for n in services.cases.list_notes(actor, case)]
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug
+    note: Id = 0
 
 
-@router.post(
-    "/cases/{case}/notes",
-    name="note_create",
-    response_model=NoteOut,
-    status_code=201,
-    tags=["notes"],
-)
-def create_note(
-    case: CaseSlug, body: NoteCreateIn, actor: MaybeActor, services: ServicesDep
-) -> NoteOut:
-    """Write a note."""
-    return note_out(services.cases.add_note(actor, case, body.title, body.body))
-
-
-@router.get("/cases/{case}/notes/{note}", name="note_read", response_model=NoteOut, tags=["notes"])
-def read_note(case: CaseSlug, note: Id, actor: MaybeActor, services: ServicesDep) -> NoteOut:
-    """One note."""
-    return note_out(services.cases.get_note(actor, case, note))
-
-
-@router.patch(
-    "/cases/{case}/notes/{note}", name="note_update", response_model=NoteOut, tags=["notes"]
-)
-def update_note(
-    case: CaseSlug, note: Id, body: NotePatch, actor: MaybeActor, services: ServicesDep
-) -> NoteOut:
-    """Edit a note; a stale ``version`` gets 409 and nothing is overwritten."""
-    return note_out(
-        services.cases.update_note(actor, case, note, body.version, body.title, body.body)
-    )
+add_routes(
+    router,
+    On,
+    Call("GET", "/cases/{case}/notes", "note_list", list[NoteOut], "notes",
+         lambda s, a, p: [note_out(n) for n in s.cases.list_notes(a, p.case)],
+         "The mediator's notes (others: only notes shared with them)."),
+    Send("POST", "/cases/{case}/notes", "note_create", NoteOut, "notes", NoteCreateIn,
+         lambda s, a, p, b: note_out(s.cases.add_note(a, p.case, b.title, b.body)),
+         "Write a note.", status_code=201),
+    Call("GET", "/cases/{case}/notes/{note}", "note_read", NoteOut, "notes",
+         lambda s, a, p: note_out(s.cases.get_note(a, p.case, p.note)),
+         "One note."),
+    Send("PATCH", "/cases/{case}/notes/{note}", "note_update", NoteOut, "notes", NotePatch,
+         lambda s, a, p, b: note_out(
+             s.cases.update_note(a, p.case, p.note, b.version, b.title, b.body)),
+         "Edit a note; a stale ``version`` gets 409 and nothing is overwritten."),
+)  # fmt: skip

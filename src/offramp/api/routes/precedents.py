@@ -5,6 +5,7 @@ only on the options of packages tabled to it)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
@@ -21,13 +22,24 @@ from offramp.api.precedent_schemas import (
     precedent_out,
 )
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
+from offramp.api.routes.table import Call, Send, Who, add_routes
 from offramp.api.schemas import In, Slug
+from offramp.bootstrap import Services
 from offramp.model.precedents import ProvisionKind
 from offramp.services.precedents import MAX_NOTE
 
 router = APIRouter(responses=PROBLEMS)
 PrecedentId = Annotated[str, Path(min_length=1, max_length=80, description="A precedent's id.")]
 SlugQuery = Annotated[str | None, Query(max_length=80, pattern=r"^[a-z0-9][a-z0-9_\-]*$")]
+
+
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug = ""
+    precedent: PrecedentId = ""
+    link: Id = 0
 
 
 class PrecedentLinkIn(In):
@@ -77,17 +89,13 @@ def search_precedents(
     )
 
 
-@router.get(
-    "/precedents/{precedent}",
-    name="precedent_read",
-    response_model=PrecedentOut,
-    tags=["precedents"],
-)
-def read_precedent(
-    precedent: PrecedentId, actor: MaybeActor, services: ServicesDep
-) -> PrecedentOut:
-    """One precedent, with its provisions and sources."""
-    return precedent_out(services.precedents.get(actor, precedent))
+add_routes(
+    router,
+    On,
+    Call("GET", "/precedents/{precedent}", "precedent_read", PrecedentOut, "precedents",
+         lambda s, a, p: precedent_out(s.precedents.get(a, p.precedent)),
+         "One precedent, with its provisions and sources."),
+)  # fmt: skip
 
 
 @router.get(
@@ -129,21 +137,10 @@ def list_links(
     return [link_out(v) for v in views]
 
 
-@router.post(
-    "/cases/{case}/precedent-links",
-    name="precedent_link_create",
-    response_model=PrecedentLinkOut,
-    status_code=201,
-    tags=["precedents"],
-)
-def create_link(
-    case: CaseSlug, body: PrecedentLinkIn, actor: MaybeActor, services: ServicesDep
-) -> PrecedentLinkOut:
-    """Link an option of the case to a precedent or one of its provisions (the
-    mediator's team; audited). The same link twice is a 409."""
+def _link(services: Services, actor: Who, on: On, body: PrecedentLinkIn) -> PrecedentLinkOut:
     view = services.precedents.link(
         actor,
-        case,
+        on.case,
         issue=body.issue,
         option=body.option,
         precedent=body.precedent,
@@ -153,17 +150,18 @@ def create_link(
     return link_out(view)
 
 
-@router.get(
-    "/cases/{case}/precedent-links/{link}",
-    name="precedent_link_read",
-    response_model=PrecedentLinkOut,
-    tags=["precedents"],
-)
-def read_link(
-    case: CaseSlug, link: Id, actor: MaybeActor, services: ServicesDep
-) -> PrecedentLinkOut:
-    """One link (404 alike for a missing link and one the caller does not see)."""
-    return link_out(services.precedents.get_link(actor, case, link))
+add_routes(
+    router,
+    On,
+    Send("POST", "/cases/{case}/precedent-links", "precedent_link_create", PrecedentLinkOut,
+         "precedents", PrecedentLinkIn, _link,
+         """Link an option of the case to a precedent or one of its provisions (the
+         mediator's team; audited). The same link twice is a 409.""", status_code=201),
+    Call("GET", "/cases/{case}/precedent-links/{link}", "precedent_link_read",
+         PrecedentLinkOut, "precedents",
+         lambda s, a, p: link_out(s.precedents.get_link(a, p.case, p.link)),
+         "One link (404 alike for a missing link and one the caller does not see)."),
+)  # fmt: skip
 
 
 @router.delete(

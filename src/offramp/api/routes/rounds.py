@@ -7,15 +7,17 @@ outside the overlap (see :mod:`offramp.services.rounds`).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import AwareDatetime, BaseModel, Field
 
 from offramp.api.bodies import record_out
-from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
+from offramp.api.routes.table import Call, Send, Who, add_routes
 from offramp.api.schemas import In, PartyId, Short, Slug
+from offramp.bootstrap import Services
 from offramp.model.rounds import (
     MAX_PACKAGES,
     VISIBILITY_NOTE,
@@ -89,18 +91,18 @@ def round_out(v: RoundView) -> RoundOut:
     )
 
 
-@router.post(
-    "/cases/{case}/rounds",
-    name="round_open",
-    response_model=RoundOut,
-    status_code=201,
-    tags=["rounds"],
-)
-def open_round(case: CaseSlug, body: RoundIn, actor: MaybeActor, services: ServicesDep) -> RoundOut:
-    """Open a round of secret acceptances (the mediator); sealed unless ``open_to_mediator``."""
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug
+    round_id: Id = 0
+
+
+def _open_round(services: Services, actor: Who, on: On, body: RoundIn) -> RoundOut:
     view = services.rounds.open_round(
         actor,
-        case,
+        on.case,
         body.title,
         packages=[dict(p) for p in body.packages],
         source=body.source,
@@ -112,33 +114,20 @@ def open_round(case: CaseSlug, body: RoundIn, actor: MaybeActor, services: Servi
     return round_out(view)
 
 
-@router.get(
-    "/cases/{case}/rounds", name="round_list", response_model=list[RoundOut], tags=["rounds"]
-)
-def list_rounds(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[RoundOut]:
-    """The rounds the caller may see (the mediator's team, and the addressed parties)."""
-    return [round_out(v) for v in services.rounds.list_rounds(actor, case)]
-
-
-@router.get(
-    "/cases/{case}/rounds/{round_id}",
-    name="round_read",
-    response_model=RoundOut,
-    tags=["rounds"],
-)
-def get_round(case: CaseSlug, round_id: Id, actor: MaybeActor, services: ServicesDep) -> RoundOut:
-    return round_out(services.rounds.get_round(actor, case, round_id))
-
-
-@router.put(
-    "/cases/{case}/rounds/{round_id}/marks",
-    name="round_mark",
-    response_model=RoundOut,
-    tags=["rounds"],
-)
-def put_marks(
-    case: CaseSlug, round_id: Id, body: MarksIn, actor: MaybeActor, services: ServicesDep
-) -> RoundOut:
-    """Mark, for the caller's own party, the packages it could accept (replacing its
-    earlier marks while the round is open). The last party to answer reveals."""
-    return round_out(services.rounds.mark(actor, case, round_id, body.accepted))
+add_routes(
+    router,
+    On,
+    Send("POST", "/cases/{case}/rounds", "round_open", RoundOut, "rounds", RoundIn,
+         _open_round,
+         "Open a round of secret acceptances (the mediator); sealed unless ``open_to_mediator``.",
+         status_code=201),
+    Call("GET", "/cases/{case}/rounds", "round_list", list[RoundOut], "rounds",
+         lambda s, a, p: [round_out(v) for v in s.rounds.list_rounds(a, p.case)],
+         "The rounds the caller may see (the mediator's team, and the addressed parties)."),
+    Call("GET", "/cases/{case}/rounds/{round_id}", "round_read", RoundOut, "rounds",
+         lambda s, a, p: round_out(s.rounds.get_round(a, p.case, p.round_id)), None),
+    Send("PUT", "/cases/{case}/rounds/{round_id}/marks", "round_mark", RoundOut, "rounds",
+         MarksIn, lambda s, a, p, b: round_out(s.rounds.mark(a, p.case, p.round_id, b.accepted)),
+         """Mark, for the caller's own party, the packages it could accept (replacing its
+         earlier marks while the round is open). The last party to answer reveals."""),
+)  # fmt: skip

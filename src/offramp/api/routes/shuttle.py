@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -9,6 +10,7 @@ from fastapi import APIRouter, Path, Query
 from offramp.api.deps import MaybeActor, ServicesDep
 from offramp.api.routes import PROBLEMS, CaseSlug, Id
 from offramp.api.routes.convert import claim_out, ledger_out, message_out, proposal_out
+from offramp.api.routes.table import Call, Send, Who, add_routes
 from offramp.api.schemas import (
     ChannelOut,
     ClaimIn,
@@ -35,12 +37,24 @@ ChannelKey = Annotated[
 ]
 
 
-@router.get(
-    "/cases/{case}/channels", name="channel_list", response_model=list[ChannelOut], tags=["shuttle"]
-)
-def list_channels(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ChannelOut]:
-    """The channels the caller may read, with message counts."""
-    return [ChannelOut(**vars(c)) for c in services.shuttle.list_channels(actor, case)]
+@dataclass(frozen=True)
+class On:
+    """What a route's path names."""
+
+    case: CaseSlug
+    channel: ChannelKey = ""
+    message: Id = 0
+    claim: Id = 0
+    proposal: Id = 0
+
+
+add_routes(
+    router,
+    On,
+    Call("GET", "/cases/{case}/channels", "channel_list", list[ChannelOut], "shuttle",
+         lambda s, a, p: [ChannelOut(**vars(c)) for c in s.shuttle.list_channels(a, p.case)],
+         "The channels the caller may read, with message counts."),
+)  # fmt: skip
 
 
 @router.get(
@@ -66,18 +80,14 @@ def list_messages(
     return [message_out(v) for v in views]
 
 
-@router.post(
-    "/cases/{case}/channels/{channel}/messages",
-    name="message_post",
-    response_model=MessageOut,
-    status_code=201,
-    tags=["shuttle"],
-)
-def post_message(
-    case: CaseSlug, channel: ChannelKey, body: MessageIn, actor: MaybeActor, services: ServicesDep
-) -> MessageOut:
-    """Post a message with its handling mark."""
-    return message_out(services.shuttle.post(actor, case, channel, body.body, body.mark))
+add_routes(
+    router,
+    On,
+    Send("POST", "/cases/{case}/channels/{channel}/messages", "message_post", MessageOut,
+         "shuttle", MessageIn,
+         lambda s, a, p, b: message_out(s.shuttle.post(a, p.case, p.channel, b.body, b.mark)),
+         "Post a message with its handling mark.", status_code=201),
+)  # fmt: skip
 
 
 @router.get(
@@ -97,121 +107,6 @@ def search_messages(
     return [message_out(v) for v in services.shuttle.search_messages(actor, case, q, limit=limit)]
 
 
-@router.get(
-    "/cases/{case}/messages/{message}",
-    name="message_read",
-    response_model=MessageOut,
-    tags=["shuttle"],
-)
-def read_message(
-    case: CaseSlug, message: Id, actor: MaybeActor, services: ServicesDep
-) -> MessageOut:
-    """One message, if the caller may read its channel."""
-    return message_out(services.shuttle.get_message(actor, case, message))
-
-
-@router.post(
-    "/cases/{case}/messages/{message}/relay",
-    name="message_relay",
-    response_model=MessageOut,
-    status_code=201,
-    tags=["shuttle"],
-)
-def relay(
-    case: CaseSlug, message: Id, body: RelayIn, actor: MaybeActor, services: ServicesDep
-) -> MessageOut:
-    """Relay a message to another channel, as its handling mark allows."""
-    view = services.shuttle.relay(
-        actor, case, message, body.to_channel, body.mode, body.body, body.mark
-    )
-    return message_out(view)
-
-
-@router.get(
-    "/cases/{case}/claims", name="claim_list", response_model=list[ClaimOut], tags=["claims"]
-)
-def list_claims(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ClaimOut]:
-    """Claims the caller may see."""
-    return [claim_out(c) for c in services.shuttle.list_claims(actor, case)]
-
-
-@router.post(
-    "/cases/{case}/claims",
-    name="claim_create",
-    response_model=ClaimOut,
-    status_code=201,
-    tags=["claims"],
-)
-def create_claim(
-    case: CaseSlug, body: ClaimIn, actor: MaybeActor, services: ServicesDep
-) -> ClaimOut:
-    """Turn a public statement (or typed-in text) into a claim to verify."""
-    view = services.shuttle.create_claim(
-        actor, case, party=body.party, text=body.text, statement=body.statement
-    )
-    return claim_out(view)
-
-
-@router.get(
-    "/cases/{case}/claims/{claim}", name="claim_read", response_model=ClaimOut, tags=["claims"]
-)
-def read_claim(case: CaseSlug, claim: Id, actor: MaybeActor, services: ServicesDep) -> ClaimOut:
-    """One claim with its dated, attributed history."""
-    return claim_out(services.shuttle.get_claim(actor, case, claim))
-
-
-@router.post(
-    "/cases/{case}/claims/{claim}/assurance-request",
-    name="claim_request",
-    response_model=ClaimOut,
-    tags=["claims"],
-)
-def request_assurance(
-    case: CaseSlug, claim: Id, body: NoteIn, actor: MaybeActor, services: ServicesDep
-) -> ClaimOut:
-    """Ask the claim's party, in its channel, to confirm or deny."""
-    return claim_out(services.shuttle.request_assurance(actor, case, claim, body.note))
-
-
-@router.post(
-    "/cases/{case}/claims/{claim}/response",
-    name="claim_respond",
-    response_model=ClaimOut,
-    tags=["claims"],
-)
-def respond_to_claim(
-    case: CaseSlug, claim: Id, body: ClaimResponseIn, actor: MaybeActor, services: ServicesDep
-) -> ClaimOut:
-    """The claim's own party confirms or denies it."""
-    return claim_out(services.shuttle.respond_to_claim(actor, case, claim, body.confirm, body.note))
-
-
-@router.post(
-    "/cases/{case}/claims/{claim}/relay",
-    name="claim_relay",
-    response_model=ClaimOut,
-    tags=["claims"],
-)
-def relay_claim(
-    case: CaseSlug, claim: Id, body: ClaimRelayIn, actor: MaybeActor, services: ServicesDep
-) -> ClaimOut:
-    """Relay to another party: ``affirmed`` needs an assurance, else ``unverified``."""
-    return claim_out(services.shuttle.relay_claim(actor, case, claim, body.to_party, body.label))
-
-
-@router.post(
-    "/cases/{case}/claims/{claim}/acknowledgement",
-    name="claim_acknowledge",
-    response_model=ClaimOut,
-    tags=["claims"],
-)
-def acknowledge_claim(
-    case: CaseSlug, claim: Id, actor: MaybeActor, services: ServicesDep
-) -> ClaimOut:
-    """The recipient acknowledges receipt of a relayed claim."""
-    return claim_out(services.shuttle.acknowledge_claim(actor, case, claim))
-
-
 def _tabled(
     services: Services, actor: Actor | None, case: str, *views: ProposalView
 ) -> list[ProposalOut]:
@@ -220,94 +115,23 @@ def _tabled(
     return [proposal_out(v, links[v.proposal.id]) for v in views]
 
 
-@router.get(
-    "/cases/{case}/proposals",
-    name="proposal_list",
-    response_model=list[ProposalOut],
-    tags=["proposals"],
-)
-def list_proposals(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[ProposalOut]:
-    """Proposals tabled to the caller's party (all of them for the mediator)."""
-    return _tabled(services, actor, case, *services.shuttle.list_proposals(actor, case))
+def _create_claim(services: Services, actor: Who, on: On, body: ClaimIn) -> ClaimOut:
+    view = services.shuttle.create_claim(
+        actor, on.case, party=body.party, text=body.text, statement=body.statement
+    )
+    return claim_out(view)
 
 
-@router.post(
-    "/cases/{case}/proposals",
-    name="proposal_table",
-    response_model=ProposalOut,
-    status_code=201,
-    tags=["proposals"],
-)
-def table_proposal(
-    case: CaseSlug, body: ProposalIn, actor: MaybeActor, services: ServicesDep
-) -> ProposalOut:
-    """Table a package (issue -> option) to parties (default: all negotiating parties)."""
+def _table(services: Services, actor: Who, on: On, body: ProposalIn) -> ProposalOut:
     parties = tuple(body.parties) if body.parties else None
-    view = services.shuttle.table_proposal(actor, case, body.title, dict(body.package), parties)
-    return _tabled(services, actor, case, view)[0]
+    view = services.shuttle.table_proposal(actor, on.case, body.title, dict(body.package), parties)
+    return _tabled(services, actor, on.case, view)[0]
 
 
-@router.get(
-    "/cases/{case}/proposals/{proposal}",
-    name="proposal_read",
-    response_model=ProposalOut,
-    tags=["proposals"],
-)
-def read_proposal(
-    case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
-) -> ProposalOut:
-    """One proposal."""
-    return _tabled(services, actor, case, services.shuttle.get_proposal(actor, case, proposal))[0]
-
-
-@router.post(
-    "/cases/{case}/proposals/{proposal}/response",
-    name="proposal_respond",
-    response_model=ProposalOut,
-    tags=["proposals"],
-)
-def respond_to_proposal(
-    case: CaseSlug, proposal: Id, body: ProposalResponseIn, actor: MaybeActor, services: ServicesDep
-) -> ProposalOut:
-    """Accept or reject for your own party (never the mediator)."""
-    view = services.shuttle.respond_to_proposal(actor, case, proposal, body.response, body.note)
-    return _tabled(services, actor, case, view)[0]
-
-
-@router.post(
-    "/cases/{case}/proposals/{proposal}/withdrawal",
-    name="proposal_withdraw",
-    response_model=ProposalOut,
-    tags=["proposals"],
-)
-def withdraw_proposal(
-    case: CaseSlug, proposal: Id, actor: MaybeActor, services: ServicesDep
-) -> ProposalOut:
-    """Withdraw an open proposal (the mediator)."""
-    view = services.shuttle.withdraw_proposal(actor, case, proposal)
-    return _tabled(services, actor, case, view)[0]
-
-
-@router.get(
-    "/cases/{case}/ledger", name="ledger_read", response_model=list[LedgerOut], tags=["ledger"]
-)
-def ledger(case: CaseSlug, actor: MaybeActor, services: ServicesDep) -> list[LedgerOut]:
-    """The concession ledger: what each side gave and received, by issue, over time."""
-    return [ledger_out(e) for e in services.shuttle.ledger(actor, case)]
-
-
-@router.post(
-    "/cases/{case}/ledger",
-    name="ledger_record",
-    response_model=LedgerOut,
-    status_code=201,
-    tags=["ledger"],
-)
-def record(case: CaseSlug, body: LedgerIn, actor: MaybeActor, services: ServicesDep) -> LedgerOut:
-    """Record a concession by hand (the mediator)."""
+def _record(services: Services, actor: Who, on: On, body: LedgerIn) -> LedgerOut:
     entry = services.shuttle.record_concession(
         actor,
-        case,
+        on.case,
         body.party,
         body.issue,
         body.direction,
@@ -316,3 +140,69 @@ def record(case: CaseSlug, body: LedgerIn, actor: MaybeActor, services: Services
         body.note,
     )
     return ledger_out(entry)
+
+
+add_routes(
+    router,
+    On,
+    Call("GET", "/cases/{case}/messages/{message}", "message_read", MessageOut, "shuttle",
+         lambda s, a, p: message_out(s.shuttle.get_message(a, p.case, p.message)),
+         "One message, if the caller may read its channel."),
+    Send("POST", "/cases/{case}/messages/{message}/relay", "message_relay", MessageOut,
+         "shuttle", RelayIn,
+         lambda s, a, p, b: message_out(s.shuttle.relay(
+             a, p.case, p.message, b.to_channel, b.mode, b.body, b.mark)),
+         "Relay a message to another channel, as its handling mark allows.", status_code=201),
+    Call("GET", "/cases/{case}/claims", "claim_list", list[ClaimOut], "claims",
+         lambda s, a, p: [claim_out(c) for c in s.shuttle.list_claims(a, p.case)],
+         "Claims the caller may see."),
+    Send("POST", "/cases/{case}/claims", "claim_create", ClaimOut, "claims", ClaimIn,
+         _create_claim,
+         "Turn a public statement (or typed-in text) into a claim to verify.", status_code=201),
+    Call("GET", "/cases/{case}/claims/{claim}", "claim_read", ClaimOut, "claims",
+         lambda s, a, p: claim_out(s.shuttle.get_claim(a, p.case, p.claim)),
+         "One claim with its dated, attributed history."),
+    Send("POST", "/cases/{case}/claims/{claim}/assurance-request", "claim_request", ClaimOut,
+         "claims", NoteIn,
+         lambda s, a, p, b: claim_out(s.shuttle.request_assurance(a, p.case, p.claim, b.note)),
+         "Ask the claim's party, in its channel, to confirm or deny."),
+    Send("POST", "/cases/{case}/claims/{claim}/response", "claim_respond", ClaimOut, "claims",
+         ClaimResponseIn,
+         lambda s, a, p, b: claim_out(
+             s.shuttle.respond_to_claim(a, p.case, p.claim, b.confirm, b.note)),
+         "The claim's own party confirms or denies it."),
+    Send("POST", "/cases/{case}/claims/{claim}/relay", "claim_relay", ClaimOut, "claims",
+         ClaimRelayIn,
+         lambda s, a, p, b: claim_out(
+             s.shuttle.relay_claim(a, p.case, p.claim, b.to_party, b.label)),
+         "Relay to another party: ``affirmed`` needs an assurance, else ``unverified``."),
+    Call("POST", "/cases/{case}/claims/{claim}/acknowledgement", "claim_acknowledge", ClaimOut,
+         "claims", lambda s, a, p: claim_out(s.shuttle.acknowledge_claim(a, p.case, p.claim)),
+         "The recipient acknowledges receipt of a relayed claim."),
+    Call("GET", "/cases/{case}/proposals", "proposal_list", list[ProposalOut], "proposals",
+         lambda s, a, p: _tabled(s, a, p.case, *s.shuttle.list_proposals(a, p.case)),
+         "Proposals tabled to the caller's party (all of them for the mediator)."),
+    Send("POST", "/cases/{case}/proposals", "proposal_table", ProposalOut, "proposals",
+         ProposalIn, _table,
+         "Table a package (issue -> option) to parties (default: all negotiating parties).",
+         status_code=201),
+    Call("GET", "/cases/{case}/proposals/{proposal}", "proposal_read", ProposalOut,
+         "proposals",
+         lambda s, a, p: _tabled(s, a, p.case, s.shuttle.get_proposal(a, p.case, p.proposal))[0],
+         "One proposal."),
+    Send("POST", "/cases/{case}/proposals/{proposal}/response", "proposal_respond",
+         ProposalOut, "proposals", ProposalResponseIn,
+         lambda s, a, p, b: _tabled(s, a, p.case, s.shuttle.respond_to_proposal(
+             a, p.case, p.proposal, b.response, b.note))[0],
+         "Accept or reject for your own party (never the mediator)."),
+    Call("POST", "/cases/{case}/proposals/{proposal}/withdrawal", "proposal_withdraw",
+         ProposalOut, "proposals",
+         lambda s, a, p: _tabled(
+             s, a, p.case, s.shuttle.withdraw_proposal(a, p.case, p.proposal))[0],
+         "Withdraw an open proposal (the mediator)."),
+    Call("GET", "/cases/{case}/ledger", "ledger_read", list[LedgerOut], "ledger",
+         lambda s, a, p: [ledger_out(e) for e in s.shuttle.ledger(a, p.case)],
+         "The concession ledger: what each side gave and received, by issue, over time."),
+    Send("POST", "/cases/{case}/ledger", "ledger_record", LedgerOut, "ledger", LedgerIn,
+         _record, "Record a concession by hand (the mediator).", status_code=201),
+)  # fmt: skip
