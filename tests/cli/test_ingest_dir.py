@@ -8,24 +8,15 @@ from pathlib import Path
 import pytest
 
 from offramp.cli.ingest import run_ingest_folder
+from support.articles import write_short
 from support.cli import Ran, offramp
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "ukraine-2022.yaml"
-PESKOV = (
-    "Kremlin spokesman Dmitry Peskov signaled Putin’s altered demands in public comments "
-    "Monday. He also demanded that Ukraine recognize that Crimea is Russian territory.\n"
-)
-DATED = "MOSCOW, March 11, 2022 — " + PESKOV
 
 
 @pytest.fixture()
 def folder(tmp_path: Path) -> Path:
-    articles = tmp_path / "articles"
-    articles.mkdir()
-    (articles / "a-dated.txt").write_text(DATED, encoding="utf-8")
-    (articles / "b-undated.txt").write_text(PESKOV, encoding="utf-8")
-    (articles / "notes.md").write_text("not an article", encoding="utf-8")
-    return articles
+    return write_short(tmp_path / "articles")
 
 
 def run(*args: str) -> Ran:

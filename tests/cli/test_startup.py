@@ -10,6 +10,7 @@ registers is listed, and the heavy libraries stay out of ``--help`` and ``check`
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -77,3 +78,57 @@ def test_check_reads_a_case_file_without_the_analysis_or_the_desk() -> None:
     modules = _imported("check", str(EXAMPLE))
     assert "offramp.cli.casefile" in modules
     assert not {m for m in modules if m.split(".")[0] in HEAVY}
+
+
+ARTICLE = "KYIV, March 11, 2022 — Ukraine rejected any talk of neutrality, Zelenskyy said.\n"
+
+
+def test_ingest_imports_spacy_but_not_its_command_line(tmp_path: Path) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLE, encoding="utf-8")
+    modules = _imported("ingest", str(article), "--case", str(EXAMPLE))
+    assert "spacy" in modules and "offramp.extract.proposals" in modules
+    # spacy.cli and what only it needs (offramp.extract.loading): a fifth of a second
+    assert not {m for m in modules if m.split(".")[0] in ("requests", "weasel", "jinja2")}
+    assert not {m for m in modules if m.startswith("spacy.cli")}
+
+
+def test_spacy_imported_lean_still_has_its_command_line_on_demand() -> None:
+    ran = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import offramp.extract, spacy, spacy.cli; "
+            "print(type(spacy.cli.app).__name__, spacy.info()['spacy_version'])",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split()[0] == "Typer"
+    assert ran.stdout.split()[1] == importlib.metadata.version("spacy")
+
+
+def test_the_intake_pipeline_tokenizes_as_its_package_does() -> None:
+    """``load_pipeline`` keeps the tokenizer the pipeline builds and does not read the
+    package's: the two must be the same (a new spaCy or pipeline could make them differ)."""
+    import spacy
+
+    from offramp.extract import PIPELINE, load_pipeline
+
+    ours = load_pipeline()
+    packaged = spacy.load(PIPELINE, exclude=["ner"])
+    # the rules, not the vocabulary, which grows with every text the cached pipeline reads
+    rules = ours.tokenizer.to_bytes(exclude=["vocab"])
+    assert rules == packaged.tokenizer.to_bytes(exclude=["vocab"])
+    assert len(rules) > 10_000  # the exceptions and patterns are in it
+    assert ours.pipe_names == [
+        "tok2vec",
+        "tagger",
+        "offramp_sentence_guard",
+        "parser",
+        "attribute_ruler",
+        "lemmatizer",
+    ]

@@ -11,6 +11,7 @@ The rules (:mod:`.proposals`) read stance cues through the parse; the trained re
 Nothing in this package changes a case: it proposes, a person decides.
 """
 
+from offramp.extract import loading  # noqa: F401  first: spaCy without its CLI
 from offramp.extract.dates import DateMention, find_dates, resolve
 from offramp.extract.lexicon import ActorTerms, IssueTerms, Lexicon, OptionTerms, PersonTerms
 from offramp.extract.proposals import PIPELINE, Extractor, ProposedStatement, extract, load_pipeline
