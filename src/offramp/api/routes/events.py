@@ -41,8 +41,9 @@ MEDIA = "text/event-stream"
 # a case's streams are woken at most this often (seconds): under many writes each wake
 # then carries several events in one chunk, so a stream costs a write per window, not a
 # write per event; the first write after a quiet spell wakes them at once. With 200
-# streams and 20 writers (benchmarks/events.py) a 0.1 s window kept 0.65-0.70 of the
-# writers' throughput at a p99 of 270 ms; 0.25 s keeps 0.75-0.93 at a p99 under 450 ms
+# streams and 20 writers (benchmarks/events.py, docs/desk.md) a 0.1 s window kept
+# 0.65-0.70 of the writers' throughput at a p99 of 270 ms; 0.25 s keeps 0.81-0.88
+# (median of three, quiet machine) at a p99 under 500 ms
 COALESCE = 0.25
 
 
