@@ -202,13 +202,10 @@ class AccountService:
         Every session and token of the account ends (ASVS 3.3.3); returns the secret of a
         new session for the caller, and how many sessions and tokens ended.
         """
-        self.throttle.check(actor.name, client)
-        with self.uow() as uow:
-            row = uow.repo.get_user(actor.id)
-        if row is None or not self._verify(row, current):
-            self.throttle.failed(actor.name, client)
-            log.warning("password change refused: user %r from %s", actor.name, client or "-")
-            raise InputError("current_password", "that is not your current password")
+        row = self._proven(
+            actor, current, client, "password change",
+            ("current_password", "that is not your current password"),
+        )  # fmt: skip
         if new == current:
             raise InputError("new_password", "the new password is the same as the current one")
         _check_password(new, actor.name, "new_password")
@@ -254,6 +251,20 @@ class AccountService:
             log.warning("two-factor disable refused: user %r from %s", actor.name, client or "-")
             raise
 
+    def _proven(
+        self, actor: Actor, password: str, client: str, what: str, where: tuple[str, str]
+    ) -> UserRow:
+        """The actor's row once ``password`` is theirs, throttled like a sign-in; else the
+        :class:`InputError` ``where`` (field, message), and the refusal of ``what`` logged."""
+        self.throttle.check(actor.name, client)
+        with self.uow() as uow:
+            row = uow.repo.get_user(actor.id)
+        if row is None or not self._verify(row, password):
+            self.throttle.failed(actor.name, client)
+            log.warning("%s refused: user %r from %s", what, actor.name, client or "-")
+            raise InputError(*where)
+        return row
+
     def list_sessions(self, actor: Actor, current: str | None) -> list[SessionInfo]:
         """The actor's own web sessions (ids and times, never secrets), marking the one
         whose secret is ``current`` (the caller's browser, if it signed in with one)."""
@@ -268,13 +279,9 @@ class AccountService:
         """Sign the actor out of every web session but ``current``'s, proving the password
         first (ASVS 3.3.4; a wrong one is throttled like a sign-in); how many ended.
         API tokens are not sessions: they are listed and revoked on their own."""
-        self.throttle.check(actor.name, client)
-        with self.uow() as uow:
-            row = uow.repo.get_user(actor.id)
-        if row is None or not self._verify(row, password):
-            self.throttle.failed(actor.name, client)
-            log.warning("sign-out elsewhere refused: user %r from %s", actor.name, client or "-")
-            raise InputError("password", "that is not your password")
+        self._proven(
+            actor, password, client, "sign-out elsewhere", ("password", "that is not your password")
+        )
         with self.uow(write=True) as uow:
             keep = uow.repo.credential_id(_digest(current)) if current else None
             ended = uow.repo.delete_sessions_except(actor.id, keep)
