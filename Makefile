@@ -3,20 +3,22 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test lint bench reader docs clean
+.PHONY: demo test lint bench reader docs sbom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The runtime: enough to run the desk and the CLI.
-$(VENV)/.runtime: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[postgres]'
+# Versions as tested: requirements/lock.txt (constraints; scripts/lock-deps.sh rewrites it).
+LOCK := requirements/lock.txt
+$(VENV)/.runtime: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[postgres]'
 	touch $@
 
 # Everything the tests need (browser driver, PostgreSQL client, Ray, linters).
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev,postgres,ray]'
+$(VENV)/.dev: pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet -c $(LOCK) -e '.[dev,postgres,ray]'
 	touch $@
 
 demo: $(VENV)/.runtime
@@ -30,6 +32,10 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# A CycloneDX bill of materials of the installed desk (OWASP ASVS 14.2.5).
+sbom: $(VENV)/.runtime
+	$(BIN)/python scripts/sbom.py --out offramp.cdx.json
 
 bench: $(VENV)/.dev
 	scripts/bench.sh

@@ -9,6 +9,7 @@ Used by the API, the web desk, the CLI and the tests alike::
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -32,6 +33,7 @@ from offramp.services.intake import IntakeService
 from offramp.services.operations import OperationsService
 from offramp.services.precedents import PrecedentService
 from offramp.services.rounds import RoundService
+from offramp.services.session_rules import IDLE_LIMIT
 from offramp.services.shuttle import ShuttleService
 from offramp.services.sweeps import SweepService
 from offramp.store.audit import adopt
@@ -102,6 +104,7 @@ def bootstrap(
     policies: str | Path | None = None,
     create_audit_key: bool = False,
     require_2fa: frozenset[str] = frozenset(),
+    idle_limit: timedelta | None = IDLE_LIMIT,
     key_file: str | Path | None = None,
     create_data_key: bool = True,
 ) -> Services:
@@ -114,7 +117,8 @@ def bootstrap(
     folder of escalation policies beside the shipped ones, which the crisis desk and the
     sweeps apply. ``create_audit_key``
     makes the audit key file if there is none (``offramp serve``). ``require_2fa`` names
-    the roles (``mediator``, ``admin``) refused sign-in without two-factor enrolment.
+    the roles (``mediator``, ``admin``) refused sign-in without two-factor enrolment;
+    ``idle_limit`` how long a web session may go unused before it ends (None: no limit).
 
     Confidential text is sealed with the data key (:mod:`offramp.store.data_key`:
     ``OFFRAMP_DATA_KEY``, ``key_file`` or ``OFFRAMP_DATA_KEY_FILE``, else a file beside
@@ -149,7 +153,7 @@ def bootstrap(
     audit = AuditService(uow, policy)
     cases = CaseService(uow, policy, clock)
     shuttle = ShuttleService(uow, policy, clock)
-    accounts = AccountService(uow, policy, hasher or PasswordHasher(), clock)
+    accounts = AccountService(uow, policy, hasher or PasswordHasher(), clock, idle_limit=idle_limit)
     accounts.require_2fa = require_2fa
     crisis = CrisisService(uow, policy, clock)
     crisis.escalation_policies = escalation

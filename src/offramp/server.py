@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from offramp.api.app import Settings, create_app
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
 from offramp.model.parse import parse_clock
+from offramp.services.accounts import parse_idle_limit
 from offramp.services.two_factor import parse_required
 from offramp.web.app import mount_web
 
@@ -36,6 +37,7 @@ class ServeOptions:
     precedents: str | None = None
     policies: str | None = None
     require_2fa_for: str = ""
+    idle_timeout: str = "30m"  # --idle-timeout: web sessions end after this long unused
     key_file: str | None = None
     metrics_loopback: bool = False
     sweep_seconds: float = 30.0
@@ -57,6 +59,7 @@ class ServeOptions:
             policies=self.policies,
             create_audit_key=True,
             require_2fa=parse_required(self.require_2fa_for),
+            idle_limit=parse_idle_limit(self.idle_timeout),
             key_file=self.key_file,
         )
 

@@ -152,6 +152,9 @@ ROUTES: list[Route] = [
         body={"password": "set by a server admin"},
         everyone=True,
     ),
+    # notices of changes to one's sign-in (ASVS 2.2.3, 2.5.5): each user's own only
+    Route("notice_list", "GET", "/api/me/notices", (*ALL, "outsider"), everyone=True),
+    Route("notice_dismiss", "POST", "/api/me/notices/seen", (*ALL, "outsider"), everyone=True),
     # taking access away (issue 18, finding 9)
     Route("session_close", "DELETE", "/api/session", (*ALL, "outsider"), everyone=True),
     Route("token_list", "GET", "/api/tokens", (*ALL, "outsider"), everyone=True),

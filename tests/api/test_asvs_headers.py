@@ -94,7 +94,7 @@ def test_hsts_and_secure_cookies_only_when_the_request_came_over_https(desk: Asv
     for res in over_http:
         assert "strict-transport-security" not in res.headers
     tls_cookie = over_tls[2].headers["set-cookie"]
-    assert tls_cookie.startswith("offramp_session=") and "Secure" in tls_cookie
+    assert tls_cookie.startswith("__Host-offramp_session=") and "Secure" in tls_cookie
     assert "HttpOnly" in tls_cookie and "SameSite=strict" in tls_cookie
     assert "Secure" not in over_http[1].headers["set-cookie"]  # loopback http: no Secure
     page = httpx.get(desk.server.base + "/sign-in", headers=HTTPS)

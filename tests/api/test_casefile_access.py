@@ -74,4 +74,22 @@ def test_a_replace_without_crisis_keeps_the_desk_and_audits_only_the_import(
     assert res.status_code == 200, res.text
     assert incidents(server, world) >= SEEDED
     actions = [e["action"] for e in mediator.get("/cases/small/audit/events").json()]
-    assert actions[-2:] == ["case.import", "case.import"]
+    assert actions[-4:] == ["case.export", "case.import", "case.export", "case.import"]
+
+
+def test_every_export_is_audited_with_who_took_it_and_what_it_held(
+    server: Running, world: World
+) -> None:
+    """OWASP ASVS 8.3.5: a copy of the whole case leaves the desk, so each export is an
+    audit event of the case (the file's text is not in it), and the chain still verifies."""
+    analyst, mediator = api(server, world, "analyst"), api(server, world, "mediator_il")
+    assert analyst.get("/cases/small/export").status_code == 200
+    assert mediator.get("/cases/small/export", params={"format": "json"}).status_code == 200
+    events = mediator.get("/cases/small/audit/events").json()
+    exports = [(e["actor"], e["payload"]) for e in events if e["action"] == "case.export"]
+    assert exports == [
+        ("analyst", {"format": "yaml", "crisis_desk": False}),
+        ("mediator_il", {"format": "json", "crisis_desk": True}),
+    ]
+    verified = mediator.get("/cases/small/audit", params={"full": "true"})
+    assert verified.status_code == 200 and verified.json()["ok"] is True, verified.text

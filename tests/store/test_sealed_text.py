@@ -12,21 +12,24 @@ import os
 import shutil
 import stat
 import subprocess
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from alembic import command
+from argon2 import PasswordHasher
 from sqlalchemy import JSON, Engine, Text, column, select, table, text
 from sqlalchemy.engine import make_url
 
 from offramp.bootstrap import bootstrap, migrate
-from offramp.errors import InputError
+from offramp.errors import InputError, Unauthenticated
 from offramp.model.codings import Coding, IssueCoding
 from offramp.model.concessions import Direction
 from offramp.model.crisis import ChannelLevel, IncidentType
 from offramp.model.shuttle import HandlingMark, Response
+from offramp.services.accounts import SYSTEM
 from offramp.services.crisis import ArrivalIn
 from offramp.services.totp import key_of, totp
 from offramp.store import audit
@@ -41,11 +44,12 @@ from offramp.store.sealed import (
     SEALED_0008,
     SEALED_0009,
     SEALED_0012,
+    SEALED_0014,
     SealedColumn,
     data_keys,
 )
 from offramp.store.tables import messages
-from support.desk import FAST_HASHER, SMALL_CASE_YAML, World
+from support.desk import FAST_HASHER, PASSWORD, SMALL_CASE_YAML, World
 from support.sealed import BODY, sealed_desk
 
 NOTE_TITLE = "walk-away point quokka"
@@ -75,6 +79,10 @@ PRECEDENT_NOTE = "Float Austria only after the heron-5 talks"
 DISCARD_REASON = "A mention only, says the jackal-2 desk"
 SECRETS_0012 = (ROUND_TITLE, PRECEDENT_NOTE, DISCARD_REASON)
 """Text of the columns migration 0012 seals (with a party's marks: package keys)."""
+OWASP_MINIMUM = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+"""The Password Storage Cheat Sheet's least argon2id configuration, for timing sign-in."""
+ARGON2 = "$argon2"
+"""How every stored password hash begins before migration 0014 seals it (the pepper)."""
 SECRETS = (BODY, NOTE_TITLE, NOTE_BODY, CODING_NOTE, *SECRETS_0009, *SECRETS_0012)
 DESK_NOTE_CASE = (
     SMALL_CASE_YAML.replace(
@@ -270,7 +278,7 @@ def test_a_copied_database_reveals_no_confidential_text(world: World) -> None:
     assert all(f and "plain" not in f for f in forms.values()), forms
     raw = _raw_copy(world.url)
     assert b"enc1:" in raw  # the values are there, sealed
-    for plain in (*SECRETS, secret):
+    for plain in (*SECRETS, secret, ARGON2):
         assert plain.encode() not in raw, plain
     # the audit payload of the post repeats the body: sealed too, and the chain verifies
     events = [e for e in d.audit.events(med, "small") if e.action == "message.post"]
@@ -369,8 +377,8 @@ def test_each_migration_seals_only_its_own_columns_and_its_downgrade_opens_them(
     engine = world.desk.engine
     (key,) = _forms(engine, SEALED_0008)["messages.body"]  # the desk's one key
     config = alembic_config(engine)
-    command.downgrade(config, "0011")  # 0012 opens its columns, the others stay sealed
-    assert _forms(engine, SEALED_0012) == _all(SEALED_0012, "plain")
+    command.downgrade(config, "0011")  # 0014 and 0012 open theirs, the others stay sealed
+    assert _forms(engine, SEALED_0012 + SEALED_0014) == _all(SEALED_0012 + SEALED_0014, "plain")
     assert _forms(engine, SEALED_0008 + SEALED_0009) == _all(SEALED_0008 + SEALED_0009, key)
     plain = _plain_text(engine, SEALED_0012)
     for value in SECRETS_0012:
@@ -389,14 +397,43 @@ def test_each_migration_seals_only_its_own_columns_and_its_downgrade_opens_them(
     command.upgrade(config, "0008")  # 0008 seals its six columns, no more
     assert _forms(engine, SEALED_0008) == _all(SEALED_0008, key)
     assert _forms(engine, SEALED_0009) == _all(SEALED_0009, "plain")
-    migrate(world.url)  # as a desk starts: 0009 and 0012 seal the rest, the file is scrubbed
-    assert _forms(engine, kept) == _all(kept, key)
+    migrate(world.url)  # as a desk starts: 0009, 0012, 0014 seal the rest, the file is scrubbed
+    assert _forms(engine, kept + SEALED_0014) == _all(kept + SEALED_0014, key)
     raw = _raw_copy(world.url)
     for value in (*SECRETS, secret):
         assert value.encode() not in raw, value
     _write_discard(world)  # the first went with 0011's table
     _desk_reads_the_secrets(world, secret)
     assert world.desk.audit.verify("small").ok
+
+
+def test_0014_seals_the_password_hashes_with_the_disabled_mark_inside(world: World) -> None:
+    """ASVS 2.4.5: the argon2 hashes are sealed under the data key (a pepper kept outside
+    the database); a disabled account's ``!`` is inside the sealed text, so a copy shows
+    neither the hash nor who is disabled. The downgrade opens them, the upgrade seals."""
+    _write_secrets(world)
+    d = world.desk
+    d.accounts.set_disabled(SYSTEM, "observer_us", True)
+    engine = d.engine
+    (key,) = _forms(engine, SEALED_0014)["users.password_hash"]
+    config = alembic_config(engine)
+    command.downgrade(config, "0013")  # only the hashes open
+    assert _forms(engine, SEALED_0014) == _all(SEALED_0014, "plain")
+    others = SEALED_0008 + SEALED_0009 + SEALED_0012
+    assert _forms(engine, others) == _all(others, key)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT name, password_hash FROM users")).all()
+    hashes = {row.name: row.password_hash for row in rows}
+    assert hashes["observer_us"].startswith("!" + ARGON2)
+    assert all(h.startswith(ARGON2) for n, h in hashes.items() if n != "observer_us")
+    migrate(world.url)  # as a desk starts: 0014 seals them again, the file is scrubbed
+    assert _forms(engine, SEALED_0014) == _all(SEALED_0014, key)
+    assert ARGON2.encode() not in _raw_copy(world.url)
+    assert d.accounts.sign_in("analyst", PASSWORD)[0].name == "analyst"
+    with pytest.raises(Unauthenticated, match="Wrong user name or password"):
+        d.accounts.sign_in("observer_us", PASSWORD)  # still disabled: the ! was kept
+    d.accounts.set_disabled(SYSTEM, "observer_us", False)
+    assert d.accounts.sign_in("observer_us", PASSWORD)[0].name == "observer_us"
 
 
 def test_rows_sealed_under_an_older_key_open_while_a_rotation_runs() -> None:
@@ -434,6 +471,7 @@ def test_rotation_registers_only_the_new_key(world: World) -> None:
         assert [v.message.body for v in desk.shuttle.search_messages(med, "small", "zebra")] == [
             BODY
         ]
+        assert desk.accounts.sign_in("mediator_il", PASSWORD)[0] == med  # the hash re-sealed
     finally:
         desk.close()
     # the shared key no longer opens this desk, and says so at start
@@ -456,3 +494,26 @@ def test_no_key_loaded_refuses_to_write(world: World) -> None:
                 repo.add_message(1, channel, "x", BODY, HandlingMark.MAY_RELAY)
     finally:
         engine.dispose()
+
+
+def test_sign_in_is_as_slow_for_an_unknown_name_as_for_a_known_one(tmp_path: Path) -> None:
+    """Opening the sealed hash costs microseconds beside argon2 (OWASP's minimum here:
+    19 MiB, two passes), so a wrong password for a known, a disabled or an unknown name
+    takes the same time: the answer's timing does not tell which names exist."""
+    desk = bootstrap(str(tmp_path / "desk.db"), hasher=OWASP_MINIMUM)
+    try:
+        desk.accounts.add_user(SYSTEM, "known", PASSWORD)
+        desk.accounts.add_user(SYSTEM, "gone", PASSWORD)
+        desk.accounts.set_disabled(SYSTEM, "gone", True)
+        tries = {"known": "not the password", "gone": PASSWORD, "nobody": "not the password"}
+        took: dict[str, list[float]] = {name: [] for name in tries}
+        for _ in range(8):  # fewer than the throttle's 10 failures per name
+            for name, password in tries.items():
+                start = time.perf_counter()
+                with pytest.raises(Unauthenticated):
+                    desk.accounts.sign_in(name, password)
+                took[name].append(time.perf_counter() - start)
+    finally:
+        desk.close()
+    fastest = {name: min(times[1:]) for name, times in took.items()}  # the first hashes a dummy
+    assert max(fastest.values()) / min(fastest.values()) < 1.25, fastest

@@ -151,6 +151,14 @@ def _rows() -> list[Row]:
             (*MEMBERS, OUT),
             form={"password": PASSWORD},
         ),
+        # the banner of changes to one's sign-in (web/notices.py): one's own notices
+        Row(
+            "POST",
+            "/account/notices/dismiss",
+            "/account/notices/dismiss",
+            (*MEMBERS, OUT),
+            form={"next": "/needs"},
+        ),
         Row("GET", "/cases/{slug}", c, MEMBERS),
         Row(
             "POST",
@@ -162,6 +170,7 @@ def _rows() -> list[Row]:
             form={"user": "observer", "kind": "ledger"},
         ),
         Row("GET", "/cases/{slug}/deal-space", f"{c}/deal-space", (MED, AN)),
+        Row("GET", "/cases/{slug}/case-file", f"{c}/case-file", (MED, AN)),
         Row("GET", "/cases/{slug}/forecast", f"{c}/forecast", (MED, AN)),
         Row(
             "POST",

@@ -65,3 +65,18 @@ def test_the_header_links_what_needs_me_and_names_the_party(page: Page, desk: De
     page.wait_for_url("**/needs")
     link = page.get_by_role("link", name="What needs me")
     assert link.get_attribute("aria-current") == "page"
+
+
+def test_the_overviews_dates_read_as_the_statements_dates_do(page: Page, desk: Desk) -> None:
+    """The slider, the shifts' choice and the "new since" badges say 17 Dec 2021, as
+    every statement's date does, not 2021-12-17; moving the slider says its date."""
+    sign_in(page, desk, "delegate_ru").goto(desk.url())
+    form = page.locator("form.dates")
+    assert form.locator("[data-out]").inner_text() == "28 Oct 2022"
+    assert form.locator("#since option").first.inner_text() == "17 Dec 2021"
+    badges = set(page.locator(".timeline .badge").all_inner_texts())
+    assert badges == {"new since 17 Dec 2021"}, badges
+    slider = form.locator("#at-slider")
+    slider.evaluate("s => { s.value = 0; s.dispatchEvent(new Event('input')); }")
+    assert form.locator("[data-out]").inner_text() == "17 Dec 2021"
+    assert slider.get_attribute("aria-valuetext") == "17 Dec 2021"

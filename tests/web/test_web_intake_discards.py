@@ -133,3 +133,51 @@ def test_the_reader_page_retrains_adopts_and_goes_back(web: Web) -> None:
 def test_the_intake_page_links_the_reader_for_those_who_may_retrain(web: Web) -> None:
     assert f'href="{READER}"' in web.as_("mediator").http.get(PAGE).text
     assert f'href="{READER}"' in web.as_("analyst").http.get(PAGE).text
+
+
+def _accepted(web: Web, **changed: str) -> str:
+    """Add the discard form's proposal as a statement, with ``changed`` fields; the
+    address the desk sends the browser to."""
+    form = {
+        **DISCARD_FORM,
+        "reason": "",
+        "speaker": "zelensky",
+        "party": "UA",
+        "issue": "crimea",
+        "stance": "reject",
+        "quote": "Crimea",
+        "date": "2022-03-20",
+        "source_id": "wapo-2022-03-11",
+        **changed,
+    }
+    got = web.as_("analyst").post(f"{PAGE}/statements", form)
+    assert got.status_code == 303, visible_text(got.text)
+    return got.headers["location"]
+
+
+def test_a_corrected_proposal_is_recorded_as_discarded_and_learned(web: Web) -> None:
+    """Changing whose position a proposal is records the desk's version as discarded,
+    with what it was corrected to; retraining then learns it as a miss."""
+    before, _ = web.rows()
+    where = _accepted(web, party="RU", speaker="Dmitry Peskov", stance="demand")
+    assert where.endswith("&corrected=1")
+    assert web.rows()[0] == before + 1
+    mediator = web.desk.accounts.get_actor("mediator")
+    [row, *_] = web.desk.intake.discards(mediator, CASE)
+    assert (row.discard.party, row.discard.issue, row.discard.stance) == ("UA", "crimea", "reject")
+    assert row.discard.reason == "corrected to Russia on Crimea"
+    assert row.discarded_by == "analyst"
+    seen = words_only(web.http.get(where).text)
+    assert "the desk's proposal is recorded as discarded" in seen
+    _, items = web.desk.intake.training_items(mediator, CASE)
+    judged = [i["judged"] for i in items if i["text"] == DISCARD_FORM["sentence"]]
+    assert {"party": "UA", "issue": "crimea"} in [j for js in judged for j in js]
+
+
+def test_a_proposal_added_as_proposed_or_with_another_stance_is_no_correction(
+    web: Web,
+) -> None:
+    before, _ = web.rows()
+    assert not _accepted(web).endswith("corrected=1")
+    assert not _accepted(web, stance="consider").endswith("corrected=1")
+    assert web.rows()[0] == before

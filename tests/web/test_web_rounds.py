@@ -195,6 +195,7 @@ def test_an_expired_round_refuses_marks_and_reveals_nothing(web: WebDesk) -> Non
     # Ukraine's form was opened before the deadline; it is sent after
     mark(web, UA, rid, "p1")
     web.world.clock.advance(timedelta(hours=3))
+    web.sessions.clear()  # 3 hours unused: every session idled out (ASVS 3.3.2)
     res = web.as_(RU).post(f"{ROUNDS}/{rid}/marks", {"accepted": ["p1"]})
     assert res.status_code == 409
     text = visible_text(res.text)

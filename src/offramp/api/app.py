@@ -31,6 +31,7 @@ from offramp.api.routes import (
     events,
     health,
     notes,
+    notices,
     precedents,
     rounds,
     shuttle,
@@ -89,7 +90,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
     for module in (health, accounts, cases, content, shuttle, notes, audit, crisis, events):
         app.include_router(module.router, prefix=PREFIX)
-    for module in (crisis_oncall,):
+    for module in (crisis_oncall, notices):
         app.include_router(module.router, prefix=PREFIX)
     for module in (rounds, codings, precedents, authoring):
         app.include_router(module.router, prefix=PREFIX)

@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.requests import HTTPConnection
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from offramp.bootstrap import Services
 from offramp.errors import Forbidden, Unauthenticated
 from offramp.services.access import Actor
+from offramp.services.session_rules import session_cookie
 
-SESSION_COOKIE = "offramp_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = HTTPBearer(auto_error=False, description="A token from `offramp token create`.")
-_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False, description="A web session.")
+
+
+def session_secret(request: HTTPConnection) -> str | None:
+    """The session cookie's value: over https only ``__Host-offramp_session`` is read
+    (ASVS 3.4.4; a plain cookie planted by a sibling subdomain is ignored)."""
+    return request.cookies.get(session_cookie(request.url.scheme == "https"))
+
+
+class SessionCookie(APIKeyCookie):
+    """The session cookie as the OpenAPI document names it (the plain name, as over
+    http), read under the name of the request's scheme (:func:`session_secret`)."""
+
+    async def __call__(self, request: HTTPConnection) -> str | None:
+        return session_secret(request)
+
+
+_cookie = SessionCookie(name=session_cookie(False), auto_error=False, description="A web session.")
 
 
 async def get_desk(request: Request) -> Services:  # async: no I/O, so no threadpool hop
@@ -40,23 +58,48 @@ def cross_site(request: Request) -> bool:
     return origin is not None and origin != f"{request.url.scheme}://{request.url.netloc}"
 
 
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+CookieDep = Annotated[str | None, Depends(_cookie)]
+
+
 def get_actor(
-    request: Request,
-    services: ServicesDep,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    cookie: Annotated[str | None, Depends(_cookie)],
+    request: Request, services: ServicesDep, bearer: BearerDep, cookie: CookieDep
 ) -> Actor | None:
     """The caller, or None if anonymous. A bad token or session is a 401.
+
+    A web session unused for the idle limit is a 401 too; any other request with it
+    counts as a use (:meth:`~offramp.services.accounts.AccountService.actor_for_secret`).
 
     CSRF: a browser may send the session cookie with another site's request, so a
     write authenticated by the cookie alone is refused (403, ``csrf``) when the browser
     says it comes from another site (:func:`cross_site`); the cookie is also
     ``SameSite``. Bearer tokens are never sent by a browser on its own.
     """
+    return _caller(request, services, bearer, cookie, touch=True)
+
+
+def get_watcher(
+    request: Request, services: ServicesDep, bearer: BearerDep, cookie: CookieDep
+) -> Actor | None:
+    """:func:`get_actor` for the live event stream, which does not count as a use of
+    the session (a page left open would never idle out); an idle session is still a
+    401. When the session will idle out is left on ``request.state.session_ends``."""
+    return _caller(request, services, bearer, cookie, touch=False)
+
+
+def _caller(
+    request: Request,
+    services: Services,
+    bearer: HTTPAuthorizationCredentials | None,
+    cookie: str | None,
+    *,
+    touch: bool,
+) -> Actor | None:
+    request.state.session_ends = None
     secret = bearer.credentials if bearer else cookie
     if not secret:
         return None
-    actor = services.accounts.actor_for_secret(secret)
+    actor, request.state.session_ends = services.accounts.actor_until(secret, touch=touch)
     if not bearer and request.method not in SAFE_METHODS and cross_site(request):
         raise Forbidden(
             "csrf",
@@ -66,7 +109,14 @@ def get_actor(
     return actor
 
 
+def session_ends(request: Request) -> datetime | None:
+    """When the session :func:`get_watcher` signed in ends unless used (None: never)."""
+    ends: datetime | None = getattr(request.state, "session_ends", None)
+    return ends
+
+
 MaybeActor = Annotated[Actor | None, Depends(get_actor)]
+MaybeWatcher = Annotated[Actor | None, Depends(get_watcher)]
 
 
 async def require_actor(actor: MaybeActor) -> Actor:  # async: no I/O

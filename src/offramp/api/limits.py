@@ -26,6 +26,8 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 
+from offramp.services.session_rules import SESSION_COOKIES
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -45,7 +47,6 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], int], ...] = (
 )
 ANONYMOUS_WRITES = frozenset({("POST", "/api/session")})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-SESSION_COOKIE = "offramp_session"
 
 
 def limit_for(method: str, path: str) -> int:
@@ -68,8 +69,9 @@ def _headers(scope: Scope) -> dict[str, str]:
 
 
 def _has_session(cookie_header: str) -> bool:
+    """Whether a session cookie, by its http or https (``__Host-``) name, has a value."""
     return any(
-        part.strip().split("=", 1)[0] == SESSION_COOKIE and "=" in part and part.split("=", 1)[1]
+        part.strip().split("=", 1)[0] in SESSION_COOKIES and "=" in part and part.split("=", 1)[1]
         for part in cookie_header.split(";")
     )
 

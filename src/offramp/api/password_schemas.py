@@ -42,6 +42,10 @@ class SessionOut(BaseModel):
     id: int
     created_at: datetime
     expires_at: datetime | None
+    last_used_at: datetime = Field(
+        description="When the session was last used (at most a minute behind; the sign-in "
+        "if not used since). Unused for the idle limit (30 minutes unless set), it ends."
+    )
     current: bool = Field(description="The session this request came with.")
 
 

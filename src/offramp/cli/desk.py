@@ -1,8 +1,8 @@
 """The desk's CLI verbs, as Typer sub-apps for ``offramp.cli`` to register.
 
     serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
-          [--metrics-loopback] [--policies DIR] [--key-file FILE]
-    demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep]
+          [--metrics-loopback] [--policies DIR] [--key-file FILE] [--idle-timeout 30m]
+    demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep] [--idle-timeout]
     db upgrade [--key-file] | db rotate-key [--key-file]
     user add|disable|enable NAME | user 2fa enable|disable NAME
     member add|role CASE USER ROLE [--party] | member remove CASE USER
@@ -30,7 +30,7 @@ from fastapi import FastAPI
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap, migrate
 from offramp.errors import OfframpError
 from offramp.model.parse import parse_clock
-from offramp.services.accounts import SYSTEM
+from offramp.services.accounts import SYSTEM, parse_idle_limit
 
 DbOption = Annotated[
     str,
@@ -71,6 +71,15 @@ def _desk(db: str) -> Iterator[Services]:
             desk.close()
 
 
+IdleOption = Annotated[
+    str,
+    typer.Option(
+        "--idle-timeout",
+        envvar="OFFRAMP_IDLE_TIMEOUT",
+        help="End a web session after this long without use: 30m, 2h, 1d; 0: never "
+        "(API tokens keep their own expiry).",
+    ),
+]
 ClockOption = Annotated[
     str | None,
     typer.Option(
@@ -152,6 +161,7 @@ def serve(
             "'mediator', 'admin' or 'mediator,admin'.",
         ),
     ] = "",
+    idle_timeout: IdleOption = "30m",
     key_file: KeyFileOption = None,
     workers: Annotated[
         int,
@@ -173,6 +183,7 @@ def serve(
         precedents=str(precedents) if precedents else None,
         policies=str(policies) if policies else None,
         require_2fa_for=require_2fa_for,
+        idle_timeout=idle_timeout,
         key_file=str(key_file) if key_file else None,
         metrics_loopback=metrics_loopback,
         sweep_seconds=sweep_seconds,
@@ -228,12 +239,14 @@ def demo(
     keep: Annotated[
         bool, typer.Option("--keep", help="Serve an existing demo database as it is.")
     ] = False,
+    idle_timeout: IdleOption = "30m",
 ) -> None:
     """Open the desk on the example case, with demo accounts for every role."""
     from offramp import demo as example
     from offramp.server import create_desk_app
 
     with _errors():
+        idle_limit = parse_idle_limit(idle_timeout)
         try:
             db.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -242,6 +255,7 @@ def demo(
         prepared = example.prepare(
             db, password=password, clock=parse_clock(clock, "--clock", start=start), keep=keep
         )
+    prepared.services.accounts.idle_limit = idle_limit
     url = f"http://{host}:{port}"
     typer.echo(example.banner(prepared, url))
     _run(create_desk_app(services=prepared.services), host, port)

@@ -4,9 +4,11 @@ Sessions and tokens are random secrets handed to the client once; only their sha
 is stored, so a copy of the database does not let anyone sign in. Access can be taken
 away (issue 18): a session lives :data:`SESSION_LIFETIME` (as long as the web cookie),
 a token until its expiry (:data:`TOKEN_LIFETIME` unless asked otherwise), either can
-be revoked, and a disabled user's password hash is prefixed with ``!`` (the
-``/etc/shadow`` convention: it never verifies) and every credential deleted. Sign-in
-is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
+be revoked, a web session unused for :attr:`AccountService.idle_limit` ends (ASVS
+3.3.2, :mod:`offramp.services.session_rules`), and a disabled user's password hash is
+prefixed with ``!`` (the ``/etc/shadow`` convention: it never verifies) and every
+credential deleted.
+Sign-in is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
 hashed against a dummy hash so that it takes as long as a wrong password. An account
 with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code, and
 :attr:`AccountService.require_2fa` names the roles refused without one.
@@ -34,11 +36,13 @@ from offramp.errors import Conflict, InputError, NotFound, Throttled, Unauthenti
 from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
+from offramp.services.account_notices import NoticeKind, record_notice
 from offramp.services.password_policy import password_problem
+from offramp.services.session_rules import IDLE_LIMIT, TOUCH_EVERY, SessionIdled
 from offramp.services.signin_throttle import SignInThrottle
 from offramp.services.two_factor import TwoFactorService
 from offramp.store.audit import SERVER_CHAIN
-from offramp.store.repository import CredentialRow, UserRow
+from offramp.store.repository import CredentialRow, SecretOwner, UserRow
 from offramp.store.uow import UowFactory
 
 SESSION_LIFETIME = timedelta(hours=12)  # the web cookie's max-age (web/security.py)
@@ -69,6 +73,18 @@ def parse_lifetime(text: str, where: str = "expires_in") -> timedelta:
     return span
 
 
+def parse_idle_limit(text: str, where: str = "--idle-timeout") -> timedelta | None:
+    """``30m``, ``2h`` or ``1d`` as the idle limit of web sessions; ``0``: none."""
+    if text.strip() == "0":
+        return None
+    try:
+        return parse_lifetime(text, where)
+    except InputError:
+        raise InputError(
+            where, f"{text!r} is not a spell of time; write 30m, 2h or 1d, or 0 for no idle limit"
+        ) from None
+
+
 def _check_password(password: str, user: str, where: str) -> None:
     """InputError at ``where`` unless ``password`` may be ``user``'s new password."""
     problem = password_problem(password, user)
@@ -97,9 +113,17 @@ class AccountService:
     """Create users, sign them in, and resolve a session or token to an actor."""
 
     def __init__(
-        self, uow: UowFactory, policy: AccessPolicy, hasher: PasswordHasher, clock: Clock
+        self,
+        uow: UowFactory,
+        policy: AccessPolicy,
+        hasher: PasswordHasher,
+        clock: Clock,
+        *,
+        idle_limit: timedelta | None = IDLE_LIMIT,
     ) -> None:
         self.uow = uow
+        # a web session unused this long ends (ASVS 3.3.2; --idle-timeout); None: never
+        self.idle_limit = idle_limit or None
         self.policy = policy
         self.hasher = hasher
         self.clock = clock
@@ -209,7 +233,7 @@ class AccountService:
         if new == current:
             raise InputError("new_password", "the new password is the same as the current one")
         _check_password(new, actor.name, "new_password")
-        ended = self._replace_password(actor, row.id, row.name, new)
+        ended = self._replace_password(actor, row.id, row.name, new, client)
         log.info("password changed: user %r from %s (%d ended)", actor.name, client or "-", ended)
         return self._open_session(row.name, row.id), ended
 
@@ -225,9 +249,11 @@ class AccountService:
         log.info("password reset: user %r by %r (%d ended)", target.name, operator.name, ended)
         return ended
 
-    def _replace_password(self, actor: Actor, user_id: int, user: str, new: str) -> int:
+    def _replace_password(
+        self, actor: Actor, user_id: int, user: str, new: str, client: str = ""
+    ) -> int:
         """Store ``new``'s hash (a disabled account stays disabled), end every session and
-        token, audit it; how many sessions and tokens ended."""
+        token, audit it and tell the user; how many sessions and tokens ended."""
         hashed = self.throttle.hashing(lambda: self.hasher.hash(new))
         with self.uow(write=True) as uow:
             row = uow.repo.get_user(user_id)
@@ -235,8 +261,11 @@ class AccountService:
                 raise InputError("user", f"no user named {user!r}")
             uow.repo.set_password_hash(user_id, (DISABLED if is_disabled(row) else "") + hashed)
             ended = uow.repo.delete_credentials_of(user_id)
-            action = "password.change" if actor.id == user_id else "password.reset"
+            own = actor.id == user_id
+            action = "password.change" if own else "password.reset"
             uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
+            kind = NoticeKind.PASSWORD_CHANGED if own else NoticeKind.PASSWORD_RESET
+            record_notice(uow, user_id, kind, actor.name, client)
             uow.commit()
         return ended
 
@@ -268,10 +297,16 @@ class AccountService:
     def list_sessions(self, actor: Actor, current: str | None) -> list[SessionInfo]:
         """The actor's own web sessions (ids and times, never secrets), marking the one
         whose secret is ``current`` (the caller's browser, if it signed in with one)."""
+        now = self.clock.now()
         with self.uow() as uow:
             this = uow.repo.credential_id(_digest(current)) if current else None
             rows = uow.repo.list_credentials(actor.id, "session")
-        return [SessionInfo(r, r.id == this) for r in rows]
+        live = [r for r in rows if not self._idled(r.last_used_at or r.created_at, now)]
+        return [SessionInfo(r, r.id == this) for r in live]
+
+    def _idled(self, last_used: datetime, now: datetime) -> bool:
+        """Whether a session last used at ``last_used`` has ended of disuse by ``now``."""
+        return self.idle_limit is not None and now - last_used > self.idle_limit
 
     def end_other_sessions(
         self, actor: Actor, password: str, current: str | None, client: str = ""
@@ -286,6 +321,8 @@ class AccountService:
             keep = uow.repo.credential_id(_digest(current)) if current else None
             ended = uow.repo.delete_sessions_except(actor.id, keep)
             uow.audit(SERVER_CHAIN, actor.name, "session.end_others", {"ended": ended})
+            if ended:
+                record_notice(uow, actor.id, NoticeKind.SESSIONS_ENDED, actor.name, client)
             uow.commit()
         where = client or "-"
         log.info("signed out elsewhere: user %r from %s (%d ended)", actor.name, where, ended)
@@ -324,6 +361,7 @@ class AccountService:
             uow.repo.add_credential(target.id, "token", _digest(secret), expires, now)
             payload = {"user": target.name, "expires_at": expires.isoformat()}
             uow.audit(SERVER_CHAIN, actor.name, "token.create", payload)
+            record_notice(uow, target.id, NoticeKind.TOKEN_CREATED, actor.name)
             uow.commit()
         return secret, expires
 
@@ -370,13 +408,49 @@ class AccountService:
             ended = uow.repo.delete_credentials_of(row.id) if disabled else 0
             action = "user.disable" if disabled else "user.enable"
             uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
+            if not disabled:
+                record_notice(uow, row.id, NoticeKind.ACCOUNT_ENABLED, actor.name)
             uow.commit()
         return ended
 
-    def actor_for_secret(self, secret: str) -> Actor:
-        """The actor a session or token belongs to, or Unauthenticated."""
+    def actor_for_secret(self, secret: str, *, touch: bool = True) -> Actor:
+        """The actor a session or token belongs to, or Unauthenticated.
+
+        A web session unused for :attr:`idle_limit` is refused (:class:`SessionIdled`)
+        and deleted; else, with ``touch``, the use is recorded (at most once a minute).
+        The live event stream does not touch: a page left open is not a use. Tokens
+        are never idle; they keep their own expiry.
+        """
+        return self.actor_until(secret, touch=touch)[0]
+
+    def actor_until(self, secret: str, *, touch: bool = True) -> tuple[Actor, datetime | None]:
+        """:meth:`actor_for_secret`, and when the session ends unless used again (None
+        for a token, or without an idle limit)."""
+        now = self.clock.now()
         with self.uow() as uow:
-            row = uow.repo.get_user_by_secret(_digest(secret), self.clock.now())
-        if row is None or is_disabled(row):
+            owner = uow.repo.get_user_by_secret(_digest(secret), now)
+        if owner is None or is_disabled(owner.user):
             raise Unauthenticated("The session or token is not valid; sign in again.")
-        return Actor(row.id, row.name, row.is_admin)
+        user = owner.user
+        actor = Actor(user.id, user.name, user.is_admin)
+        if owner.credential.kind != "session":
+            return actor, None
+        last = self._unless_idle(owner, now)
+        if touch and now - last >= TOUCH_EVERY:
+            with self.uow(write=True) as uow:
+                uow.repo.touch_credential(owner.credential.id, now)
+                uow.commit()
+            last = now
+        return actor, None if self.idle_limit is None else last + self.idle_limit
+
+    def _unless_idle(self, owner: SecretOwner, now: datetime) -> datetime:
+        """When the session was last used; if that is longer than the idle limit ago,
+        the session is deleted and :class:`SessionIdled` raised."""
+        last = owner.idle_since
+        if self.idle_limit is None or not self._idled(last, now):
+            return last
+        with self.uow(write=True) as uow:
+            uow.repo.delete_credential_by_id(owner.credential.id, owner.user.id, "session")
+            uow.commit()
+        log.info("session ended: user %r, unused since %s", owner.user.name, last.isoformat())
+        raise SessionIdled(self.idle_limit)

@@ -123,15 +123,23 @@ class CaseService(UseCases):
     def export_case(
         self, actor: Actor | None, slug: str, fmt: Literal["yaml", "json"] = "yaml"
     ) -> CaseExport:
-        with self.uow() as uow:
+        """The case file as ``actor`` may read it. A copy of the whole case leaves the
+        desk, so each export is audited (``case.export``: who, the format, whether the
+        crisis desk was in it; OWASP ASVS 8.3.5), in the case's chain."""
+        with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_EXPORT)
             case = read_case(uow, scope.case)
-            if self.policy.can(scope, Action.CRISIS_READ, resource="crisis"):
+            crisis = self.policy.can(scope, Action.CRISIS_READ, resource="crisis")
+            if crisis:
                 case = with_live_desk(uow, scope.case.id, case)
             else:  # an export holds only what its reader may read
                 case = replace(case, crisis=None)
-        return CaseExport(slug, scope.case.version, dump_case(case, fmt))
+            text = dump_case(case, fmt)
+            exported = {"format": fmt, "crisis_desk": crisis}
+            uow.audit(slug, scope.actor.name, "case.export", exported)
+            uow.commit()
+        return CaseExport(slug, scope.case.version, text)
 
     def _crisis_in_replacement(self, uow: UnitOfWork, scope: Scope, case: Case) -> bool:
         """Whether the file changes the crisis desk, which then needs ``crisis.write``.
@@ -148,12 +156,16 @@ class CaseService(UseCases):
         return True
 
     def export_case_as_operator(self, slug: str, fmt: Literal["yaml", "json"] = "yaml") -> str:
-        """Export for the server operator's CLI (no membership: it reads the file anyway)."""
-        with self.uow() as uow:
+        """Export for the server operator's CLI (no membership: it reads the file anyway);
+        audited as ``case.export`` by ``system``, as a member's export is."""
+        with self.uow(write=True) as uow:
             row = uow.repo.get_case_row(slug)
             if row is None:
                 raise NotFound(NO_CASE)
-            return dump_case(with_live_desk(uow, row.id, read_case(uow, row)), fmt)
+            text = dump_case(with_live_desk(uow, row.id, read_case(uow, row)), fmt)
+            uow.audit(slug, "system", "case.export", {"format": fmt, "crisis_desk": True})
+            uow.commit()
+            return text
 
     def exists(self, slug: str) -> bool:
         """Whether a case is stored (for the operator's CLI)."""

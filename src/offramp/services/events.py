@@ -49,6 +49,9 @@ from offramp.store.audit import AuditEvent
 from offramp.store.repository import MembershipRow
 from offramp.store.uow import UowFactory
 
+#: audited, never pushed: a case file exported changes nothing any page shows
+NOT_PUSHED = frozenset({"case.export"})
+
 #: audit action -> (event type, the change it names, or "" when the type says it all)
 EVENT_TYPES: Mapping[str, tuple[str, str]] = {
     "case.create": ("case.changed", "created"),

@@ -139,11 +139,15 @@ class IntakeService:
         statement_id: str | None = None,
         source_id: str | None = None,
         source: NewSource | None = None,
+        proposed: Discard | None = None,
     ) -> str:
         """Record a proposal as an unconfirmed statement; its id. Positions are unchanged.
 
         Give the source as ``source_id`` (one of the case's) or as ``source`` (added to
-        the case first; an identical source already added is reused).
+        the case first; an identical source already added is reused). ``proposed`` is
+        the proposal as the desk made it: when the person changed whose position it is
+        or which issue it is on, the desk's version is recorded as discarded (reason:
+        what it was corrected to), so that retraining learns from the correction.
         """
         if (source_id is None) == (source is None):
             raise InputError("source", "give the source: one of the case's, or a new one")
@@ -177,9 +181,12 @@ class IntakeService:
         }
         data = {k: v for k, v in data.items() if v not in (None, "")}
         _check(case, new_source, data)  # before anything is written
+        correction = _correction(case, proposed, party, issue)
         if new_source is not None:
             self._add_source(actor, slug, new_source)
         row = self.cases.add_statement(actor, slug, data)
+        if correction is not None:
+            self.discard(actor, slug, correction)
         return row.statement.id
 
     def waiting(self, actor: Actor | None, slug: str) -> list[StatementRow]:
@@ -287,6 +294,32 @@ def _check(case: Case, source: dict[str, Any] | None, statement: dict[str, Any])
     if source is not None:
         known = known.with_source(new_source(source, known).id)
     new_statement(statement, known)
+
+
+def corrects(proposed: Discard | None, party: str | None, issue: str | None) -> bool:
+    """Whether a statement of ``party`` on ``issue`` corrects the desk's ``proposed``
+    (whose position it is, or which issue it is on; a changed stance is not a miss of
+    the reader's relevance, and is learned from the confirmed statement itself)."""
+    return (
+        proposed is not None
+        and proposed.party is not None
+        and ((proposed.party, proposed.issue) != (party, issue))
+    )
+
+
+def _correction(
+    case: Case, proposed: Discard | None, party: str | None, issue: str | None
+) -> Discard | None:
+    """The desk's proposal as a checked discard if the person changed its party or issue
+    (its reason says to what), else None; InputError if it names what the case has not."""
+    if not corrects(proposed, party, issue):
+        return None
+    assert proposed is not None
+    names = {p.id: p.name for p in case.parties}
+    titles = {i.id: i.title for i in case.issues}
+    who = names.get(party or "", "an assessment")
+    what = f"on {titles[issue]}" if issue in titles else "on no issue"
+    return _checked_discard(case, replace(proposed, reason=f"corrected to {who} {what}"))
 
 
 def _checked_discard(case: Case, d: Discard) -> Discard:

@@ -6,7 +6,8 @@ A user enrols (:meth:`TwoFactorService.enrol` hands out a new secret and its
 recovery codes once); from then on sign-in needs a code. The operator can enrol anyone
 at once from the CLI (:meth:`~TwoFactorService.enable_now`) or remove it
 (:meth:`~TwoFactorService.remove`). Codes are computed on the desk's clock. Each of
-enrol, confirm, disable and the use of a recovery code is an audit event.
+enrol, confirm, disable and the use of a recovery code is an audit event; turning it on
+or off is also a notice to the user (:mod:`offramp.services.account_notices`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import secrets
 from offramp.errors import Conflict, InputError, Unauthenticated
 from offramp.model.deadlines import Clock
 from offramp.services.access import Actor
+from offramp.services.account_notices import NoticeKind, record_notice
 from offramp.services.totp import key_of, matching_step, new_secret, otpauth_uri
 from offramp.store import two_factor as store
 from offramp.store.audit import SERVER_CHAIN
@@ -83,6 +85,7 @@ class TwoFactorService:
             codes = [new_recovery_code() for _ in range(RECOVERY_COUNT)]
             store.confirm(uow.conn, actor.id, now, [_recovery_digest(c) for c in codes])
             uow.audit(SERVER_CHAIN, actor.name, "2fa.confirm", {"user": actor.name})
+            record_notice(uow, actor.id, NoticeKind.TWO_FACTOR_ON, actor.name)
             uow.commit()
         return codes
 
@@ -99,6 +102,7 @@ class TwoFactorService:
             store.confirm(uow.conn, user.id, now, [_recovery_digest(c) for c in codes])
             for action in ("2fa.enrol", "2fa.confirm"):
                 uow.audit(SERVER_CHAIN, operator.name, action, {"user": user.name})
+            record_notice(uow, user.id, NoticeKind.TWO_FACTOR_ON, operator.name)
             uow.commit()
         return otpauth_uri(secret, user.name), codes
 
@@ -116,6 +120,7 @@ class TwoFactorService:
             if not store.remove(uow.conn, user.id):
                 raise Conflict(f"{user.name} does not have two-factor sign-in.")
             uow.audit(SERVER_CHAIN, operator.name, "2fa.disable", {"user": user.name})
+            record_notice(uow, user.id, NoticeKind.TWO_FACTOR_OFF, operator.name)
             uow.commit()
 
     def check(self, user: Actor, code: str) -> bool:

@@ -10,7 +10,6 @@ PostgreSQL URLs use psycopg 3.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,10 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from offramp.errors import InputError
+from offramp.store.writer_queue import WriterQueue
 
 WRITE_OPTION = "offramp_write"
-_WRITERS: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITERS: weakref.WeakKeyDictionary[Engine, WriterQueue] = weakref.WeakKeyDictionary()
 
 
 def normalise_url(url: str) -> str:
@@ -46,7 +46,7 @@ def make_engine(url: str, *, pool_size: int = 20) -> Engine:
             max_overflow=pool_size,
         )
         _configure_sqlite(engine)
-        _WRITERS[engine] = threading.RLock()
+        _WRITERS[engine] = WriterQueue()
         return engine
     return create_engine(full, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
 
@@ -68,13 +68,13 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def writer_lock(engine: Engine) -> threading.RLock | None:
+def writer_lock(engine: Engine) -> WriterQueue | None:
     """The in-process queue for SQLite writers (None for PostgreSQL).
 
     SQLite lets one writer in at a time; the others wait in its busy handler, which
     sleeps in growing steps (up to 100 ms) and wakes late. Queuing this process's
-    writers on a lock first hands the database over as soon as it is free; writers
-    in other processes still meet the busy timeout.
+    writers first, in the order they came (:class:`WriterQueue`), hands the database
+    over as soon as it is free; writers in other processes still meet the busy timeout.
     """
     return _WRITERS.get(engine)
 

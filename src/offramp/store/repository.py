@@ -53,10 +53,19 @@ T = TypeVar("T")
 # built once: every authenticated request runs it, and building a select costs more
 # than SQLite takes to answer it
 USER_BY_SECRET = (
-    select(t.users, t.credentials.c.expires_at)
+    select(
+        t.users,
+        t.credentials.c.id.label("credential_id"),
+        t.credentials.c.kind,
+        t.credentials.c.created_at.label("credential_created_at"),
+        t.credentials.c.expires_at,
+        t.credentials.c.last_used_at,
+    )
     .join(t.credentials, t.credentials.c.user_id == t.users.c.id)
     .where(t.credentials.c.secret_hash == bindparam("secret_hash"))
 )
+
+HASH_COLUMN = "users.password_hash"  # sealed since migration 0014 (a pepper, ASVS 2.4.5)
 
 _PARTIES_CACHE: dict[tuple[str, int, int], tuple[str, ...]] = {}
 
@@ -64,6 +73,11 @@ _PARTIES_CACHE: dict[tuple[str, int, int], tuple[str, ...]] = {}
 def utc(value: datetime) -> datetime:
     """Reattach UTC to a time SQLite returned without its zone."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _maybe_utc(value: datetime | None) -> datetime | None:
+    """:func:`utc` for a time that may be missing."""
+    return None if value is None else utc(value)
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,20 @@ class CredentialRow:
     kind: str
     created_at: datetime
     expires_at: datetime | None
+    last_used_at: datetime | None = None  # None: not used since it was opened
+
+
+@dataclass(frozen=True)
+class SecretOwner:
+    """The user a live session or token belongs to, and that credential's times."""
+
+    user: UserRow
+    credential: CredentialRow
+
+    @property
+    def idle_since(self) -> datetime:
+        """When the credential was last used (or opened, if not used since)."""
+        return self.credential.last_used_at or self.credential.created_at
 
 
 @dataclass(frozen=True)
@@ -164,7 +192,7 @@ class Repository:
         res = self.conn.execute(
             insert(t.users).values(
                 name=name,
-                password_hash=password_hash,
+                password_hash=seal(self.conn, password_hash, HASH_COLUMN),
                 is_admin=is_admin,
                 created_at=self.clock.now(),
             )
@@ -173,11 +201,11 @@ class Repository:
 
     def get_user_by_name(self, name: str) -> UserRow | None:
         row = self.conn.execute(select(t.users).where(t.users.c.name == name)).first()
-        return _user(row) if row else None
+        return _user(row, keyring_of(self.conn)) if row else None
 
     def get_user(self, user_id: int) -> UserRow | None:
         row = self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
-        return _user(row) if row else None
+        return _user(row, keyring_of(self.conn)) if row else None
 
     def add_credential(
         self,
@@ -197,11 +225,26 @@ class Repository:
             )
         )
 
-    def get_user_by_secret(self, secret_hash: str, at: datetime) -> UserRow | None:
+    def get_user_by_secret(self, secret_hash: str, at: datetime) -> SecretOwner | None:
+        """The owner of the session or token, unless it is unknown or expired at ``at``."""
         row = self.conn.execute(USER_BY_SECRET, {"secret_hash": secret_hash}).first()
         if row is None or (row.expires_at is not None and utc(row.expires_at) <= at):
             return None
-        return _user(row)
+        credential = CredentialRow(
+            row.credential_id,
+            row.id,
+            row.kind,
+            utc(row.credential_created_at),
+            _maybe_utc(row.expires_at),
+            _maybe_utc(row.last_used_at),
+        )
+        return SecretOwner(_user(row, keyring_of(self.conn)), credential)
+
+    def touch_credential(self, credential_id: int, at: datetime) -> None:
+        """Record that the session or token was used at ``at``."""
+        self.conn.execute(
+            update(t.credentials).where(t.credentials.c.id == credential_id).values(last_used_at=at)
+        )
 
     def delete_credential(self, secret_hash: str) -> None:
         self.conn.execute(delete(t.credentials).where(t.credentials.c.secret_hash == secret_hash))
@@ -218,7 +261,8 @@ class Repository:
                 r.user_id,
                 r.kind,
                 utc(r.created_at),
-                utc(r.expires_at) if r.expires_at is not None else None,
+                _maybe_utc(r.expires_at),
+                _maybe_utc(r.last_used_at),
             )
             for r in rows
         ]
@@ -254,8 +298,10 @@ class Repository:
         return int(res.rowcount)
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
+        """Store the hash sealed (the data key is its pepper; ``!`` stays inside)."""
+        sealed = seal(self.conn, password_hash, HASH_COLUMN)
         self.conn.execute(
-            update(t.users).where(t.users.c.id == user_id).values(password_hash=password_hash)
+            update(t.users).where(t.users.c.id == user_id).values(password_hash=sealed)
         )
 
     # -- cases --------------------------------------------------------------------------
@@ -872,8 +918,11 @@ def _pk(res: Any) -> int:
 # -- row mapping ---------------------------------------------------------------------------
 
 
-def _user(row: Row[Any]) -> UserRow:
-    return UserRow(row.id, row.name, row.password_hash, bool(row.is_admin))
+def _user(row: Row[Any], ring: Keyring) -> UserRow:
+    """A user row with its password hash opened (sealed at rest: ``SEALED_0014``)."""
+    return UserRow(
+        row.id, row.name, unseal(ring, row.password_hash, HASH_COLUMN), bool(row.is_admin)
+    )
 
 
 def _membership_query() -> Any:

@@ -8,8 +8,8 @@ keys that values in the database may be sealed under, so that a missing or wrong
 is refused at start (:func:`check_keyring`) instead of on some later page.
 
 :func:`reseal` re-encrypts sealed columns under the newest key (``offramp db
-rotate-key``: all of them), or from and to plain text (migrations ``0008`` and ``0009``:
-each its own columns).
+rotate-key``: all of them), or from and to plain text (migrations ``0008``, ``0009``, ``0012`` and
+``0014``: each its own columns).
 """
 
 from __future__ import annotations
@@ -112,7 +112,14 @@ SEALED_0012: tuple[SealedColumn, ...] = (
 in it, the mediator's note on a precedent linked to an option, and the reason given for
 discarding a proposal of the intake. A round answer not yet given stays NULL."""
 
-SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009 + SEALED_0012
+SEALED_0014: tuple[SealedColumn, ...] = (SealedColumn("users", "password_hash"),)
+"""What migration ``0014`` seals (frozen): each user's argon2 password hash, with the
+``!`` of a disabled account inside the sealed text. The data key kept outside the
+database is the hash's pepper, in the rotatable form of the OWASP Password Storage
+Cheat Sheet (encrypt the hash, rather than mix a secret into it): ``rotate-key``
+re-seals it without anyone's password."""
+
+SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009 + SEALED_0012 + SEALED_0014
 """Every sealed column: what the repositories seal and ``offramp db rotate-key``
 re-encrypts."""
 

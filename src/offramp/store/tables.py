@@ -66,6 +66,7 @@ credentials = Table(
     Column("secret_hash", String(64), nullable=False, unique=True),
     Column("created_at", Time, nullable=False),
     Column("expires_at", Time, nullable=True),
+    Column("last_used_at", Time, nullable=True),  # None: not used since it was opened
 )
 
 cases = Table(

@@ -12,7 +12,6 @@ cannot hold) :class:`offramp.errors.InputError`: the store's edge translation.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -29,6 +28,7 @@ from offramp.store.engine import WRITE_OPTION, writer_lock
 from offramp.store.precedent_repository import PrecedentRepository
 from offramp.store.repository import Repository
 from offramp.store.rounds_repository import RoundsRepository
+from offramp.store.writer_queue import WriterQueue
 
 
 class UnitOfWork:
@@ -44,7 +44,7 @@ class UnitOfWork:
     crisis: CrisisRepository
     rounds: RoundsRepository
     precedents: PrecedentRepository
-    _lock: threading.RLock | None = None
+    _lock: WriterQueue | None = None
 
     def __init__(
         self, engine: Engine, clock: Clock, records: CrisisRecords, *, write: bool = False

@@ -33,6 +33,7 @@ from offramp.web import (
     intake,
     ledger,
     needs,
+    notices,
     password,
     precedents,
     rounds,
@@ -48,6 +49,7 @@ PAGES = (
     signin,
     two_factor,
     password,
+    notices,
     cases,
     shuttle,
     ledger,
@@ -94,7 +96,7 @@ def install_not_found(app: FastAPI) -> None:
             answer = before(request, exc)
             return answer if isinstance(answer, Response) else await answer
         services: Services = request.app.state.services
-        request.state.viewer = viewer_of(services, request.cookies.get(security.SESSION_COOKIE))
+        request.state.viewer = viewer_of(services, security.session_secret(request))
         return guarded(request, error_page(request, NotFound(NO_PAGE)))
 
     app.add_exception_handler(StarletteHTTPException, handler)

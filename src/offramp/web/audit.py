@@ -46,6 +46,7 @@ class AuditView:
 
 ACTIONS = {
     "case.create": "created the case",
+    "case.export": "exported the case file",
     "case.import": "imported the case",
     "claim.acknowledge": "acknowledged a relayed claim",
     "claim.assure": "confirmed a claim",

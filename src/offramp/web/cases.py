@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
@@ -94,6 +95,30 @@ async def overview(request: Request, slug: str, services: ServicesDep) -> Respon
             "shareable": SHAREABLE,
             "at_index": _index_of(dates, ov.at),
         },
+    )
+
+
+CASE_FILE_TYPES = {"yaml": "application/yaml", "json": "application/json"}
+
+
+@router.get("/cases/{slug}/case-file")
+async def case_file(request: Request, slug: str, services: ServicesDep) -> Response:
+    """The case file (``?format=yaml``, the default, or ``json``) as the viewer may read
+    it, to download: ``case.export`` (the plain 404 page for everyone else), and audited
+    as an export (the service records it)."""
+    viewer, cv = open_case(request, services, slug)
+    if not cv.may(Action.CASE_EXPORT):  # a page one may not read is one that is not there
+        raise NotFound(NO_PAGE)
+    fmt = request.query_params.get("format", "yaml")
+    if fmt not in CASE_FILE_TYPES:
+        raise InputError("format", "choose yaml or json")
+    out = await run_in_threadpool(
+        services.cases.export_case, viewer, slug, "json" if fmt == "json" else "yaml"
+    )
+    return Response(
+        out.text,
+        media_type=CASE_FILE_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{slug}.{fmt}"'},
     )
 
 

@@ -30,7 +30,7 @@ from offramp.extract import ProposedStatement
 from offramp.model.access import Action
 from offramp.model.statements import Stance
 from offramp.services.access import Actor
-from offramp.services.intake import MAX_REASON, MAX_TEXT, Discard, NewSource
+from offramp.services.intake import MAX_REASON, MAX_TEXT, Discard, NewSource, corrects
 from offramp.web.intake_reader import router as reader_router
 from offramp.web.pages import (
     ServicesDep,
@@ -198,6 +198,11 @@ async def form(request: Request, slug: str, services: ServicesDep) -> Response:
             f"Statement {added} recorded, unconfirmed. No position has changed: "
             "a position changes only when someone confirms the statement."
         )
+        if request.query_params.get("corrected") == "1":
+            done += (
+                " You changed whose position it is or its issue, so the desk's proposal "
+                "is recorded as discarded: retraining the reader learns from the correction."
+            )
     elif STATEMENT_ID.match(confirmed):
         done = f"Statement {confirmed} confirmed; the position it states is now recorded."
     elif request.query_params.get("discarded") == "1":
@@ -214,13 +219,10 @@ DISCARD_FIELDS = (
 )
 
 
-@router.post("/cases/{slug}/intake/discards", response_class=HTMLResponse)
-async def discard(request: Request, slug: str, services: ServicesDep) -> Response:
-    """Record that a proposal was discarded, as the desk proposed it (the ``p_`` fields)."""
-    viewer = writer(request, services, slug)
-    data = await request.form()
+def _proposed(data: FormData) -> Discard:
+    """The proposal as the desk made it (the form's ``p_`` fields) and the person's reason."""
     f = {k: _field(data, k) for k in DISCARD_FIELDS}
-    proposal = Discard(
+    return Discard(
         party=f["p_party"] or None,
         issue=f["p_issue"] or None,
         stance=f["p_stance"],
@@ -232,6 +234,13 @@ async def discard(request: Request, slug: str, services: ServicesDep) -> Respons
         rule=f["rule"],
         reason=f["reason"],
     )
+
+
+@router.post("/cases/{slug}/intake/discards", response_class=HTMLResponse)
+async def discard(request: Request, slug: str, services: ServicesDep) -> Response:
+    """Record that a proposal was discarded, as the desk proposed it (the ``p_`` fields)."""
+    viewer = writer(request, services, slug)
+    proposal = _proposed(await request.form())
     try:
         await run_in_threadpool(services.intake.discard, viewer, slug, proposal)
     except InputError as exc:
@@ -286,6 +295,7 @@ async def accept(request: Request, slug: str, services: ServicesDep) -> Response
                 date=_day(f["source_date"], "source_date", required=False),
                 url=f["url"],
             )
+        proposed = _proposed(data) if _field(data, "p_stance") else None
         key = services.intake.accept(
             viewer,
             slug,
@@ -300,6 +310,7 @@ async def accept(request: Request, slug: str, services: ServicesDep) -> Response
             rule=f["rule"],
             source_id=f["source_id"] or None,
             source=source,
+            proposed=proposed,
         )
     except (InputError, Conflict) as exc:  # the reviewed proposal again, as it was sent
         values = {
@@ -310,7 +321,8 @@ async def accept(request: Request, slug: str, services: ServicesDep) -> Response
             "article_date": f["source_date"],
         }
         return intake_page(request, services, slug, values=values, proposals=again(f), error=exc)
-    return see_other(f"/cases/{slug}/intake?added={key}")
+    fixed = corrects(proposed, f["party"] or None, f["issue"] or None)
+    return see_other(f"/cases/{slug}/intake?added={key}" + ("&corrected=1" if fixed else ""))
 
 
 def again(f: dict[str, str]) -> list[ProposedStatement]:

@@ -29,12 +29,14 @@ from offramp.model import Case
 from offramp.model.access import Action, DeskRole
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
+from offramp.services.session_rules import SessionIdled
 from offramp.web import security
 
 log = logging.getLogger("offramp.web")
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 NO_PAGE = "No such page."
+LIVE_HEADER = "x-offramp-live"  # live.js sends it when it fetches a page again itself
 
 DONE = {
     "posted": "Message posted.",
@@ -51,6 +53,7 @@ DONE = {
     "withdrawn": "Package withdrawn; the parties can no longer answer it.",
     "recorded": "Concession recorded in the ledger.",
     "signed-out": "You are signed out.",
+    "session-ended": "Your session ended after a spell without use; sign in again.",
     "two-factor-off": "Two-factor sign-in is off: your password alone signs you in.",
     "password-changed": "Password changed: you are signed out everywhere else.",
     "signed-out-elsewhere": "Signed out everywhere else: this browser is your only session.",
@@ -87,14 +90,16 @@ class WebRoute(APIRoute):
                     if not security.csrf_ok(request, token if isinstance(token, str) else None):
                         raise Forbidden("submit_form", CSRF_MESSAGE)
                 response = await inner(request)
-            except Unauthenticated:
+            except Unauthenticated as exc:
                 if request.method == "GET":
                     target = quote(
                         request.url.path + (f"?{request.url.query}" if request.url.query else "")
                     )
-                    response = RedirectResponse(f"/sign-in?next={target}", status_code=303)
+                    ended = "&done=session-ended" if isinstance(exc, SessionIdled) else ""
+                    response = RedirectResponse(f"/sign-in?next={target}{ended}", status_code=303)
                 else:  # a form sent without a live session: sign in, then fill it again
-                    response = RedirectResponse("/sign-in", status_code=303)
+                    ended = "?done=session-ended" if isinstance(exc, SessionIdled) else ""
+                    response = RedirectResponse(f"/sign-in{ended}", status_code=303)
             except OfframpError as exc:
                 response = error_page(request, exc)
             except Exception:
@@ -198,10 +203,13 @@ def viewer_of(services: Services, token: str | None) -> Actor | None:
 
 def signed_in(request: Request, services: Services) -> Actor:
     """The signed-in user of ``request``, kept on ``request.state.viewer``; a 303 to the
-    sign-in page when there is none."""
-    viewer = viewer_of(services, request.cookies.get(security.SESSION_COOKIE))
-    if viewer is None:
+    sign-in page when there is none (saying so when the session idled out)."""
+    token = security.session_secret(request)
+    if not token:
         raise Unauthenticated("Sign in to use the desk.")
+    # live.js fetching a page again on an event is not a use (ASVS 3.3.2): the page
+    # was left open, nobody asked for it
+    viewer = services.accounts.actor_for_secret(token, touch=LIVE_HEADER not in request.headers)
     request.state.viewer = viewer
     return viewer
 

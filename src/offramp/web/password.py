@@ -1,7 +1,8 @@
 """Changing one's password on the web desk (OWASP ASVS 2.1.5, 2.1.6, 3.3.3).
 
     GET  /account/password    the form: current password, new password, the new one
-                              again; and the account's web sessions, this one marked
+                              again; and the account's web sessions (when each was
+                              opened, last used and ends), this one marked
     POST /account/password    change it; every session and token of the account ends, and
                               this browser gets a new session
     POST /account/sessions/end-others
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import InputError
+from offramp.services.session_rules import spell
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, render, see_other, signed_in
 
@@ -29,9 +31,11 @@ def page(
     request: Request, services: ServicesDep, ctx: dict[str, object], *, status: int = 200
 ) -> HTMLResponse:
     viewer = signed_in(request, services)
-    current = request.cookies.get(security.SESSION_COOKIE)
+    current = security.session_secret(request)
     sessions = services.accounts.list_sessions(viewer, current)
-    ctx = {"active": "password", "sessions": sessions, **ctx}
+    limit = services.accounts.idle_limit
+    idle = spell(limit) if limit is not None else None  # "30 minutes"
+    ctx = {"active": "password", "sessions": sessions, "idle": idle, **ctx}
     return render(request, "password.html", ctx, status=status)
 
 
@@ -46,7 +50,7 @@ async def end_others(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     form = await request.form()
     client = request.client.host if request.client else ""
-    current = request.cookies.get(security.SESSION_COOKIE)
+    current = security.session_secret(request)
     try:
         services.accounts.end_other_sessions(
             viewer, str(form.get("password") or ""), current, client

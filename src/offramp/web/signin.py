@@ -7,6 +7,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import Throttled, Unauthenticated
+from offramp.services.session_rules import SessionIdled
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, render, see_other
 
@@ -20,12 +21,12 @@ def landing(target: str | None) -> str:
 
 
 @router.get("/sign-in", response_class=HTMLResponse)
-async def sign_in_form(request: Request) -> Response:
-    return render(
-        request,
-        "sign_in.html",
-        {"next": landing(request.query_params.get("next")), "name": ""},
-    )
+async def sign_in_form(request: Request, services: ServicesDep) -> Response:
+    ctx: dict[str, object] = {"next": landing(request.query_params.get("next")), "name": ""}
+    limit = services.accounts.idle_limit
+    if request.query_params.get("done") == "session-ended" and limit is not None:
+        ctx["done"] = SessionIdled(limit).message  # how long, in words
+    return render(request, "sign_in.html", ctx)
 
 
 @router.post("/sign-in", response_class=HTMLResponse)
@@ -56,7 +57,7 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
 
 @router.post("/sign-out", response_class=HTMLResponse)
 async def sign_out(request: Request, services: ServicesDep) -> Response:
-    token = request.cookies.get(security.SESSION_COOKIE)
+    token = security.session_secret(request)
     if token:
         services.accounts.sign_out(token)
     response = see_other("/sign-in?done=signed-out")

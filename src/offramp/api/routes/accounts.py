@@ -12,7 +12,7 @@ from offramp.api.access_schemas import (
     TokenInfoOut,
     UserStateOut,
 )
-from offramp.api.deps import SESSION_COOKIE, CurrentActor, ServicesDep
+from offramp.api.deps import CurrentActor, ServicesDep, session_secret
 from offramp.api.password_schemas import (
     PasswordChangedOut,
     PasswordChangeIn,
@@ -25,6 +25,7 @@ from offramp.api.routes import PROBLEMS
 from offramp.api.schemas import ActorOut, LoginIn, Short, UserIn
 from offramp.api.two_factor_schemas import TwoFactorCodeIn, TwoFactorEnrolOut, TwoFactorOnOut
 from offramp.services.accounts import SESSION_LIFETIME, parse_lifetime
+from offramp.services.session_rules import session_cookie
 
 router = APIRouter(responses=PROBLEMS)
 UserQuery = Annotated[str | None, Query(min_length=1, max_length=200, description="A user name.")]
@@ -50,13 +51,16 @@ def open_session(
 
 
 def _set_session(request: Request, response: Response, secret: str) -> None:
+    """The session cookie: ``__Host-`` over https (so Secure, Path=/, no Domain)."""
+    https = request.url.scheme == "https"
     response.set_cookie(
-        SESSION_COOKIE,
+        session_cookie(https),
         secret,
         max_age=int(SESSION_LIFETIME.total_seconds()),
+        path="/",
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=https,
     )
 
 
@@ -65,10 +69,13 @@ def close_session(
     request: Request, actor: CurrentActor, services: ServicesDep, response: Response
 ) -> None:
     """Sign out: the session cookie's session ends on the server (a token is unchanged)."""
-    secret = request.cookies.get(SESSION_COOKIE)
+    secret = session_secret(request)
     if secret:
         services.accounts.sign_out(secret)
-    response.delete_cookie(SESSION_COOKIE)
+    https = request.url.scheme == "https"
+    response.delete_cookie(
+        session_cookie(https), path="/", httponly=True, samesite="strict", secure=https
+    )
 
 
 @router.get("/me", name="me", response_model=ActorOut, tags=["accounts"])
@@ -183,7 +190,7 @@ def enable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> User
 
 def _current_session(request: Request) -> str | None:
     """The session secret this request came with (none for a bearer token)."""
-    return None if request.headers.get("authorization") else request.cookies.get(SESSION_COOKIE)
+    return None if request.headers.get("authorization") else session_secret(request)
 
 
 @router.get("/sessions", name="session_list", response_model=list[SessionOut], tags=["accounts"])
@@ -194,6 +201,7 @@ def list_sessions(actor: CurrentActor, services: ServicesDep, request: Request) 
             id=s.session.id,
             created_at=s.session.created_at,
             expires_at=s.session.expires_at,
+            last_used_at=s.session.last_used_at or s.session.created_at,
             current=s.current,
         )
         for s in services.accounts.list_sessions(actor, _current_session(request))

@@ -14,6 +14,12 @@ stream woken by a change takes what is decided from memory on the event loop
 (:meth:`~offramp.services.events.Stream.ready`) and sends its whole batch as one chunk;
 only what is not decided yet (a resume, a scope to read again) goes to a thread. One
 :class:`_Waker` per event loop turns a chain's growth into one call into the loop.
+
+Watching is not using (OWASP ASVS 3.3.2): the stream authenticates without counting as
+a use of the web session (``deps.get_watcher``), so a page left open still idles out.
+A stream signed by a session ends once that session would idle out (checked at every
+wake, at least each :data:`HEARTBEAT`); the reconnect then gets 401 unless the session
+was used meanwhile.
 """
 
 from __future__ import annotations
@@ -22,13 +28,14 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from contextlib import suppress
+from datetime import datetime
 from typing import Annotated, ClassVar
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from offramp.api.deps import MaybeActor, ServicesDep
+from offramp.api.deps import MaybeWatcher, ServicesDep, session_ends
 from offramp.api.routes import PROBLEMS, CaseSlug
 from offramp.errors import OfframpError
 from offramp.services.events import EventService, Stream
@@ -110,7 +117,12 @@ class _Waker:
 
 
 async def _events(
-    stream: Stream, services: ServicesDep, ready: str | None, wait: float, live: bool
+    stream: Stream,
+    services: ServicesDep,
+    ready: str | None,
+    wait: float,
+    live: bool,
+    ends: datetime | None = None,
 ) -> AsyncIterator[bytes]:
     loop = asyncio.get_running_loop()
     wake = asyncio.Event()
@@ -138,7 +150,7 @@ async def _events(
             if len(batch) == BATCH:
                 continue
             now = loop.time()
-            if not live or now >= end:
+            if not live or now >= end or (ends is not None and services.clock.now() > ends):
                 return
             while beat <= now:  # the schedule does not move with events, seen or hidden
                 yield b": keep-alive\n\n"
@@ -182,7 +194,7 @@ async def _events(
 def case_events(
     request: Request,
     case: CaseSlug,
-    actor: MaybeActor,
+    actor: MaybeWatcher,
     services: ServicesDep,
     last_event_id: Annotated[
         str | None,
@@ -203,7 +215,7 @@ def case_events(
     ready = services.events.cursor(case, stream.seq) if cursor is None else None
     live = MEDIA in request.headers.get("accept", "")
     return StreamingResponse(
-        _events(stream, services, ready, wait, live),
+        _events(stream, services, ready, wait, live, session_ends(request)),
         media_type=MEDIA,
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )

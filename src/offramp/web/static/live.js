@@ -20,6 +20,10 @@
 //   page's [data-live-announce] (role=status, aria-live=polite) when a swap changes it.
 // Notifications. On "What needs me", a button asks leave to notify; after that, each new
 //   item that needs the user is announced once (Notification API).
+// Ended sessions. Watching is not using: the stream and the fetches of this script (sent
+//   with X-Offramp-Live) do not keep the session alive, so a page left open idles out.
+//   When a stream is refused (EventSource closed; a poll answers 401) or a fetch lands on
+//   the sign-in page, a banner says so, with a sign-in link back to this page.
 (() => {
   "use strict";
   const body = document.body;
@@ -274,9 +278,12 @@
     running = false;
   }
   async function refresh() {
-    const res = await fetch(location.href, { credentials: "same-origin", cache: "no-store" });
+    const res = await fetch(location.href, {
+      credentials: "same-origin", cache: "no-store", headers: { "X-Offramp-Live": "1" },
+    });
     if (res.redirected && new URL(res.url).pathname !== location.pathname) {
-      stopped = true; // signed out meanwhile: leave the page as it is
+      stopped = true; // signed out meanwhile: leave the page as it is, and say so
+      if (new URL(res.url).pathname === "/sign-in") sessionEnded();
       return;
     }
     if (!res.ok) return;
@@ -417,10 +424,44 @@
     notifyNew(false);
   }
 
+  // -- the session ended: a banner instead of a page going silently stale ----------------
+  let ended = false;
+  function sessionEnded() {
+    if (ended) return;
+    ended = true;
+    stopped = true;
+    body.dataset.liveState = "ended";
+    const banner = document.createElement("div");
+    banner.className = "flash error session-ended";
+    banner.setAttribute("role", "alert");
+    banner.dataset.sessionEnded = "";
+    const p = document.createElement("p");
+    p.append("Your session has ended; sign in again to see new events. ");
+    const link = document.createElement("a");
+    const back = encodeURIComponent(location.pathname + location.search);
+    link.href = `/sign-in?next=${back}&done=session-ended`;
+    link.textContent = "Sign in";
+    p.append(link);
+    banner.append(p);
+    const main = document.querySelector("main") || body;
+    main.prepend(banner);
+  }
+  // EventSource does not tell why it gave up: ask once, without counting as a use
+  async function checkRefused(slug) {
+    try {
+      const res = await fetch(`/api/cases/${encodeURIComponent(slug)}/events?wait=0`,
+        { credentials: "same-origin", cache: "no-store" });
+      if (res.status === 401) sessionEnded();
+    } catch (_) { /* the desk is unreachable: the stream retries on its own */ }
+  }
+
   // -- streams ---------------------------------------------------------------------------
   function open(slug, onEvent) {
     if (!window.EventSource) return null;
     const es = new EventSource(`/api/cases/${encodeURIComponent(slug)}/events`);
+    es.addEventListener("error", () => {
+      if (es.readyState === EventSource.CLOSED && !ended) checkRefused(slug);
+    });
     es.addEventListener("ready", (e) => {
       body.dataset.liveState = "connected"; // the page is live (tests wait for this)
       onEvent("ready", e);
