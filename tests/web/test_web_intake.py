@@ -13,6 +13,7 @@ from sqlalchemy import text
 from offramp.demo import CASE
 from offramp.services.intake import MAX_TEXT
 from support.web import DemoWeb, demo_desk, demo_sessions, desk_app
+from support.web_client import visible_text
 
 PASSWORD = "intake-password"
 CSRF = "intake-csrf-token"
@@ -102,7 +103,11 @@ def test_add_as_statement_stores_one_unconfirmed_statement(web: Web) -> None:
     assert row.statement.quote == "compromise"
     assert row.statement.source == "the-washington-post-2022-03-11"
     done = web.http.get(got.headers["location"])
-    assert "recorded, unconfirmed" in done.text
+    assert "Ukraine's statement on Donetsk and Luhansk of 11 Mar 2022 recorded, unconfirmed" in (
+        visible_text(done.text)
+    )
+    flash = done.text.split('data-flash="ok"', 1)[1].split("</p>", 1)[0]
+    assert "ua-donbas-2022-03-11" not in flash  # named, not by its id
 
 
 @pytest.mark.parametrize("persona", ["delegate_ua", "observer"])
@@ -183,7 +188,8 @@ def test_the_mediator_confirms_what_the_analyst_added_and_the_position_follows(w
     [event] = web.desk.audit.events(web.desk.accounts.get_actor("mediator"), CASE, after=seq - 1)
     assert event.action == "statement.confirm" and event.payload["statement"] == KEY
     done = web.http.get(got.headers["location"])
-    assert f"Statement {KEY} confirmed" in done.text
+    said = visible_text(done.text)
+    assert "Ukraine's statement on Donetsk and Luhansk of 11 Mar 2022 confirmed" in said
     assert f'data-statement="{KEY}"' not in done.text  # no longer waiting
 
     again_before = web.state()

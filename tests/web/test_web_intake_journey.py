@@ -39,6 +39,8 @@ def test_analyst_adds_a_proposal_and_the_mediator_confirms_it(
     page = sign_in("mediator")
     page.goto(f"{server}/cases/{CASE}/intake")
     page.locator(f"[data-statement='{key}']").get_by_role("button", name="Confirm").click()
-    expect(page.locator("[data-flash='ok']")).to_contain_text(f"Statement {key} confirmed")
+    expect(page.locator("[data-flash='ok']")).to_contain_text(
+        "Ukraine's statement on Crimea of 20 Mar 2022 confirmed"
+    )
     expect(page.locator("[data-note='none-waiting']")).to_be_visible()
     shot(page, "intake-confirmed")

@@ -12,9 +12,13 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from offramp.bootstrap import Services
 from offramp.errors import Forbidden, Unauthenticated
 from offramp.services.access import Actor
-from offramp.services.session_rules import session_cookie
+from offramp.services.session_rules import PasswordRenewal, session_cookie
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: what a session signed in with a password the rules no longer allow may do (ASVS 2.1.7)
+RENEWAL_ROUTES = frozenset(
+    {("GET", "/api/me"), ("POST", "/api/me/password"), ("DELETE", "/api/session")}
+)
 _bearer = HTTPBearer(auto_error=False, description="A token from `offramp token create`.")
 
 
@@ -100,6 +104,8 @@ def _caller(
     if not secret:
         return None
     actor, request.state.session_ends = services.accounts.actor_until(secret, touch=touch)
+    if actor.must_renew and (request.method, request.url.path) not in RENEWAL_ROUTES:
+        raise PasswordRenewal()
     if not bearer and request.method not in SAFE_METHODS and cross_site(request):
         raise Forbidden(
             "csrf",

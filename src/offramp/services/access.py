@@ -46,11 +46,13 @@ class Target(TypedDict, total=False):
 
 @dataclass(frozen=True)
 class Actor:
-    """A signed-in account."""
+    """A signed-in account; ``must_renew``: signed in with a password the desk's rules
+    no longer allow, so it may only change it (ASVS 2.1.7)."""
 
     id: int
     name: str
     is_admin: bool = False
+    must_renew: bool = False
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import hashlib
 import logging
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -38,7 +38,14 @@ from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.account_notices import NoticeKind, record_notice
 from offramp.services.password_policy import password_problem
-from offramp.services.session_rules import IDLE_LIMIT, TOUCH_EVERY, SessionIdled
+from offramp.services.session_rules import (
+    IDLE_LIMIT,
+    RENEWAL,
+    RENEWAL_LIFETIME,
+    SESSION_KINDS,
+    TOUCH_EVERY,
+    SessionIdled,
+)
 from offramp.services.signin_throttle import SignInThrottle
 from offramp.services.two_factor import TwoFactorService
 from offramp.store.audit import SERVER_CHAIN
@@ -181,6 +188,10 @@ class AccountService:
                 "sign-in refused: user %r from %s: %s", _shown(name), client or "-", exc.message
             )
             raise
+        if password_problem(password, actor.name) is not None:  # set before the rules grew
+            secret = self._open_session(actor.name, row_id, renewal=True)
+            log.info("sign-in to renew the password: user %r from %s", actor.name, client or "-")
+            return replace(actor, must_renew=True), secret
         secret = self._open_session(actor.name, row_id)
         log.info("sign-in: user %r from %s", actor.name, client or "-")
         return actor, secret
@@ -207,14 +218,19 @@ class AccountService:
         self.throttle.succeeded(name)
         return actor, row.id
 
-    def _open_session(self, name: str, user_id: int) -> str:
-        """A new session of the user: its secret, handed out once (only its hash is kept)."""
+    def _open_session(self, name: str, user_id: int, *, renewal: bool = False) -> str:
+        """A new session of the user: its secret, handed out once (only its hash is kept).
+        A ``renewal`` session lives :data:`RENEWAL_LIFETIME` and may only change the
+        password (:mod:`offramp.services.session_rules`)."""
         secret = secrets.token_urlsafe(32)
         now = self.clock.now()
-        expires = now + SESSION_LIFETIME
+        kind, expires = (
+            (RENEWAL, now + RENEWAL_LIFETIME) if renewal else ("session", now + SESSION_LIFETIME)
+        )
         with self.uow(write=True) as uow:
-            uow.repo.add_credential(user_id, "session", _digest(secret), expires, now)
-            uow.audit(SERVER_CHAIN, name, "session.open", {"user": name})
+            uow.repo.add_credential(user_id, kind, _digest(secret), expires, now)
+            payload = {"user": name, **({"must_change_password": True} if renewal else {})}
+            uow.audit(SERVER_CHAIN, name, "session.open", payload)
             uow.commit()
         return secret
 
@@ -432,8 +448,9 @@ class AccountService:
         if owner is None or is_disabled(owner.user):
             raise Unauthenticated("The session or token is not valid; sign in again.")
         user = owner.user
-        actor = Actor(user.id, user.name, user.is_admin)
-        if owner.credential.kind != "session":
+        renewal = owner.credential.kind == RENEWAL
+        actor = Actor(user.id, user.name, user.is_admin, must_renew=renewal)
+        if owner.credential.kind not in SESSION_KINDS:
             return actor, None
         last = self._unless_idle(owner, now)
         if touch and now - last >= TOUCH_EVERY:
@@ -450,7 +467,9 @@ class AccountService:
         if self.idle_limit is None or not self._idled(last, now):
             return last
         with self.uow(write=True) as uow:
-            uow.repo.delete_credential_by_id(owner.credential.id, owner.user.id, "session")
+            uow.repo.delete_credential_by_id(
+                owner.credential.id, owner.user.id, owner.credential.kind
+            )
             uow.commit()
         log.info("session ended: user %r, unused since %s", owner.user.name, last.isoformat())
         raise SessionIdled(self.idle_limit)

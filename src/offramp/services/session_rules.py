@@ -7,6 +7,11 @@ Cookie names (OWASP ASVS 4.0.3, 3.4.4). Over https the session and CSRF cookies 
 cookie set by a sibling is ignored; the loopback demo over http keeps the plain names.
 Both the API and the web desk take the names from here (they may not import each other).
 
+Renewal (ASVS 2.1.7). A password set before the desk's rules grew (12 characters, not a
+common one) still signs in, but into a *renewal* session: it lasts :data:`RENEWAL_LIFETIME`
+and may only change the password, or sign out; every other request is refused with
+:class:`PasswordRenewal`, and the web desk sends the browser to the password page.
+
 Idle limit (ASVS 3.3.2). A web session that has not been used for :data:`IDLE_LIMIT`
 ends; API tokens are not sessions and keep their own expiry. A use is recorded at most
 once per :data:`TOUCH_EVERY` per session, so a burst of requests is not a burst of
@@ -17,12 +22,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from offramp.errors import Unauthenticated
+from offramp.errors import Forbidden, Unauthenticated
 
 HOST_PREFIX = "__Host-"
 SESSION_COOKIE = "offramp_session"
 CSRF_COOKIE = "offramp_csrf"
 IDLE_LIMIT = timedelta(minutes=30)
+RENEWAL = "renewal"  # the credential kind of a session that may only change its password
+SESSION_KINDS = frozenset({"session", RENEWAL})
+RENEWAL_LIFETIME = timedelta(minutes=15)
+RENEWAL_MESSAGE = (
+    "Your password no longer meets the desk's rules (at least 12 characters, not a "
+    "common password, not built on your user name). Choose a new one to go on; "
+    "until then you may only change it or sign out."
+)
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -66,3 +79,10 @@ class SessionIdled(Unauthenticated):
 
     def __init__(self, limit: timedelta) -> None:
         super().__init__(f"Your session ended after {spell(limit)} without use; sign in again.")
+
+
+class PasswordRenewal(Forbidden):
+    """A request of a renewal session other than changing the password or signing out."""
+
+    def __init__(self) -> None:
+        super().__init__("change_password", RENEWAL_MESSAGE)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, desc, insert, select, update
+from sqlalchemy import Connection, Row, delete, desc, insert, select, update
 
 from offramp.store.cipher import Keyring
 from offramp.store.intake_tables import intake_discards as discards
@@ -19,6 +19,9 @@ from offramp.store.intake_tables import intake_readers as readers
 from offramp.store.sealed import keyring_of, seal, unseal
 
 REASON = "intake_discards.reason"  # sealed: what a person wrote about a proposal
+#: trained readers kept per case (the newest, and any adopted): each is a few hundred KB,
+#: and retraining is a button, so the desk bounds what it stores (OWASP ASVS 12.1.3)
+KEEP_READERS = 10
 
 
 def _utc(value: datetime) -> datetime:
@@ -104,6 +107,8 @@ class IntakeRepository:
     def add_reader(
         self, case_id: int, reader: dict[str, Any], report: dict[str, Any], by: str, at: datetime
     ) -> int:
+        """Store a trained reader; its id. The case keeps the newest :data:`KEEP_READERS`
+        and any adopted one; older ones go."""
         text = json.dumps(reader, separators=(",", ":"), sort_keys=True)
         res = self.conn.execute(
             insert(readers).values(
@@ -116,6 +121,15 @@ class IntakeRepository:
         )
         key = res.inserted_primary_key
         assert key is not None
+        newest = select(readers.c.id).where(readers.c.case_id == case_id)
+        kept = newest.order_by(desc(readers.c.id)).limit(KEEP_READERS).subquery()
+        self.conn.execute(
+            delete(readers).where(
+                readers.c.case_id == case_id,
+                readers.c.adopted_at.is_(None),
+                readers.c.id.not_in(select(kept.c.id)),
+            )
+        )
         return int(key[0])
 
     def list_readers(self, case_id: int) -> list[ReaderRow]:

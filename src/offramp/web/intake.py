@@ -41,6 +41,7 @@ from offramp.web.pages import (
     require,
     see_other,
 )
+from offramp.web.words import issue_title, party_name
 
 STATEMENT_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
 DISCARDS_SHOWN = 50
@@ -188,6 +189,20 @@ def intake_page(
     return render(request, "intake.html", ctx, status=error.status if error else 200)
 
 
+def _named(services: Services, request: Request, slug: str, key: str) -> str:
+    """A statement as the page names it: "Russia's statement on Crimea of 20 Mar 2022"
+    (the case's names, not the statement's id), or "The statement" when it is gone."""
+    viewer, cv = open_case(request, services, slug)
+    rows = services.cases.list_statements(viewer, slug)
+    found = next((r.statement for r in rows if r.statement.id == key), None)
+    if found is None:
+        return "The statement"
+    case = cv.case
+    whose = f"{party_name(case, found.party)}'s statement" if found.party else "The assessment"
+    on = f" on {issue_title(case, found.issue)}" if found.issue else ""
+    return f"{whose}{on} of {found.date:%d %b %Y}"
+
+
 @router.get("/cases/{slug}/intake", response_class=HTMLResponse)
 async def form(request: Request, slug: str, services: ServicesDep) -> Response:
     added = request.query_params.get("added", "")
@@ -195,8 +210,8 @@ async def form(request: Request, slug: str, services: ServicesDep) -> Response:
     confirmed = request.query_params.get("confirmed", "")
     if STATEMENT_ID.match(added):
         done = (
-            f"Statement {added} recorded, unconfirmed. No position has changed: "
-            "a position changes only when someone confirms the statement."
+            f"{_named(services, request, slug, added)} recorded, unconfirmed. No position "
+            "has changed: a position changes only when someone confirms the statement."
         )
         if request.query_params.get("corrected") == "1":
             done += (
@@ -204,7 +219,8 @@ async def form(request: Request, slug: str, services: ServicesDep) -> Response:
                 "is recorded as discarded: retraining the reader learns from the correction."
             )
     elif STATEMENT_ID.match(confirmed):
-        done = f"Statement {confirmed} confirmed; the position it states is now recorded."
+        named = _named(services, request, slug, confirmed)
+        done = f"{named} confirmed; the position it states is now recorded."
     elif request.query_params.get("discarded") == "1":
         done = (
             "Proposal discarded and recorded as discarded; retraining the reader learns "

@@ -29,7 +29,7 @@ from offramp.model import Case
 from offramp.model.access import Action, DeskRole
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
-from offramp.services.session_rules import SessionIdled
+from offramp.services.session_rules import PasswordRenewal, SessionIdled
 from offramp.web import security
 
 log = logging.getLogger("offramp.web")
@@ -100,6 +100,8 @@ class WebRoute(APIRoute):
                 else:  # a form sent without a live session: sign in, then fill it again
                     ended = "?done=session-ended" if isinstance(exc, SessionIdled) else ""
                     response = RedirectResponse(f"/sign-in{ended}", status_code=303)
+            except PasswordRenewal:  # only the password page until it is changed
+                response = RedirectResponse("/account/password", status_code=303)
             except OfframpError as exc:
                 response = error_page(request, exc)
             except Exception:
@@ -211,7 +213,13 @@ def signed_in(request: Request, services: Services) -> Actor:
     # was left open, nobody asked for it
     viewer = services.accounts.actor_for_secret(token, touch=LIVE_HEADER not in request.headers)
     request.state.viewer = viewer
+    if viewer.must_renew and request.url.path not in RENEWAL_PAGES:
+        raise PasswordRenewal()
     return viewer
+
+
+#: the pages a session signed in to renew its password may open (ASVS 2.1.7)
+RENEWAL_PAGES = frozenset({"/account/password", "/sign-out"})
 
 
 @dataclass(frozen=True)

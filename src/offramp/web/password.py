@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import InputError
-from offramp.services.session_rules import spell
+from offramp.services.session_rules import RENEWAL_MESSAGE, spell
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, render, see_other, signed_in
 
@@ -35,7 +35,13 @@ def page(
     sessions = services.accounts.list_sessions(viewer, current)
     limit = services.accounts.idle_limit
     idle = spell(limit) if limit is not None else None  # "30 minutes"
-    ctx = {"active": "password", "sessions": sessions, "idle": idle, **ctx}
+    ctx = {
+        "active": "password",
+        "sessions": sessions,
+        "idle": idle,
+        "renewal_message": RENEWAL_MESSAGE,
+        **ctx,
+    }
     return render(request, "password.html", ctx, status=status)
 
 

@@ -50,3 +50,25 @@ stackTables(document);
 document.addEventListener("offramp:live-swap", (event) => stackTables(event.detail.region));
 
 // Intake review's Discard: see intake.js.
+
+// Every password field gets a Show / Hide button (OWASP ASVS 2.1.12): the typed
+// password can be read back before it is sent. Without script the field stays masked.
+document.querySelectorAll("input[type=password]").forEach((field) => {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "secondary reveal";
+  button.textContent = "Show password";
+  button.setAttribute("aria-controls", field.id);
+  button.setAttribute("aria-pressed", "false");
+  button.addEventListener("click", () => {
+    const shown = field.type === "password";
+    field.type = shown ? "text" : "password";
+    button.textContent = shown ? "Hide password" : "Show password";
+    button.setAttribute("aria-pressed", String(shown));
+    field.focus();
+  });
+  field.form?.addEventListener("submit", () => {
+    field.type = "password";
+  });
+  field.insertAdjacentElement("afterend", button);
+});
