@@ -65,9 +65,10 @@ def test_the_others_get_no_file_and_no_link(web: DemoWeb, who: str) -> None:
     assert len(exports(web)) == before
 
 
-def test_the_overview_links_the_file_and_says_downloads_are_recorded(web: DemoWeb) -> None:
-    page = web.as_("analyst").http.get(f"/cases/{CASE}").text
-    assert f'href="{FILE}?format=json"' in page
+@pytest.mark.parametrize("where", ["", "/author"])
+def test_the_overview_and_the_author_page_link_the_file(web: DemoWeb, where: str) -> None:
+    page = web.as_("analyst").http.get(f"/cases/{CASE}{where}").text
+    assert f'href="{FILE}?format=json"' in page and f'href="{FILE}"' in page
     assert "Each download is recorded in the case's audit log." in visible_text(page)
 
 
