@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from api.asvs_support import CSRF, AsvsDesk, asvs_desk
-from offramp.services.account_notices import NoticeKind, NoticeService, record_notice
+from offramp.services.account_notices import NoticeKind, record_notice
 from offramp.services.accounts import SYSTEM
 from offramp.services.totp import key_of, totp
 from support.desk import PASSWORD, World, query
@@ -223,7 +223,7 @@ def test_the_web_form_needs_its_csrf_token_and_goes_back_only_within_the_desk(
 def test_a_notice_is_in_the_transaction_of_its_change(world: World) -> None:
     """Written in the change's unit of work: rolled back with it, kept with its commit."""
     d, analyst = world.desk, world.actors["analyst"]
-    notices = NoticeService(d.uow, d.clock)
+    notices = d.accounts.notices
     notices.dismiss(analyst)
     with pytest.raises(RuntimeError), d.uow(write=True) as uow:
         record_notice(uow, analyst.id, NoticeKind.PASSWORD_RESET, "admin")
@@ -240,7 +240,7 @@ def test_a_notice_is_in_the_transaction_of_its_change(world: World) -> None:
 def test_the_command_lines_changes_are_told_as_the_operators(world: World) -> None:
     """The CLI acts as ``system``; its user reads who that is, not an account name."""
     d, analyst = world.desk, world.actors["analyst"]
-    notices = NoticeService(d.uow, d.clock)
+    notices = d.accounts.notices
     notices.dismiss(analyst)
     d.accounts.create_token(SYSTEM, "analyst")
     [notice] = notices.unseen(analyst)

@@ -36,7 +36,7 @@ from offramp.errors import Conflict, InputError, NotFound, Throttled, Unauthenti
 from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
-from offramp.services.account_notices import NoticeKind, record_notice
+from offramp.services.account_notices import NoticeKind, NoticeService, record_notice
 from offramp.services.password_policy import password_problem
 from offramp.services.session_rules import (
     IDLE_LIMIT,
@@ -136,6 +136,7 @@ class AccountService:
         self.clock = clock
         self.throttle = SignInThrottle(uow, clock)
         self.two_factor = TwoFactorService(uow, clock)
+        self.notices = NoticeService(uow, clock)  # what each user is told of their sign-in
         self.require_2fa: frozenset[str] = frozenset()  # "mediator", "admin" (--require-2fa-for)
         self._dummy: str | None = None  # a hash to check unknown names against
 

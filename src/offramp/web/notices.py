@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, Response
 
 from offramp.bootstrap import Services
 from offramp.errors import NotFound
-from offramp.services.account_notices import NO_NOTICE, Notice, NoticeService
+from offramp.services.account_notices import NO_NOTICE, Notice
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, see_other, signed_in, templates
 
@@ -29,7 +29,7 @@ def banner(request: Request) -> list[Notice]:
     services: Services | None = getattr(request.app.state, "services", None)
     if viewer is None or services is None:
         return []
-    return NoticeService(services.uow, services.clock).unseen(viewer)
+    return services.accounts.notices.unseen(viewer)
 
 
 templates.env.globals["account_notices"] = banner
@@ -50,7 +50,7 @@ async def dismiss(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     form = await request.form()
     ids = _ids([str(v) for v in form.getlist("id")])
-    NoticeService(services.uow, services.clock).dismiss(viewer, ids)
+    services.accounts.notices.dismiss(viewer, ids)
     return see_other(_back(request))
 
 

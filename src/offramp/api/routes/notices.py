@@ -7,14 +7,8 @@ from fastapi import APIRouter
 from offramp.api.deps import CurrentActor, ServicesDep
 from offramp.api.notice_schemas import NoticeOut, NoticesSeenIn, NoticesSeenOut
 from offramp.api.routes import PROBLEMS
-from offramp.bootstrap import Services
-from offramp.services.account_notices import NoticeService
 
 router = APIRouter(responses=PROBLEMS)
-
-
-def _notices(services: Services) -> NoticeService:
-    return NoticeService(services.uow, services.clock)
 
 
 @router.get("/me/notices", name="notice_list", response_model=list[NoticeOut], tags=["accounts"])
@@ -24,7 +18,7 @@ def list_notices(actor: CurrentActor, services: ServicesDep) -> list[NoticeOut]:
     again, a new API token."""
     return [
         NoticeOut(id=n.id, kind=n.kind.value, text=n.text, at=n.at, by=n.actor, client=n.client)
-        for n in _notices(services).unseen(actor)
+        for n in services.accounts.notices.unseen(actor)
     ]
 
 
@@ -37,4 +31,4 @@ def dismiss_notices(
     """Dismiss your notices ``ids`` (every unseen one without a body or ``ids``); an id
     that is not one of yours is 404, as a missing one."""
     ids = body.ids if body is not None else None
-    return NoticesSeenOut(dismissed=_notices(services).dismiss(actor, ids))
+    return NoticesSeenOut(dismissed=services.accounts.notices.dismiss(actor, ids))
