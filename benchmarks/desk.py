@@ -4,7 +4,8 @@ clients on loopback.
     python benchmarks/desk.py [--pg postgresql://...] [--seconds 5]
 
 Runs the real server (``python -m offramp.cli.desk serve``) on SQLite and, with ``--pg``
-or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL, beside a bare FastAPI endpoint served by the
+or OFFRAMP_TEST_DATABASE_URL, on PostgreSQL with one server process and with two
+(``serve --workers 2``), beside a bare FastAPI endpoint served by the
 same uvicorn in the same run; prints requests/s, p50/p99 latency and the overhead ratio.
 Issue 21's bars: ``/api/me`` within 1.5x of the bare endpoint and p99 under 30 ms; the
 mixed run (20 writers at once, 4 of them adding statements, the rest posting messages)
@@ -171,7 +172,7 @@ def main() -> None:
             lat = run(bare_url, method, "/m", {}, args.seconds)
             bare[method] = len(lat) / args.seconds
             print(row(f"bare FastAPI {method}", lat, args.seconds, None))
-        dbs = [("sqlite", str(tmp / "desk.db"))]
+        dbs = [("sqlite", str(tmp / "desk.db"), 1)]
         if args.pg:
             import uuid
 
@@ -180,10 +181,14 @@ def main() -> None:
             os.environ[fx.PG_ENV] = args.pg
             name = f"offramp_bench_{uuid.uuid4().hex[:8]}"
             fx._pg_exec(f"CREATE DATABASE {name}")
-            dbs.append(("postgresql", fx._pg_url_for(name)))
-        for name, url in dbs:
+            dbs.append(("postgresql", fx._pg_url_for(name), 1))
+            two = f"{name}_two"  # the issue's "one and two processes": serve --workers 2
+            fx._pg_exec(f"CREATE DATABASE {two}")
+            dbs.append(("postgresql x2", fx._pg_url_for(two), 2))
+        for name, url, workers in dbs:
             tokens = populate(url)
-            srv = start_server(url)
+            serve = ("--write-rate", "off", "--workers", str(workers))  # measure, not throttle
+            srv = start_server(url, extra_args=serve)
             try:
                 h = {"Authorization": f"Bearer {tokens['mediator_il']}"}
                 lat = run(srv.base, "GET", "/api/me", h, args.seconds)

@@ -235,7 +235,7 @@ def main() -> int:
         url = args.pg or str(Path(tmp) / "bench.db")
         tokens = prepare(url)
         os.environ["OFFRAMP_SWEEP_SECONDS"] = "0"
-        server = start_server(url)
+        server = start_server(url, extra_args=("--write-rate", "off"))  # writers flat out
         try:
             for _ in range(args.runs):
                 runs.append(run_pair(server, tokens, args))

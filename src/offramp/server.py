@@ -18,11 +18,12 @@ from dataclasses import asdict, dataclass
 
 from fastapi import FastAPI
 
-from offramp.api.app import Settings, create_app
+from offramp.api.app import Settings, create_app, env_settings
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
 from offramp.model.parse import parse_clock
 from offramp.services.accounts import parse_idle_limit
 from offramp.services.two_factor import parse_required
+from offramp.services.write_limits import DEFAULT_WRITE_RATE_TEXT, parse_write_rate
 from offramp.web.app import mount_web
 
 OPTIONS_ENV = "OFFRAMP_SERVE_OPTIONS"
@@ -38,6 +39,7 @@ class ServeOptions:
     policies: str | None = None
     require_2fa_for: str = ""
     idle_timeout: str = "30m"  # --idle-timeout: web sessions end after this long unused
+    write_rate: str = DEFAULT_WRITE_RATE_TEXT  # --write-rate: each user's writes, BURST/SECONDS
     key_file: str | None = None
     metrics_loopback: bool = False
     sweep_seconds: float = 30.0
@@ -70,7 +72,10 @@ class ServeOptions:
 
             use_json_lines()
         settings = Settings(
-            db=self.db, metrics_loopback=self.metrics_loopback, sweep_seconds=self.sweep_seconds
+            db=self.db,
+            metrics_loopback=self.metrics_loopback,
+            sweep_seconds=self.sweep_seconds,
+            write_rate=parse_write_rate(self.write_rate),
         )
         return create_desk_app(settings, services=services)
 
@@ -85,8 +90,9 @@ def create_desk_app(
 
 
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``."""
-    return create_desk_app(Settings(db=os.environ.get("OFFRAMP_DB", DEFAULT_DB)))
+    """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``, the write limit from
+    ``OFFRAMP_WRITE_RATE``."""
+    return create_desk_app(env_settings())
 
 
 def app_from_serve_options() -> FastAPI:

@@ -40,6 +40,11 @@ def _kinds(client: httpx.Client) -> list[tuple[str, str]]:
     return [(n["kind"], n["by"]) for n in _unseen(client)]
 
 
+def _clients(client: httpx.Client) -> list[str]:
+    """The address each unseen notice came from, newest first."""
+    return [n["client"] for n in _unseen(client)]
+
+
 def _clear(client: httpx.Client) -> None:
     assert client.post("/me/notices/seen").status_code == 200
     assert _unseen(client) == []
@@ -62,6 +67,7 @@ def test_a_new_token_is_told_with_who_made_it(desk: AsvsDesk) -> None:
     with desk.api("analyst") as analyst:
         (made,) = _unseen(analyst)  # the admin made the analyst's token when the desk began
         assert (made["kind"], made["by"]) == ("token.created", "admin")
+        assert made["client"] == ""  # through the service, not over HTTP: no address
         assert re.fullmatch(
             f"A new API token for your account was made on {WHEN} by admin.", made["text"]
         )
@@ -71,6 +77,12 @@ def test_a_new_token_is_told_with_who_made_it(desk: AsvsDesk) -> None:
         _clear(analyst)
         assert analyst.post("/tokens", json={"user": "analyst"}).status_code == 201
         assert _kinds(analyst) == [("token.created", "analyst")]
+        assert _clients(analyst) == ["127.0.0.1"]
+    with desk.api("admin", **{"X-Forwarded-For": "198.51.100.23"}) as admin:  # via the proxy
+        assert admin.post("/tokens", json={"user": "analyst"}).status_code == 201
+    with desk.api("analyst") as analyst:
+        assert _clients(analyst) == ["198.51.100.23", "127.0.0.1"]  # the asker's address
+        _clear(analyst)
 
 
 def test_a_password_change_is_told_once_and_a_refused_one_not_at_all(desk: AsvsDesk) -> None:
@@ -99,13 +111,14 @@ def test_a_password_change_is_told_once_and_a_refused_one_not_at_all(desk: AsvsD
 def test_a_reset_by_a_server_admin_names_the_admin(desk: AsvsDesk) -> None:
     with desk.api("delegate_ru") as user:
         _clear(user)
-    with desk.api("admin") as admin:
+    with desk.api("admin", **{"X-Forwarded-For": "203.0.113.40"}) as admin:
         refused = admin.put("/users/delegate_ru/password", json={"password": "password"})
         assert refused.status_code == 422
         done = admin.put("/users/delegate_ru/password", json={"password": NEW_PASSWORD})
         assert done.status_code == 200, done.text
     (notice,) = _unseen(_signed_in(desk, "delegate_ru", NEW_PASSWORD))
     assert (notice["kind"], notice["by"]) == ("password.reset", "admin")
+    assert notice["client"] == "203.0.113.40"  # the admin's address
     assert re.fullmatch(f"Your password was changed on {WHEN} by admin.", notice["text"])
 
 
@@ -121,6 +134,7 @@ def test_two_factor_on_and_off_are_each_told_once(desk: AsvsDesk) -> None:
         later = totp(key_of(secret), time.time() + 30)  # the one just used is spent
         assert officer.post("/me/2fa/disable", json={"code": later}).status_code == 200
         assert _kinds(officer) == [("2fa.off", "desk_officer"), ("2fa.on", "desk_officer")]
+        assert _clients(officer) == ["127.0.0.1", "127.0.0.1"]
         texts = [n["text"] for n in _unseen(officer)]
     assert re.fullmatch(
         f"Two-factor sign-in was turned off for your account on {WHEN} by desk_officer.",
@@ -150,12 +164,13 @@ def test_signing_out_elsewhere_is_told_once(desk: AsvsDesk) -> None:
 
 
 def test_an_account_enabled_again_is_told_and_names_the_admin(desk: AsvsDesk) -> None:
-    with desk.api("admin") as admin:
+    with desk.api("admin", **{"X-Forwarded-For": "192.0.2.61"}) as admin:
         assert admin.post("/users/mediator_il/enable").status_code == 409  # not disabled
         assert admin.post("/users/mediator_il/disable").status_code == 200
         assert admin.post("/users/mediator_il/enable").status_code == 200
     user = _signed_in(desk, "mediator_il")
     assert _kinds(user) == [("account.enabled", "admin"), ("token.created", "admin")]
+    assert _clients(user) == ["192.0.2.61", ""]  # the token was made through the service
     text = _unseen(user)[0]["text"]
     assert re.fullmatch(f"Your account was enabled again on {WHEN} by admin.", text)
 
@@ -244,6 +259,7 @@ def test_the_command_lines_changes_are_told_as_the_operators(world: World) -> No
     notices.dismiss(analyst)
     d.accounts.create_token(SYSTEM, "analyst")
     [notice] = notices.unseen(analyst)
+    assert (notice.actor, notice.client) == ("system", "")  # no address on the command line
     assert re.fullmatch(
         f"A new API token for your account was made on {WHEN} by the server's operator, "
         "on its command line.",

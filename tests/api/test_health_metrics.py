@@ -12,6 +12,8 @@ import io
 import json
 import logging
 import re
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -232,6 +234,20 @@ def test_every_response_has_a_request_id_and_a_good_one_is_kept(http: TestClient
     )
     replaced = http.get("/api/health", headers={"X-Request-ID": "bad id\twith spaces"})
     assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["x-request-id"])
+    ids = {http.get("/api/health").headers["x-request-id"] for _ in range(50)}
+    assert len(ids | {fresh, replaced.headers["x-request-id"]}) == 52, "an id was given twice"
+
+
+def test_request_ids_of_two_server_processes_differ() -> None:
+    """Each process draws its own random half, so two workers never give the same id."""
+    code = "from offramp.api.metrics import _request_id; print(_request_id({}))"
+    ids = {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for _ in range(2)
+    }
+    assert len(ids) == 2 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
 
 
 @pytest.fixture

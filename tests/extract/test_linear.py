@@ -51,3 +51,44 @@ def test_fit_refuses_rows_without_labels():
         LinearModel.fit([["a"]], [])
     with pytest.raises(ValueError, match="at least one row"):
         LinearModel.fit([], [])
+
+
+def test_saved_weights_are_whole_ten_thousandths_that_read_back_as_rounded():
+    rows = [*ROWS, ["w=demand", "w=rare"], ["w=offer", "w=rare"]]
+    model = LinearModel.fit(rows, [*LABELS, "demand", "offer"], l2=0.1)
+    data = model.to_dict()
+    assert data["scale"] == 10_000
+    assert all(isinstance(v, int) for v in [*data["weights"], *data["bias"]])
+    assert len(data["weights"]) == len(data["features"]) * len(data["classes"])
+    again = LinearModel.from_dict(data)
+    kept = [model.index[f] for f in data["features"]]
+    assert numpy.array_equal(again.weights[:-1], numpy.round(model.weights[kept], 4))
+    assert numpy.array_equal(again.weights[-1], numpy.round(model.weights[-1], 4))
+    assert again.to_dict() == data
+
+
+def test_a_model_in_the_first_layout_reads_to_the_same_weights():
+    model = LinearModel.fit(ROWS, LABELS, l2=0.1)
+    rounded = numpy.round(model.weights, 4)
+    names = sorted(model.index, key=model.index.__getitem__)
+    first = {  # as saved before: decimals by feature, rows that round to zero left out
+        "classes": list(model.classes),
+        "bias": [float(v) for v in rounded[-1]],
+        "weights": {
+            n: [float(v) for v in rounded[model.index[n]]]
+            for n in names
+            if numpy.any(rounded[model.index[n]] != 0.0)
+        },
+    }
+    old, new = LinearModel.from_dict(first), LinearModel.from_dict(model.to_dict())
+    assert old.classes == new.classes and old.index == new.index
+    assert numpy.array_equal(old.weights, new.weights)
+
+
+def test_weights_that_do_not_fit_the_features_are_refused():
+    data = LinearModel.fit(ROWS, LABELS, l2=0.1).to_dict()
+    data["weights"] = data["weights"][:-1]
+    with pytest.raises(
+        ValueError, match="5 weights and bias for 2 features and 2 classes: expected 6"
+    ):
+        LinearModel.from_dict(data)

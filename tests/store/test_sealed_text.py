@@ -51,6 +51,7 @@ from offramp.store.sealed import (
 from offramp.store.tables import messages
 from support.desk import FAST_HASHER, PASSWORD, SMALL_CASE_YAML, World
 from support.sealed import BODY, sealed_desk
+from support.soft_key import add_key
 
 NOTE_TITLE = "walk-away point quokka"
 NOTE_BODY = "The mediator's own read: kumquat-line on Donbas"
@@ -83,7 +84,9 @@ OWASP_MINIMUM = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1
 """The Password Storage Cheat Sheet's least argon2id configuration, for timing sign-in."""
 ARGON2 = "$argon2"
 """How every stored password hash begins before migration 0014 seals it (the pepper)."""
-SECRETS = (BODY, NOTE_TITLE, NOTE_BODY, CODING_NOTE, *SECRETS_0009, *SECRETS_0012)
+KEY_NAME = "Olena's security key in the sloth-4 drawer"
+"""A security key's name (a column sealed since migration 0016)."""
+SECRETS = (BODY, NOTE_TITLE, NOTE_BODY, CODING_NOTE, *SECRETS_0009, *SECRETS_0012, KEY_NAME)
 DESK_NOTE_CASE = (
     SMALL_CASE_YAML.replace(
         "id: small\ntitle: A small shuttle case", "id: crisis-note\ntitle: A desk with a note"
@@ -111,6 +114,7 @@ def _write_secrets(world: World) -> str:
     _write_shuttle_secrets(world)
     _write_crisis_secrets(world)
     _write_round_link_discard(world)
+    add_key(d, world.admin, KEY_NAME)
     secret, _ = d.accounts.two_factor.enrol(world.admin)
     return secret
 

@@ -155,6 +155,21 @@ def save_shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
+SHOT_SIZES = ({"width": 1280, "height": 900}, {"width": 375, "height": 800})
+"""The widths every page's screenshots are taken at: a laptop and a small phone."""
+
+
+def save_shots(page: Page, name: str) -> None:
+    """``name``-1280 and ``name``-375 (:func:`save_shot`), each asserted to fit its width
+    (no sideways scrolling); the page is left at 1280 px."""
+    for size in SHOT_SIZES:
+        page.set_viewport_size(size)  # type: ignore[arg-type]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= size["width"], f"{name} is wider than {size['width']} px"
+        save_shot(page, f"{name}-{size['width']}")
+    page.set_viewport_size(SHOT_SIZES[0])  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def sign_in(page: Page, server: str) -> Callable[[str], Page]:
     """Sign ``page`` in as a demo account; returns the page."""

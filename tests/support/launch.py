@@ -4,7 +4,9 @@ subprocess on a free loopback port, waited for until it answers.
 :func:`desk_server` is the context manager; :func:`start_server` starts one the caller stops
 (a test that kills a server and starts another over the same database). The server's
 output goes to a file beside the database (a full pipe would stall it); if the server
-does not come up, the error shows that output.
+does not come up, the error shows that output. Its write limit is off
+(``OFFRAMP_WRITE_RATE=off``: tests write fast on purpose) unless ``env`` or
+``--write-rate`` in ``extra_args`` sets one.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Literal, TypedDict, Unpack
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
+WRITE_RATE_ENV = "OFFRAMP_WRITE_RATE"
 
 
 def free_port() -> int:
@@ -100,7 +103,7 @@ def start_server(
             args,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            env={**os.environ, "PYTHONUNBUFFERED": "1", WRITE_RATE_ENV: "off", **(env or {})},
             cwd=ROOT,
         )
     running = Running(f"http://127.0.0.1:{port}", str(db), proc, log)

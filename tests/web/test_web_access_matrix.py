@@ -11,7 +11,9 @@ Outcomes:
 - ``hidden``: the plain 404 page, byte for byte the page of a case that does not exist;
 - ``forbidden``: visible but not allowed: a 403 page naming the action;
 - ``refused``: signed in, but the form's input is refused (a two-factor code with
-  nothing to confirm or turn off): a 409 or 422 page with the row's ``refusal``.
+  nothing to confirm or turn off): a 409 or 422 page with the row's ``refusal``;
+- ``step-gone``: anyone finishing a sign-in step that does not exist (a security key's
+  answer with no pending sign-in): the sign-in page again, 401, naming the expired step.
 A POST that is not ``ok`` changes nothing: every table's row count and every audit
 chain's head are unchanged.
 """
@@ -69,8 +71,11 @@ class Row:
     anonymous: str = "signin"
     page: bool = False  # a form that answers with a page (200), not a redirect
     refusal: str = ""  # what every signed-in persona's refusal says (outcome ``refused``)
+    everyone: str = ""  # every persona's outcome, if one for all (``step-gone``)
 
     def expected(self, persona: str) -> str:
+        if self.everyone:
+            return self.everyone
         if persona in self.ok:
             return "ok"
         if persona == ANON:
@@ -129,6 +134,38 @@ def _rows() -> list[Row]:
             (),
             form={"code": "123456"},
             refusal="Two-factor sign-in is not on.",
+        ),
+        # security keys (web/security_keys.py): every account's own; nobody has one
+        Row(
+            "POST",
+            "/account/security-keys/start",
+            "/account/security-keys/start",
+            (*MEMBERS, OUT),
+            form={"name": "blue key"},
+            page=True,
+        ),
+        Row(
+            "POST",
+            "/account/security-keys/add",
+            "/account/security-keys/add",
+            (),
+            form={"name": "blue key", "credential": "[]"},
+            refusal="This request to add a key has expired",
+        ),
+        Row(
+            "POST",
+            "/account/security-keys/{key}/remove",
+            "/account/security-keys/1/remove",
+            (),
+            form={"password": PASSWORD},
+        ),
+        Row(
+            "POST",
+            "/sign-in/security-key",
+            "/sign-in/security-key",
+            (),
+            form={"pending": "no-such-step", "credential": "[]"},
+            everyone="step-gone",
         ),
         # changing one's password (web/password.py, ASVS 2.1.5): every account's own
         Row("GET", "/account/password", "/account/password", (*MEMBERS, OUT)),
@@ -762,6 +799,9 @@ def check(web: Web, row: Row, persona: str) -> None:
     elif expected == "wrong-password":  # a user name that does not exist
         assert got.status_code == 401, f"{where}: {got.status_code}"
         assert "Wrong user name or password." in got.text, where
+    elif expected == "step-gone":  # the sign-in page again, naming the expired step
+        assert got.status_code == 401, f"{where}: {got.status_code}"
+        assert "This sign-in step has expired" in got.text, where
     elif expected == "refused":
         assert got.status_code in (409, 422), f"{where}: {got.status_code}"
         assert row.refusal in got.text, f"{where}: {_problem(got.text)}"

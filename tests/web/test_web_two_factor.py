@@ -153,6 +153,9 @@ def test_turning_it_off_needs_a_current_code(web: TestClient, clocked: ClockedWo
     page = web.get(off.headers["location"])
     assert "Two-factor sign-in is off: your password alone signs you in." in page.text
     assert "Two-factor sign-in is <strong>off</strong>" in page.text
+    ru = clocked.desk.accounts.get_actor("delegate_ru")
+    told = [(n.kind.value, n.client) for n in clocked.desk.accounts.notices.unseen(ru)][:2]
+    assert told == [("2fa.off", "testclient"), ("2fa.on", "testclient")]  # the browser's address
 
 
 def test_a_form_without_the_csrf_token_changes_nothing(

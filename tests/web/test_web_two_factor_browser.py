@@ -14,26 +14,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from offramp.services.totp import key_of, totp
-from support.browser import PASSWORD, chromium_profile, first_page, save_shot, sign_in_at
+from support.browser import PASSWORD, chromium_profile, first_page, save_shots, sign_in_at
 
 NOW = datetime(2022, 10, 28, 19, 0, tzinfo=UTC)
 WIDE = {"width": 1280, "height": 900}
-NARROW = {"width": 375, "height": 800}
-
-
-def _fits(page: object) -> bool:
-    """Nothing wider than the viewport (no sideways scrolling)."""
-    width = page.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
-    return bool(width <= page.viewport_size["width"])  # type: ignore[attr-defined]
-
-
-def _shots(page: object, name: str) -> None:
-    """``name``-1280 and ``name``-375, each fitting its width."""
-    for size in (WIDE, NARROW):
-        page.set_viewport_size(size)  # type: ignore[attr-defined]
-        assert _fits(page), f"{name} is wider than {size['width']} px"
-        save_shot(page, f"{name}-{size['width']}")  # type: ignore[arg-type]
-    page.set_viewport_size(WIDE)  # type: ignore[attr-defined]
 
 
 def test_enrol_from_the_header_then_sign_in_with_a_code(
@@ -56,7 +40,7 @@ def test_enrol_from_the_header_then_sign_in_with_a_code(
         secret = page.locator("[data-secret]").get_attribute("data-secret")
         assert secret
         assert page.locator("[data-qr] svg").is_visible()
-        _shots(page, "two-factor-confirm")
+        save_shots(page, "two-factor-confirm")
         code = totp(key_of(secret), NOW.timestamp())
         page.get_by_label("The 6-digit code your app shows for the desk").fill(code)
         page.get_by_role("button", name="Turn on").click()
@@ -64,7 +48,7 @@ def test_enrol_from_the_header_then_sign_in_with_a_code(
         codes = page.locator("[data-recovery-codes] li").all_inner_texts()
         assert len(codes) == 10
         assert "Two-factor sign-in is on." in page.locator("main").inner_text()
-        _shots(page, "two-factor-codes")
+        save_shots(page, "two-factor-codes")
 
         page.get_by_role("button", name="Sign out").click()
         page.wait_for_url(f"{base}/sign-in?done=signed-out")
@@ -80,4 +64,4 @@ def test_enrol_from_the_header_then_sign_in_with_a_code(
         page.wait_for_url(f"{base}/needs")
         page.goto(f"{base}/account/two-factor")
         assert "Two-factor sign-in is on for mediator" in page.locator("main").inner_text()
-        _shots(page, "two-factor-on")
+        save_shots(page, "two-factor-on")

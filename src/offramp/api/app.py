@@ -6,6 +6,7 @@ uvicorn --factory offramp.api.app:app_from_env     # OFFRAMP_DB=... (default off
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -38,6 +39,13 @@ from offramp.api.routes import (
 )
 from offramp.api.sweeps import sweeping
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
+from offramp.services.write_limits import (
+    DEFAULT_WRITE_RATE_TEXT,
+    Ticks,
+    WriteLimits,
+    WriteRate,
+    parse_write_rate,
+)
 
 PREFIX = "/api"
 
@@ -45,12 +53,18 @@ PREFIX = "/api"
 @dataclass(frozen=True)
 class Settings:
     """What the server needs: the database URL, whether to migrate on start, and
-    whether ``/metrics`` answers unauthenticated requests from the loopback address."""
+    whether ``/metrics`` answers unauthenticated requests from the loopback address.
+
+    ``write_rate``: each user's writes (:mod:`offramp.services.write_limits`); None, as
+    in a bare ``Settings()`` for in-process test clients, is no limit. Every way the desk
+    is served sets it: ``offramp serve`` and ``demo`` (``--write-rate``, default 60/30s)
+    and :func:`app_from_env` (``OFFRAMP_WRITE_RATE``, the same default)."""
 
     db: str = DEFAULT_DB
     migrate: bool = True
     metrics_loopback: bool = False
     sweep_seconds: float = 0.0  # run the deadline sweeps this often (0: never)
+    write_rate: WriteRate | None = None
 
 
 class DeskApp(FastAPI):
@@ -63,8 +77,14 @@ class DeskApp(FastAPI):
         return SecurityHeaders(super().build_middleware_stack())
 
 
-def create_app(settings: Settings | None = None, *, services: Services | None = None) -> FastAPI:
-    """The FastAPI app on services built from ``settings`` (or on ``services`` if given)."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    services: Services | None = None,
+    ticks: Ticks = time.monotonic,
+) -> FastAPI:
+    """The FastAPI app on services built from ``settings`` (or on ``services`` if given);
+    ``ticks``: the monotonic clock of its write limits (tests move one by hand)."""
     settings = settings or Settings()
     own = services is None
     services = services or bootstrap(settings.db, migrate_first=settings.migrate)
@@ -85,6 +105,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
         redoc_url=None,
     )
     app.state.services = services
+    rate = settings.write_rate  # one table for the process: the API's and the web's writes
+    app.state.write_limits = None if rate is None else WriteLimits(rate, ticks=ticks)
     errors.install(app)
     metrics.install(app, loopback=settings.metrics_loopback)
     app.add_middleware(BodyLimits)  # sign-in and size checked before a body is read
@@ -136,5 +158,15 @@ def _problem_media_type(app: FastAPI) -> None:
 
 
 def app_from_env() -> FastAPI:
-    """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``."""
-    return create_app(Settings(db=os.environ.get("OFFRAMP_DB", DEFAULT_DB)))
+    """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``, the write limit from
+    ``OFFRAMP_WRITE_RATE``."""
+    return create_app(env_settings())
+
+
+def env_settings() -> Settings:
+    """Settings from ``OFFRAMP_DB`` and ``OFFRAMP_WRITE_RATE`` (default 60/30s)."""
+    rate = os.environ.get("OFFRAMP_WRITE_RATE") or DEFAULT_WRITE_RATE_TEXT
+    return Settings(
+        db=os.environ.get("OFFRAMP_DB", DEFAULT_DB),
+        write_rate=parse_write_rate(rate, "OFFRAMP_WRITE_RATE"),
+    )

@@ -13,12 +13,15 @@ from offramp.bootstrap import Services
 from offramp.errors import Forbidden, Unauthenticated
 from offramp.services.access import Actor
 from offramp.services.session_rules import PasswordRenewal, session_cookie
+from offramp.services.write_limits import charge_write
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: what a session signed in with a password the rules no longer allow may do (ASVS 2.1.7)
 RENEWAL_ROUTES = frozenset(
     {("GET", "/api/me"), ("POST", "/api/me/password"), ("DELETE", "/api/session")}
 )
+#: writes that spend nothing of the user's write limit: signing out must always work
+UNLIMITED_WRITES = frozenset({("DELETE", "/api/session")})
 _bearer = HTTPBearer(auto_error=False, description="A token from `offramp token create`.")
 
 
@@ -66,9 +69,7 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 CookieDep = Annotated[str | None, Depends(_cookie)]
 
 
-def get_actor(
-    request: Request, services: ServicesDep, bearer: BearerDep, cookie: CookieDep
-) -> Actor | None:
+def get_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
     """The caller, or None if anonymous. A bad token or session is a 401.
 
     A web session unused for the idle limit is a 401 too; any other request with it
@@ -78,22 +79,22 @@ def get_actor(
     write authenticated by the cookie alone is refused (403, ``csrf``) when the browser
     says it comes from another site (:func:`cross_site`); the cookie is also
     ``SameSite``. Bearer tokens are never sent by a browser on its own.
+
+    A write then spends one of the user's write limit (429 over it; every session and
+    token of the user together, :mod:`offramp.services.write_limits`), but signing out.
     """
-    return _caller(request, services, bearer, cookie, touch=True)
+    return _caller(request, bearer, cookie, touch=True)
 
 
-def get_watcher(
-    request: Request, services: ServicesDep, bearer: BearerDep, cookie: CookieDep
-) -> Actor | None:
+def get_watcher(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
     """:func:`get_actor` for the live event stream, which does not count as a use of
     the session (a page left open would never idle out); an idle session is still a
     401. When the session will idle out is left on ``request.state.session_ends``."""
-    return _caller(request, services, bearer, cookie, touch=False)
+    return _caller(request, bearer, cookie, touch=False)
 
 
 def _caller(
     request: Request,
-    services: Services,
     bearer: HTTPAuthorizationCredentials | None,
     cookie: str | None,
     *,
@@ -103,6 +104,7 @@ def _caller(
     secret = bearer.credentials if bearer else cookie
     if not secret:
         return None
+    services: Services = request.app.state.services  # not a dependency: one level less
     actor, request.state.session_ends = services.accounts.actor_until(secret, touch=touch)
     if actor.must_renew and (request.method, request.url.path) not in RENEWAL_ROUTES:
         raise PasswordRenewal()
@@ -112,6 +114,8 @@ def _caller(
             "A write signed by the session cookie must come from this site's pages; "
             "send a bearer token instead.",
         )
+    if (request.method, request.url.path) not in UNLIMITED_WRITES:
+        charge_write(request, actor.id)
     return actor
 
 
@@ -125,7 +129,10 @@ MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 MaybeWatcher = Annotated[Actor | None, Depends(get_watcher)]
 
 
-async def require_actor(actor: MaybeActor) -> Actor:  # async: no I/O
+def require_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor:
+    """:func:`get_actor`, and a 401 for an anonymous caller (not built on it: each level
+    of dependencies costs FastAPI's solver on every request)."""
+    actor = _caller(request, bearer, cookie, touch=True)
     if actor is None:
         raise Unauthenticated("Sign in first: send a bearer token or a session cookie.")
     return actor

@@ -18,11 +18,17 @@ class NoticeOut(BaseModel):
     id: int
     kind: str = Field(
         description="password.changed, password.reset, 2fa.on, 2fa.off, sessions.ended, "
-        "account.enabled or token.created"
+        "account.enabled, token.created, signin.failed (sign-ins that failed since your "
+        "last one), security_key.added, security_key.removed or security_key.cloned (a "
+        "sign-in refused: the key's counter went backwards)"
     )
     text: str = Field(description="The notice in words, as the web banner shows it.")
-    at: datetime = Field(description="When it happened (UTC).")
-    by: str = Field(description="The user name of who did it: you, or a server admin.")
+    at: datetime = Field(description="When it happened (UTC; the latest failed sign-in's).")
+    by: str = Field(
+        description="The user name of who did it: you, or a server admin (empty for failed "
+        "sign-ins: nobody known)."
+    )
+    failures: int = Field(default=0, description="How many sign-ins failed (signin.failed).")
     client: str = Field(description="The address it came from, if known (else empty).")
 
 

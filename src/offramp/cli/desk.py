@@ -2,7 +2,9 @@
 
     serve [--db URL] [--host] [--port] [--case-file FILE] [--clock] [--log-format json]
           [--metrics-loopback] [--policies DIR] [--key-file FILE] [--idle-timeout 30m]
+          [--write-rate 60/30s]
     demo [--db FILE] [--host] [--port] [--password] [--clock] [--keep] [--idle-timeout]
+         [--write-rate]
     db upgrade [--key-file] | db rotate-key [--key-file]
     user add|disable|enable NAME | user 2fa enable|disable NAME
     member add|role CASE USER ROLE [--party] | member remove CASE USER
@@ -31,6 +33,7 @@ from offramp.bootstrap import DEFAULT_DB, Services, bootstrap, migrate
 from offramp.errors import OfframpError
 from offramp.model.parse import parse_clock
 from offramp.services.accounts import SYSTEM, parse_idle_limit
+from offramp.services.write_limits import DEFAULT_WRITE_RATE_TEXT, parse_write_rate
 
 DbOption = Annotated[
     str,
@@ -78,6 +81,16 @@ IdleOption = Annotated[
         envvar="OFFRAMP_IDLE_TIMEOUT",
         help="End a web session after this long without use: 30m, 2h, 1d; 0: never "
         "(API tokens keep their own expiry).",
+    ),
+]
+WriteRateOption = Annotated[
+    str,
+    typer.Option(
+        "--write-rate",
+        envvar="OFFRAMP_WRITE_RATE",
+        help="How fast each signed-in user may write: BURST/SECONDS, e.g. 60/30s (60 at "
+        "once, then 2 a second); over it a write is refused with 429. 0 or off: no limit. "
+        "Counted per server process.",
     ),
 ]
 ClockOption = Annotated[
@@ -162,6 +175,7 @@ def serve(
         ),
     ] = "",
     idle_timeout: IdleOption = "30m",
+    write_rate: WriteRateOption = DEFAULT_WRITE_RATE_TEXT,
     key_file: KeyFileOption = None,
     workers: Annotated[
         int,
@@ -184,12 +198,14 @@ def serve(
         policies=str(policies) if policies else None,
         require_2fa_for=require_2fa_for,
         idle_timeout=idle_timeout,
+        write_rate=write_rate,
         key_file=str(key_file) if key_file else None,
         metrics_loopback=metrics_loopback,
         sweep_seconds=sweep_seconds,
         json_logs=log_format is LogFormat.JSON,
     )
     with _errors():
+        parse_write_rate(write_rate)  # refused here, by its name, not in each worker
         if workers > 1 and "://" not in db:
             raise _input("--workers", "several server processes need PostgreSQL; "
                          "a SQLite desk is served by one (leave out --workers)")  # fmt: skip
@@ -240,13 +256,16 @@ def demo(
         bool, typer.Option("--keep", help="Serve an existing demo database as it is.")
     ] = False,
     idle_timeout: IdleOption = "30m",
+    write_rate: WriteRateOption = DEFAULT_WRITE_RATE_TEXT,
 ) -> None:
     """Open the desk on the example case, with demo accounts for every role."""
     from offramp import demo as example
+    from offramp.api.app import Settings
     from offramp.server import create_desk_app
 
     with _errors():
         idle_limit = parse_idle_limit(idle_timeout)
+        settings = Settings(write_rate=parse_write_rate(write_rate))
         try:
             db.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -258,7 +277,7 @@ def demo(
     prepared.services.accounts.idle_limit = idle_limit
     url = f"http://{host}:{port}"
     typer.echo(example.banner(prepared, url))
-    _run(create_desk_app(services=prepared.services), host, port)
+    _run(create_desk_app(settings, services=prepared.services), host, port)
 
 
 db_app = typer.Typer(help="The database.", no_args_is_help=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import json as jsonlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -91,6 +92,7 @@ def ingest(
     rules alone propose. Given a folder, every ``*.txt`` in it is read, here or, with
     ``--backend ray``, by Ray workers (the output is the same).
     """
+    _import_intake()
     spread = Spread(backend, address, workers)
     if file.is_dir():
         ingest_folder(
@@ -116,6 +118,31 @@ def ingest(
         typer.echo(jsonlib.dumps(as_json(file, case, day, proposals), indent=2, ensure_ascii=False))
         return
     Console().print(as_table(proposals, file, day))
+
+
+_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")
+
+
+def _import_intake() -> None:
+    """Import the intake (spaCy, NumPy) with NumPy's OpenBLAS on one thread.
+
+    OpenBLAS starts a thread per core when NumPy is imported, and they spin while they
+    wait for work: on two cores the second thread took about 0.1 s of CPU in the first
+    half second, which a busy machine takes from the command. The intake has no work
+    for it (spaCy's models multiply with BLIS, through thinc; the reader sums rows).
+    OpenBLAS reads its thread count from these variables once, as it starts, so one is
+    set for the import and removed after it: nothing else, and no process started
+    later, sees it. If the environment sets one, or NumPy is already imported, nothing
+    changes.
+    """
+    given = any(name in os.environ for name in _BLAS_THREADS)
+    if not given:
+        os.environ["OPENBLAS_NUM_THREADS"] = "1"
+    try:
+        import offramp.extract  # noqa: F401  (the import is the point)
+    finally:
+        if not given:
+            del os.environ["OPENBLAS_NUM_THREADS"]
 
 
 def _before_the_end() -> None:

@@ -126,6 +126,11 @@ def _quotations(doc: Doc, kinds: Any, inverse: Any) -> list[tuple[int, int]]:
     return out
 
 
+_UNUSED = ("tokenizer", "senter")
+"""Left out of every load: the tokenizer's files (see :func:`load_pipeline`) and the
+sentence recognizer, which the package ships disabled (the parser splits sentences)."""
+
+
 @functools.cache
 def load_pipeline(name: str = PIPELINE, *, entities: bool = False) -> Language:
     """Load the English pipeline once per process (no network: it is an installed package).
@@ -133,13 +138,14 @@ def load_pipeline(name: str = PIPELINE, *, entities: bool = False) -> Language:
     The statistical entity recognizer is left out unless ``entities``: actors and people
     are found with the case's own word lists, and leaving it out parses about a third
     faster. The rest is used: the tagger (``pos_``), the parser (sentences, ``dep_``),
-    the attribute ruler and the lemmatizer (``lemma_``). The tokenizer is not read from
-    the package: its rules are English's defaults, which the pipeline has already built
-    (reading them again took 60 ms of every start; ``tests/cli/test_startup.py`` checks
-    that the two are the same).
+    the attribute ruler and the lemmatizer (``lemma_``). The package's ``senter`` is
+    disabled in it, so it never runs; it is excluded (not read at all, 15 ms). The
+    tokenizer is not read from the package: its rules are English's defaults, which the
+    pipeline has already built (reading them again took 60 ms of every start;
+    ``tests/cli/test_startup.py`` checks that the two are the same).
     """
     try:
-        nlp = spacy.load(name, exclude=["tokenizer"] if entities else ["tokenizer", "ner"])
+        nlp = spacy.load(name, exclude=[*_UNUSED] if entities else [*_UNUSED, "ner"])
     except OSError:
         raise OfframpError(
             f"The spaCy pipeline {name!r} is not installed; "

@@ -7,6 +7,11 @@ case. ``case_schema()`` is the published JSON Schema (``offramp schema``).
 
 Validation has two stages: the shape of each record (pydantic, below) and the
 references between records (``_check_references``), both reported with lines.
+
+The crisis section's formats (:mod:`offramp.files.crisis`, a few hundredths of a second
+to import) are imported only for a file that has one: :class:`CaseFile` takes the section
+as it is, and :func:`_crisis_section` reads it with its own model, at the same paths and
+lines as if it were inline. The published schema has it inline (:func:`case_schema`).
 """
 
 from __future__ import annotations
@@ -16,13 +21,12 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from offramp.errors import InputError, Problem
-from offramp.files.crisis import CrisisIn, check_crisis, crisis_to_data, to_crisis
 from offramp.files.links import Link
 from offramp.files.located import SourceMap, format_path, load_located, text_problem
 from offramp.files.problems import validation_problems
@@ -44,6 +48,10 @@ from offramp.model import (
     checks,
 )
 from offramp.model.positions import distance_values
+
+if TYPE_CHECKING:  # imported where a case has a crisis section
+    from offramp.files.crisis import CrisisIn
+    from offramp.model.crisis import CrisisDesk
 
 FORMAT_VERSION = 1
 
@@ -160,6 +168,9 @@ class SensitivityIn(_In):
     drop_actor: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
 
 
+_CRISIS = "The crisis desk: channels, incidents, commitments, escalation."
+
+
 class CaseFile(_In):
     """The top level of a case file."""
 
@@ -180,9 +191,7 @@ class CaseFile(_In):
     tracks: list[TrackIn] = []
     stance_cues: dict[Stance, list[str]] = {}
     sensitivity: SensitivityIn | None = None
-    crisis: CrisisIn | None = Field(
-        None, description="The crisis desk: channels, incidents, commitments, escalation."
-    )
+    crisis: Any = Field(None, description=_CRISIS)  # read by _crisis_section
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -210,14 +219,20 @@ def case_from_data(data: Mapping[str, Any], name: str) -> Case:
 def _validated(data: Any, smap: SourceMap) -> Case:
     if not isinstance(data, dict):
         raise InputError(smap.where(()), "a case file must be a mapping at the top level")
+    shape: list[Problem] = []
     try:
         raw = CaseFile.model_validate(data)
     except ValidationError as exc:
-        raise InputError.of(validation_problems(exc, smap)) from None
+        shape = validation_problems(exc, smap)
+    crisis, crisis_shape = _crisis_section(data.get("crisis"), smap)
+    if shape or crisis_shape:  # the section is the last field: its problems come last
+        raise InputError.of([*shape, *crisis_shape])
     problems = list(_check_references(raw, smap))
-    if raw.crisis is not None:
+    if crisis is not None:
+        from offramp.files.crisis import check_crisis
+
         problems += check_crisis(
-            raw.crisis,
+            crisis,
             {p.id for p in raw.parties},
             smap,
             case_sources={s.id for s in raw.sources},
@@ -225,7 +240,19 @@ def _validated(data: Any, smap: SourceMap) -> Case:
         )
     if problems:
         raise InputError.of(problems)
-    return _to_case(raw)
+    return _to_case(raw, crisis)
+
+
+def _crisis_section(section: Any, smap: SourceMap) -> tuple[CrisisIn | None, list[Problem]]:
+    """The crisis section read with its model (None if there is none), or its problems."""
+    if section is None:
+        return None, []
+    from offramp.files.crisis import CrisisIn
+
+    try:
+        return CrisisIn.model_validate(section), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, smap, ("crisis",))
 
 
 def _duplicates(ids: Iterable[str]) -> set[str]:
@@ -303,7 +330,7 @@ def _position(p: PositionIn, options: tuple[str, ...]) -> Position:
     )
 
 
-def _to_case(raw: CaseFile) -> Case:
+def _to_case(raw: CaseFile, crisis: CrisisIn | None) -> Case:
     issues = tuple(
         Issue(
             id=i.id,
@@ -348,8 +375,14 @@ def _to_case(raw: CaseFile) -> Case:
         ),
         stance_cues={str(k): tuple(v) for k, v in raw.stance_cues.items()},
         sensitivity=raw.sensitivity.model_dump(exclude_none=True) if raw.sensitivity else {},
-        crisis=to_crisis(raw.crisis) if raw.crisis is not None else None,
+        crisis=_to_crisis(crisis) if crisis is not None else None,
     )
+
+
+def _to_crisis(crisis: CrisisIn) -> CrisisDesk:
+    from offramp.files.crisis import to_crisis
+
+    return to_crisis(crisis)
 
 
 # -- one new record against a stored case ---------------------------------------------
@@ -475,6 +508,8 @@ def case_to_data(case: Case) -> dict[str, Any]:
     )
     data = raw.model_dump(mode="json", exclude_defaults=True)
     if case.crisis is not None:
+        from offramp.files.crisis import crisis_to_data
+
         data["crisis"] = crisis_to_data(case.crisis)
     return {"offramp": FORMAT_VERSION, **data}
 
@@ -503,8 +538,18 @@ def save_case(case: Case, path: str | Path) -> None:
 
 
 def case_schema() -> dict[str, Any]:
-    """The JSON Schema of case files."""
-    schema = CaseFile.model_json_schema()
+    """The JSON Schema of case files, the crisis section's inline."""
+    from pydantic import create_model
+
+    from offramp.files.crisis import CrisisIn
+
+    whole = create_model(  # CaseFile with its crisis field typed, for the schema only
+        "CaseFile",
+        __base__=CaseFile,
+        __doc__=CaseFile.__doc__,
+        crisis=(CrisisIn | None, Field(None, description=_CRISIS)),
+    )
+    schema = whole.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "offramp case file"
     return schema

@@ -10,7 +10,8 @@ prefixed with ``!`` (the ``/etc/shadow`` convention: it never verifies) and ever
 credential deleted.
 Sign-in is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
 hashed against a dummy hash so that it takes as long as a wrong password. An account
-with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code, and
+with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code (or,
+with a security key, :mod:`offramp.services.security_keys`, a second step), and
 :attr:`AccountService.require_2fa` names the roles refused without one.
 
 A new password follows :mod:`offramp.services.password_policy` (OWASP ASVS 2.1). A user
@@ -36,8 +37,14 @@ from offramp.errors import Conflict, InputError, NotFound, Throttled, Unauthenti
 from offramp.model.access import AdminAction
 from offramp.model.deadlines import Clock
 from offramp.services.access import AccessPolicy, Actor
-from offramp.services.account_notices import NoticeKind, NoticeService, record_notice
+from offramp.services.account_notices import (
+    NoticeKind,
+    NoticeService,
+    record_notice,
+    tell_failed_signins,
+)
 from offramp.services.password_policy import password_problem
+from offramp.services.security_keys import SecurityKeyService, SecurityKeyStep, Site
 from offramp.services.session_rules import (
     IDLE_LIMIT,
     RENEWAL,
@@ -136,6 +143,7 @@ class AccountService:
         self.clock = clock
         self.throttle = SignInThrottle(uow, clock)
         self.two_factor = TwoFactorService(uow, clock)
+        self.security_keys = SecurityKeyService(uow, clock)  # WebAuthn, instead of a code
         self.notices = NoticeService(uow, clock)  # what each user is told of their sign-in
         self.require_2fa: frozenset[str] = frozenset()  # "mediator", "admin" (--require-2fa-for)
         self._dummy: str | None = None  # a hash to check unknown names against
@@ -180,20 +188,25 @@ class AccountService:
         the session secret.
 
         ``client`` is the caller's address, for the per-client throttle (none if empty).
-        A wrong code counts as a failed sign-in; a missing one does not.
+        A wrong code counts as a failed sign-in; a missing one does not. The failures of
+        a known account since its last sign-in are told at its next one, with the latest's
+        time and ``client`` (:func:`~offramp.services.account_notices.tell_failed_signins`).
         """
         try:
             actor, row_id = self._authenticate(name, password, client, code)
+        except SecurityKeyStep:
+            log.info("sign-in waits for a security key: user %r from %s", name, client or "-")
+            raise
         except (Unauthenticated, Throttled) as exc:
             log.warning(
                 "sign-in refused: user %r from %s: %s", _shown(name), client or "-", exc.message
             )
             raise
         if password_problem(password, actor.name) is not None:  # set before the rules grew
-            secret = self._open_session(actor.name, row_id, renewal=True)
+            secret = self._open_session(actor.name, row_id, renewal=True, sign_in=True)
             log.info("sign-in to renew the password: user %r from %s", actor.name, client or "-")
             return replace(actor, must_renew=True), secret
-        secret = self._open_session(actor.name, row_id)
+        secret = self._open_session(actor.name, row_id, sign_in=True)
         log.info("sign-in: user %r from %s", actor.name, client or "-")
         return actor, secret
 
@@ -203,26 +216,75 @@ class AccountService:
         with self.uow() as uow:
             row = uow.repo.get_user_by_name(name)
         if not self._verify(row, password) or row is None:  # verify first: equal time
-            self.throttle.failed(name, client)
+            self.throttle.failed(name, client, sign_in=True)
             raise Unauthenticated("Wrong user name or password.")
         actor = Actor(row.id, row.name, row.is_admin)
-        if self.two_factor.enrolled(row.id):
+        keys = self.security_keys.has_keys(row.id)
+        if self.two_factor.enrolled(row.id) and (code.strip() or not keys):
             if not code.strip():
                 raise Unauthenticated(
                     "Enter the 6-digit code from your authenticator app, or a recovery code."
                 )
             if not self.two_factor.check(actor, code):
-                self.throttle.failed(name, client)
+                self.throttle.failed(name, client, sign_in=True)
                 raise Unauthenticated("Wrong or already used two-factor code.")
+        elif keys:  # the pending step: a security key (or the code) finishes the sign-in
+            renew = password_problem(password, row.name) is not None
+            code_too = self.two_factor.enrolled(row.id)
+            raise self.security_keys.begin_sign_in(row.id, renew=renew, code=code_too)
         else:
             self.two_factor.require_check(actor, self.require_2fa)
         self.throttle.succeeded(name)
         return actor, row.id
 
-    def _open_session(self, name: str, user_id: int, *, renewal: bool = False) -> str:
+    def sign_in_with_key(
+        self, pending: str, answer: str, site: Site, client: str = "", code: str = ""
+    ) -> tuple[Actor, str]:
+        """Finish the pending step of a sign-in (:class:`SecurityKeyStep`) with a security
+        key's ``answer`` (or the two-factor ``code``) and open a session. The step serves
+        once; a refused key or code counts as a failed sign-in, as a wrong code does."""
+        step = self.security_keys.take_step(pending)
+        with self.uow() as uow:
+            row = uow.repo.get_user(step.user_id)
+        if row is None or is_disabled(row):
+            raise Unauthenticated("Wrong user name or password.")
+        actor = Actor(row.id, row.name, row.is_admin)
+        self.throttle.check(row.name, client)
+        try:
+            if code.strip():
+                if not self.two_factor.check(actor, code):
+                    raise Unauthenticated("Wrong or already used two-factor code.")
+            else:
+                self.security_keys.check(actor, step, answer, site, client)
+        except Unauthenticated as exc:
+            self.throttle.failed(row.name, client, sign_in=True)
+            log.warning(
+                "sign-in refused: user %r from %s: %s", row.name, client or "-", exc.message
+            )
+            raise
+        self.throttle.succeeded(row.name)
+        secret = self._open_session(row.name, row.id, renewal=step.renew, sign_in=True)
+        log.info("sign-in with a second factor: user %r from %s", row.name, client or "-")
+        return replace(actor, must_renew=step.renew), secret
+
+    def remove_security_key(
+        self, actor: Actor, key_id: int, password: str, client: str = ""
+    ) -> None:
+        """Remove one of one's own security keys, proving the password (throttled like a
+        sign-in, as turning two-factor sign-in off is)."""
+        self._proven(
+            actor, password, client, "security key removal",
+            ("password", "that is not your password"),
+        )  # fmt: skip
+        self.security_keys.remove(actor, key_id, client)
+
+    def _open_session(
+        self, name: str, user_id: int, *, renewal: bool = False, sign_in: bool = False
+    ) -> str:
         """A new session of the user: its secret, handed out once (only its hash is kept).
         A ``renewal`` session lives :data:`RENEWAL_LIFETIME` and may only change the
-        password (:mod:`offramp.services.session_rules`)."""
+        password (:mod:`offramp.services.session_rules`). A ``sign_in`` tells the user
+        of the sign-ins that failed since their last one, in the same transaction."""
         secret = secrets.token_urlsafe(32)
         now = self.clock.now()
         kind, expires = (
@@ -232,6 +294,8 @@ class AccountService:
             uow.repo.add_credential(user_id, kind, _digest(secret), expires, now)
             payload = {"user": name, **({"must_change_password": True} if renewal else {})}
             uow.audit(SERVER_CHAIN, name, "session.open", payload)
+            if sign_in:
+                tell_failed_signins(uow, user_id)
             uow.commit()
         return secret
 
@@ -254,15 +318,16 @@ class AccountService:
         log.info("password changed: user %r from %s (%d ended)", actor.name, client or "-", ended)
         return self._open_session(row.name, row.id), ended
 
-    def reset_password(self, operator: Actor, user: str, new: str) -> int:
-        """Set ``user``'s password (server admins; the recovery path for a forgotten one).
+    def reset_password(self, operator: Actor, user: str, new: str, client: str = "") -> int:
+        """Set ``user``'s password (server admins; the recovery path for a forgotten one),
+        from the operator's address ``client`` (none on the command line).
 
         Every session and token of the account ends; returns how many.
         """
         self.policy.require_admin(operator, AdminAction.USER_CREATE)
         target = self.get_actor(user)
         _check_password(new, target.name, "password")
-        ended = self._replace_password(operator, target.id, target.name, new)
+        ended = self._replace_password(operator, target.id, target.name, new, client)
         log.info("password reset: user %r by %r (%d ended)", target.name, operator.name, ended)
         return ended
 
@@ -291,7 +356,7 @@ class AccountService:
         sign-ins (throttled), so a stolen session cannot try every code."""
         self.throttle.check(actor.name, client)
         try:
-            self.two_factor.disable(actor, code)
+            self.two_factor.disable(actor, code, client)
         except InputError:
             self.throttle.failed(actor.name, client)
             log.warning("two-factor disable refused: user %r from %s", actor.name, client or "-")
@@ -351,17 +416,26 @@ class AccountService:
             uow.commit()
 
     def create_token(
-        self, actor: Actor, user: str, expires_in: timedelta | None = TOKEN_LIFETIME
+        self,
+        actor: Actor,
+        user: str,
+        expires_in: timedelta | None = TOKEN_LIFETIME,
+        client: str = "",
     ) -> str:
-        """A bearer token for ``user`` (the user itself or a server admin may ask).
+        """A bearer token for ``user`` (the user itself or a server admin may ask), asked
+        for from ``client`` (the caller's address; none on the command line).
 
         It expires after ``expires_in`` (90 days unless given; at most 366).
         """
-        secret, _ = self.create_token_expiring(actor, user, expires_in)
+        secret, _ = self.create_token_expiring(actor, user, expires_in, client)
         return secret
 
     def create_token_expiring(
-        self, actor: Actor, user: str, expires_in: timedelta | None = TOKEN_LIFETIME
+        self,
+        actor: Actor,
+        user: str,
+        expires_in: timedelta | None = TOKEN_LIFETIME,
+        client: str = "",
     ) -> tuple[str, datetime]:
         """:meth:`create_token`, and when the token expires."""
         target = self._target(actor, user, AdminAction.USER_CREATE)
@@ -378,7 +452,7 @@ class AccountService:
             uow.repo.add_credential(target.id, "token", _digest(secret), expires, now)
             payload = {"user": target.name, "expires_at": expires.isoformat()}
             uow.audit(SERVER_CHAIN, actor.name, "token.create", payload)
-            record_notice(uow, target.id, NoticeKind.TOKEN_CREATED, actor.name)
+            record_notice(uow, target.id, NoticeKind.TOKEN_CREATED, actor.name, client)
             uow.commit()
         return secret, expires
 
@@ -406,8 +480,9 @@ class AccountService:
             )
             uow.commit()
 
-    def set_disabled(self, actor: Actor, user: str, disabled: bool) -> int:
-        """Disable (or enable again) an account; disabling ends every session and token.
+    def set_disabled(self, actor: Actor, user: str, disabled: bool, client: str = "") -> int:
+        """Disable (or enable again) an account, from ``client`` (the admin's address;
+        none on the command line); disabling ends every session and token.
 
         Returns how many sessions and tokens were ended.
         """
@@ -426,7 +501,7 @@ class AccountService:
             action = "user.disable" if disabled else "user.enable"
             uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
             if not disabled:
-                record_notice(uow, row.id, NoticeKind.ACCOUNT_ENABLED, actor.name)
+                record_notice(uow, row.id, NoticeKind.ACCOUNT_ENABLED, actor.name, client)
             uow.commit()
         return ended
 

@@ -21,7 +21,7 @@ a case is a server admin's (``case.create``), who then adds its members.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
 from offramp.errors import Conflict, InputError, NotFound, Problem
@@ -43,7 +43,7 @@ from offramp.model.access import Action, AdminAction
 from offramp.model.case import Role
 from offramp.services.access import Actor, Scope
 from offramp.services.base import UseCases
-from offramp.services.stored_case import add_case, keep, read_case
+from offramp.services.stored_case import add_case, changing, keep, read_case
 from offramp.store.authoring import CONTENT_ACTIONS, AuthoringRows
 from offramp.store.repository import CaseRow, Versioned
 from offramp.store.uow import UnitOfWork
@@ -337,7 +337,8 @@ class AuthoringService(UseCases):
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.CASE_AUTHOR)
             rows = AuthoringRows(uow.conn)
-            current = rows.lock_version(scope.case.id)
+            scope = changing(uow, scope)
+            current = scope.case.version
             if version is None and required:
                 raise InputError(
                     "version", "say which version of the case you opened (If-Match or version)"
@@ -349,7 +350,7 @@ class AuthoringService(UseCases):
                     f"it is now at version {current}). Nothing was written: reload it and make "
                     "your change again."
                 )
-            row = replace(scope.case, version=current)  # as locked, not as first read
+            row = scope.case  # as locked, not as first read
             edit = _Edit(
                 uow, scope, rows, read_case(uow, row), uow.repo.get_case_data(row.id), current
             )

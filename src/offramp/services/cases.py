@@ -19,7 +19,7 @@ from offramp.model.shuttle import position_from_statement
 from offramp.services.access import NO_CASE, Actor, Scope
 from offramp.services.base import UseCases
 from offramp.services.crisis import import_crisis, replace_crisis, with_live_desk
-from offramp.services.stored_case import add_case, keep, read_case
+from offramp.services.stored_case import add_case, changing, keep, read_case
 from offramp.services.stored_case import replace_case as store_replacement
 from offramp.store.authoring import CONTENT_ACTIONS, AuthoringRows
 from offramp.store.repository import (
@@ -97,6 +97,7 @@ class CaseService(UseCases):
         with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.CASE_IMPORT)
+            scope = changing(uow, scope)
             if case.id != slug:
                 raise InputError(f"{filename}: id", f"the file is case {case.id!r}, not {slug!r}")
             if scope.case.version != version:
@@ -216,6 +217,7 @@ class CaseService(UseCases):
         with self.uow(write=True) as uow:
             scope = self._scope(uow, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE)
+            scope = changing(uow, scope)
             case = read_case(uow, scope.case)
             clean = {k: v for k, v in data.items() if v not in (None, "")}
             statement = new_statement(clean, Known.of(case))
@@ -239,6 +241,8 @@ class CaseService(UseCases):
             if row is None:
                 raise NotFound("No such statement.")
             self.policy.require(scope, Action.STATEMENT_CONFIRM, resource=f"statement/{key}")
+            scope = changing(uow, scope)
+            row = uow.repo.get_statement(scope.case.id, key) or row  # as the lock found it
             if row.confirmed_at is not None:
                 by = row.confirmed_by or "someone"
                 raise Conflict(f"Statement {key} was already confirmed by {by}.")
@@ -277,6 +281,8 @@ class CaseService(UseCases):
             if current is None:
                 raise NotFound("No such position.")
             self.policy.require(scope, Action.POSITION_WRITE, resource=f"position/{position_id}")
+            scope = changing(uow, scope)
+            current = uow.repo.get_position(scope.case.id, position_id) or current
             if current.version != version:
                 who = AuthoringRows(uow.conn).last_writer(
                     slug,

@@ -34,7 +34,7 @@ from offramp.model.statements import Stance
 from offramp.services.access import AccessPolicy, Actor
 from offramp.services.cases import CaseService
 from offramp.services.intake_reader import IntakeReaders, reader_in_use
-from offramp.services.stored_case import read_case
+from offramp.services.stored_case import changing, read_case
 from offramp.store.intake_repository import Discard as Discard
 from offramp.store.intake_repository import DiscardRow, IntakeRepository
 from offramp.store.repository import StatementRow
@@ -240,6 +240,7 @@ class IntakeService:
         with self.uow(write=True) as uow:
             scope = self.policy.access_case(uow.repo, actor, slug)
             self.policy.require(scope, Action.STATEMENT_CREATE, resource="intake")
+            scope = changing(uow, scope)
             case = read_case(uow, scope.case)
             if source["id"] in {s.id for s in case.sources}:
                 return  # added meanwhile by the same article's other proposal

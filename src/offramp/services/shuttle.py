@@ -34,7 +34,7 @@ from offramp.model.shuttle import (
 from offramp.services.access import Actor, Scope
 from offramp.services.base import UseCases
 from offramp.services.cases import confirm_in
-from offramp.services.stored_case import read_case
+from offramp.services.stored_case import changing, read_case
 from offramp.store.repository import Repository, Versioned
 from offramp.store.uow import UnitOfWork
 
@@ -387,6 +387,8 @@ class ShuttleService(UseCases):
                 if confirm
                 else c.deny(scope.actor.name, now, note)
             )
+            if confirm and c.statement is not None:  # confirms the statement: a case change
+                scope = changing(uow, scope)
             word = "Confirmed" if confirm else "Denied"
             text = f"{word}: {c.text}" + (f" ({note})" if note else "")
             self._tell(uow, scope, c.party, text, claim_id)

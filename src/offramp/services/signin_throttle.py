@@ -26,6 +26,7 @@ from typing import TypeVar
 
 from offramp.errors import Throttled
 from offramp.model.deadlines import Clock
+from offramp.store import failed_signins
 from offramp.store import login_failures as store
 from offramp.store.uow import UowFactory
 
@@ -69,9 +70,15 @@ class SignInThrottle:
                     wait,
                 )
 
-    def failed(self, name: str, client: str) -> None:
+    def failed(self, name: str, client: str, *, sign_in: bool = False) -> None:
+        """Count a failure against the account and the client; a failed ``sign_in`` also
+        counts, in the same transaction, toward what the account's next sign-in tells
+        (:mod:`offramp.store.failed_signins`; the same statement for an unknown name)."""
+        now = self.clock.now()
         with self.uow(write=True) as uow:
-            store.record(uow.conn, self.keys(name, client), self.clock.now(), WINDOW)
+            store.record(uow.conn, self.keys(name, client), now, WINDOW)
+            if sign_in:
+                failed_signins.count(uow.conn, name, client, now)
             uow.commit()
 
     def succeeded(self, name: str) -> None:

@@ -5,14 +5,20 @@ turns it into the model and back through :mod:`offramp.files.case`, so export
 reproduces the case file exactly. A case is kept in memory per (database, case,
 version); a write that knows the new case (:func:`keep`) puts it there itself, so the
 next read need not rebuild it.
+
+A write that reads the case to change it takes the case's row first (:func:`changing`):
+without it, two writers on PostgreSQL each read the same version, and the second's new
+case would lack the first's change.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from threading import Lock
 
 from offramp.files.case import case_from_data, case_to_data
 from offramp.model import Case
+from offramp.services.access import Scope
 from offramp.store.repository import CaseRow
 from offramp.store.uow import UnitOfWork
 
@@ -23,6 +29,16 @@ _lock = Lock()
 
 def _key(uow: UnitOfWork, case_id: int, version: int) -> tuple[str, int, int]:
     return (uow.conn.engine.url.render_as_string(), case_id, version)
+
+
+def changing(uow: UnitOfWork, scope: Scope) -> Scope:
+    """``scope`` with its case's row locked and read afresh, for a write that reads the
+    case to change it (a statement, a position, a new case file, an edit).
+
+    Every such writer of a case takes this row before the audit chain's head, so that two
+    of them never wait on each other, and each reads the version the one before it left.
+    """
+    return replace(scope, case=uow.repo.lock_case(scope.case.id))
 
 
 def read_case(uow: UnitOfWork, row: CaseRow) -> Case:

@@ -72,8 +72,9 @@ class TwoFactorService:
             uow.commit()
         return secret, otpauth_uri(secret, actor.name)
 
-    def confirm(self, actor: Actor, code: str) -> list[str]:
-        """Turn two-factor sign-in on with a current code; returns the recovery codes."""
+    def confirm(self, actor: Actor, code: str, client: str = "") -> list[str]:
+        """Turn two-factor sign-in on with a current code, from ``client`` (the caller's
+        address, for the notice); returns the recovery codes."""
         now = self.clock.now()
         with self.uow(write=True) as uow:
             found = store.get(uow.conn, actor.id)
@@ -85,7 +86,7 @@ class TwoFactorService:
             codes = [new_recovery_code() for _ in range(RECOVERY_COUNT)]
             store.confirm(uow.conn, actor.id, now, [_recovery_digest(c) for c in codes])
             uow.audit(SERVER_CHAIN, actor.name, "2fa.confirm", {"user": actor.name})
-            record_notice(uow, actor.id, NoticeKind.TWO_FACTOR_ON, actor.name)
+            record_notice(uow, actor.id, NoticeKind.TWO_FACTOR_ON, actor.name, client)
             uow.commit()
         return codes
 
@@ -106,21 +107,23 @@ class TwoFactorService:
             uow.commit()
         return otpauth_uri(secret, user.name), codes
 
-    def disable(self, actor: Actor, code: str) -> None:
-        """Turn one's own second factor off, proving it with a current or recovery code."""
+    def disable(self, actor: Actor, code: str, client: str = "") -> None:
+        """Turn one's own second factor off from ``client``, proving it with a current or
+        recovery code."""
         if not self.enrolled(actor.id):
             raise Conflict("Two-factor sign-in is not on.")
         if not self.check(actor, code):
             raise InputError("code", "wrong or already used code")
-        self.remove(actor, actor)
+        self.remove(actor, actor, client)
 
-    def remove(self, operator: Actor, user: Actor) -> None:
-        """Delete ``user``'s second factor (the CLI operator, or the user after a code)."""
+    def remove(self, operator: Actor, user: Actor, client: str = "") -> None:
+        """Delete ``user``'s second factor (the CLI operator, or the user after a code
+        from ``client``)."""
         with self.uow(write=True) as uow:
             if not store.remove(uow.conn, user.id):
                 raise Conflict(f"{user.name} does not have two-factor sign-in.")
             uow.audit(SERVER_CHAIN, operator.name, "2fa.disable", {"user": user.name})
-            record_notice(uow, user.id, NoticeKind.TWO_FACTOR_OFF, operator.name)
+            record_notice(uow, user.id, NoticeKind.TWO_FACTOR_OFF, operator.name, client)
             uow.commit()
 
     def check(self, user: Actor, code: str) -> bool:

@@ -1,7 +1,9 @@
 """Notices to users about changes to their own sign-in (migration ``0013`` creates them).
 
 A row says what happened to the account (``kind``), who did it (``actor``: the user or
-an admin) and from where (``client``); ``seen_at`` is set when the user dismisses it.
+an admin) and from where (``client``); ``seen_at`` is set when the user dismisses it. A
+notice of failed sign-ins also says how many (``failures``, migration ``0015``; 0 for
+the other kinds), and its ``actor`` is empty: nobody known did them.
 The functions take the caller's connection, so that a notice is written in the same
 transaction as the change it tells of.
 """
@@ -22,6 +24,7 @@ from sqlalchemy import (
     delete,
     insert,
     select,
+    text,
     update,
 )
 
@@ -38,6 +41,7 @@ account_notices = Table(
     Column("actor", String(80), nullable=False),
     Column("client", String(100), nullable=False),
     Column("seen_at", Time, nullable=True),
+    Column("failures", Integer, nullable=False, server_default=text("0")),
 )
 
 KEEP = 50
@@ -52,13 +56,28 @@ class NoticeRow:
     kind: str
     actor: str
     client: str
+    failures: int = 0
 
 
-def add(conn: Connection, user_id: int, kind: str, actor: str, client: str, at: datetime) -> int:
+def add(
+    conn: Connection,
+    user_id: int,
+    kind: str,
+    actor: str,
+    client: str,
+    at: datetime,
+    *,
+    failures: int = 0,
+) -> int:
     """Write a notice for ``user_id`` and keep only its :data:`KEEP` newest; its id."""
     res = conn.execute(
         insert(account_notices).values(
-            user_id=user_id, created_at=at, kind=kind, actor=actor[:80], client=client[:100]
+            user_id=user_id,
+            created_at=at,
+            kind=kind,
+            actor=actor[:80],
+            client=client[:100],
+            failures=failures,
         )
     )
     newest = (
@@ -84,7 +103,10 @@ def unseen(conn: Connection, user_id: int) -> list[NoticeRow]:
         .where(account_notices.c.user_id == user_id, account_notices.c.seen_at.is_(None))
         .order_by(account_notices.c.id.desc())
     ).all()
-    return [NoticeRow(r.id, r.user_id, utc(r.created_at), r.kind, r.actor, r.client) for r in rows]
+    return [
+        NoticeRow(r.id, r.user_id, utc(r.created_at), r.kind, r.actor, r.client, r.failures)
+        for r in rows
+    ]
 
 
 def owned(conn: Connection, user_id: int, ids: Collection[int]) -> set[int]:

@@ -296,10 +296,15 @@ def migrating(conn: Connection) -> None:
     _migrating[conn] = True
 
 
-def content_digests(conn: Connection, chain: str) -> dict[str, str] | None:
-    """The digest of each covered table for the case ``chain`` (None if it is no case),
-    with this connection's changes settled into the stored sums."""
-    case_id = conn.execute(select(t.cases.c.id).where(t.cases.c.slug == chain)).scalar()
+def case_of(conn: Connection, chain: str) -> int | None:
+    """The row id of the case whose audit chain is ``chain`` (None: a chain of no case)."""
+    found: int | None = conn.execute(select(t.cases.c.id).where(t.cases.c.slug == chain)).scalar()
+    return found
+
+
+def content_digests(conn: Connection, case_id: int | None) -> dict[str, str] | None:
+    """The digest of each covered table of the case ``case_id`` (None for a chain of no
+    case), with this connection's changes settled into the stored sums."""
     if case_id is None:
         return None
     if conn in _migrating:

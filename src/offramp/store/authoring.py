@@ -34,12 +34,6 @@ class AuthoringRows:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
 
-    def lock_version(self, case_id: int) -> int:
-        """The case's version, its row locked until the transaction ends (PostgreSQL;
-        SQLite's writer already holds the database)."""
-        q = select(t.cases.c.version).where(t.cases.c.id == case_id).with_for_update()
-        return int(self.conn.execute(q).scalar_one())
-
     def version(self, case_id: int) -> int:
         q = select(t.cases.c.version).where(t.cases.c.id == case_id)
         return int(self.conn.execute(q).scalar_one())

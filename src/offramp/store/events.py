@@ -29,7 +29,7 @@ from offramp.store import audit
 from offramp.store.sealed import keyring_of
 from offramp.store.tables import audit_events, cases, chain_heads
 
-CHANNEL = "offramp_audit"
+CHANNEL = audit.NOTIFY_CHANNEL
 KEY_ACTION = "events.key"
 log = logging.getLogger(__name__)
 

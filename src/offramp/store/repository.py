@@ -399,6 +399,19 @@ class Repository:
             self.conn.execute(select(t.cases.c.version).where(t.cases.c.id == case_id)).scalar_one()
         )
 
+    def lock_case(self, case_id: int) -> CaseRow:
+        """The case's row as committed now, locked until the transaction ends
+        (PostgreSQL; SQLite's writer already holds the whole database).
+
+        ``FOR NO KEY UPDATE``, the lock an ``UPDATE`` of the row takes: it queues the
+        case's other writers but not the rows that only refer to the case (a foreign key
+        check takes ``FOR KEY SHARE``, which ``FOR UPDATE`` would block).
+        """
+        q = select(t.cases.c.id, t.cases.c.slug, t.cases.c.title, t.cases.c.version)
+        q = q.where(t.cases.c.id == case_id).with_for_update(key_share=True)
+        row = self.conn.execute(q).one()
+        return CaseRow(row.id, row.slug, row.title, row.version)
+
     def get_case_row(self, slug: str) -> CaseRow | None:
         row = self.conn.execute(
             select(t.cases.c.id, t.cases.c.slug, t.cases.c.title, t.cases.c.version).where(

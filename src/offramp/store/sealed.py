@@ -119,7 +119,13 @@ database is the hash's pepper, in the rotatable form of the OWASP Password Stora
 Cheat Sheet (encrypt the hash, rather than mix a secret into it): ``rotate-key``
 re-seals it without anyone's password."""
 
-SEALED: tuple[SealedColumn, ...] = SEALED_0008 + SEALED_0009 + SEALED_0012 + SEALED_0014
+SEALED_0016: tuple[SealedColumn, ...] = (SealedColumn("security_keys", "name"),)
+"""What migration ``0016`` makes sealed (frozen): the name a user gives a security key.
+Its table is new, so the migration has nothing to seal; the repository seals each name."""
+
+SEALED: tuple[SealedColumn, ...] = (
+    SEALED_0008 + SEALED_0009 + SEALED_0012 + SEALED_0014 + SEALED_0016
+)
 """Every sealed column: what the repositories seal and ``offramp db rotate-key``
 re-encrypts."""
 

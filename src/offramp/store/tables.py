@@ -211,3 +211,32 @@ audit_events = Table(
     Column("content", Text, nullable=True),
     Column("mac", String(64), nullable=True),
 )
+
+# issue 18 (migration 0016): security keys (WebAuthn) as a second factor, and the
+# challenges the desk issued for them (store/security_keys.py)
+security_keys = Table(
+    "security_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("credential_id", String(1400), nullable=False, unique=True),  # base64url
+    Column("public_key", Text, nullable=False),  # the COSE key, base64url (not secret)
+    Column("sign_count", Integer, nullable=False),
+    Column("transports", String(200), nullable=False),  # comma-separated, as the browser said
+    Column("name", Text, nullable=False),  # typed by the user: sealed
+    Column("created_at", Time, nullable=False),
+    Column("last_used_at", Time, nullable=True),  # None: not used to sign in yet
+    Index("ix_security_keys_user_id", "user_id"),
+)
+
+security_key_challenges = Table(
+    "security_key_challenges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("purpose", String(16), nullable=False),  # register | sign-in
+    Column("challenge", String(100), nullable=False),  # base64url, random
+    Column("pending_hash", String(64), nullable=True, unique=True),  # sign-in: the step's
+    Column("renew", Boolean, nullable=False),  # sign-in: the password must be renewed
+    Column("expires_at", Time, nullable=False),
+)

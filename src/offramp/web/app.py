@@ -38,6 +38,7 @@ from offramp.web import (
     precedents,
     rounds,
     security,
+    security_keys,
     shuttle,
     signin,
     two_factor,
@@ -48,6 +49,7 @@ API_PREFIX = "/api"
 PAGES = (
     signin,
     two_factor,
+    security_keys,
     password,
     notices,
     cases,

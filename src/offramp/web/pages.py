@@ -24,12 +24,20 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from offramp.bootstrap import Services
-from offramp.errors import Forbidden, InputError, NotFound, OfframpError, Unauthenticated
+from offramp.errors import (
+    Forbidden,
+    InputError,
+    NotFound,
+    OfframpError,
+    Throttled,
+    Unauthenticated,
+)
 from offramp.model import Case
 from offramp.model.access import Action, DeskRole
 from offramp.model.deadlines import FixedClock
 from offramp.services.access import Actor
 from offramp.services.session_rules import PasswordRenewal, SessionIdled
+from offramp.services.write_limits import charge_write
 from offramp.web import security
 
 log = logging.getLogger("offramp.web")
@@ -55,6 +63,9 @@ DONE = {
     "signed-out": "You are signed out.",
     "session-ended": "Your session ended after a spell without use; sign in again.",
     "two-factor-off": "Two-factor sign-in is off: your password alone signs you in.",
+    "security-key-added": "Security key added: the desk asks for it when you sign in.",
+    "codes-off": "Codes from your app are off: your security key still signs you in.",
+    "security-key-removed": "Security key removed: it no longer signs you in.",
     "password-changed": "Password changed: you are signed out everywhere else.",
     "signed-out-elsewhere": "Signed out everywhere else: this browser is your only session.",
     "shared": "Shared: that member now sees it.",
@@ -104,6 +115,8 @@ class WebRoute(APIRoute):
                 response = RedirectResponse("/account/password", status_code=303)
             except OfframpError as exc:
                 response = error_page(request, exc)
+                if isinstance(exc, Throttled):  # over the write limit: when to send it again
+                    response.headers["Retry-After"] = str(exc.retry_after)
             except Exception:
                 log.exception("web page failed: %s %s", request.method, request.url.path)
                 response = error_page(
@@ -205,7 +218,8 @@ def viewer_of(services: Services, token: str | None) -> Actor | None:
 
 def signed_in(request: Request, services: Services) -> Actor:
     """The signed-in user of ``request``, kept on ``request.state.viewer``; a 303 to the
-    sign-in page when there is none (saying so when the session idled out)."""
+    sign-in page when there is none (saying so when the session idled out). A form POST
+    spends one of the user's write limit, as an API write does (a 429 page over it)."""
     token = security.session_secret(request)
     if not token:
         raise Unauthenticated("Sign in to use the desk.")
@@ -215,6 +229,7 @@ def signed_in(request: Request, services: Services) -> Actor:
     request.state.viewer = viewer
     if viewer.must_renew and request.url.path not in RENEWAL_PAGES:
         raise PasswordRenewal()
+    charge_write(request, viewer.id)
     return viewer
 
 

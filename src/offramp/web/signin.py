@@ -7,9 +7,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import Throttled, Unauthenticated
+from offramp.services.security_keys import SecurityKeyStep
 from offramp.services.session_rules import SessionIdled
 from offramp.web import security
-from offramp.web.pages import ServicesDep, WebRoute, render, see_other
+from offramp.web.pages import ServicesDep, WebRoute, form_text, render, see_other
+from offramp.web.security_keys import site
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 LANDING = "/needs"  # what needs the viewer, across their cases (web/needs.py)
@@ -42,6 +44,8 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
             raise Unauthenticated("Enter your user name and your password.")
         client = request.client.host if request.client else ""  # the per-client throttle
         _, token = services.accounts.sign_in(name, password, client, code)
+    except SecurityKeyStep as step:  # the password was right: the key's turn
+        return key_step(request, services, step, target)
     except Unauthenticated as exc:
         ctx = {"next": target, "name": name, "signin_error": exc.message}
         return render(request, "sign_in.html", ctx, status=401)
@@ -49,6 +53,41 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
         ctx = {"next": target, "name": name, "signin_error": exc.message}
         page = render(request, "sign_in.html", ctx, status=429)
         page.headers["Retry-After"] = str(exc.retry_after)
+        return page
+    response = see_other(target)
+    security.set_session(request, response, token)
+    return response
+
+
+def key_step(
+    request: Request, services: ServicesDep, step: SecurityKeyStep, target: str
+) -> HTMLResponse:
+    """The second step: the button that asks the security key (and a code field, if the
+    account has a TOTP code too). Its secret ``pending`` rides in the form."""
+    options = services.accounts.security_keys.sign_in_options(step.pending, site(request))
+    ctx = {"next": target, "pending": step.pending, "options": options, "code_too": step.code}
+    return render(request, "sign_in_key.html", ctx)
+
+
+@router.post("/sign-in/security-key", response_class=HTMLResponse)
+async def sign_in_with_key(request: Request, services: ServicesDep) -> Response:
+    """Finish the pending sign-in with the key's answer (or the code); a refusal shows
+    the first step again, in words: the step serves once."""
+    pending = await form_text(request, "pending", required=False)
+    answer = await form_text(request, "credential", required=False)
+    code = await form_text(request, "code", required=False)
+    target = landing(await form_text(request, "next", required=False))
+    client = request.client.host if request.client else ""
+    try:
+        if not answer and not code:
+            raise Unauthenticated("The browser sent no answer from your key: sign in again.")
+        _, token = services.accounts.sign_in_with_key(pending, answer, site(request), client, code)
+    except (Unauthenticated, Throttled) as exc:
+        ctx = {"next": target, "name": "", "signin_error": exc.message}
+        throttled = isinstance(exc, Throttled)
+        page = render(request, "sign_in.html", ctx, status=429 if throttled else 401)
+        if isinstance(exc, Throttled):
+            page.headers["Retry-After"] = str(exc.retry_after)
         return page
     response = see_other(target)
     security.set_session(request, response, token)

@@ -26,6 +26,7 @@ from offramp.errors import Conflict, InputError
 from offramp.services.access import Actor
 from offramp.services.totp import otpauth_uri
 from offramp.web.pages import ServicesDep, WebRoute, form_text, render, see_other, signed_in
+from offramp.web.security_keys import account_page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PAGE = "/account/two-factor"
@@ -67,6 +68,11 @@ def _enrolment(
     return page(request, {**ctx, "qr": qr_svg(uri), **extra}, status=status)
 
 
+def _client(request: Request) -> str:
+    """The browser's address: wrong codes are throttled by it, and notices name it."""
+    return request.client.host if request.client else ""
+
+
 async def _code(request: Request, missing: str) -> str:
     """The form's ``code``, or an InputError saying ``missing``."""
     code = await form_text(request, "code", required=False)
@@ -78,8 +84,7 @@ async def _code(request: Request, missing: str) -> str:
 @router.get(PAGE, response_class=HTMLResponse)
 async def two_factor_page(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
-    on = services.accounts.two_factor.enrolled(viewer.id)
-    return page(request, {"state": "on" if on else "off"})
+    return account_page(request, services, viewer)  # with the viewer's security keys
 
 
 @router.post(f"{PAGE}/start", response_class=HTMLResponse)
@@ -96,7 +101,7 @@ async def confirm(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     try:
         code = await _code(request, "enter the 6-digit code your app shows for the desk")
-        codes = services.accounts.two_factor.confirm(viewer, code)
+        codes = services.accounts.two_factor.confirm(viewer, code, _client(request))
     except Conflict:
         raise Conflict(
             "There is no two-factor enrolment to confirm (it is on already, or was never "
@@ -116,8 +121,8 @@ async def disable(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     try:
         code = await _code(request, "enter a current code from your app, or a recovery code")
-        client = request.client.host if request.client else ""  # wrong codes are throttled
-        services.accounts.disable_two_factor(viewer, code, client)
+        services.accounts.disable_two_factor(viewer, code, _client(request))
     except InputError as exc:
-        return page(request, {"state": "on", "error": exc, "code_error": True}, status=422)
-    return see_other(f"{PAGE}?done=two-factor-off")
+        return account_page(request, services, viewer, status=422, error=exc, code_error=True)
+    keys = services.accounts.security_keys.has_keys(viewer.id)  # still a second factor
+    return see_other(f"{PAGE}?done={'codes-off' if keys else 'two-factor-off'}")

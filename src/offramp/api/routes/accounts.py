@@ -32,8 +32,8 @@ UserQuery = Annotated[str | None, Query(min_length=1, max_length=200, descriptio
 
 
 def client_address(request: Request) -> str:
-    """The caller's address, for the per-client sign-in throttle (uvicorn applies
-    ``X-Forwarded-For`` only from a trusted proxy)."""
+    """The caller's address, for the per-client sign-in throttle and the account notices
+    (uvicorn applies ``X-Forwarded-For`` only from a trusted proxy)."""
     return request.client.host if request.client else ""
 
 
@@ -101,10 +101,10 @@ def enrol_two_factor(actor: CurrentActor, services: ServicesDep) -> TwoFactorEnr
     tags=["accounts"],
 )
 def confirm_two_factor(
-    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep
+    body: TwoFactorCodeIn, actor: CurrentActor, services: ServicesDep, request: Request
 ) -> TwoFactorOnOut:
     """Turn two-factor sign-in on with a current code; returns 10 one-time recovery codes."""
-    codes = services.accounts.two_factor.confirm(actor, body.code)
+    codes = services.accounts.two_factor.confirm(actor, body.code, client_address(request))
     return TwoFactorOnOut(enabled=True, recovery_codes=codes)
 
 
@@ -162,29 +162,37 @@ def create_user(body: UserIn, actor: CurrentActor, services: ServicesDep) -> Act
     tags=["accounts"],
 )
 def reset_password(
-    user: Short, body: PasswordResetIn, actor: CurrentActor, services: ServicesDep
+    user: Short,
+    body: PasswordResetIn,
+    actor: CurrentActor,
+    services: ServicesDep,
+    request: Request,
 ) -> PasswordChangedOut:
     """Set a user's password, for one who forgot theirs (server admins); every session and
     token of that account ends."""
-    ended = services.accounts.reset_password(actor, user, body.password)
+    ended = services.accounts.reset_password(actor, user, body.password, client_address(request))
     return PasswordChangedOut(user=user, ended=ended)
 
 
 @router.post(
     "/users/{user}/disable", name="user_disable", response_model=UserStateOut, tags=["accounts"]
 )
-def disable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> UserStateOut:
+def disable_user(
+    user: Short, actor: CurrentActor, services: ServicesDep, request: Request
+) -> UserStateOut:
     """Disable an account: it cannot sign in, and its sessions and tokens end (admins)."""
-    ended = services.accounts.set_disabled(actor, user, True)
+    ended = services.accounts.set_disabled(actor, user, True, client_address(request))
     return UserStateOut(user=user, disabled=True, ended=ended)
 
 
 @router.post(
     "/users/{user}/enable", name="user_enable", response_model=UserStateOut, tags=["accounts"]
 )
-def enable_user(user: Short, actor: CurrentActor, services: ServicesDep) -> UserStateOut:
+def enable_user(
+    user: Short, actor: CurrentActor, services: ServicesDep, request: Request
+) -> UserStateOut:
     """Let a disabled account sign in again with its old password (admins)."""
-    services.accounts.set_disabled(actor, user, False)
+    services.accounts.set_disabled(actor, user, False, client_address(request))
     return UserStateOut(user=user, disabled=False)
 
 
@@ -233,11 +241,13 @@ def end_other_sessions(
     tags=["accounts"],
 )
 def create_token(
-    body: TokenCreateIn, actor: CurrentActor, services: ServicesDep
+    body: TokenCreateIn, actor: CurrentActor, services: ServicesDep, request: Request
 ) -> TokenCreatedOut:
     """A bearer token for yourself, or for anyone if you are a server admin; it expires."""
     span = parse_lifetime(body.expires_in) if body.expires_in else None
-    token, expires = services.accounts.create_token_expiring(actor, body.user, span)
+    token, expires = services.accounts.create_token_expiring(
+        actor, body.user, span, client_address(request)
+    )
     return TokenCreatedOut(user=body.user, token=token, expires_at=expires)
 
 

@@ -15,9 +15,17 @@ router = APIRouter(responses=PROBLEMS)
 def list_notices(actor: CurrentActor, services: ServicesDep) -> list[NoticeOut]:
     """Your notices not yet dismissed, newest first: a password changed or reset,
     two-factor sign-in turned on or off, other sessions signed out, the account enabled
-    again, a new API token."""
+    again, a new API token, sign-ins that failed since your last one."""
     return [
-        NoticeOut(id=n.id, kind=n.kind.value, text=n.text, at=n.at, by=n.actor, client=n.client)
+        NoticeOut(
+            id=n.id,
+            kind=n.kind.value,
+            text=n.text,
+            at=n.at,
+            by=n.actor,
+            client=n.client,
+            failures=n.failures,
+        )
         for n in services.accounts.notices.unseen(actor)
     ]
 
