@@ -242,7 +242,9 @@ class CaseService(UseCases):
                 raise NotFound("No such statement.")
             self.policy.require(scope, Action.STATEMENT_CONFIRM, resource=f"statement/{key}")
             scope = changing(uow, scope)
-            row = uow.repo.get_statement(scope.case.id, key) or row  # as the lock found it
+            row = uow.repo.get_statement(scope.case.id, key)  # as the lock found it
+            if row is None:
+                raise NotFound("No such statement.")
             if row.confirmed_at is not None:
                 by = row.confirmed_by or "someone"
                 raise Conflict(f"Statement {key} was already confirmed by {by}.")
@@ -282,7 +284,9 @@ class CaseService(UseCases):
                 raise NotFound("No such position.")
             self.policy.require(scope, Action.POSITION_WRITE, resource=f"position/{position_id}")
             scope = changing(uow, scope)
-            current = uow.repo.get_position(scope.case.id, position_id) or current
+            current = uow.repo.get_position(scope.case.id, position_id)  # as locked
+            if current is None:
+                raise NotFound("No such position.")
             if current.version != version:
                 who = AuthoringRows(uow.conn).last_writer(
                     slug,

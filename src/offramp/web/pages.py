@@ -189,6 +189,12 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def client_address(request: Request) -> str:
+    """The browser's address, for the sign-in throttle and the account notices (uvicorn
+    applies ``X-Forwarded-For`` only from a trusted proxy)."""
+    return request.client.host if request.client else ""
+
+
 async def form_text(request: Request, name: str, *, required: bool = True) -> str:
     """A form field as stripped text; InputError naming the field when it is missing."""
     form = await request.form()

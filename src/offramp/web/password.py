@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, Response
 from offramp.errors import InputError
 from offramp.services.session_rules import RENEWAL_MESSAGE, spell
 from offramp.web import security
-from offramp.web.pages import ServicesDep, WebRoute, render, see_other, signed_in
+from offramp.web.pages import ServicesDep, WebRoute, client_address, render, see_other, signed_in
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PAGE = "/account/password"
@@ -55,7 +55,7 @@ async def end_others(request: Request, services: ServicesDep) -> Response:
     """Check the password; then end every web session of the account but this one."""
     viewer = signed_in(request, services)
     form = await request.form()
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     current = security.session_secret(request)
     try:
         services.accounts.end_other_sessions(
@@ -74,7 +74,7 @@ async def change(request: Request, services: ServicesDep) -> Response:
     current, new, again = (
         str(form.get(name) or "") for name in ("current_password", "new_password", "again")
     )
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     try:
         if new != again:
             raise InputError("again", "the two new passwords differ; type the same one twice")

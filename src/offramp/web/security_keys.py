@@ -24,7 +24,15 @@ from offramp.errors import InputError
 from offramp.services.access import Actor
 from offramp.services.account_notices import when
 from offramp.services.security_keys import SecurityKey, Site, key_name, site_of
-from offramp.web.pages import ServicesDep, WebRoute, form_text, render, see_other, signed_in
+from offramp.web.pages import (
+    ServicesDep,
+    WebRoute,
+    client_address,
+    form_text,
+    render,
+    see_other,
+    signed_in,
+)
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 ACCOUNT = "/account/two-factor"
@@ -33,10 +41,6 @@ ACCOUNT = "/account/two-factor"
 def site(request: Request) -> Site:
     """The desk's origin and RP ID as this browser opened it."""
     return site_of(request.url.scheme, request.url.hostname or "", request.url.port)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 def listed(keys: list[SecurityKey]) -> list[dict[str, object]]:
@@ -86,7 +90,7 @@ async def add(request: Request, services: ServicesDep) -> Response:
             "The browser sent no answer from a key (is JavaScript on?): start again.",
         )
     keys = services.accounts.security_keys
-    keys.finish_registration(viewer, name, answer, site(request), _client(request))
+    keys.finish_registration(viewer, name, answer, site(request), client_address(request))
     return see_other(f"{ACCOUNT}?done=security-key-added")
 
 
@@ -98,7 +102,7 @@ async def remove(request: Request, services: ServicesDep, key: int) -> Response:
     try:
         if not password:
             raise InputError("password", "enter your password to remove a key")
-        services.accounts.remove_security_key(viewer, key, password, _client(request))
+        services.accounts.remove_security_key(viewer, key, password, client_address(request))
     except InputError as exc:
         return account_page(request, services, viewer, status=422, error=exc, bad_key=key)
     return see_other(f"{ACCOUNT}?done=security-key-removed")

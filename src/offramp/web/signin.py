@@ -10,7 +10,7 @@ from offramp.errors import Throttled, Unauthenticated
 from offramp.services.security_keys import SecurityKeyStep
 from offramp.services.session_rules import SessionIdled
 from offramp.web import security
-from offramp.web.pages import ServicesDep, WebRoute, form_text, render, see_other
+from offramp.web.pages import ServicesDep, WebRoute, client_address, form_text, render, see_other
 from offramp.web.security_keys import site
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -42,7 +42,7 @@ async def sign_in(request: Request, services: ServicesDep) -> Response:
     try:
         if not name or not password:
             raise Unauthenticated("Enter your user name and your password.")
-        client = request.client.host if request.client else ""  # the per-client throttle
+        client = client_address(request)  # the per-client throttle
         _, token = services.accounts.sign_in(name, password, client, code)
     except SecurityKeyStep as step:  # the password was right: the key's turn
         return key_step(request, services, step, target)
@@ -77,16 +77,16 @@ async def sign_in_with_key(request: Request, services: ServicesDep) -> Response:
     answer = await form_text(request, "credential", required=False)
     code = await form_text(request, "code", required=False)
     target = landing(await form_text(request, "next", required=False))
-    client = request.client.host if request.client else ""
+    client = client_address(request)
     try:
         if not answer and not code:
             raise Unauthenticated("The browser sent no answer from your key: sign in again.")
         _, token = services.accounts.sign_in_with_key(pending, answer, site(request), client, code)
     except (Unauthenticated, Throttled) as exc:
         ctx = {"next": target, "name": "", "signin_error": exc.message}
-        throttled = isinstance(exc, Throttled)
-        page = render(request, "sign_in.html", ctx, status=429 if throttled else 401)
-        if isinstance(exc, Throttled):
+        status = 429 if isinstance(exc, Throttled) else 401
+        page = render(request, "sign_in.html", ctx, status=status)
+        if isinstance(exc, Throttled):  # narrows the type, for retry_after
             page.headers["Retry-After"] = str(exc.retry_after)
         return page
     response = see_other(target)

@@ -25,7 +25,15 @@ from starlette.responses import HTMLResponse, Response
 from offramp.errors import Conflict, InputError
 from offramp.services.access import Actor
 from offramp.services.totp import otpauth_uri
-from offramp.web.pages import ServicesDep, WebRoute, form_text, render, see_other, signed_in
+from offramp.web.pages import (
+    ServicesDep,
+    WebRoute,
+    client_address,
+    form_text,
+    render,
+    see_other,
+    signed_in,
+)
 from offramp.web.security_keys import account_page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -68,11 +76,6 @@ def _enrolment(
     return page(request, {**ctx, "qr": qr_svg(uri), **extra}, status=status)
 
 
-def _client(request: Request) -> str:
-    """The browser's address: wrong codes are throttled by it, and notices name it."""
-    return request.client.host if request.client else ""
-
-
 async def _code(request: Request, missing: str) -> str:
     """The form's ``code``, or an InputError saying ``missing``."""
     code = await form_text(request, "code", required=False)
@@ -101,7 +104,7 @@ async def confirm(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     try:
         code = await _code(request, "enter the 6-digit code your app shows for the desk")
-        codes = services.accounts.two_factor.confirm(viewer, code, _client(request))
+        codes = services.accounts.two_factor.confirm(viewer, code, client_address(request))
     except Conflict:
         raise Conflict(
             "There is no two-factor enrolment to confirm (it is on already, or was never "
@@ -121,7 +124,7 @@ async def disable(request: Request, services: ServicesDep) -> Response:
     viewer = signed_in(request, services)
     try:
         code = await _code(request, "enter a current code from your app, or a recovery code")
-        services.accounts.disable_two_factor(viewer, code, _client(request))
+        services.accounts.disable_two_factor(viewer, code, client_address(request))
     except InputError as exc:
         return account_page(request, services, viewer, status=422, error=exc, code_error=True)
     keys = services.accounts.security_keys.has_keys(viewer.id)  # still a second factor
