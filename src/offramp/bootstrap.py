@@ -41,7 +41,7 @@ from offramp.store.audit_cover import use_key
 from offramp.store.audit_key import load_key
 from offramp.store.cipher import Keyring
 from offramp.store.data_key import desk_keyring
-from offramp.store.engine import make_engine, probe
+from offramp.store.engine import is_sqlite, make_engine, probe
 from offramp.store.migrations import upgrade
 from offramp.store.sealed import check_keyring, scrub, use_keyring
 from offramp.store.uow import UowFactory, uow_factory
@@ -72,6 +72,11 @@ class Services:
     sweeps: SweepService  # the scheduled deadline sweeps (services/sweeps.py)
     precedents: PrecedentService  # the library and links to it (services/precedents.py)
     authoring: AuthoringService  # a case's records one at a time (services/authoring.py)
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the database is SQLite in this process (no round trip to a server)."""
+        return is_sqlite(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 
 from fastapi import FastAPI
 
-from offramp.api.app import Settings, create_app, env_settings
+from offramp.api.app import Settings, create_app, env_settings_or_exit
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
 from offramp.model.parse import parse_clock
 from offramp.services.accounts import parse_idle_limit
@@ -91,8 +91,8 @@ def create_desk_app(
 
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``, the write limit from
-    ``OFFRAMP_WRITE_RATE``."""
-    return create_desk_app(env_settings())
+    ``OFFRAMP_WRITE_RATE`` (a bad one: one line naming it, and exit status 1)."""
+    return create_desk_app(env_settings_or_exit())
 
 
 def app_from_serve_options() -> FastAPI:

@@ -50,6 +50,25 @@ def test_a_user_spends_the_burst_then_is_refused_with_the_wait_until_one_more() 
     assert refused(limits, 7).retry_after == 20
 
 
+@pytest.mark.parametrize(
+    ("rate", "after", "words"),
+    [
+        (WriteRate(1, 119), 0, "119 seconds"),
+        (WriteRate(1, 120), 0, "2 minutes"),
+        (WriteRate(1, 3600), 0, "60 minutes"),
+        (WriteRate(1, 3600), 3599.5, "1 second"),
+        (WriteRate(1, 3 * 3600), 0, "3 hours"),
+        (WriteRate(1, 3 * 3600), 3 * 3600 - 7199, "120 minutes"),
+    ],
+)
+def test_a_long_wait_is_told_in_minutes_or_hours(rate: WriteRate, after: float, words: str) -> None:
+    ticks = Ticks()
+    limits = WriteLimits(rate, ticks=ticks)
+    limits.spend(1)
+    ticks.now += after
+    assert refused(limits, 1).message.endswith(f"try again in {words}.")
+
+
 def test_a_bucket_refills_to_the_burst_and_no_further() -> None:
     ticks = Ticks()
     limits = WriteLimits(WriteRate(2, 10), ticks=ticks)
@@ -138,7 +157,8 @@ def test_write_rates_that_do_not_parse_name_the_option(text: str) -> None:
         parse_write_rate(text)
     assert str(caught.value) == (
         f"--write-rate: {text!r} is not a write rate; write BURST/SECONDS such as 60/30s "
-        "(60 writes at once, refilled in 30 seconds), or off for no limit"
+        "(60 writes at once, refilled in 30 seconds), 100/1m or 1000/1h, or 0 or off for "
+        "no limit"
     )
 
 

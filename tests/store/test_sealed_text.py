@@ -413,8 +413,8 @@ def test_each_migration_seals_only_its_own_columns_and_its_downgrade_opens_them(
 
 def test_0014_seals_the_password_hashes_with_the_disabled_mark_inside(world: World) -> None:
     """ASVS 2.4.5: the argon2 hashes are sealed under the data key (a pepper kept outside
-    the database); a disabled account's ``!`` is inside the sealed text, so a copy shows
-    neither the hash nor who is disabled. The downgrade opens them, the upgrade seals."""
+    the database); until ``0017`` (its own column) a disabled account's ``!`` is inside
+    the sealed text. The downgrade opens them, the upgrade seals."""
     _write_secrets(world)
     d = world.desk
     d.accounts.set_disabled(SYSTEM, "observer_us", True)

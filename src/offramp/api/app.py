@@ -39,6 +39,7 @@ from offramp.api.routes import (
 )
 from offramp.api.sweeps import sweeping
 from offramp.bootstrap import DEFAULT_DB, Services, bootstrap
+from offramp.errors import InputError
 from offramp.services.write_limits import (
     DEFAULT_WRITE_RATE_TEXT,
     Ticks,
@@ -160,7 +161,16 @@ def _problem_media_type(app: FastAPI) -> None:
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory``: the database from ``OFFRAMP_DB``, the write limit from
     ``OFFRAMP_WRITE_RATE``."""
-    return create_app(env_settings())
+    return create_app(env_settings_or_exit())
+
+
+def env_settings_or_exit() -> Settings:
+    """:func:`env_settings` for an app factory: a bad value stops the process with one
+    line naming the variable, as the command line does (exit status 1, no traceback)."""
+    try:
+        return env_settings()
+    except InputError as exc:
+        raise SystemExit("\n".join(f"error: {p}" for p in exc.problems)) from None
 
 
 def env_settings() -> Settings:

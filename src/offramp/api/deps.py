@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.requests import HTTPConnection
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from offramp.bootstrap import Services
 from offramp.errors import Forbidden, Unauthenticated
@@ -69,7 +70,7 @@ BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 CookieDep = Annotated[str | None, Depends(_cookie)]
 
 
-def get_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
+async def get_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
     """The caller, or None if anonymous. A bad token or session is a 401.
 
     A web session unused for the idle limit is a 401 too; any other request with it
@@ -83,17 +84,17 @@ def get_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor |
     A write then spends one of the user's write limit (429 over it; every session and
     token of the user together, :mod:`offramp.services.write_limits`), but signing out.
     """
-    return _caller(request, bearer, cookie, touch=True)
+    return await _caller(request, bearer, cookie, touch=True)
 
 
-def get_watcher(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
+async def get_watcher(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor | None:
     """:func:`get_actor` for the live event stream, which does not count as a use of
     the session (a page left open would never idle out); an idle session is still a
     401. When the session will idle out is left on ``request.state.session_ends``."""
-    return _caller(request, bearer, cookie, touch=False)
+    return await _caller(request, bearer, cookie, touch=False)
 
 
-def _caller(
+async def _caller(
     request: Request,
     bearer: HTTPAuthorizationCredentials | None,
     cookie: str | None,
@@ -105,7 +106,13 @@ def _caller(
     if not secret:
         return None
     services: Services = request.app.state.services  # not a dependency: one level less
-    actor, request.state.session_ends = services.accounts.actor_until(secret, touch=touch)
+    if bearer and services.embedded:
+        # A token's check only reads (a session's may write its last use), and a read of
+        # the embedded database takes tens of microseconds: less than a thread hop.
+        found = services.accounts.actor_until(secret, touch=touch)
+    else:
+        found = await run_in_threadpool(services.accounts.actor_until, secret, touch=touch)
+    actor, request.state.session_ends = found
     if actor.must_renew and (request.method, request.url.path) not in RENEWAL_ROUTES:
         raise PasswordRenewal()
     if not bearer and request.method not in SAFE_METHODS and cross_site(request):
@@ -129,10 +136,10 @@ MaybeActor = Annotated[Actor | None, Depends(get_actor)]
 MaybeWatcher = Annotated[Actor | None, Depends(get_watcher)]
 
 
-def require_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor:
+async def require_actor(request: Request, bearer: BearerDep, cookie: CookieDep) -> Actor:
     """:func:`get_actor`, and a 401 for an anonymous caller (not built on it: each level
     of dependencies costs FastAPI's solver on every request)."""
-    actor = _caller(request, bearer, cookie, touch=True)
+    actor = await _caller(request, bearer, cookie, touch=True)
     if actor is None:
         raise Unauthenticated("Sign in first: send a bearer token or a session cookie.")
     return actor

@@ -189,6 +189,8 @@ def serve(
     ] = 1,
 ) -> None:
     """Run the desk server: the web desk and the API (migrates the database first)."""
+    with _errors():
+        parse_write_rate(write_rate)  # refused at once, by its name, not in each worker
     from offramp.server import OPTIONS_ENV, ServeOptions
 
     options = ServeOptions(
@@ -205,7 +207,6 @@ def serve(
         json_logs=log_format is LogFormat.JSON,
     )
     with _errors():
-        parse_write_rate(write_rate)  # refused here, by its name, not in each worker
         if workers > 1 and "://" not in db:
             raise _input("--workers", "several server processes need PostgreSQL; "
                          "a SQLite desk is served by one (leave out --workers)")  # fmt: skip
@@ -259,13 +260,15 @@ def demo(
     write_rate: WriteRateOption = DEFAULT_WRITE_RATE_TEXT,
 ) -> None:
     """Open the desk on the example case, with demo accounts for every role."""
+    with _errors():
+        rate = parse_write_rate(write_rate)  # refused at once, before the desk loads
     from offramp import demo as example
     from offramp.api.app import Settings
     from offramp.server import create_desk_app
 
     with _errors():
         idle_limit = parse_idle_limit(idle_timeout)
-        settings = Settings(write_rate=parse_write_rate(write_rate))
+        settings = Settings(write_rate=rate)
         try:
             db.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -5,9 +5,10 @@ is stored, so a copy of the database does not let anyone sign in. Access can be 
 away (issue 18): a session lives :data:`SESSION_LIFETIME` (as long as the web cookie),
 a token until its expiry (:data:`TOKEN_LIFETIME` unless asked otherwise), either can
 be revoked, a web session unused for :attr:`AccountService.idle_limit` ends (ASVS
-3.3.2, :mod:`offramp.services.session_rules`), and a disabled user's password hash is
-prefixed with ``!`` (the ``/etc/shadow`` convention: it never verifies) and every
-credential deleted.
+3.3.2, :mod:`offramp.services.session_rules`), and a disabled user (``users.disabled``,
+migration 0017) is refused at sign-in and on every request, with every credential
+deleted. A request reads that column, never the sealed password hash, which only a
+sign-in or password check opens.
 Sign-in is throttled (:mod:`offramp.services.signin_throttle`), and an unknown user name is
 hashed against a dummy hash so that it takes as long as a wrong password. An account
 with two-factor sign-in (:mod:`offramp.services.two_factor`) also needs a code (or,
@@ -23,7 +24,6 @@ and token of the account (ASVS 3.3.3). Each sign-in decision is logged on
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import re
 import secrets
@@ -44,6 +44,7 @@ from offramp.services.account_notices import (
     tell_failed_signins,
 )
 from offramp.services.password_policy import password_problem
+from offramp.services.secret_digest import secret_digest
 from offramp.services.security_keys import SecurityKeyService, SecurityKeyStep, Site
 from offramp.services.session_rules import (
     IDLE_LIMIT,
@@ -62,15 +63,10 @@ from offramp.store.uow import UowFactory
 SESSION_LIFETIME = timedelta(hours=12)  # the web cookie's max-age (web/security.py)
 TOKEN_LIFETIME = timedelta(days=90)
 MAX_TOKEN_LIFETIME = timedelta(days=366)
-DISABLED = "!"
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,79}$")
 LIFETIME = re.compile(r"^([1-9][0-9]{0,5})([mhd])$")
 SYSTEM = Actor(0, "system", is_admin=True)
 log = logging.getLogger("offramp.auth")
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def parse_lifetime(text: str, where: str = "expires_in") -> timedelta:
@@ -119,10 +115,6 @@ class SessionInfo:
     current: bool
 
 
-def is_disabled(row: UserRow) -> bool:
-    return row.password_hash.startswith(DISABLED)
-
-
 class AccountService:
     """Create users, sign them in, and resolve a session or token to an actor."""
 
@@ -165,7 +157,7 @@ class AccountService:
 
     def get_actor(self, name: str) -> Actor:
         with self.uow() as uow:
-            row = uow.repo.get_user_by_name(name)
+            row = uow.repo.get_account_by_name(name)
         if row is None:
             raise InputError("user", f"no user named {name!r}")
         return Actor(row.id, row.name, row.is_admin)
@@ -174,12 +166,12 @@ class AccountService:
         """Whether ``password`` is the user's; as slow for an unknown or disabled user."""
         if self._dummy is None:
             self._dummy = self.hasher.hash(secrets.token_urlsafe(16))
-        stored = self._dummy if row is None else row.password_hash.removeprefix(DISABLED)
+        stored = self._dummy if row is None else row.password_hash
         try:
             self.throttle.hashing(lambda: self.hasher.verify(stored, password))
         except (VerificationError, InvalidHashError):
             return False
-        return row is not None and not is_disabled(row)
+        return row is not None and not row.disabled
 
     def sign_in(
         self, name: str, password: str, client: str = "", code: str = ""
@@ -245,8 +237,8 @@ class AccountService:
         once; a refused key or code counts as a failed sign-in, as a wrong code does."""
         step = self.security_keys.take_step(pending)
         with self.uow() as uow:
-            row = uow.repo.get_user(step.user_id)
-        if row is None or is_disabled(row):
+            row = uow.repo.get_account(step.user_id)
+        if row is None or row.disabled:
             raise Unauthenticated("Wrong user name or password.")
         actor = Actor(row.id, row.name, row.is_admin)
         self.throttle.check(row.name, client)
@@ -291,7 +283,7 @@ class AccountService:
             (RENEWAL, now + RENEWAL_LIFETIME) if renewal else ("session", now + SESSION_LIFETIME)
         )
         with self.uow(write=True) as uow:
-            uow.repo.add_credential(user_id, kind, _digest(secret), expires, now)
+            uow.repo.add_credential(user_id, kind, secret_digest(secret), expires, now)
             payload = {"user": name, **({"must_change_password": True} if renewal else {})}
             uow.audit(SERVER_CHAIN, name, "session.open", payload)
             if sign_in:
@@ -338,10 +330,9 @@ class AccountService:
         token, audit it and tell the user; how many sessions and tokens ended."""
         hashed = self.throttle.hashing(lambda: self.hasher.hash(new))
         with self.uow(write=True) as uow:
-            row = uow.repo.get_user(user_id)
-            if row is None:
+            if uow.repo.get_account(user_id) is None:
                 raise InputError("user", f"no user named {user!r}")
-            uow.repo.set_password_hash(user_id, (DISABLED if is_disabled(row) else "") + hashed)
+            uow.repo.set_password_hash(user_id, hashed)
             ended = uow.repo.delete_credentials_of(user_id)
             own = actor.id == user_id
             action = "password.change" if own else "password.reset"
@@ -381,7 +372,7 @@ class AccountService:
         whose secret is ``current`` (the caller's browser, if it signed in with one)."""
         now = self.clock.now()
         with self.uow() as uow:
-            this = uow.repo.credential_id(_digest(current)) if current else None
+            this = uow.repo.credential_id(secret_digest(current)) if current else None
             rows = uow.repo.list_credentials(actor.id, "session")
         live = [r for r in rows if not self._idled(r.last_used_at or r.created_at, now)]
         return [SessionInfo(r, r.id == this) for r in live]
@@ -400,7 +391,7 @@ class AccountService:
             actor, password, client, "sign-out elsewhere", ("password", "that is not your password")
         )
         with self.uow(write=True) as uow:
-            keep = uow.repo.credential_id(_digest(current)) if current else None
+            keep = uow.repo.credential_id(secret_digest(current)) if current else None
             ended = uow.repo.delete_sessions_except(actor.id, keep)
             uow.audit(SERVER_CHAIN, actor.name, "session.end_others", {"ended": ended})
             if ended:
@@ -412,7 +403,7 @@ class AccountService:
 
     def sign_out(self, secret: str) -> None:
         with self.uow(write=True) as uow:
-            uow.repo.delete_credential(_digest(secret))
+            uow.repo.delete_credential(secret_digest(secret))
             uow.commit()
 
     def create_token(
@@ -446,10 +437,10 @@ class AccountService:
         now = self.clock.now()
         expires = now + span
         with self.uow(write=True) as uow:
-            row = uow.repo.get_user(target.id)
-            if row is None or is_disabled(row):
+            row = uow.repo.get_account(target.id)
+            if row is None or row.disabled:
                 raise InputError("user", f"the user {user!r} is disabled")
-            uow.repo.add_credential(target.id, "token", _digest(secret), expires, now)
+            uow.repo.add_credential(target.id, "token", secret_digest(secret), expires, now)
             payload = {"user": target.name, "expires_at": expires.isoformat()}
             uow.audit(SERVER_CHAIN, actor.name, "token.create", payload)
             record_notice(uow, target.id, NoticeKind.TOKEN_CREATED, actor.name, client)
@@ -490,13 +481,12 @@ class AccountService:
         if disabled and user == actor.name:
             raise InputError("user", "you cannot disable your own account")
         with self.uow(write=True) as uow:
-            row = uow.repo.get_user_by_name(user)
+            row = uow.repo.get_account_by_name(user)
             if row is None:
                 raise InputError("user", f"no user named {user!r}")
-            if is_disabled(row) == disabled:
+            if row.disabled == disabled:
                 raise Conflict(f"{user} is already {'disabled' if disabled else 'enabled'}.")
-            bare = row.password_hash.removeprefix(DISABLED)
-            uow.repo.set_password_hash(row.id, DISABLED + bare if disabled else bare)
+            uow.repo.set_disabled(row.id, disabled)
             ended = uow.repo.delete_credentials_of(row.id) if disabled else 0
             action = "user.disable" if disabled else "user.enable"
             uow.audit(SERVER_CHAIN, actor.name, action, {"user": user, "ended": ended})
@@ -520,8 +510,8 @@ class AccountService:
         for a token, or without an idle limit)."""
         now = self.clock.now()
         with self.uow() as uow:
-            owner = uow.repo.get_user_by_secret(_digest(secret), now)
-        if owner is None or is_disabled(owner.user):
+            owner = uow.repo.get_user_by_secret(secret_digest(secret), now)
+        if owner is None or owner.user.disabled:
             raise Unauthenticated("The session or token is not valid; sign in again.")
         user = owner.user
         renewal = owner.credential.kind == RENEWAL

@@ -14,13 +14,14 @@ checks the signature, the challenge, the origin and the RP ID hash (WebAuthn Lev
 sections 7.1 and 7.2, https://www.w3.org/TR/webauthn-2/). The signature counter is
 checked here, after the signature: a counter that does not grow (when either is not
 zero) means the key may have been cloned (section 6.1.1), so the sign-in is refused and
-the user is told. The origin is the desk's own as the browser opened it, and the RP ID
-its host name (:func:`site_of`): a key works only under the host name it was added on.
+the user is told; the counter is compared and written in one transaction with the
+key's row locked, so two sign-ins racing with one assertion cannot both pass. The
+origin is the desk's own as the browser opened it, and the RP ID its host name
+(:func:`site_of`): a key works only under the host name it was added on.
 """
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 import secrets
 from dataclasses import dataclass, replace
@@ -52,6 +53,7 @@ from offramp.errors import Conflict, InputError, NotFound, Unauthenticated
 from offramp.model.deadlines import Clock
 from offramp.services.access import Actor
 from offramp.services.account_notices import NoticeKind, record_notice
+from offramp.services.secret_digest import secret_digest
 from offramp.store import security_keys as store
 from offramp.store.audit import SERVER_CHAIN
 from offramp.store.security_keys import ChallengeRow, KeyRow
@@ -63,6 +65,7 @@ CHALLENGE_LIFETIME = timedelta(minutes=5)
 NAME_LIMIT = 60
 RP_NAME = "offramp desk"
 NO_KEY = "No such security key."
+NOT_MINE = "That security key is not one of this account's keys."
 STEP_GONE = (
     "This sign-in step has expired (after 5 minutes) or was used already: enter your "
     "password again."
@@ -114,10 +117,6 @@ class SecurityKeyStep(Unauthenticated):
         )
         self.pending = pending
         self.code = code
-
-
-def _digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
 
 
 def _words(exc: Exception) -> str:
@@ -261,14 +260,14 @@ class SecurityKeyService:
     def begin_sign_in(self, user_id: int, *, renew: bool, code: bool) -> SecurityKeyStep:
         """The pending step after the right password: its secret and challenge, stored."""
         pending = secrets.token_urlsafe(32)
-        self._issue(user_id, store.SIGN_IN, pending_hash=_digest(pending), renew=renew)
+        self._issue(user_id, store.SIGN_IN, pending_hash=secret_digest(pending), renew=renew)
         return SecurityKeyStep(pending, code=code)
 
     def sign_in_options(self, pending: str, site: Site) -> str | None:
         """Request options (JSON) for the pending step: its challenge and the user's keys;
         None if the step is gone."""
         with self.uow() as uow:
-            issued = store.peek_sign_in(uow.conn, _digest(pending), self.clock.now())
+            issued = store.peek_sign_in(uow.conn, secret_digest(pending), self.clock.now())
             if issued is None:
                 return None
             keys = store.of_user(uow.conn, issued.user_id)
@@ -284,7 +283,7 @@ class SecurityKeyService:
     def take_step(self, pending: str) -> ChallengeRow:
         """The pending step, used up; Unauthenticated if it expired or was used."""
         with self.uow(write=True) as uow:
-            issued = store.take_sign_in(uow.conn, _digest(pending), self.clock.now())
+            issued = store.take_sign_in(uow.conn, secret_digest(pending), self.clock.now())
             uow.commit()
         if issued is None:
             raise Unauthenticated(STEP_GONE)
@@ -302,7 +301,7 @@ class SecurityKeyService:
             mine = {k.credential_id: k for k in store.of_user(uow.conn, user.id)}
         key = mine.get(credential.id)
         if key is None:
-            raise Unauthenticated("That security key is not one of this account's keys.")
+            raise Unauthenticated(NOT_MINE)
         try:
             done = verify_authentication_response(
                 credential=credential,
@@ -316,9 +315,12 @@ class SecurityKeyService:
         except (WebAuthnException, ValueError, TypeError, KeyError) as exc:
             raise Unauthenticated(f"The security key was not accepted: {_words(exc)}.") from None
         now = self.clock.now()
-        with self.uow(write=True) as uow:
-            if (done.new_sign_count or key.sign_count) and done.new_sign_count <= key.sign_count:
-                payload = {"user": user.name, "count": done.new_sign_count, "was": key.sign_count}
+        with self.uow(write=True) as uow:  # compared and written under the row's lock
+            was = store.locked_count(uow.conn, key.id)
+            if was is None:  # removed since it was read
+                raise Unauthenticated(NOT_MINE)
+            if (done.new_sign_count or was) and done.new_sign_count <= was:
+                payload = {"user": user.name, "count": done.new_sign_count, "was": was}
                 uow.audit(SERVER_CHAIN, user.name, "security_key.clone_warning", payload)
                 record_notice(uow, user.id, NoticeKind.SECURITY_KEY_CLONED, "", client)
                 uow.commit()

@@ -53,6 +53,10 @@ MAX_USERS = 10_000
 OFF = frozenset({"0", "off"})
 _RATE = re.compile(r"^([1-9][0-9]{0,5})/([1-9][0-9]{0,5})([smh]?)$")
 _UNIT_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600}
+RATE_FORMS = (
+    "write BURST/SECONDS such as 60/30s (60 writes at once, refilled in 30 seconds), "
+    "100/1m or 1000/1h, or 0 or off for no limit"
+)
 _EPSILON = 1e-9  # float rounding: a write due back after exactly N seconds is back then
 
 
@@ -87,6 +91,17 @@ def _span(seconds: float) -> str:
     return f"{seconds:g} seconds" if seconds != 1 else "second"
 
 
+def _wait_words(seconds: int) -> str:
+    """``20 seconds``, ``60 minutes``, ``3 hours``: a wait as a person reads it, rounded up."""
+    if seconds < 120:
+        n, unit = seconds, "second"
+    elif seconds < 7200:
+        n, unit = math.ceil(seconds / 60), "minute"
+    else:
+        n, unit = math.ceil(seconds / 3600), "hour"
+    return f"{n} {unit}{'s' if n != 1 else ''}"
+
+
 def parse_write_rate(text: str, where: str = "--write-rate") -> WriteRate | None:
     """``60/30s`` (also ``60/30``, ``100/1m``, ``1000/1h``) as a rate; ``0`` or ``off``: None."""
     spelled = text.strip().lower()
@@ -94,11 +109,7 @@ def parse_write_rate(text: str, where: str = "--write-rate") -> WriteRate | None
         return None
     m = _RATE.match(spelled)
     if m is None:
-        raise InputError(
-            where,
-            f"{text!r} is not a write rate; write BURST/SECONDS such as 60/30s "
-            "(60 writes at once, refilled in 30 seconds), or off for no limit",
-        )
+        raise InputError(where, f"{text!r} is not a write rate; {RATE_FORMS}")
     return WriteRate(int(m.group(1)), float(int(m.group(2)) * _UNIT_SECONDS[m.group(3)]))
 
 
@@ -137,8 +148,8 @@ class WriteLimits:
                 wait = max(1, math.ceil((1 - bucket.tokens) / self.rate.per_second - _EPSILON))
                 raise Throttled(
                     "Too many changes from your account in a short time: the desk takes "
-                    f"{self.rate.words()}. This one was not made; try again in {wait} "
-                    f"second{'s' if wait != 1 else ''}.",
+                    f"{self.rate.words()}. This one was not made; try again in "
+                    f"{_wait_words(wait)}.",
                     wait,
                 )
             bucket.tokens -= 1

@@ -54,7 +54,10 @@ T = TypeVar("T")
 # than SQLite takes to answer it
 USER_BY_SECRET = (
     select(
-        t.users,
+        t.users.c.id,
+        t.users.c.name,
+        t.users.c.is_admin,
+        t.users.c.disabled,  # not the password hash: a request never opens it
         t.credentials.c.id.label("credential_id"),
         t.credentials.c.kind,
         t.credentials.c.created_at.label("credential_created_at"),
@@ -81,11 +84,20 @@ def _maybe_utc(value: datetime | None) -> datetime | None:
 
 
 @dataclass(frozen=True)
-class UserRow:
+class Account:
+    """A user as a request sees it: who, whether a server admin, whether disabled."""
+
     id: int
     name: str
-    password_hash: str
     is_admin: bool
+    disabled: bool
+
+
+@dataclass(frozen=True)
+class UserRow(Account):
+    """A user with the password hash, opened (a sign-in or a password check)."""
+
+    password_hash: str
 
 
 @dataclass(frozen=True)
@@ -104,7 +116,7 @@ class CredentialRow:
 class SecretOwner:
     """The user a live session or token belongs to, and that credential's times."""
 
-    user: UserRow
+    user: Account
     credential: CredentialRow
 
     @property
@@ -207,6 +219,19 @@ class Repository:
         row = self.conn.execute(select(t.users).where(t.users.c.id == user_id)).first()
         return _user(row, keyring_of(self.conn)) if row else None
 
+    def get_account(self, user_id: int) -> Account | None:
+        """The user without the password hash (nothing to open)."""
+        return self._account_where(t.users.c.id == user_id)
+
+    def get_account_by_name(self, name: str) -> Account | None:
+        return self._account_where(t.users.c.name == name)
+
+    def _account_where(self, where: Any) -> Account | None:
+        u = t.users.c
+        q = select(u.id, u.name, u.is_admin, u.disabled).where(where)
+        row = self.conn.execute(q).first()
+        return _account(row) if row else None
+
     def add_credential(
         self,
         user_id: int,
@@ -238,7 +263,7 @@ class Repository:
             _maybe_utc(row.expires_at),
             _maybe_utc(row.last_used_at),
         )
-        return SecretOwner(_user(row, keyring_of(self.conn)), credential)
+        return SecretOwner(_account(row), credential)
 
     def touch_credential(self, credential_id: int, at: datetime) -> None:
         """Record that the session or token was used at ``at``."""
@@ -298,11 +323,15 @@ class Repository:
         return int(res.rowcount)
 
     def set_password_hash(self, user_id: int, password_hash: str) -> None:
-        """Store the hash sealed (the data key is its pepper; ``!`` stays inside)."""
+        """Store the hash sealed (the data key is its pepper)."""
         sealed = seal(self.conn, password_hash, HASH_COLUMN)
         self.conn.execute(
             update(t.users).where(t.users.c.id == user_id).values(password_hash=sealed)
         )
+
+    def set_disabled(self, user_id: int, disabled: bool) -> None:
+        """Disable the account (or enable it again); its hash stays as it is."""
+        self.conn.execute(update(t.users).where(t.users.c.id == user_id).values(disabled=disabled))
 
     # -- cases --------------------------------------------------------------------------
     def add_case(self, case: Case, data: dict[str, Any]) -> int:
@@ -931,10 +960,19 @@ def _pk(res: Any) -> int:
 # -- row mapping ---------------------------------------------------------------------------
 
 
+def _account(row: Any) -> Account:
+    """A user row (or a row of its columns) as an :class:`Account`: no hash opened."""
+    return Account(row.id, row.name, bool(row.is_admin), bool(row.disabled))
+
+
 def _user(row: Row[Any], ring: Keyring) -> UserRow:
     """A user row with its password hash opened (sealed at rest: ``SEALED_0014``)."""
     return UserRow(
-        row.id, row.name, unseal(ring, row.password_hash, HASH_COLUMN), bool(row.is_admin)
+        row.id,
+        row.name,
+        bool(row.is_admin),
+        bool(row.disabled),
+        unseal(ring, row.password_hash, HASH_COLUMN),
     )
 
 

@@ -95,6 +95,15 @@ def add(conn: Connection, user_id: int, key: KeyRow) -> int:
     return int(done.inserted_primary_key[0])  # type: ignore[index]
 
 
+def locked_count(conn: Connection, key_id: int) -> int | None:
+    """The key's counter, its row locked until the transaction ends (``FOR UPDATE``;
+    SQLite's write transaction holds the database), so that the counter compared is
+    the one :func:`used` overwrites; None if the key is gone."""
+    q = select(keys.c.sign_count).where(keys.c.id == key_id).with_for_update()
+    found = conn.execute(q).scalar()
+    return None if found is None else int(found)
+
+
 def used(conn: Connection, key_id: int, sign_count: int, now: datetime) -> None:
     """Record a sign-in with the key: its new counter and when."""
     conn.execute(

@@ -55,6 +55,7 @@ users = Table(
     Column("password_hash", Text, nullable=False),
     Column("is_admin", Boolean, nullable=False, default=False),
     Column("created_at", Time, nullable=False),
+    Column("disabled", Boolean, nullable=False, default=False),  # migration 0017
 )
 
 credentials = Table(

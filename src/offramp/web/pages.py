@@ -39,6 +39,7 @@ from offramp.services.access import Actor
 from offramp.services.session_rules import PasswordRenewal, SessionIdled
 from offramp.services.write_limits import charge_write
 from offramp.web import security
+from offramp.web.refill import form_again
 
 log = logging.getLogger("offramp.web")
 HERE = Path(__file__).parent
@@ -116,6 +117,8 @@ class WebRoute(APIRoute):
             except OfframpError as exc:
                 response = error_page(request, exc)
                 if isinstance(exc, Throttled):  # over the write limit: when to send it again
+                    again = await form_again(request, exc.message, exc.status)  # as typed
+                    response = again or response
                     response.headers["Retry-After"] = str(exc.retry_after)
             except Exception:
                 log.exception("web page failed: %s %s", request.method, request.url.path)

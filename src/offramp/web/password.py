@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from offramp.errors import InputError
+from offramp.services.password_policy import DESK_NAME, MAX_LENGTH, MIN_LENGTH, common_passwords
 from offramp.services.session_rules import RENEWAL_MESSAGE, spell
 from offramp.web import security
 from offramp.web.pages import ServicesDep, WebRoute, client_address, render, see_other, signed_in
@@ -40,6 +41,12 @@ def page(
         "sessions": sessions,
         "idle": idle,
         "renewal_message": RENEWAL_MESSAGE,
+        "meter": {  # the rules, for static/password_meter.js (ASVS 2.1.8)
+            "min": MIN_LENGTH,
+            "max": MAX_LENGTH,
+            "desk": DESK_NAME,
+            "common": sorted(common_passwords()),
+        },
         **ctx,
     }
     return render(request, "password.html", ctx, status=status)

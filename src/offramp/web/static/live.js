@@ -29,6 +29,12 @@
   const body = document.body;
   if (!body || !window.fetch) return;
 
+  // A form refused over the write limit comes back at the address it was posted to, filled
+  // as typed; the address of the page it was sent from is put back, so that reloading and
+  // the live regions below get that page rather than the form's action.
+  const refusedForm = document.querySelector("[data-flash='refused'][data-page-url]");
+  if (refusedForm) history.replaceState(history.state, "", refusedForm.dataset.pageUrl);
+
   const EVENT_TYPES = [
     "message.posted", "message.relayed", "claim.changed", "proposal.changed",
     "ledger.recorded", "statement.added", "statement.confirmed", "position.changed",
