@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).parents[2]
+from support.benchmarks import benchmark_module
 
 
 def agreement() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "intake_agreement", ROOT / "benchmarks" / "intake_agreement.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return benchmark_module("intake_agreement")
 
 
 def item(i: str, *labels: tuple[str, str | None, str]) -> dict[str, object]:

@@ -5,11 +5,9 @@ against, and the actors of the 1994 EU emissions table (Bueno de Mesquita 1994, 
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
-ROOT = Path(__file__).resolve().parents[2]
+from support.benchmarks import benchmark_module
 
 EU_1994_ACTORS = [
     "Netherlands",
@@ -27,12 +25,5 @@ EU_1994_ACTORS = [
 
 
 def forecast_reference() -> ModuleType:
-    """``benchmarks/forecast_reference.py`` (a plain-loop model), loaded by its path:
-    ``benchmarks/`` is no package."""
-    spec = importlib.util.spec_from_file_location(
-        "forecast_reference", ROOT / "benchmarks" / "forecast_reference.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """``benchmarks/forecast_reference.py`` (a plain-loop model)."""
+    return benchmark_module("forecast_reference")
